@@ -1,0 +1,393 @@
+//! The command catalog: one definition per command, holding its French and
+//! English names, who may use it, where, and its parser. `!aide` is generated
+//! from this table, so help can never drift from the code.
+//!
+//! A command whose capability has not landed yet has `parser: None`: it is
+//! listed as coming soon and answered as such, never silently ignored.
+//! Help texts live in the translation files under `cmd-<french name>-*`.
+
+use super::text::{Token, fold, tokenize};
+use crate::i18n::Language;
+
+/// Every command boucle knows, available or announced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CommandId {
+    Help,
+    Themes,
+    Join,
+    Leave,
+    Members,
+    Profile,
+    Coordinator,
+    Invite,
+    Theme,
+    Support,
+    MyData,
+    Forget,
+    Poll,
+    Vote,
+    Close,
+    Results,
+    Polls,
+    Ballot,
+    BallotVote,
+    Meeting,
+    Cancel,
+    Move,
+    Going,
+    NotGoing,
+    Maybe,
+    Attendees,
+    Reminders,
+    Agenda,
+    Slots,
+    Assembly,
+    Report,
+    Reply,
+    Status,
+    Reports,
+    Announce,
+    Speaker,
+    Speakers,
+}
+
+/// Who may use a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Everyone,
+    /// Coordinators of the theme (power level ≥ 50) and admins.
+    Coordinators,
+    /// Admins named in the configuration.
+    Admins,
+}
+
+/// The kind of room a message arrived in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Theme,
+    Hub,
+    Deputy,
+    Direct,
+    /// A room the configuration does not name.
+    Other,
+}
+
+/// A command, parsed and ready for the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Help { topic: Option<HelpTopic> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpTopic {
+    Command(CommandId),
+    Unknown(String),
+}
+
+/// Why a command's arguments were refused; rendered as a friendly reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseProblem {
+    /// Words were given to a command that takes none.
+    UnexpectedWords,
+}
+
+type Parser = fn(&[Token]) -> Result<Command, ParseProblem>;
+
+pub struct CommandDef {
+    pub id: CommandId,
+    pub french: &'static str,
+    pub english: &'static str,
+    pub audience: Audience,
+    /// Where the command makes sense; empty means anywhere.
+    pub places: &'static [Place],
+    /// `None` until the capability lands.
+    pub parser: Option<Parser>,
+}
+
+impl CommandDef {
+    pub fn name(&self, language: Language) -> &'static str {
+        match language {
+            Language::Fr => self.french,
+            Language::En => self.english,
+        }
+    }
+
+    pub fn is_available(&self) -> bool {
+        self.parser.is_some()
+    }
+
+    pub fn allowed_in(&self, place: Place) -> bool {
+        self.places.is_empty() || self.places.contains(&place)
+    }
+
+    /// Translation ids of the help texts.
+    pub fn summary_id(&self) -> String {
+        format!("cmd-{}-summary", self.french)
+    }
+    pub fn usage_id(&self) -> String {
+        format!("cmd-{}-usage", self.french)
+    }
+    pub fn example_id(&self) -> String {
+        format!("cmd-{}-example", self.french)
+    }
+
+    fn matches(&self, folded_name: &str) -> bool {
+        self.french == folded_name || self.english == folded_name
+    }
+}
+
+const GROUP_ROOMS: &[Place] = &[Place::Theme, Place::Hub];
+const VOTING_ROOMS: &[Place] = &[Place::Theme, Place::Hub, Place::Deputy];
+const SIGN_UP_ROOMS: &[Place] = &[Place::Theme, Place::Hub, Place::Direct];
+
+const fn def(
+    id: CommandId,
+    french: &'static str,
+    english: &'static str,
+    audience: Audience,
+    places: &'static [Place],
+    parser: Option<Parser>,
+) -> CommandDef {
+    CommandDef { id, french, english, audience, places, parser }
+}
+
+use Audience::{Admins, Coordinators, Everyone};
+use CommandId as C;
+
+/// The catalog, in the order `!aide` lists it.
+pub static COMMANDS: &[CommandDef] = &[
+    def(C::Help, "aide", "help", Everyone, &[], Some(parse_help)),
+    def(C::Themes, "themes", "themes", Everyone, &[], None),
+    def(C::Join, "inscription", "join", Everyone, SIGN_UP_ROOMS, None),
+    def(C::Leave, "desinscription", "leave", Everyone, SIGN_UP_ROOMS, None),
+    def(C::Members, "membres", "members", Everyone, &[Place::Theme], None),
+    def(C::Profile, "profil", "profile", Everyone, &[], None),
+    def(C::Coordinator, "coordination", "coordinator", Coordinators, &[Place::Theme], None),
+    def(C::Invite, "inviter", "invite", Everyone, &[Place::Theme], None),
+    def(C::Theme, "theme", "theme", Everyone, &[Place::Hub], None),
+    def(C::Support, "soutenir", "support", Everyone, &[Place::Hub], None),
+    def(C::MyData, "mesdonnees", "mydata", Everyone, &[], None),
+    def(C::Forget, "oublier", "forget", Everyone, &[], None),
+    def(C::Poll, "sondage", "poll", Everyone, VOTING_ROOMS, None),
+    def(C::Vote, "vote", "vote", Everyone, VOTING_ROOMS, None),
+    def(C::Close, "cloturer", "close", Everyone, VOTING_ROOMS, None),
+    def(C::Results, "resultats", "results", Everyone, VOTING_ROOMS, None),
+    def(C::Polls, "sondages", "polls", Everyone, VOTING_ROOMS, None),
+    def(C::Ballot, "scrutin", "ballot", Everyone, GROUP_ROOMS, None),
+    def(C::BallotVote, "voter", "cast", Everyone, &[Place::Direct], None),
+    def(C::Meeting, "reunion", "meeting", Everyone, GROUP_ROOMS, None),
+    def(C::Cancel, "annuler", "cancel", Everyone, GROUP_ROOMS, None),
+    def(C::Move, "deplacer", "move", Everyone, GROUP_ROOMS, None),
+    def(C::Going, "participe", "going", Everyone, GROUP_ROOMS, None),
+    def(C::NotGoing, "absent", "notgoing", Everyone, GROUP_ROOMS, None),
+    def(C::Maybe, "peutetre", "maybe", Everyone, GROUP_ROOMS, None),
+    def(C::Attendees, "participants", "attendees", Everyone, GROUP_ROOMS, None),
+    def(C::Reminders, "rappels", "reminders", Everyone, &[], None),
+    def(C::Agenda, "agenda", "agenda", Everyone, &[], None),
+    def(C::Slots, "creneaux", "slots", Everyone, GROUP_ROOMS, None),
+    def(C::Assembly, "ag", "assembly", Admins, &[Place::Hub], None),
+    def(C::Report, "remontee", "report", Everyone, &[Place::Theme, Place::Direct], None),
+    def(C::Reply, "repondre", "reply", Everyone, &[Place::Deputy], None),
+    def(C::Status, "statut", "status", Everyone, &[Place::Deputy], None),
+    def(C::Reports, "remontees", "reports", Everyone, &[Place::Deputy], None),
+    def(C::Announce, "annonce", "announce", Everyone, &[Place::Deputy], None),
+    def(C::Speaker, "intervenant", "speaker", Everyone, &[Place::Theme], None),
+    def(C::Speakers, "intervenants", "speakers", Everyone, &[Place::Theme], None),
+];
+
+pub fn definition(id: CommandId) -> &'static CommandDef {
+    COMMANDS
+        .iter()
+        .find(|definition| definition.id == id)
+        .expect("every command id has a definition")
+}
+
+/// Finds a command by a name as typed (any case, with or without accents,
+/// French or English).
+pub fn lookup(typed: &str) -> Option<&'static CommandDef> {
+    let folded = fold(typed);
+    COMMANDS.iter().find(|definition| definition.matches(&folded))
+}
+
+/// The command whose name is closest to `typed`, if one is close enough to be
+/// a plausible typo (`reunoin` → `reunion`, `inscri` → `inscription`).
+pub fn closest(typed: &str, language: Language) -> Option<&'static CommandDef> {
+    let folded = fold(typed);
+    if folded.chars().count() < 2 {
+        return None;
+    }
+    let allowed = if folded.chars().count() <= 4 { 1 } else { 2 };
+    COMMANDS
+        .iter()
+        .flat_map(|definition| {
+            [definition.name(language), definition.french, definition.english]
+                .map(move |name| (definition, name))
+        })
+        .filter_map(|(definition, name)| {
+            let distance = strsim::damerau_levenshtein(&folded, name);
+            let is_prefix = folded.len() >= 3 && name.starts_with(&folded);
+            (distance <= allowed || is_prefix).then_some((distance, definition))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, definition)| definition)
+}
+
+/// What a message turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    /// No prefix: an ordinary message, ignored.
+    NotCommand,
+    Command(Command),
+    /// The prefix followed by a name boucle does not know.
+    Unknown { typed: String, suggestion: Option<CommandId> },
+    /// A known command whose arguments are wrong.
+    Invalid { id: CommandId, problem: ParseProblem },
+    /// A known command whose capability has not landed yet.
+    NotYetAvailable(CommandId),
+}
+
+/// Parses a message body. Pure and total: never panics, whatever the input.
+pub fn parse(body: &str, prefix: &str, language: Language) -> Parsed {
+    let trimmed = body.trim_start();
+    let Some(rest) = trimmed.strip_prefix(prefix) else {
+        return Parsed::NotCommand;
+    };
+    // Phones sometimes put a space after the prefix ("! aide"), and a word
+    // prefix ("boucle:") is naturally followed by one.
+    let rest = rest.trim_start();
+    let tokens = tokenize(rest);
+    let Some(Token::Word(name)) = tokens.first() else {
+        return Parsed::NotCommand;
+    };
+    // A prefix alone or followed by punctuation ("!!!", "!?", "!123") is not
+    // addressed to us, and neither is a quoted phrase.
+    if !name.chars().next().is_some_and(char::is_alphabetic) || !rest.starts_with(name.as_str())
+    {
+        return Parsed::NotCommand;
+    }
+    let Some(definition) = lookup(name) else {
+        return Parsed::Unknown {
+            typed: name.clone(),
+            suggestion: closest(name, language).map(|definition| definition.id),
+        };
+    };
+    let Some(parser) = definition.parser else {
+        return Parsed::NotYetAvailable(definition.id);
+    };
+    match parser(&tokens[1..]) {
+        Ok(command) => Parsed::Command(command),
+        Err(problem) => Parsed::Invalid { id: definition.id, problem },
+    }
+}
+
+/// `!aide [commande]`: the topic may be written with or without the prefix.
+fn parse_help(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let words: Vec<&str> = arguments.iter().filter_map(Token::as_word).collect();
+    let topic = match words.as_slice() {
+        [] => None,
+        [first, ..] => {
+            let name = first.trim_start_matches(|c: char| !c.is_alphanumeric());
+            Some(match lookup(name) {
+                Some(definition) => HelpTopic::Command(definition.id),
+                None => HelpTopic::Unknown(words.join(" ")),
+            })
+        }
+    };
+    Ok(Command::Help { topic })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(body: &str, expected: Parsed) {
+        assert_eq!(parse(body, "!", Language::Fr), expected, "parse({body:?})");
+    }
+
+    #[test]
+    fn help_parses_in_both_languages_any_case_and_accents() {
+        let plain = Parsed::Command(Command::Help { topic: None });
+        check("!aide", plain.clone());
+        check("!help", plain.clone());
+        check("!AIDE", plain.clone());
+        check("  !Aidé  ", plain.clone());
+        check("!aide\n", plain.clone());
+        check("! aide", plain);
+        let about_poll =
+            Parsed::Command(Command::Help { topic: Some(HelpTopic::Command(CommandId::Poll)) });
+        check("!aide sondage", about_poll.clone());
+        check("!aide !sondage", about_poll.clone());
+        check("!help poll", about_poll.clone());
+        check("!aide « sondage »", about_poll);
+        check(
+            "!aide réunion",
+            Parsed::Command(Command::Help { topic: Some(HelpTopic::Command(CommandId::Meeting)) }),
+        );
+        check(
+            "!aide n'importe quoi",
+            Parsed::Command(Command::Help {
+                topic: Some(HelpTopic::Unknown("n'importe quoi".into())),
+            }),
+        );
+    }
+
+    #[test]
+    fn messages_without_the_prefix_are_not_commands() {
+        for body in ["aide", "bonjour !aide", "", "   ", "!", "!!!", "!?", "!123", "!« aide »"] {
+            check(body, Parsed::NotCommand);
+        }
+    }
+
+    #[test]
+    fn typos_get_the_closest_command() {
+        let cases = [
+            ("!reunoin", Some(CommandId::Meeting)),
+            ("!réunoin", Some(CommandId::Meeting)),
+            ("!aied", Some(CommandId::Help)),
+            ("!inscri", Some(CommandId::Join)),
+            ("!sondag", Some(CommandId::Poll)),
+            ("!hepl", Some(CommandId::Help)),
+            ("!xyzzyplugh", None),
+        ];
+        for (body, suggestion) in cases {
+            let typed = body.trim_start_matches('!').to_owned();
+            check(body, Parsed::Unknown { typed, suggestion });
+        }
+    }
+
+    #[test]
+    fn announced_commands_say_they_are_coming() {
+        check("!sondage Quoi ?\nA\nB", Parsed::NotYetAvailable(CommandId::Poll));
+        check("!Réunion jeudi 18h", Parsed::NotYetAvailable(CommandId::Meeting));
+        check("!going", Parsed::NotYetAvailable(CommandId::Going));
+    }
+
+    #[test]
+    fn another_prefix_is_honoured() {
+        assert_eq!(
+            parse("boucle: aide", "boucle:", Language::Fr),
+            Parsed::Command(Command::Help { topic: None })
+        );
+        assert_eq!(parse("!aide", "boucle:", Language::Fr), Parsed::NotCommand);
+    }
+
+    #[test]
+    fn names_are_unique_and_folded() {
+        let mut seen = std::collections::HashMap::new();
+        for definition in COMMANDS {
+            for name in [definition.french, definition.english] {
+                assert_eq!(fold(name), name, "{name} must be stored folded");
+                if let Some(other) = seen.insert(name, definition.id) {
+                    assert_eq!(other, definition.id, "{name} names two commands");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn junk_never_panics() {
+        for body in ["!«", "!“”", "!\u{0}", "!é\u{301}", "!a|b;c", "!aide «", "!aide |||"] {
+            let _ = parse(body, "!", Language::Fr);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! What the bot says, as Matrix message content: a plain `body`, an HTML
+//! `formatted_body`, and `m.mentions` always present so nobody is pinged by
+//! accident.
+//!
+//! **Invariant:** the only way to put text into a message is through
+//! [`Rendered`], whose constructors escape user text; the content built here is
+//! what the outbox stores and the adapter sends unchanged.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// A piece of text in both forms a Matrix message carries.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Rendered {
+    pub body: String,
+    pub html: String,
+}
+
+impl Rendered {
+    /// Text that is not HTML: escaped for the HTML form.
+    pub fn plain(text: &str) -> Self {
+        let body = neutralize_mentions(text);
+        let html = escape_html(&body).replace('\n', "<br>");
+        Rendered { body, html }
+    }
+
+    /// Appends `other` on a new line.
+    pub fn line(&mut self, other: Rendered) -> &mut Self {
+        if !self.body.is_empty() {
+            self.body.push('\n');
+            self.html.push_str("<br>");
+        }
+        self.body.push_str(&other.body);
+        self.html.push_str(&other.html);
+        self
+    }
+
+    /// Wraps the HTML form in `<strong>`, for a header.
+    pub fn strong(mut self) -> Self {
+        self.html = format!("<strong>{}</strong>", self.html);
+        self
+    }
+}
+
+/// Escapes the five characters that matter in HTML text and attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    escaped
+}
+
+/// Breaks `@room` with a word joiner so that older clients, which look for it
+/// in the body, do not notify the whole room. Case-insensitive, like push rules.
+pub fn neutralize_mentions(text: &str) -> String {
+    const WORD_JOINER: char = '\u{2060}';
+    let mut output = String::with_capacity(text.len() + 8);
+    let characters: Vec<char> = text.chars().collect();
+    let mut index = 0;
+    while index < characters.len() {
+        output.push(characters[index]);
+        if characters[index] == '@' {
+            let next: String = characters[index + 1..].iter().take(4).collect();
+            if next.to_lowercase() == "room" {
+                output.push(WORD_JOINER);
+            }
+        }
+        index += 1;
+    }
+    output
+}
+
+/// A message for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingMessage {
+    pub room_id: String,
+    /// The event this message answers, shown by clients as a reply.
+    pub reply_to: Option<String>,
+    pub text: Rendered,
+    /// Users deliberately pinged. Empty by default; never the whole room.
+    pub mentions: Vec<String>,
+}
+
+impl OutgoingMessage {
+    pub fn reply(room_id: &str, event_id: &str, text: Rendered) -> Self {
+        OutgoingMessage {
+            room_id: room_id.to_owned(),
+            reply_to: Some(event_id.to_owned()),
+            text,
+            mentions: Vec::new(),
+        }
+    }
+
+    /// The `m.room.message` content sent to the homeserver. The bot speaks in
+    /// notices, so that other bots do not answer it.
+    pub fn content(&self) -> Value {
+        let mut content = json!({
+            "msgtype": "m.notice",
+            "body": self.text.body,
+            "format": "org.matrix.custom.html",
+            "formatted_body": self.text.html,
+            "m.mentions": { "user_ids": self.mentions },
+        });
+        if let Some(event_id) = &self.reply_to {
+            content["m.relates_to"] = json!({ "m.in_reply_to": { "event_id": event_id } });
+        }
+        content
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+
+    #[test]
+    fn html_special_characters_are_escaped() {
+        assert_eq!(
+            escape_html(r#"<a href="javascript:x">'&'</a>"#),
+            "&lt;a href=&quot;javascript:x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn room_mentions_are_broken_in_every_case() {
+        for text in ["@room", "salut @Room !", "@ROOM@room"] {
+            let neutral = neutralize_mentions(text);
+            assert!(!neutral.to_lowercase().contains("@room"), "{text:?} gave {neutral:?}");
+        }
+        assert_eq!(neutralize_mentions("@roomie"), "@\u{2060}roomie");
+        assert_eq!(neutralize_mentions("@alice:server"), "@alice:server");
+    }
+
+    #[test]
+    fn content_always_carries_mentions_and_the_reply_relation() {
+        let message = OutgoingMessage::reply("!r:s", "$e", Rendered::plain("a < b @room"));
+        expect![[r#"
+            {
+              "body": "a < b @⁠room",
+              "format": "org.matrix.custom.html",
+              "formatted_body": "a &lt; b @⁠room",
+              "m.mentions": {
+                "user_ids": []
+              },
+              "m.relates_to": {
+                "m.in_reply_to": {
+                  "event_id": "$e"
+                }
+              },
+              "msgtype": "m.notice"
+            }"#]]
+        .assert_eq(&serde_json::to_string_pretty(&message.content()).unwrap());
+    }
+}

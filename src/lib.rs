@@ -1,0 +1,9 @@
+//! boucle: a Matrix bot that runs the working groups of an Assemblée Populaire.
+//!
+//! See `ARCHITECTURE.md` for the map: `core` decides, `store` remembers,
+//! `matrix` talks to the homeserver, `engine` ties them so that every command
+//! is applied at most once and answered exactly once.
+#![recursion_limit = "256"]
+
+pub mod core;
+pub mod i18n;
