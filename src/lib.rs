@@ -7,3 +7,4 @@
 
 pub mod core;
 pub mod i18n;
+pub mod store;

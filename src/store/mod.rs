@@ -1,0 +1,116 @@
+//! The bot's memory. This module is the only code that opens sled.
+//!
+//! [`Store`] is deliberately narrow: get, prefix scan, first entry, an atomic
+//! batch across trees, and a monotonic id. Batches are durable when `apply`
+//! returns, which is what lets the engine acknowledge a command only after its
+//! effects are on disk. [`MemoryStore`] is the in-memory twin; one conformance
+//! suite (`conformance.rs`) runs against both.
+//!
+//! **Architecture Invariant:** every tree is named in [`Tree`] and nowhere
+//! else; every value is a versioned record from [`records`].
+
+mod memory;
+pub mod records;
+mod sled_store;
+
+#[cfg(test)]
+mod conformance;
+
+pub use memory::MemoryStore;
+pub use sled_store::SledStore;
+
+/// The catalog of trees. Adding one means adding it here, with its purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tree {
+    /// Event ids already handled → when and where (the exactly-once ledger).
+    Ledger,
+    /// Messages decided but not yet acknowledged by the homeserver, keyed by
+    /// room then sequence number, so each room drains in order.
+    Outbox,
+    /// Small singletons: the sync cursor, the first start time.
+    Meta,
+    /// Timers keyed by due time, for the scheduler.
+    Timers,
+}
+
+impl Tree {
+    pub const ALL: [Tree; 4] = [Tree::Ledger, Tree::Outbox, Tree::Meta, Tree::Timers];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tree::Ledger => "ledger",
+            Tree::Outbox => "outbox",
+            Tree::Meta => "meta",
+            Tree::Timers => "timers",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operation {
+    Put { tree: Tree, key: Vec<u8>, value: Vec<u8> },
+    /// Like `Put`, but the whole batch fails with [`StoreError::Conflict`] if
+    /// the key already exists: the ledger's at-most-once guard.
+    Insert { tree: Tree, key: Vec<u8>, value: Vec<u8> },
+    Delete { tree: Tree, key: Vec<u8> },
+}
+
+/// Writes applied all together or not at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Batch {
+    pub operations: Vec<Operation>,
+}
+
+impl Batch {
+    pub fn put(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: Vec<u8>) -> &mut Self {
+        self.operations.push(Operation::Put { tree, key: key.into(), value });
+        self
+    }
+
+    pub fn insert(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: Vec<u8>) -> &mut Self {
+        self.operations.push(Operation::Insert { tree, key: key.into(), value });
+        self
+    }
+
+    pub fn delete(&mut self, tree: Tree, key: impl Into<Vec<u8>>) -> &mut Self {
+        self.operations.push(Operation::Delete { tree, key: key.into() });
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.operations.is_empty()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database in {path} cannot be opened: {source}")]
+    Open { path: String, source: sled::Error },
+    #[error("database error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("key already present in {}", tree.name())]
+    Conflict { tree: Tree },
+    #[error("a {kind} record has schema version {found}, this boucle reads version {expected}")]
+    UnsupportedVersion { kind: &'static str, found: u64, expected: u32 },
+    #[error("a {kind} record cannot be decoded: {details}")]
+    Decode { kind: &'static str, details: String },
+}
+
+pub type KeyValue = (Vec<u8>, Vec<u8>);
+
+/// What the rest of boucle may ask of storage.
+pub trait Store: Send + Sync + 'static {
+    fn get(&self, tree: Tree, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
+
+    /// Every entry whose key starts with `prefix`, in key order.
+    fn scan_prefix(&self, tree: Tree, prefix: &[u8]) -> Result<Vec<KeyValue>, StoreError>;
+
+    /// The entry with the smallest key.
+    fn first(&self, tree: Tree) -> Result<Option<KeyValue>, StoreError>;
+
+    /// Applies every operation atomically; durable on disk when this returns.
+    fn apply(&self, batch: Batch) -> Result<(), StoreError>;
+
+    /// A number greater than any this store returned before, across restarts.
+    fn next_id(&self) -> Result<u64, StoreError>;
+}
