@@ -5,6 +5,8 @@
 //! is applied at most once and answered exactly once.
 #![recursion_limit = "256"]
 
+pub mod config;
 pub mod core;
+pub mod engine;
 pub mod i18n;
 pub mod store;

@@ -1,0 +1,375 @@
+//! The configuration file: reading it, and `boucle check`, which lists every
+//! problem with its line and what to write instead.
+//!
+//! The password is never in the file: it comes from an environment variable
+//! or a file named here, and is never logged.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::i18n::Language;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub matrix: MatrixConfig,
+    #[serde(default)]
+    pub bot: BotConfig,
+    #[serde(default)]
+    pub assembly: AssemblyConfig,
+    #[serde(default, rename = "theme")]
+    pub themes: Vec<ThemeConfig>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatrixConfig {
+    /// Absent: `boucle run` starts a local Synapse for trying boucle out.
+    pub homeserver: Option<String>,
+    #[serde(default)]
+    pub user_id: String,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotConfig {
+    #[serde(default = "default_data_dir")]
+    pub data_dir: PathBuf,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default = "default_time_zone")]
+    pub time_zone: String,
+    #[serde(default = "default_prefix")]
+    pub prefix: String,
+    /// Commands sent while the bot was stopped are answered if younger than this.
+    #[serde(default = "default_catch_up_hours")]
+    pub catch_up_hours: u32,
+}
+
+impl Default for BotConfig {
+    fn default() -> Self {
+        BotConfig {
+            data_dir: default_data_dir(),
+            language: Language::default(),
+            time_zone: default_time_zone(),
+            prefix: default_prefix(),
+            catch_up_hours: default_catch_up_hours(),
+        }
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    PathBuf::from("data")
+}
+fn default_time_zone() -> String {
+    "Europe/Paris".to_owned()
+}
+fn default_prefix() -> String {
+    "!".to_owned()
+}
+fn default_catch_up_hours() -> u32 {
+    24
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssemblyConfig {
+    pub hub_room: Option<String>,
+    pub deputy_room: Option<String>,
+    #[serde(default)]
+    pub admins: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeConfig {
+    pub slug: String,
+    pub name: String,
+    pub room: Option<String>,
+}
+
+/// One thing wrong in a configuration file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// 1-based line, when the problem has a place in the file.
+    pub line: Option<usize>,
+    pub message: String,
+    /// What to write instead.
+    pub fix: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(formatter, "line {line}: {}\n  fix: {}", self.message, self.fix),
+            None => write!(formatter, "{}\n  fix: {}", self.message, self.fix),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{} problem(s) in the configuration:\n{}", .0.len(), render_problems(.0))]
+    Invalid(Vec<Problem>),
+    #[error("no password: {0}")]
+    Password(String),
+}
+
+fn render_problems(problems: &[Problem]) -> String {
+    problems.iter().map(|problem| format!("- {problem}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The keys each table accepts, for reporting unknown ones.
+const KNOWN_KEYS: &[(&str, &[&str])] = &[
+    ("", &["matrix", "bot", "assembly", "theme"]),
+    ("matrix", &["homeserver", "user_id", "password_env", "password_file"]),
+    ("bot", &["data_dir", "language", "time_zone", "prefix", "catch_up_hours"]),
+    ("assembly", &["hub_room", "deputy_room", "admins"]),
+    ("theme", &["slug", "name", "room"]),
+];
+
+impl Config {
+    /// Reads and validates a file; every problem is reported at once.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        Config::parse(&text)
+    }
+
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let mut problems = Vec::new();
+        let line_of = |offset: usize| {
+            Some(text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1)
+        };
+        let document = match text.parse::<toml_edit::Document<String>>() {
+            Ok(document) => document,
+            Err(error) => {
+                let line = error.span().and_then(|span| line_of(span.start));
+                return Err(ConfigError::Invalid(vec![Problem {
+                    line,
+                    message: format!("this is not valid TOML: {}", error.message()),
+                    fix: "check quotes and brackets: text values are written \"between quotes\""
+                        .to_owned(),
+                }]));
+            }
+        };
+        // Unknown keys first, all of them, with the closest known key.
+        let mut tables: Vec<(&str, &toml_edit::Table)> = vec![("", document.as_table())];
+        for (name, item) in document.as_table().iter() {
+            match item {
+                toml_edit::Item::Table(table) => tables.push((name, table)),
+                toml_edit::Item::ArrayOfTables(array) => {
+                    tables.extend(array.iter().map(|table| (name, table)));
+                }
+                _ => {}
+            }
+        }
+        for (table_name, table) in tables {
+            let Some((_, known)) = KNOWN_KEYS.iter().find(|(name, _)| *name == table_name) else {
+                continue;
+            };
+            for (key, item) in table.iter() {
+                if known.contains(&key) {
+                    continue;
+                }
+                let closest = known
+                    .iter()
+                    .min_by_key(|candidate| strsim::levenshtein(key, candidate))
+                    .copied()
+                    .unwrap_or_default();
+                let span = table.key(key).and_then(|key| key.span()).or_else(|| item.span());
+                problems.push(Problem {
+                    line: span.and_then(|span| line_of(span.start)),
+                    message: format!("unknown key `{key}` in [{table_name}]"),
+                    fix: format!("remove it, or did you mean `{closest}`?"),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ConfigError::Invalid(problems));
+        }
+        let config: Config = match toml::from_str(text) {
+            Ok(config) => config,
+            Err(error) => {
+                return Err(ConfigError::Invalid(vec![Problem {
+                    line: error.span().and_then(|span| line_of(span.start)),
+                    message: error.message().to_owned(),
+                    fix: "see config.example.toml for the expected form".to_owned(),
+                }]));
+            }
+        };
+        let find = |needle: &str| text.find(needle).and_then(line_of);
+        config.validate(&mut problems, find);
+        if problems.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(problems)) }
+    }
+
+    fn validate(&self, problems: &mut Vec<Problem>, find: impl Fn(&str) -> Option<usize>) {
+        let mut report = |needle: &str, message: String, fix: &str| {
+            problems.push(Problem { line: find(needle), message, fix: fix.to_owned() });
+        };
+        if self.matrix.homeserver.is_some() {
+            if let Some(url) = &self.matrix.homeserver
+                && url::Url::parse(url).is_err()
+            {
+                report("homeserver", format!("`{url}` is not a URL"), "homeserver = \"https://matrix.example.org\"");
+            }
+            if !is_user_id(&self.matrix.user_id) {
+                report(
+                    "user_id",
+                    format!("`{}` is not a Matrix user id", self.matrix.user_id),
+                    "user_id = \"@boucle:example.org\"",
+                );
+            }
+            if self.matrix.password_env.is_some() == self.matrix.password_file.is_some() {
+                report(
+                    "[matrix]",
+                    "the password must come from exactly one of password_env or password_file"
+                        .to_owned(),
+                    "password_env = \"BOUCLE_PASSWORD\" (and export BOUCLE_PASSWORD=...)",
+                );
+            }
+        }
+        if self.bot.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            report(
+                "time_zone",
+                format!("`{}` is not a time zone", self.bot.time_zone),
+                "time_zone = \"Europe/Paris\"",
+            );
+        }
+        if self.bot.prefix.trim().is_empty() || self.bot.prefix.chars().any(char::is_whitespace) {
+            report("prefix", "the command prefix must be non-empty, without spaces".to_owned(), "prefix = \"!\"");
+        }
+        for admin in &self.assembly.admins {
+            if !is_user_id(admin) {
+                report(admin, format!("admin `{admin}` is not a Matrix user id"), "admins = [\"@camille:example.org\"]");
+            }
+        }
+        let rooms = [&self.assembly.hub_room, &self.assembly.deputy_room]
+            .into_iter()
+            .flatten()
+            .chain(self.themes.iter().filter_map(|theme| theme.room.as_ref()));
+        for room in rooms {
+            if !is_room_address(room) {
+                report(
+                    room,
+                    format!("`{room}` is neither a room alias nor a room id"),
+                    "room = \"#ap-sante:example.org\" (alias) or \"!abc123:example.org\" (id)",
+                );
+            }
+        }
+        let mut slugs = std::collections::HashSet::new();
+        for theme in &self.themes {
+            let valid = !theme.slug.is_empty()
+                && theme.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !valid {
+                report(
+                    &format!("\"{}\"", theme.slug),
+                    format!("theme slug `{}` must be lower-case letters, digits and dashes", theme.slug),
+                    "slug = \"ecoles-jeunesse\"",
+                );
+            }
+            if !slugs.insert(theme.slug.as_str()) {
+                report(
+                    &format!("\"{}\"", theme.slug),
+                    format!("theme slug `{}` is used twice", theme.slug),
+                    "give each [[theme]] its own slug",
+                );
+            }
+            if theme.name.trim().is_empty() {
+                report("name", format!("theme `{}` has an empty name", theme.slug), "name = \"Santé\"");
+            }
+        }
+    }
+
+    pub fn time_zone(&self) -> chrono_tz::Tz {
+        self.bot.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
+    }
+
+    /// The bot's password, from the environment variable or file named in the
+    /// configuration.
+    pub fn password(&self) -> Result<String, ConfigError> {
+        if let Some(variable) = &self.matrix.password_env {
+            return std::env::var(variable)
+                .map_err(|_| ConfigError::Password(format!("the environment variable {variable} is not set")));
+        }
+        if let Some(path) = &self.matrix.password_file {
+            return std::fs::read_to_string(path)
+                .map(|text| text.trim_end_matches(['\n', '\r']).to_owned())
+                .map_err(|error| ConfigError::Password(format!("cannot read {}: {error}", path.display())));
+        }
+        Err(ConfigError::Password("set password_env or password_file in [matrix]".to_owned()))
+    }
+}
+
+fn is_user_id(text: &str) -> bool {
+    matrix_sdk::ruma::UserId::parse(text).is_ok()
+}
+
+fn is_room_address(text: &str) -> bool {
+    matrix_sdk::ruma::RoomOrAliasId::parse(text).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<Problem> {
+        match Config::parse(text) {
+            Err(ConfigError::Invalid(problems)) => problems,
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_shipped_example_is_valid_and_has_the_eight_themes() {
+        let config = Config::parse(include_str!("../config.example.toml")).unwrap();
+        let slugs: Vec<&str> = config.themes.iter().map(|theme| theme.slug.as_str()).collect();
+        assert_eq!(slugs.len(), 8, "{slugs:?}");
+        assert!(slugs.contains(&"sante") && slugs.contains(&"langue-bretonne"));
+        assert_eq!(config.bot.language, Language::Fr);
+        assert_eq!(config.time_zone(), chrono_tz::Europe::Paris);
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported_with_its_line_and_a_suggestion() {
+        let found = problems("[bot]\nlanguge = \"fr\"\n\n[assembly]\nadmin = []\n");
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found[0].line, Some(2));
+        assert!(found[0].fix.contains("`language`"), "{}", found[0].fix);
+        assert_eq!(found[1].line, Some(5));
+        assert!(found[1].fix.contains("`admins`"));
+    }
+
+    #[test]
+    fn semantic_problems_are_all_listed() {
+        let text = "[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\nuser_id = \"boucle\"\n\n\
+                    [bot]\ntime_zone = \"Paris\"\n\n[[theme]]\nslug = \"Santé\"\nname = \"Santé\"\nroom = \"sante\"\n";
+        let found = problems(text);
+        let messages: Vec<&str> = found.iter().map(|problem| problem.message.as_str()).collect();
+        assert_eq!(found.len(), 5, "{messages:?}");
+        assert_eq!(found[0].line, Some(3), "user id line");
+        assert!(messages.iter().any(|m| m.contains("time zone")));
+        assert!(messages.iter().any(|m| m.contains("password")));
+        assert!(messages.iter().any(|m| m.contains("slug")));
+        assert!(messages.iter().any(|m| m.contains("room alias")));
+    }
+
+    #[test]
+    fn a_wrong_type_names_its_line() {
+        let found = problems("[bot]\ncatch_up_hours = \"beaucoup\"\n");
+        assert_eq!(found[0].line, Some(2), "{found:?}");
+    }
+
+    #[test]
+    fn broken_toml_is_one_clear_problem() {
+        let found = problems("[bot\nprefix = \"!\"\n");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].line, Some(1));
+    }
+}
