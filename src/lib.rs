@@ -7,6 +7,8 @@
 
 pub mod config;
 pub mod core;
+pub mod devserver;
 pub mod engine;
 pub mod i18n;
+pub mod matrix;
 pub mod store;

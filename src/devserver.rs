@@ -1,0 +1,301 @@
+//! A local Synapse for trying boucle out and for the integration tests.
+//!
+//! Synapse comes from PyPI, installed once into a cached virtualenv
+//! (`.boucle/synapse-venv`, or `$BOUCLE_SYNAPSE_VENV`), and listens on
+//! 127.0.0.1 only, on a free port. Accounts are created through Synapse's
+//! shared-secret admin API, as an operator would.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DevServerError {
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("installing Synapse failed: {0}")]
+    Install(String),
+    #[error("Synapse did not start: {0}")]
+    Start(String),
+    #[error("registering {user} failed: {details}")]
+    Register { user: String, details: String },
+    #[error("HTTP: {0}")]
+    Http(#[from] reqwest::Error),
+}
+
+/// The Synapse version range boucle is tested against.
+const SYNAPSE_REQUIREMENT: &str = "matrix-synapse>=1.140,<2";
+
+/// Where the virtualenv lives.
+pub fn default_venv() -> PathBuf {
+    std::env::var_os("BOUCLE_SYNAPSE_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".boucle/synapse-venv"))
+}
+
+fn venv_python(venv: &Path) -> PathBuf {
+    venv.join("bin").join("python")
+}
+
+fn synapse_importable(venv: &Path) -> bool {
+    Command::new(venv_python(venv))
+        .args(["-c", "import synapse"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// Installs Synapse into `venv` unless it is already there. Installs into a
+/// temporary directory first and renames it, so an interrupted install never
+/// leaves a half-made virtualenv that looks complete.
+pub fn ensure_installed(venv: &Path) -> Result<(), DevServerError> {
+    if synapse_importable(venv) {
+        return Ok(());
+    }
+    let parent = venv.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let temporary = parent.join(format!(
+        ".{}-{}",
+        venv.file_name().and_then(|name| name.to_str()).unwrap_or("venv"),
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&temporary);
+    eprintln!("boucle: installing Synapse into {} (once, about a minute)…", venv.display());
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    run(Command::new(&python).arg("-m").arg("venv").arg(&temporary))?;
+    run(Command::new(venv_python(&temporary))
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", SYNAPSE_REQUIREMENT]))?;
+    let _ = std::fs::remove_dir_all(venv);
+    if std::fs::rename(&temporary, venv).is_err() && !synapse_importable(venv) {
+        return Err(DevServerError::Install(format!("cannot move the virtualenv to {}", venv.display())));
+    }
+    let _ = std::fs::remove_dir_all(&temporary);
+    if synapse_importable(venv) {
+        Ok(())
+    } else {
+        Err(DevServerError::Install("synapse is not importable after install".to_owned()))
+    }
+}
+
+fn run(command: &mut Command) -> Result<(), DevServerError> {
+    let output = command.output()?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(DevServerError::Install(format!(
+            "{:?} failed: {}",
+            command,
+            String::from_utf8_lossy(&output.stderr).chars().take(2000).collect::<String>()
+        )))
+    }
+}
+
+/// A running Synapse; stopped when dropped.
+#[derive(Debug)]
+pub struct Synapse {
+    child: Option<Child>,
+    pub url: String,
+    pub server_name: String,
+    pub shared_secret: String,
+    pub directory: PathBuf,
+    port: u16,
+}
+
+/// How strict Synapse's rate limits are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimits {
+    /// Lifted: tests and demos create many rooms and logins quickly.
+    Relaxed,
+    /// Synapse's defaults, as on a real server.
+    Default,
+}
+
+impl Synapse {
+    /// Writes a configuration into `directory` (kept between runs, so the
+    /// demo's accounts survive) and starts Synapse on a free port.
+    pub fn start(venv: &Path, directory: &Path, limits: RateLimits) -> Result<Synapse, DevServerError> {
+        std::fs::create_dir_all(directory)?;
+        let directory = directory.canonicalize()?;
+        let port = free_port()?;
+        let secret_path = directory.join("shared-secret");
+        let shared_secret = match std::fs::read_to_string(&secret_path) {
+            Ok(secret) => secret.trim().to_owned(),
+            Err(_) => {
+                let secret = random_hex(32);
+                std::fs::write(&secret_path, &secret)?;
+                secret
+            }
+        };
+        let config_path = directory.join("homeserver.yaml");
+        std::fs::write(&config_path, homeserver_yaml(&directory, port, &shared_secret, limits))?;
+        let python = venv_python(venv);
+        run(Command::new(&python)
+            .args(["-m", "synapse.app.homeserver", "--generate-keys", "--config-path"])
+            .arg(&config_path))
+        .map_err(|error| DevServerError::Start(error.to_string()))?;
+        let log = std::fs::File::create(directory.join("synapse.log"))?;
+        let child = Command::new(&python)
+            .args(["-m", "synapse.app.homeserver", "--config-path"])
+            .arg(&config_path)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()?;
+        let mut synapse = Synapse {
+            child: Some(child),
+            url: format!("http://127.0.0.1:{port}"),
+            server_name: "localhost".to_owned(),
+            shared_secret,
+            directory,
+            port,
+        };
+        synapse.wait_until_ready(Duration::from_secs(60))?;
+        Ok(synapse)
+    }
+
+    fn wait_until_ready(&mut self, timeout: Duration) -> Result<(), DevServerError> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(child) = &mut self.child
+                && let Ok(Some(status)) = child.try_wait()
+            {
+                let log = std::fs::read_to_string(self.directory.join("synapse.log")).unwrap_or_default();
+                let tail: String = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+                return Err(DevServerError::Start(format!("exited with {status}:\n{tail}")));
+            }
+            if http_get_ok(self.port, "/_matrix/client/versions") {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(DevServerError::Start("not answering after 60 s".to_owned()))
+    }
+
+    /// Stops Synapse (for outage tests) and waits until it is gone.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn user_id(&self, localpart: &str) -> String {
+        format!("@{localpart}:{}", self.server_name)
+    }
+
+    /// Registers an account through the shared-secret admin API; an account
+    /// that already exists is fine (the demo restarts on the same server).
+    pub async fn register(&self, localpart: &str, password: &str, admin: bool) -> Result<(), DevServerError> {
+        let http = reqwest::Client::new();
+        let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
+        let nonce: serde_json::Value = http.get(&endpoint).send().await?.json().await?;
+        let nonce = nonce["nonce"].as_str().unwrap_or_default().to_owned();
+        let mut mac = Hmac::<Sha1>::new_from_slice(self.shared_secret.as_bytes()).expect("any key length");
+        mac.update(nonce.as_bytes());
+        mac.update(b"\0");
+        mac.update(localpart.as_bytes());
+        mac.update(b"\0");
+        mac.update(password.as_bytes());
+        mac.update(b"\0");
+        mac.update(if admin { b"admin" } else { b"notadmin" });
+        let body = serde_json::json!({
+            "nonce": nonce,
+            "username": localpart,
+            "password": password,
+            "admin": admin,
+            "mac": hex::encode(mac.finalize().into_bytes()),
+        });
+        let response = http.post(&endpoint).json(&body).send().await?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let details = response.text().await.unwrap_or_default();
+        if details.contains("M_USER_IN_USE") {
+            return Ok(());
+        }
+        Err(DevServerError::Register { user: localpart.to_owned(), details })
+    }
+}
+
+impl Drop for Synapse {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn http_get_ok(port: u16, path: &str) -> bool {
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    if stream.write_all(request.as_bytes()).is_err() {
+        return false;
+    }
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200")
+}
+
+/// Hex from the OS's random source, for the registration secret.
+fn random_hex(bytes: usize) -> String {
+    let mut buffer = vec![0u8; bytes];
+    if let Ok(mut file) = std::fs::File::open("/dev/urandom") {
+        let _ = file.read_exact(&mut buffer);
+    }
+    hex::encode(buffer)
+}
+
+fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits) -> String {
+    let directory = directory.display();
+    let relaxed = "{per_second: 1000, burst_count: 1000}";
+    let limits = match limits {
+        RateLimits::Default => String::new(),
+        RateLimits::Relaxed => format!(
+            "rc_message: {relaxed}\n\
+             rc_registration: {relaxed}\n\
+             rc_room_creation: {relaxed}\n\
+             rc_login:\n  address: {relaxed}\n  account: {relaxed}\n  failed_attempts: {relaxed}\n\
+             rc_joins:\n  local: {relaxed}\n  remote: {relaxed}\n\
+             rc_joins_per_room: {relaxed}\n\
+             rc_invites:\n  per_room: {relaxed}\n  per_user: {relaxed}\n  per_issuer: {relaxed}\n\
+             rc_3pid_validation: {relaxed}\n\
+             rc_admin_redaction: {relaxed}\n"
+        ),
+    };
+    format!(
+        "server_name: \"localhost\"\n\
+         pid_file: \"{directory}/homeserver.pid\"\n\
+         listeners:\n\
+         \x20 - port: {port}\n\
+         \x20   bind_addresses: ['127.0.0.1']\n\
+         \x20   type: http\n\
+         \x20   tls: false\n\
+         \x20   x_forwarded: false\n\
+         \x20   resources:\n\
+         \x20     - names: [client]\n\
+         \x20       compress: false\n\
+         database:\n\
+         \x20 name: sqlite3\n\
+         \x20 args:\n\
+         \x20   database: \"{directory}/homeserver.db\"\n\
+         media_store_path: \"{directory}/media_store\"\n\
+         signing_key_path: \"{directory}/signing.key\"\n\
+         registration_shared_secret: \"{secret}\"\n\
+         report_stats: false\n\
+         trusted_key_servers: []\n\
+         suppress_key_server_warning: true\n\
+         enable_registration: false\n\
+         presence:\n\
+         \x20 enabled: false\n\
+         {limits}"
+    )
+}

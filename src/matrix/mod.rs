@@ -1,0 +1,211 @@
+//! The Matrix adapter: login, sync, event conversion, outbox sender.
+//!
+//! **Architecture Invariant:** only this module knows matrix-sdk and ruma
+//! types. It turns events into core inputs and sends what the outbox holds;
+//! it decides nothing itself beyond which invites to accept.
+
+mod convert;
+pub mod demo;
+mod outbox;
+mod session;
+mod sync;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use matrix_sdk::Client;
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId};
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::core::{Settings, State, ThemeSettings};
+use crate::engine::{Engine, Failpoint};
+use crate::store::records::{FIRST_START_KEY, FirstStart, SYNC_CURSOR_KEY, SyncCursor, decode, encode};
+use crate::store::{Batch, SledStore, Store, StoreError, Tree};
+
+pub use outbox::transaction_id;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdapterError {
+    #[error("Matrix error: {0}")]
+    Matrix(#[from] matrix_sdk::Error),
+    #[error("Matrix client setup: {0}")]
+    Build(#[from] matrix_sdk::ClientBuildError),
+    #[error("storage: {0}")]
+    Store(#[from] StoreError),
+    #[error("session: {0}")]
+    Session(String),
+    #[error("file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+/// What the running bot holds, shared by its tasks.
+pub struct Adapter {
+    client: Client,
+    engine: Engine,
+    user_id: OwnedUserId,
+    password: String,
+    data_dir: PathBuf,
+    first_start: DateTime<Utc>,
+    catch_up: chrono::Duration,
+    admins: Vec<String>,
+    configured_rooms: Vec<OwnedRoomId>,
+}
+
+impl Adapter {
+    fn is_configured_room(&self, room_id: &RoomId) -> bool {
+        self.configured_rooms.iter().any(|configured| configured == room_id)
+    }
+
+    /// Accepts an invite from an admin or into a configured room; ignores
+    /// every other one.
+    async fn consider_invite(&self, room_id: &RoomId) {
+        let Some(room) = self.client.get_room(room_id) else { return };
+        let inviter = match room.invite_details().await {
+            Ok(invite) => invite.inviter_id.to_string(),
+            Err(error) => {
+                tracing::warn!(%error, room = %room_id, "cannot read an invite");
+                return;
+            }
+        };
+        let from_admin = self.admins.contains(&inviter);
+        if !from_admin && !self.is_configured_room(room_id) {
+            tracing::info!(room = %room_id, "invite ignored: not from an admin, not a configured room");
+            return;
+        }
+        match room.join().await {
+            Ok(()) => tracing::info!(room = %room_id, "joined on invite"),
+            Err(error) => tracing::warn!(%error, room = %room_id, "cannot join on invite"),
+        }
+    }
+}
+
+/// Everything `run` needs, resolved from the configuration.
+pub struct RunOptions {
+    pub config: Config,
+    pub password: String,
+    pub failpoint: Option<Failpoint>,
+}
+
+/// Runs the bot until the process is stopped.
+pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
+    let RunOptions { config, password, failpoint } = options;
+    let homeserver = config
+        .matrix
+        .homeserver
+        .clone()
+        .ok_or_else(|| AdapterError::Config("no [matrix] homeserver".to_owned()))?;
+    let user_id = OwnedUserId::try_from(config.matrix.user_id.as_str())
+        .map_err(|error| AdapterError::Config(format!("user_id: {error}")))?;
+    let data_dir = config.bot.data_dir.clone();
+    std::fs::create_dir_all(&data_dir)?;
+    restrict_permissions(&data_dir);
+
+    let store: Arc<dyn Store> = Arc::new(SledStore::open(&data_dir.join("state"))?);
+    let client = session::build_client(&homeserver, &data_dir).await?;
+    session::log_in(&client, &data_dir, &user_id, &password).await?;
+
+    let first_start = match store.get(Tree::Meta, FIRST_START_KEY)? {
+        Some(bytes) => decode::<FirstStart>(&bytes)?.at,
+        None => {
+            let at = Utc::now();
+            let mut batch = Batch::default();
+            batch.put(Tree::Meta, FIRST_START_KEY.to_vec(), encode(&FirstStart { at }));
+            store.apply(batch)?;
+            at
+        }
+    };
+    let cursor = store
+        .get(Tree::Meta, SYNC_CURSOR_KEY)?
+        .map(|bytes| decode::<SyncCursor>(&bytes))
+        .transpose()?
+        .map(|cursor| cursor.next_batch);
+
+    let hub_room_id = join_configured(&client, config.assembly.hub_room.as_deref()).await;
+    let deputy_room_id = join_configured(&client, config.assembly.deputy_room.as_deref()).await;
+    let mut themes = Vec::new();
+    for theme in &config.themes {
+        themes.push(ThemeSettings {
+            slug: theme.slug.clone(),
+            name: theme.name.clone(),
+            room_id: join_configured(&client, theme.room.as_deref()).await.map(|id| id.to_string()),
+        });
+    }
+    let configured_rooms: Vec<OwnedRoomId> = [hub_room_id.clone(), deputy_room_id.clone()]
+        .into_iter()
+        .flatten()
+        .chain(themes.iter().filter_map(|theme| theme.room_id.as_deref().and_then(|id| RoomId::parse(id).ok())))
+        .collect();
+    let settings = Settings {
+        bot_user_id: user_id.to_string(),
+        prefix: config.bot.prefix.clone(),
+        language: config.bot.language,
+        time_zone: config.time_zone(),
+        hub_room_id: hub_room_id.map(|id| id.to_string()),
+        deputy_room_id: deputy_room_id.map(|id| id.to_string()),
+        admins: config.assembly.admins.clone(),
+        themes,
+    };
+    let state = State::new(settings).map_err(|error| AdapterError::Config(error.to_string()))?;
+    let engine = Engine::new(store.clone(), state, failpoint);
+    let wakeup = engine.outbox_wakeup();
+    let adapter = Arc::new(Adapter {
+        client: client.clone(),
+        engine,
+        user_id,
+        password,
+        data_dir,
+        first_start,
+        catch_up: chrono::Duration::hours(i64::from(config.bot.catch_up_hours)),
+        admins: config.assembly.admins.clone(),
+        configured_rooms,
+    });
+
+    tokio::spawn(outbox::run_sender(client.clone(), store.clone(), wakeup, failpoint));
+    let (sender, receiver) = mpsc::channel(8);
+    let resumed = cursor.is_some();
+    let processor = tokio::spawn(sync::process(adapter.clone(), receiver, resumed));
+    let supervisor = tokio::spawn(sync::supervise(adapter.clone(), cursor, sender));
+    tracing::info!(user = %adapter.user_id, "boucle is running");
+    let _ = tokio::join!(processor, supervisor);
+    Ok(())
+}
+
+/// Resolves a configured room address and joins it if needed. A room that
+/// cannot be joined now is logged; an invite later brings the bot in.
+async fn join_configured(client: &Client, address: Option<&str>) -> Option<OwnedRoomId> {
+    let address = address?;
+    let Ok(parsed) = RoomOrAliasId::parse(address) else {
+        tracing::error!(room = address, "not a room address");
+        return None;
+    };
+    let room_id = match OwnedRoomId::try_from(parsed.clone()) {
+        Ok(room_id) => room_id,
+        Err(alias) => match client.resolve_room_alias(&alias).await {
+            Ok(response) => response.room_id,
+            Err(error) => {
+                tracing::warn!(%error, room = address, "cannot resolve room alias");
+                return None;
+            }
+        },
+    };
+    let joined = client
+        .get_room(&room_id)
+        .is_some_and(|room| room.state() == matrix_sdk::RoomState::Joined);
+    if !joined && let Err(error) = client.join_room_by_id(&room_id).await {
+        tracing::warn!(%error, room = address, "cannot join configured room yet (an invite will do)");
+    }
+    Some(room_id)
+}
+
+/// The data directory holds the session token and political data: owner only.
+fn restrict_permissions(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
+    }
+}

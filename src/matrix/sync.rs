@@ -1,0 +1,205 @@
+//! The sync supervisor and the event processor.
+//!
+//! The supervisor loops over `sync_once` with the saved token (the SDK's
+//! `sync()` sleeps a second between close syncs) and never gives up on a
+//! transient error. Each response goes to the processor over a channel, so a
+//! slow command never blocks syncing. The processor handles the events in
+//! order and only then saves the token: a crash at any point replays from
+//! the last fully handled response, and the ledger drops what was done.
+//!
+//! When a room's timeline is limited (the bot was away), the processor pages
+//! back with `/messages` to the catch-up cutoff, so commands sent while the
+//! bot was stopped are answered.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::deserialized_responses::TimelineEvent;
+use matrix_sdk::room::MessagesOptions;
+use matrix_sdk::ruma::api::error::ErrorKind;
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::{OwnedRoomId, UserId};
+use matrix_sdk::sync::SyncResponse;
+use tokio::sync::mpsc;
+
+use super::convert::{Converted, RoomFacts, convert};
+use super::{Adapter, session};
+use crate::core::Input;
+use crate::engine::Processed;
+use crate::store::records::{SYNC_CURSOR_KEY, SyncCursor, encode};
+use crate::store::{Batch, Tree};
+
+const LONG_POLL: Duration = Duration::from_secs(30);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Syncs forever, handing each response to the processor.
+pub async fn supervise(adapter: Arc<Adapter>, mut token: Option<String>, responses: mpsc::Sender<SyncResponse>) {
+    let mut first = true;
+    let mut backoff = Duration::from_millis(500);
+    loop {
+        // The first sync after a start must not long-poll, or commands waiting
+        // since the restart would be answered 30 s late.
+        let mut settings =
+            SyncSettings::default().timeout(if first { Duration::ZERO } else { LONG_POLL });
+        if let Some(token) = &token {
+            settings = settings.token(token.clone());
+        }
+        match adapter.client.sync_once(settings).await {
+            Ok(response) => {
+                first = false;
+                backoff = Duration::from_millis(500);
+                token = Some(response.next_batch.clone());
+                if responses.send(response).await.is_err() {
+                    return; // processor gone: shutting down
+                }
+            }
+            Err(error) => {
+                if matches!(error.client_api_error_kind(), Some(ErrorKind::UnknownToken(_))) {
+                    tracing::warn!("the homeserver no longer knows our token: logging in again on the same device");
+                    if let Err(error) = session::log_in_again(
+                        &adapter.client,
+                        &adapter.data_dir,
+                        &adapter.user_id,
+                        &adapter.password,
+                    )
+                    .await
+                    {
+                        tracing::error!(%error, "login failed, will retry");
+                    }
+                } else {
+                    tracing::warn!(%error, retry_in = ?backoff, "sync failed, will retry");
+                }
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+        }
+    }
+}
+
+/// Handles responses in order and saves the token after each.
+pub async fn process(adapter: Arc<Adapter>, mut responses: mpsc::Receiver<SyncResponse>, resumed: bool) {
+    let mut catch_up_allowed = resumed;
+    while let Some(response) = responses.recv().await {
+        let mut all_recorded = true;
+        for room_id in response.rooms.invited.keys() {
+            adapter.consider_invite(room_id).await;
+        }
+        for (room_id, update) in &response.rooms.joined {
+            let timeline = &update.timeline;
+            let mut events: Vec<&TimelineEvent> = Vec::new();
+            let paged;
+            if timeline.limited && catch_up_allowed {
+                paged = page_back(&adapter, room_id, timeline.prev_batch.as_deref()).await;
+                events.extend(paged.iter());
+            }
+            events.extend(timeline.events.iter());
+            for event in events {
+                all_recorded &= handle_event(&adapter, room_id, event).await;
+            }
+        }
+        if !all_recorded {
+            // Keep the previous position: after a restart these events are
+            // read again, and the ledger skips those that were handled.
+            continue;
+        }
+        let mut batch = Batch::default();
+        batch.put(Tree::Meta, SYNC_CURSOR_KEY.to_vec(), encode(&SyncCursor { next_batch: response.next_batch.clone() }));
+        if let Err(error) = adapter.engine.store().apply(batch) {
+            tracing::error!(%error, "cannot save the sync position");
+        }
+        catch_up_allowed = true;
+    }
+}
+
+/// Events older than this are never handled: before the bot's first start,
+/// or beyond the catch-up window.
+fn cutoff(adapter: &Adapter, now: DateTime<Utc>) -> DateTime<Utc> {
+    adapter.first_start.max(now - adapter.catch_up)
+}
+
+/// Pages back from `from` to the cutoff; returns the events oldest first.
+async fn page_back(adapter: &Adapter, room_id: &OwnedRoomId, from: Option<&str>) -> Vec<TimelineEvent> {
+    let Some(room) = adapter.client.get_room(room_id) else { return Vec::new() };
+    let cutoff_millis = cutoff(adapter, Utc::now()).timestamp_millis();
+    let mut collected = Vec::new();
+    let mut token = from.map(str::to_owned);
+    // Bounded, in case of a very busy room: 50 pages of 100 events.
+    for _ in 0..50 {
+        let mut options = MessagesOptions::backward().from(token.as_deref());
+        options.limit = 100u32.into();
+        let page = match room.messages(options).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(%error, room = %room_id, "catch-up paging failed; some old commands may go unanswered");
+                break;
+            }
+        };
+        let mut reached_cutoff = page.chunk.is_empty();
+        for event in page.chunk {
+            let millis = event.timestamp().map(|ts| i64::from(ts.0)).unwrap_or(i64::MAX);
+            if millis < cutoff_millis {
+                reached_cutoff = true;
+                break;
+            }
+            collected.push(event);
+        }
+        match page.end {
+            Some(end) if !reached_cutoff => token = Some(end),
+            _ => break,
+        }
+    }
+    collected.reverse();
+    tracing::info!(room = %room_id, events = collected.len(), "caught up on a gap");
+    collected
+}
+
+/// Handles one event; false only if the store failed to record it.
+async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &TimelineEvent) -> bool {
+    let Some(room) = adapter.client.get_room(room_id) else { return true };
+    let facts = RoomFacts {
+        is_direct: room.active_members_count() <= 2 && !adapter.is_configured_room(room_id),
+    };
+    let (mut message, origin_millis) = match convert(event.raw(), room_id.as_str(), facts) {
+        Converted::Message { message, origin_millis } => (message, origin_millis),
+        Converted::Undecryptable { event_id } => {
+            tracing::warn!(room = %room_id, event = %event_id, "message could not be decrypted");
+            return true;
+        }
+        Converted::Other => return true,
+    };
+    let now = Utc::now();
+    let origin_millis = i64::try_from(origin_millis).unwrap_or(i64::MAX);
+    if origin_millis < cutoff(adapter, now).timestamp_millis() {
+        return true; // history from before the bot started, or too old to answer
+    }
+    if message.sender == adapter.user_id.as_str() {
+        return true;
+    }
+    if let Ok(sender) = UserId::parse(&message.sender) {
+        message.sender_power_level = match room.power_levels().await {
+            Ok(levels) => match levels.for_user(&sender) {
+                UserPowerLevel::Infinite => i64::MAX,
+                UserPowerLevel::Int(level) => level.into(),
+                _ => 0,
+            },
+            Err(_) => 0,
+        };
+    }
+    let event_id = message.event_id.clone();
+    match adapter.engine.process(&event_id, &Input::Message(message), now) {
+        Ok(Processed::Committed { messages }) => {
+            tracing::debug!(room = %room_id, event = %event_id, messages, "replies queued");
+        }
+        Ok(Processed::AlreadyHandled) => {
+            tracing::debug!(room = %room_id, event = %event_id, "already handled");
+        }
+        Ok(Processed::Ignored) => {}
+        Err(error) => {
+            tracing::error!(%error, room = %room_id, event = %event_id, "cannot record a command");
+            return false;
+        }
+    }
+    true
+}
