@@ -105,7 +105,11 @@ pub struct Problem {
 impl std::fmt::Display for Problem {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
-            Some(line) => write!(formatter, "line {line}: {}\n  fix: {}", self.message, self.fix),
+            Some(line) => write!(
+                formatter,
+                "line {line}: {}\n  fix: {}",
+                self.message, self.fix
+            ),
             None => write!(formatter, "{}\n  fix: {}", self.message, self.fix),
         }
     }
@@ -114,7 +118,10 @@ impl std::fmt::Display for Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{} problem(s) in the configuration:\n{}", .0.len(), render_problems(.0))]
     Invalid(Vec<Problem>),
     #[error("no password: {0}")]
@@ -122,14 +129,30 @@ pub enum ConfigError {
 }
 
 fn render_problems(problems: &[Problem]) -> String {
-    problems.iter().map(|problem| format!("- {problem}")).collect::<Vec<_>>().join("\n")
+    problems
+        .iter()
+        .map(|problem| format!("- {problem}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The keys each table accepts, for reporting unknown ones.
 const KNOWN_KEYS: &[(&str, &[&str])] = &[
     ("", &["matrix", "bot", "assembly", "theme"]),
-    ("matrix", &["homeserver", "user_id", "password_env", "password_file"]),
-    ("bot", &["data_dir", "language", "time_zone", "prefix", "catch_up_hours"]),
+    (
+        "matrix",
+        &["homeserver", "user_id", "password_env", "password_file"],
+    ),
+    (
+        "bot",
+        &[
+            "data_dir",
+            "language",
+            "time_zone",
+            "prefix",
+            "catch_up_hours",
+        ],
+    ),
     ("assembly", &["hub_room", "deputy_room", "admins"]),
     ("theme", &["slug", "name", "room"]),
 ];
@@ -137,15 +160,23 @@ const KNOWN_KEYS: &[(&str, &[&str])] = &[
 impl Config {
     /// Reads and validates a file; every problem is reported at once.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         Config::parse(&text)
     }
 
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let mut problems = Vec::new();
         let line_of = |offset: usize| {
-            Some(text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1)
+            Some(
+                text.as_bytes()[..offset.min(text.len())]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count()
+                    + 1,
+            )
         };
         let document = match text.parse::<toml_edit::Document<String>>() {
             Ok(document) => document,
@@ -183,7 +214,10 @@ impl Config {
                     .min_by_key(|candidate| strsim::levenshtein(key, candidate))
                     .copied()
                     .unwrap_or_default();
-                let span = table.key(key).and_then(|key| key.span()).or_else(|| item.span());
+                let span = table
+                    .key(key)
+                    .and_then(|key| key.span())
+                    .or_else(|| item.span());
                 problems.push(Problem {
                     line: span.and_then(|span| line_of(span.start)),
                     message: format!("unknown key `{key}` in [{table_name}]"),
@@ -206,18 +240,30 @@ impl Config {
         };
         let find = |needle: &str| text.find(needle).and_then(line_of);
         config.validate(&mut problems, find);
-        if problems.is_empty() { Ok(config) } else { Err(ConfigError::Invalid(problems)) }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(ConfigError::Invalid(problems))
+        }
     }
 
     fn validate(&self, problems: &mut Vec<Problem>, find: impl Fn(&str) -> Option<usize>) {
         let mut report = |needle: &str, message: String, fix: &str| {
-            problems.push(Problem { line: find(needle), message, fix: fix.to_owned() });
+            problems.push(Problem {
+                line: find(needle),
+                message,
+                fix: fix.to_owned(),
+            });
         };
         if self.matrix.homeserver.is_some() {
             if let Some(url) = &self.matrix.homeserver
                 && url::Url::parse(url).is_err()
             {
-                report("homeserver", format!("`{url}` is not a URL"), "homeserver = \"https://matrix.example.org\"");
+                report(
+                    "homeserver",
+                    format!("`{url}` is not a URL"),
+                    "homeserver = \"https://matrix.example.org\"",
+                );
             }
             if !is_user_id(&self.matrix.user_id) {
                 report(
@@ -243,11 +289,19 @@ impl Config {
             );
         }
         if self.bot.prefix.trim().is_empty() || self.bot.prefix.chars().any(char::is_whitespace) {
-            report("prefix", "the command prefix must be non-empty, without spaces".to_owned(), "prefix = \"!\"");
+            report(
+                "prefix",
+                "the command prefix must be non-empty, without spaces".to_owned(),
+                "prefix = \"!\"",
+            );
         }
         for admin in &self.assembly.admins {
             if !is_user_id(admin) {
-                report(admin, format!("admin `{admin}` is not a Matrix user id"), "admins = [\"@camille:example.org\"]");
+                report(
+                    admin,
+                    format!("admin `{admin}` is not a Matrix user id"),
+                    "admins = [\"@camille:example.org\"]",
+                );
             }
         }
         let rooms = [&self.assembly.hub_room, &self.assembly.deputy_room]
@@ -266,11 +320,17 @@ impl Config {
         let mut slugs = std::collections::HashSet::new();
         for theme in &self.themes {
             let valid = !theme.slug.is_empty()
-                && theme.slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && theme
+                    .slug
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !valid {
                 report(
                     &format!("\"{}\"", theme.slug),
-                    format!("theme slug `{}` must be lower-case letters, digits and dashes", theme.slug),
+                    format!(
+                        "theme slug `{}` must be lower-case letters, digits and dashes",
+                        theme.slug
+                    ),
                     "slug = \"ecoles-jeunesse\"",
                 );
             }
@@ -282,28 +342,40 @@ impl Config {
                 );
             }
             if theme.name.trim().is_empty() {
-                report("name", format!("theme `{}` has an empty name", theme.slug), "name = \"Santé\"");
+                report(
+                    "name",
+                    format!("theme `{}` has an empty name", theme.slug),
+                    "name = \"Santé\"",
+                );
             }
         }
     }
 
     pub fn time_zone(&self) -> chrono_tz::Tz {
-        self.bot.time_zone.parse().unwrap_or(chrono_tz::Europe::Paris)
+        self.bot
+            .time_zone
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Paris)
     }
 
     /// The bot's password, from the environment variable or file named in the
     /// configuration.
     pub fn password(&self) -> Result<String, ConfigError> {
         if let Some(variable) = &self.matrix.password_env {
-            return std::env::var(variable)
-                .map_err(|_| ConfigError::Password(format!("the environment variable {variable} is not set")));
+            return std::env::var(variable).map_err(|_| {
+                ConfigError::Password(format!("the environment variable {variable} is not set"))
+            });
         }
         if let Some(path) = &self.matrix.password_file {
             return std::fs::read_to_string(path)
                 .map(|text| text.trim_end_matches(['\n', '\r']).to_owned())
-                .map_err(|error| ConfigError::Password(format!("cannot read {}: {error}", path.display())));
+                .map_err(|error| {
+                    ConfigError::Password(format!("cannot read {}: {error}", path.display()))
+                });
         }
-        Err(ConfigError::Password("set password_env or password_file in [matrix]".to_owned()))
+        Err(ConfigError::Password(
+            "set password_env or password_file in [matrix]".to_owned(),
+        ))
     }
 }
 
@@ -329,7 +401,11 @@ mod tests {
     #[test]
     fn the_shipped_example_is_valid_and_has_the_eight_themes() {
         let config = Config::parse(include_str!("../config.example.toml")).unwrap();
-        let slugs: Vec<&str> = config.themes.iter().map(|theme| theme.slug.as_str()).collect();
+        let slugs: Vec<&str> = config
+            .themes
+            .iter()
+            .map(|theme| theme.slug.as_str())
+            .collect();
         assert_eq!(slugs.len(), 8, "{slugs:?}");
         assert!(slugs.contains(&"sante") && slugs.contains(&"langue-bretonne"));
         assert_eq!(config.bot.language, Language::Fr);
@@ -351,7 +427,10 @@ mod tests {
         let text = "[matrix]\nhomeserver = \"http://127.0.0.1:8008\"\nuser_id = \"boucle\"\n\n\
                     [bot]\ntime_zone = \"Paris\"\n\n[[theme]]\nslug = \"Santé\"\nname = \"Santé\"\nroom = \"sante\"\n";
         let found = problems(text);
-        let messages: Vec<&str> = found.iter().map(|problem| problem.message.as_str()).collect();
+        let messages: Vec<&str> = found
+            .iter()
+            .map(|problem| problem.message.as_str())
+            .collect();
         assert_eq!(found.len(), 5, "{messages:?}");
         assert_eq!(found[0].line, Some(3), "user id line");
         assert!(messages.iter().any(|m| m.contains("time zone")));

@@ -62,24 +62,40 @@ pub fn ensure_installed(venv: &Path) -> Result<(), DevServerError> {
     std::fs::create_dir_all(parent)?;
     let temporary = parent.join(format!(
         ".{}-{}",
-        venv.file_name().and_then(|name| name.to_str()).unwrap_or("venv"),
+        venv.file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("venv"),
         std::process::id()
     ));
     let _ = std::fs::remove_dir_all(&temporary);
-    eprintln!("boucle: installing Synapse into {} (once, about a minute)…", venv.display());
+    eprintln!(
+        "boucle: installing Synapse into {} (once, about a minute)…",
+        venv.display()
+    );
     let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
     run(Command::new(&python).arg("-m").arg("venv").arg(&temporary))?;
-    run(Command::new(venv_python(&temporary))
-        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", SYNAPSE_REQUIREMENT]))?;
+    run(Command::new(venv_python(&temporary)).args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        SYNAPSE_REQUIREMENT,
+    ]))?;
     let _ = std::fs::remove_dir_all(venv);
     if std::fs::rename(&temporary, venv).is_err() && !synapse_importable(venv) {
-        return Err(DevServerError::Install(format!("cannot move the virtualenv to {}", venv.display())));
+        return Err(DevServerError::Install(format!(
+            "cannot move the virtualenv to {}",
+            venv.display()
+        )));
     }
     let _ = std::fs::remove_dir_all(&temporary);
     if synapse_importable(venv) {
         Ok(())
     } else {
-        Err(DevServerError::Install("synapse is not importable after install".to_owned()))
+        Err(DevServerError::Install(
+            "synapse is not importable after install".to_owned(),
+        ))
     }
 }
 
@@ -91,7 +107,10 @@ fn run(command: &mut Command) -> Result<(), DevServerError> {
         Err(DevServerError::Install(format!(
             "{:?} failed: {}",
             command,
-            String::from_utf8_lossy(&output.stderr).chars().take(2000).collect::<String>()
+            String::from_utf8_lossy(&output.stderr)
+                .chars()
+                .take(2000)
+                .collect::<String>()
         )))
     }
 }
@@ -119,7 +138,11 @@ pub enum RateLimits {
 impl Synapse {
     /// Writes a configuration into `directory` (kept between runs, so the
     /// demo's accounts survive) and starts Synapse on a free port.
-    pub fn start(venv: &Path, directory: &Path, limits: RateLimits) -> Result<Synapse, DevServerError> {
+    pub fn start(
+        venv: &Path,
+        directory: &Path,
+        limits: RateLimits,
+    ) -> Result<Synapse, DevServerError> {
         std::fs::create_dir_all(directory)?;
         let directory = directory.canonicalize()?;
         let port = free_port()?;
@@ -133,20 +156,30 @@ impl Synapse {
             }
         };
         let config_path = directory.join("homeserver.yaml");
-        std::fs::write(&config_path, homeserver_yaml(&directory, port, &shared_secret, limits))?;
+        std::fs::write(
+            &config_path,
+            homeserver_yaml(&directory, port, &shared_secret, limits),
+        )?;
         let python = venv_python(venv);
         run(Command::new(&python)
-            .args(["-m", "synapse.app.homeserver", "--generate-keys", "--config-path"])
+            .args([
+                "-m",
+                "synapse.app.homeserver",
+                "--generate-keys",
+                "--config-path",
+            ])
             .arg(&config_path))
         .map_err(|error| DevServerError::Start(error.to_string()))?;
         let log = std::fs::File::create(directory.join("synapse.log"))?;
-        let child = Command::new(&python)
+        let mut command = Command::new(&python);
+        command
             .args(["-m", "synapse.app.homeserver", "--config-path"])
             .arg(&config_path)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
-            .stderr(log)
-            .spawn()?;
+            .stderr(log);
+        die_with_parent(&mut command);
+        let child = command.spawn()?;
         let mut synapse = Synapse {
             child: Some(child),
             url: format!("http://127.0.0.1:{port}"),
@@ -165,9 +198,20 @@ impl Synapse {
             if let Some(child) = &mut self.child
                 && let Ok(Some(status)) = child.try_wait()
             {
-                let log = std::fs::read_to_string(self.directory.join("synapse.log")).unwrap_or_default();
-                let tail: String = log.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
-                return Err(DevServerError::Start(format!("exited with {status}:\n{tail}")));
+                let log =
+                    std::fs::read_to_string(self.directory.join("synapse.log")).unwrap_or_default();
+                let tail: String = log
+                    .lines()
+                    .rev()
+                    .take(30)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                return Err(DevServerError::Start(format!(
+                    "exited with {status}:\n{tail}"
+                )));
             }
             if http_get_ok(self.port, "/_matrix/client/versions") {
                 return Ok(());
@@ -191,12 +235,18 @@ impl Synapse {
 
     /// Registers an account through the shared-secret admin API; an account
     /// that already exists is fine (the demo restarts on the same server).
-    pub async fn register(&self, localpart: &str, password: &str, admin: bool) -> Result<(), DevServerError> {
+    pub async fn register(
+        &self,
+        localpart: &str,
+        password: &str,
+        admin: bool,
+    ) -> Result<(), DevServerError> {
         let http = reqwest::Client::new();
         let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
         let nonce: serde_json::Value = http.get(&endpoint).send().await?.json().await?;
         let nonce = nonce["nonce"].as_str().unwrap_or_default().to_owned();
-        let mut mac = Hmac::<Sha1>::new_from_slice(self.shared_secret.as_bytes()).expect("any key length");
+        let mut mac =
+            Hmac::<Sha1>::new_from_slice(self.shared_secret.as_bytes()).expect("any key length");
         mac.update(nonce.as_bytes());
         mac.update(b"\0");
         mac.update(localpart.as_bytes());
@@ -219,7 +269,10 @@ impl Synapse {
         if details.contains("M_USER_IN_USE") {
             return Ok(());
         }
-        Err(DevServerError::Register { user: localpart.to_owned(), details })
+        Err(DevServerError::Register {
+            user: localpart.to_owned(),
+            details,
+        })
     }
 }
 
@@ -229,12 +282,31 @@ impl Drop for Synapse {
     }
 }
 
+/// Synapse must not outlive the test run or demo that started it, even when
+/// that process is killed: the kernel kills it when its parent thread dies.
+#[cfg(target_os = "linux")]
+fn die_with_parent(command: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: prctl is async-signal-safe and touches only the child.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn die_with_parent(_command: &mut Command) {}
+
 fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 fn http_get_ok(port: u16, path: &str) -> bool {
-    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
     let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
     if stream.write_all(request.as_bytes()).is_err() {

@@ -69,7 +69,12 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(store: Arc<dyn Store>, state: State, failpoint: Option<Failpoint>) -> Self {
-        Engine { store, state, outbox_wakeup: Arc::new(Notify::new()), failpoint }
+        Engine {
+            store,
+            state,
+            outbox_wakeup: Arc::new(Notify::new()),
+            failpoint,
+        }
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -108,7 +113,10 @@ impl Engine {
         batch.insert(
             Tree::Ledger,
             event_id.as_bytes().to_vec(),
-            encode(&LedgerEntry { room_id: message.room_id.clone(), handled_at: now }),
+            encode(&LedgerEntry {
+                room_id: message.room_id.clone(),
+                handled_at: now,
+            }),
         );
         for outgoing in &outcome.messages {
             let entry = OutboxEntry {
@@ -135,7 +143,9 @@ impl Engine {
         }
         Failpoint::trigger(self.failpoint, Failpoint::AfterCommit);
         self.outbox_wakeup.notify_one();
-        Ok(Processed::Committed { messages: outcome.messages.len() })
+        Ok(Processed::Committed {
+            messages: outcome.messages.len(),
+        })
     }
 }
 
@@ -158,7 +168,11 @@ mod tests {
             admins: vec![],
             themes: vec![],
         };
-        Engine::new(Arc::new(MemoryStore::new()), State::new(settings).unwrap(), None)
+        Engine::new(
+            Arc::new(MemoryStore::new()),
+            State::new(settings).unwrap(),
+            None,
+        )
     }
 
     fn command(event_id: &str, body: &str) -> Input {
@@ -179,13 +193,22 @@ mod tests {
         let engine = engine();
         let now = Utc::now();
         let input = command("$1", "!aide");
-        assert_eq!(engine.process("$1", &input, now).unwrap(), Processed::Committed { messages: 1 });
-        assert_eq!(engine.process("$1", &input, now).unwrap(), Processed::AlreadyHandled);
+        assert_eq!(
+            engine.process("$1", &input, now).unwrap(),
+            Processed::Committed { messages: 1 }
+        );
+        assert_eq!(
+            engine.process("$1", &input, now).unwrap(),
+            Processed::AlreadyHandled
+        );
         let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
         assert_eq!(outbox.len(), 1, "answered exactly once");
         let entry: OutboxEntry = decode(&outbox[0].1).unwrap();
         assert_eq!(entry.room_id, "!r:s");
-        assert_eq!(entry.content["m.relates_to"]["m.in_reply_to"]["event_id"], "$1");
+        assert_eq!(
+            entry.content["m.relates_to"]["m.in_reply_to"]["event_id"],
+            "$1"
+        );
         assert!(engine.is_handled("$1").unwrap());
     }
 
@@ -193,8 +216,17 @@ mod tests {
     fn ordinary_messages_leave_no_trace() {
         let engine = engine();
         let input = command("$2", "bonjour");
-        assert_eq!(engine.process("$2", &input, Utc::now()).unwrap(), Processed::Ignored);
+        assert_eq!(
+            engine.process("$2", &input, Utc::now()).unwrap(),
+            Processed::Ignored
+        );
         assert!(!engine.is_handled("$2").unwrap());
-        assert!(engine.store().scan_prefix(Tree::Outbox, b"").unwrap().is_empty());
+        assert!(
+            engine
+                .store()
+                .scan_prefix(Tree::Outbox, b"")
+                .unwrap()
+                .is_empty()
+        );
     }
 }

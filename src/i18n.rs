@@ -97,7 +97,10 @@ pub struct Translator {
 
 impl fmt::Debug for Translator {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.debug_struct("Translator").field("language", &self.language).finish()
+        formatter
+            .debug_struct("Translator")
+            .field("language", &self.language)
+            .finish()
     }
 }
 
@@ -108,21 +111,26 @@ const SENTINEL_CLOSE: char = '\u{F0001}';
 
 impl Translator {
     pub fn new(language: Language) -> Result<Self, TranslationError> {
-        let resource = FluentResource::try_new(language.source().to_owned()).map_err(
-            |(_, errors)| TranslationError::Syntax {
-                language,
-                details: format!("{errors:?}"),
-            },
-        )?;
-        let identifier: LanguageIdentifier =
-            language.code().parse().expect("language codes are valid identifiers");
+        let resource =
+            FluentResource::try_new(language.source().to_owned()).map_err(|(_, errors)| {
+                TranslationError::Syntax {
+                    language,
+                    details: format!("{errors:?}"),
+                }
+            })?;
+        let identifier: LanguageIdentifier = language
+            .code()
+            .parse()
+            .expect("language codes are valid identifiers");
         let mut bundle = FluentBundle::new_concurrent(vec![identifier]);
         // Unicode isolation marks would end up in copied text and in tests.
         bundle.set_use_isolating(false);
-        bundle.add_resource(resource).map_err(|errors| TranslationError::Syntax {
-            language,
-            details: format!("{errors:?}"),
-        })?;
+        bundle
+            .add_resource(resource)
+            .map_err(|errors| TranslationError::Syntax {
+                language,
+                details: format!("{errors:?}"),
+            })?;
         Ok(Translator { language, bundle })
     }
 
@@ -131,7 +139,10 @@ impl Translator {
     }
 
     pub fn has(&self, id: &str) -> bool {
-        self.bundle.get_message(id).and_then(|message| message.value()).is_some()
+        self.bundle
+            .get_message(id)
+            .and_then(|message| message.value())
+            .is_some()
     }
 
     /// Formats message `id` with `args`, as plain text and as HTML.
@@ -139,7 +150,10 @@ impl Translator {
     /// A missing message renders as its id, so a gap in a translation shows up
     /// in tests (which check both files hold the same ids) instead of silence.
     pub fn render(&self, id: &str, args: &[(&str, Arg)]) -> Rendered {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|message| message.value())
+        let Some(pattern) = self
+            .bundle
+            .get_message(id)
+            .and_then(|message| message.value())
         else {
             return Rendered::plain(id);
         };
@@ -156,7 +170,9 @@ impl Translator {
             }
         }
         let mut errors = Vec::new();
-        let template = self.bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        let template = self
+            .bundle
+            .format_pattern(pattern, Some(&fluent_args), &mut errors);
         let body = substitute(&template, &strings, |text| neutralize_mentions(text));
         let html = substitute(&escape_html(&template), &strings, |text| {
             escape_html(&neutralize_mentions(text))
@@ -183,7 +199,11 @@ fn substitute(template: &str, strings: &[&str], escape: impl Fn(&str) -> String)
             rest = after;
             continue;
         };
-        if let Some(text) = after[..end].parse::<usize>().ok().and_then(|i| strings.get(i)) {
+        if let Some(text) = after[..end]
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| strings.get(i))
+        {
             output.push_str(&escape(text));
         }
         rest = &after[end + SENTINEL_CLOSE.len_utf8()..];
@@ -218,7 +238,10 @@ mod tests {
             Translator::new(language).expect("translation parses");
             let ids = message_ids(language);
             let missing: Vec<_> = french.symmetric_difference(&ids).collect();
-            assert!(missing.is_empty(), "{language} differs from fr on {missing:?}");
+            assert!(
+                missing.is_empty(),
+                "{language} differs from fr on {missing:?}"
+            );
         }
     }
 
@@ -227,14 +250,25 @@ mod tests {
         let translator = Translator::new(Language::Fr).unwrap();
         let rendered = translator.render(
             "help-unknown-topic",
-            &[("topic", Arg::from("<b>x</b> <a href=\"javascript:alert(1)\">y</a> @room"))],
+            &[(
+                "topic",
+                Arg::from("<b>x</b> <a href=\"javascript:alert(1)\">y</a> @room"),
+            )],
         );
         assert!(!rendered.html.contains("<b>"), "{}", rendered.html);
         assert!(!rendered.html.contains("<a "), "{}", rendered.html);
-        assert!(rendered.html.contains("&lt;b&gt;x&lt;/b&gt;"), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("&lt;b&gt;x&lt;/b&gt;"),
+            "{}",
+            rendered.html
+        );
         assert!(!rendered.body.contains("@room"), "{}", rendered.body);
         assert!(!rendered.html.contains("@room"), "{}", rendered.html);
-        assert!(rendered.body.contains("<b>x</b>"), "plain body keeps the text: {}", rendered.body);
+        assert!(
+            rendered.body.contains("<b>x</b>"),
+            "plain body keeps the text: {}",
+            rendered.body
+        );
     }
 
     #[test]

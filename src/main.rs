@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
@@ -14,7 +14,11 @@ use boucle::engine::Failpoint;
 use boucle::matrix::{self, RunOptions, demo};
 
 #[derive(Parser)]
-#[command(name = "boucle", version, about = "Le bot Matrix des boucles de l'Assemblée Populaire")]
+#[command(
+    name = "boucle",
+    version,
+    about = "Le bot Matrix des boucles de l'Assemblée Populaire"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Commands,
@@ -66,7 +70,9 @@ fn check(path: &Path) -> ExitCode {
         Ok(config) => {
             println!("{}: OK ({} themes)", path.display(), config.themes.len());
             if config.matrix.homeserver.is_none() {
-                println!("note: no [matrix] homeserver: `boucle run` will start a local demo Synapse");
+                println!(
+                    "note: no [matrix] homeserver: `boucle run` will start a local demo Synapse"
+                );
             }
             ExitCode::SUCCESS
         }
@@ -88,9 +94,14 @@ fn check(path: &Path) -> ExitCode {
 /// also quiets the SDK's harmless 404s and key-backup chatter.
 fn init_logging(json: bool) {
     let filter = EnvFilter::try_from_env("BOUCLE_LOG").unwrap_or_else(|_| {
-        EnvFilter::new("info,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=warn,matrix_sdk_base=warn,matrix_sdk::encryption=warn")
+        EnvFilter::new(
+            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,\
+             matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error",
+        )
     });
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {
@@ -112,7 +123,12 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     let failpoint = Failpoint::from_env();
     if config.matrix.homeserver.is_some() {
         let password = config.password().context("the bot's password")?;
-        matrix::run(RunOptions { config, password, failpoint }).await?;
+        matrix::run(RunOptions {
+            config,
+            password,
+            failpoint,
+        })
+        .await?;
         return Ok(());
     }
     // Demo mode: a local Synapse, a person, the rooms.
@@ -130,15 +146,32 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     let person = synapse.user_id("demo");
     let bot = synapse.user_id("boucle");
     let mut rooms = vec![
-        demo::DemoRoom { alias_localpart: "assemblee-populaire".into(), name: "Assemblée Populaire (accueil)".into() },
-        demo::DemoRoom { alias_localpart: "equipe-deputee".into(), name: "Équipe de la députée".into() },
+        demo::DemoRoom {
+            alias_localpart: "assemblee-populaire".into(),
+            name: "Assemblée Populaire (accueil)".into(),
+        },
+        demo::DemoRoom {
+            alias_localpart: "equipe-deputee".into(),
+            name: "Équipe de la députée".into(),
+        },
     ];
     for theme in &mut config.themes {
         let localpart = format!("ap-{}", theme.slug);
-        rooms.push(demo::DemoRoom { alias_localpart: localpart.clone(), name: theme.name.clone() });
+        rooms.push(demo::DemoRoom {
+            alias_localpart: localpart.clone(),
+            name: theme.name.clone(),
+        });
         theme.room = Some(format!("#{localpart}:{}", synapse.server_name));
     }
-    demo::prepare_rooms(&synapse.url, &synapse.server_name, &person, person_password, &bot, &rooms).await?;
+    demo::prepare_rooms(
+        &synapse.url,
+        &synapse.server_name,
+        &person,
+        person_password,
+        &bot,
+        &rooms,
+    )
+    .await?;
     config.matrix.homeserver = Some(synapse.url.clone());
     config.matrix.user_id = bot.clone();
     config.assembly.hub_room = Some(format!("#assemblee-populaire:{}", synapse.server_name));
@@ -152,9 +185,6 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     println!("Connectez-vous avec un client Matrix (Element…) et tapez !aide dans un salon.");
     println!("Log in with a Matrix client (Element…) and type !help in a room. Ctrl-C stops.");
     println!();
-    if synapse.url.is_empty() {
-        bail!("Synapse has no address");
-    }
     tokio::select! {
         result = matrix::run(RunOptions { config, password: bot_password.to_owned(), failpoint }) => result?,
         _ = tokio::signal::ctrl_c() => {}

@@ -148,7 +148,14 @@ const fn def(
     places: &'static [Place],
     parser: Option<Parser>,
 ) -> CommandDef {
-    CommandDef { id, french, english, audience, places, parser }
+    CommandDef {
+        id,
+        french,
+        english,
+        audience,
+        places,
+        parser,
+    }
 }
 
 use Audience::{Admins, Coordinators, Everyone};
@@ -158,41 +165,167 @@ use CommandId as C;
 pub static COMMANDS: &[CommandDef] = &[
     def(C::Help, "aide", "help", Everyone, &[], Some(parse_help)),
     def(C::Themes, "themes", "themes", Everyone, &[], None),
-    def(C::Join, "inscription", "join", Everyone, SIGN_UP_ROOMS, None),
-    def(C::Leave, "desinscription", "leave", Everyone, SIGN_UP_ROOMS, None),
-    def(C::Members, "membres", "members", Everyone, &[Place::Theme], None),
+    def(
+        C::Join,
+        "inscription",
+        "join",
+        Everyone,
+        SIGN_UP_ROOMS,
+        None,
+    ),
+    def(
+        C::Leave,
+        "desinscription",
+        "leave",
+        Everyone,
+        SIGN_UP_ROOMS,
+        None,
+    ),
+    def(
+        C::Members,
+        "membres",
+        "members",
+        Everyone,
+        &[Place::Theme],
+        None,
+    ),
     def(C::Profile, "profil", "profile", Everyone, &[], None),
-    def(C::Coordinator, "coordination", "coordinator", Coordinators, &[Place::Theme], None),
-    def(C::Invite, "inviter", "invite", Everyone, &[Place::Theme], None),
+    def(
+        C::Coordinator,
+        "coordination",
+        "coordinator",
+        Coordinators,
+        &[Place::Theme],
+        None,
+    ),
+    def(
+        C::Invite,
+        "inviter",
+        "invite",
+        Everyone,
+        &[Place::Theme],
+        None,
+    ),
     def(C::Theme, "theme", "theme", Everyone, &[Place::Hub], None),
-    def(C::Support, "soutenir", "support", Everyone, &[Place::Hub], None),
+    def(
+        C::Support,
+        "soutenir",
+        "support",
+        Everyone,
+        &[Place::Hub],
+        None,
+    ),
     def(C::MyData, "mesdonnees", "mydata", Everyone, &[], None),
     def(C::Forget, "oublier", "forget", Everyone, &[], None),
     def(C::Poll, "sondage", "poll", Everyone, VOTING_ROOMS, None),
     def(C::Vote, "vote", "vote", Everyone, VOTING_ROOMS, None),
     def(C::Close, "cloturer", "close", Everyone, VOTING_ROOMS, None),
-    def(C::Results, "resultats", "results", Everyone, VOTING_ROOMS, None),
+    def(
+        C::Results,
+        "resultats",
+        "results",
+        Everyone,
+        VOTING_ROOMS,
+        None,
+    ),
     def(C::Polls, "sondages", "polls", Everyone, VOTING_ROOMS, None),
     def(C::Ballot, "scrutin", "ballot", Everyone, GROUP_ROOMS, None),
-    def(C::BallotVote, "voter", "cast", Everyone, &[Place::Direct], None),
-    def(C::Meeting, "reunion", "meeting", Everyone, GROUP_ROOMS, None),
+    def(
+        C::BallotVote,
+        "voter",
+        "cast",
+        Everyone,
+        &[Place::Direct],
+        None,
+    ),
+    def(
+        C::Meeting,
+        "reunion",
+        "meeting",
+        Everyone,
+        GROUP_ROOMS,
+        None,
+    ),
     def(C::Cancel, "annuler", "cancel", Everyone, GROUP_ROOMS, None),
     def(C::Move, "deplacer", "move", Everyone, GROUP_ROOMS, None),
     def(C::Going, "participe", "going", Everyone, GROUP_ROOMS, None),
-    def(C::NotGoing, "absent", "notgoing", Everyone, GROUP_ROOMS, None),
+    def(
+        C::NotGoing,
+        "absent",
+        "notgoing",
+        Everyone,
+        GROUP_ROOMS,
+        None,
+    ),
     def(C::Maybe, "peutetre", "maybe", Everyone, GROUP_ROOMS, None),
-    def(C::Attendees, "participants", "attendees", Everyone, GROUP_ROOMS, None),
+    def(
+        C::Attendees,
+        "participants",
+        "attendees",
+        Everyone,
+        GROUP_ROOMS,
+        None,
+    ),
     def(C::Reminders, "rappels", "reminders", Everyone, &[], None),
     def(C::Agenda, "agenda", "agenda", Everyone, &[], None),
     def(C::Slots, "creneaux", "slots", Everyone, GROUP_ROOMS, None),
     def(C::Assembly, "ag", "assembly", Admins, &[Place::Hub], None),
-    def(C::Report, "remontee", "report", Everyone, &[Place::Theme, Place::Direct], None),
-    def(C::Reply, "repondre", "reply", Everyone, &[Place::Deputy], None),
-    def(C::Status, "statut", "status", Everyone, &[Place::Deputy], None),
-    def(C::Reports, "remontees", "reports", Everyone, &[Place::Deputy], None),
-    def(C::Announce, "annonce", "announce", Everyone, &[Place::Deputy], None),
-    def(C::Speaker, "intervenant", "speaker", Everyone, &[Place::Theme], None),
-    def(C::Speakers, "intervenants", "speakers", Everyone, &[Place::Theme], None),
+    def(
+        C::Report,
+        "remontee",
+        "report",
+        Everyone,
+        &[Place::Theme, Place::Direct],
+        None,
+    ),
+    def(
+        C::Reply,
+        "repondre",
+        "reply",
+        Everyone,
+        &[Place::Deputy],
+        None,
+    ),
+    def(
+        C::Status,
+        "statut",
+        "status",
+        Everyone,
+        &[Place::Deputy],
+        None,
+    ),
+    def(
+        C::Reports,
+        "remontees",
+        "reports",
+        Everyone,
+        &[Place::Deputy],
+        None,
+    ),
+    def(
+        C::Announce,
+        "annonce",
+        "announce",
+        Everyone,
+        &[Place::Deputy],
+        None,
+    ),
+    def(
+        C::Speaker,
+        "intervenant",
+        "speaker",
+        Everyone,
+        &[Place::Theme],
+        None,
+    ),
+    def(
+        C::Speakers,
+        "intervenants",
+        "speakers",
+        Everyone,
+        &[Place::Theme],
+        None,
+    ),
 ];
 
 pub fn definition(id: CommandId) -> &'static CommandDef {
@@ -206,7 +339,9 @@ pub fn definition(id: CommandId) -> &'static CommandDef {
 /// French or English).
 pub fn lookup(typed: &str) -> Option<&'static CommandDef> {
     let folded = fold(typed);
-    COMMANDS.iter().find(|definition| definition.matches(&folded))
+    COMMANDS
+        .iter()
+        .find(|definition| definition.matches(&folded))
 }
 
 /// The command whose name is closest to `typed`, if one is close enough to be
@@ -220,8 +355,12 @@ pub fn closest(typed: &str, language: Language) -> Option<&'static CommandDef> {
     COMMANDS
         .iter()
         .flat_map(|definition| {
-            [definition.name(language), definition.french, definition.english]
-                .map(move |name| (definition, name))
+            [
+                definition.name(language),
+                definition.french,
+                definition.english,
+            ]
+            .map(move |name| (definition, name))
         })
         .filter_map(|(definition, name)| {
             let distance = strsim::damerau_levenshtein(&folded, name);
@@ -239,9 +378,15 @@ pub enum Parsed {
     NotCommand,
     Command(Command),
     /// The prefix followed by a name boucle does not know.
-    Unknown { typed: String, suggestion: Option<CommandId> },
+    Unknown {
+        typed: String,
+        suggestion: Option<CommandId>,
+    },
     /// A known command whose arguments are wrong.
-    Invalid { id: CommandId, problem: ParseProblem },
+    Invalid {
+        id: CommandId,
+        problem: ParseProblem,
+    },
     /// A known command whose capability has not landed yet.
     NotYetAvailable(CommandId),
 }
@@ -261,8 +406,7 @@ pub fn parse(body: &str, prefix: &str, language: Language) -> Parsed {
     };
     // A prefix alone or followed by punctuation ("!!!", "!?", "!123") is not
     // addressed to us, and neither is a quoted phrase.
-    if !name.chars().next().is_some_and(char::is_alphabetic) || !rest.starts_with(name.as_str())
-    {
+    if !name.chars().next().is_some_and(char::is_alphabetic) || !rest.starts_with(name.as_str()) {
         return Parsed::NotCommand;
     }
     let Some(definition) = lookup(name) else {
@@ -276,7 +420,10 @@ pub fn parse(body: &str, prefix: &str, language: Language) -> Parsed {
     };
     match parser(&tokens[1..]) {
         Ok(command) => Parsed::Command(command),
-        Err(problem) => Parsed::Invalid { id: definition.id, problem },
+        Err(problem) => Parsed::Invalid {
+            id: definition.id,
+            problem,
+        },
     }
 }
 
@@ -313,15 +460,18 @@ mod tests {
         check("  !Aidé  ", plain.clone());
         check("!aide\n", plain.clone());
         check("! aide", plain);
-        let about_poll =
-            Parsed::Command(Command::Help { topic: Some(HelpTopic::Command(CommandId::Poll)) });
+        let about_poll = Parsed::Command(Command::Help {
+            topic: Some(HelpTopic::Command(CommandId::Poll)),
+        });
         check("!aide sondage", about_poll.clone());
         check("!aide !sondage", about_poll.clone());
         check("!help poll", about_poll.clone());
         check("!aide « sondage »", about_poll);
         check(
             "!aide réunion",
-            Parsed::Command(Command::Help { topic: Some(HelpTopic::Command(CommandId::Meeting)) }),
+            Parsed::Command(Command::Help {
+                topic: Some(HelpTopic::Command(CommandId::Meeting)),
+            }),
         );
         check(
             "!aide n'importe quoi",
@@ -333,7 +483,17 @@ mod tests {
 
     #[test]
     fn messages_without_the_prefix_are_not_commands() {
-        for body in ["aide", "bonjour !aide", "", "   ", "!", "!!!", "!?", "!123", "!« aide »"] {
+        for body in [
+            "aide",
+            "bonjour !aide",
+            "",
+            "   ",
+            "!",
+            "!!!",
+            "!?",
+            "!123",
+            "!« aide »",
+        ] {
             check(body, Parsed::NotCommand);
         }
     }
@@ -357,8 +517,14 @@ mod tests {
 
     #[test]
     fn announced_commands_say_they_are_coming() {
-        check("!sondage Quoi ?\nA\nB", Parsed::NotYetAvailable(CommandId::Poll));
-        check("!Réunion jeudi 18h", Parsed::NotYetAvailable(CommandId::Meeting));
+        check(
+            "!sondage Quoi ?\nA\nB",
+            Parsed::NotYetAvailable(CommandId::Poll),
+        );
+        check(
+            "!Réunion jeudi 18h",
+            Parsed::NotYetAvailable(CommandId::Meeting),
+        );
         check("!going", Parsed::NotYetAvailable(CommandId::Going));
     }
 
@@ -386,7 +552,15 @@ mod tests {
 
     #[test]
     fn junk_never_panics() {
-        for body in ["!«", "!“”", "!\u{0}", "!é\u{301}", "!a|b;c", "!aide «", "!aide |||"] {
+        for body in [
+            "!«",
+            "!“”",
+            "!\u{0}",
+            "!é\u{301}",
+            "!a|b;c",
+            "!aide «",
+            "!aide |||",
+        ] {
             let _ = parse(body, "!", Language::Fr);
         }
     }

@@ -51,7 +51,10 @@ pub struct State {
 impl State {
     pub fn new(settings: Settings) -> Result<Self, crate::i18n::TranslationError> {
         let translator = Translator::new(settings.language)?;
-        Ok(State { settings, translator })
+        Ok(State {
+            settings,
+            translator,
+        })
     }
 
     fn place_of(&self, room_id: &str, is_direct: bool) -> Place {
@@ -60,7 +63,11 @@ impl State {
             Place::Hub
         } else if settings.deputy_room_id.as_deref() == Some(room_id) {
             Place::Deputy
-        } else if settings.themes.iter().any(|theme| theme.room_id.as_deref() == Some(room_id)) {
+        } else if settings
+            .themes
+            .iter()
+            .any(|theme| theme.room_id.as_deref() == Some(room_id))
+        {
             Place::Theme
         } else if is_direct {
             Place::Direct
@@ -168,7 +175,11 @@ fn handle_message(message: &IncomingMessage, state: &State) -> Outcome {
         Parsed::NotYetAvailable(id) => (context.not_yet(commands::definition(id)), Some(id)),
     };
     Outcome {
-        messages: vec![OutgoingMessage::reply(&message.room_id, &message.event_id, reply)],
+        messages: vec![OutgoingMessage::reply(
+            &message.room_id,
+            &message.event_id,
+            reply,
+        )],
         command,
     }
 }
@@ -186,7 +197,11 @@ impl Context<'_> {
     }
 
     fn name(&self, definition: &CommandDef) -> String {
-        format!("{}{}", self.state.settings.prefix, definition.name(self.state.settings.language))
+        format!(
+            "{}{}",
+            self.state.settings.prefix,
+            definition.name(self.state.settings.language)
+        )
     }
 
     fn visible(&self) -> impl Iterator<Item = &'static CommandDef> + '_ {
@@ -202,7 +217,9 @@ impl Context<'_> {
             Some(HelpTopic::Unknown(typed)) => {
                 let mut reply = self.tr("help-unknown-topic", &[("topic", typed.as_str().into())]);
                 if let Some(definition) = commands::closest(typed, self.state.settings.language) {
-                    reply.line(self.tr("did-you-mean", &[("command", self.name(definition).into())]));
+                    reply.line(
+                        self.tr("did-you-mean", &[("command", self.name(definition).into())]),
+                    );
                 }
                 reply
             }
@@ -218,7 +235,10 @@ impl Context<'_> {
                     "help-line",
                     &[
                         ("command", self.name(definition).into()),
-                        ("summary", self.tr(&definition.summary_id(), &[]).body.into()),
+                        (
+                            "summary",
+                            self.tr(&definition.summary_id(), &[]).body.into(),
+                        ),
                     ],
                 ));
             } else {
@@ -243,7 +263,10 @@ impl Context<'_> {
                 "help-command-title",
                 &[
                     ("command", self.name(definition).into()),
-                    ("alias", format!("{}{other}", self.state.settings.prefix).into()),
+                    (
+                        "alias",
+                        format!("{}{other}", self.state.settings.prefix).into(),
+                    ),
                 ],
             )
             .strong();
@@ -254,7 +277,10 @@ impl Context<'_> {
         ));
         reply.line(self.tr(
             "help-example",
-            &[("example", self.tr(&definition.example_id(), &[]).body.into())],
+            &[(
+                "example",
+                self.tr(&definition.example_id(), &[]).body.into(),
+            )],
         ));
         if !definition.is_available() {
             reply.line(self.tr("help-not-yet", &[]));
@@ -282,7 +308,10 @@ impl Context<'_> {
     }
 
     fn not_yet(&self, definition: &CommandDef) -> Rendered {
-        self.tr("command-not-yet", &[("command", self.name(definition).into())])
+        self.tr(
+            "command-not-yet",
+            &[("command", self.name(definition).into())],
+        )
     }
 }
 

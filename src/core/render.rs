@@ -133,7 +133,10 @@ mod tests {
     fn room_mentions_are_broken_in_every_case() {
         for text in ["@room", "salut @Room !", "@ROOM@room"] {
             let neutral = neutralize_mentions(text);
-            assert!(!neutral.to_lowercase().contains("@room"), "{text:?} gave {neutral:?}");
+            assert!(
+                !neutral.to_lowercase().contains("@room"),
+                "{text:?} gave {neutral:?}"
+            );
         }
         assert_eq!(neutralize_mentions("@roomie"), "@\u{2060}roomie");
         assert_eq!(neutralize_mentions("@alice:server"), "@alice:server");

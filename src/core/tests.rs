@@ -50,13 +50,20 @@ fn now() -> DateTime<Utc> {
 fn check_with(language: Language, input: IncomingMessage, expect: Expect) {
     let state = State::new(settings(language)).unwrap();
     let outcome = handle(&Input::Message(input), &state, now());
-    let replies: Vec<String> =
-        outcome.messages.iter().map(|message| message.text.body.clone()).collect();
+    let replies: Vec<String> = outcome
+        .messages
+        .iter()
+        .map(|message| message.text.body.clone())
+        .collect();
     expect.assert_eq(&replies.join("\n---\n"));
 }
 
 fn check(body: &str, expect: Expect) {
-    check_with(Language::Fr, message(ROOM, "@camille:example.org", body), expect);
+    check_with(
+        Language::Fr,
+        message(ROOM, "@camille:example.org", body),
+        expect,
+    );
 }
 
 #[test]
@@ -77,14 +84,24 @@ fn help_depends_on_the_room_and_the_person() {
     coordinator.sender_power_level = 50;
     let state = State::new(settings(Language::Fr)).unwrap();
     let body = |input: IncomingMessage| {
-        handle(&Input::Message(input), &state, now()).messages[0].text.body.clone()
+        handle(&Input::Message(input), &state, now()).messages[0]
+            .text
+            .body
+            .clone()
     };
     assert!(body(coordinator).contains("!coordination"));
     assert!(!body(message(ROOM, "@camille:example.org", "!aide")).contains("!coordination"));
     let deputy = body(message(DEPUTY, "@equipe:example.org", "!aide"));
-    assert!(deputy.contains("!repondre") && !deputy.contains("!inscription"), "{deputy}");
+    assert!(
+        deputy.contains("!repondre") && !deputy.contains("!inscription"),
+        "{deputy}"
+    );
     let lists_assembly = |body: String| body.split([',', ' ', '\n']).any(|word| word == "!ag");
-    assert!(!lists_assembly(body(message(HUB, "@camille:example.org", "!aide"))));
+    assert!(!lists_assembly(body(message(
+        HUB,
+        "@camille:example.org",
+        "!aide"
+    ))));
     assert!(lists_assembly(body(message(HUB, ADMIN, "!aide"))));
 }
 
@@ -149,7 +166,9 @@ fn a_typo_gets_the_closest_command() {
 fn a_coming_command_says_so() {
     check(
         "!Réunion jeudi 18h30",
-        expect!["!reunion arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."],
+        expect![
+            "!reunion arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
+        ],
     );
 }
 
@@ -179,14 +198,24 @@ fn ordinary_messages_edits_notices_and_the_bot_itself_are_ignored() {
 fn replies_answer_the_command_and_ping_nobody() {
     let state = State::new(settings(Language::Fr)).unwrap();
     let outcome = handle(
-        &Input::Message(message(ROOM, "@camille:example.org", "!aide <b>x</b> @room")),
+        &Input::Message(message(
+            ROOM,
+            "@camille:example.org",
+            "!aide <b>x</b> @room",
+        )),
         &state,
         now(),
     );
-    let [reply] = outcome.messages.as_slice() else { panic!("one reply expected") };
+    let [reply] = outcome.messages.as_slice() else {
+        panic!("one reply expected")
+    };
     assert_eq!(reply.room_id, ROOM);
     assert_eq!(reply.reply_to.as_deref(), Some("$command"));
     assert!(reply.mentions.is_empty());
-    assert!(reply.text.html.contains("&lt;b&gt;x&lt;/b&gt;"), "{}", reply.text.html);
+    assert!(
+        reply.text.html.contains("&lt;b&gt;x&lt;/b&gt;"),
+        "{}",
+        reply.text.html
+    );
     assert!(!reply.text.body.contains("@room"));
 }

@@ -134,7 +134,10 @@ mod tests {
             ("a « deux mots » b", &["a", "deux mots", "b"]),
             ("a “curly quotes” b", &["a", "curly quotes", "b"]),
             ("a \"straight\" b", &["a", "straight", "b"]),
-            ("Q ?\nSanté\nLogement", &["Q", "?", "|", "Santé", "|", "Logement"]),
+            (
+                "Q ?\nSanté\nLogement",
+                &["Q", "?", "|", "Santé", "|", "Logement"],
+            ),
             ("x | y ; z", &["x", "|", "y", "|", "z"]),
             ("jusqu'au 3/12", &["jusqu'au", "3/12"]),
             ("« pas fermé", &["pas fermé"]),
@@ -148,15 +151,26 @@ mod tests {
     #[test]
     fn junk_input_never_panics() {
         let junk = [
-            "\u{0}", "«««", "»", "“", "\u{202e}abc", "!!!", "|||;;;", "é\u{301}\u{301}",
-            "\u{1F600}\u{200d}", "\"", "'",
+            "\u{0}",
+            "«««",
+            "»",
+            "“",
+            "\u{202e}abc",
+            "!!!",
+            "|||;;;",
+            "é\u{301}\u{301}",
+            "\u{1F600}\u{200d}",
+            "\"",
+            "'",
         ];
         for input in junk {
             let _ = tokenize(input);
             let _ = fold(input);
         }
         // A long line of mixed garbage also passes through.
-        let long: String = (0..5000).map(|i| char::from_u32(i * 7 % 0x2FFF).unwrap_or('x')).collect();
+        let long: String = (0..5000)
+            .map(|i| char::from_u32(i * 7 % 0x2FFF).unwrap_or('x'))
+            .collect();
         let _ = tokenize(&long);
     }
 }

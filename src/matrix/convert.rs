@@ -2,7 +2,9 @@
 //! matrix-sdk and ruma types; the core sees plain strings.
 
 use matrix_sdk::ruma::events::room::message::{MessageType, Relation};
-use matrix_sdk::ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent};
+use matrix_sdk::ruma::events::{
+    AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+};
 use matrix_sdk::ruma::serde::Raw;
 
 use crate::core::{IncomingMessage, MessageKind};
@@ -10,7 +12,10 @@ use crate::core::{IncomingMessage, MessageKind};
 /// A timeline event reduced to what boucle may act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Converted {
-    Message { message: IncomingMessage, origin_millis: u64 },
+    Message {
+        message: IncomingMessage,
+        origin_millis: u64,
+    },
     /// Still encrypted: the bot had no key for it.
     Undecryptable { event_id: String },
     /// Anything else (state events, reactions, redacted messages...).
@@ -56,7 +61,9 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
             }
         }
         AnySyncMessageLikeEvent::RoomEncrypted(SyncMessageLikeEvent::Original(original)) => {
-            Converted::Undecryptable { event_id: original.event_id.to_string() }
+            Converted::Undecryptable {
+                event_id: original.event_id.to_string(),
+            }
         }
         _ => Converted::Other,
     }
@@ -87,8 +94,18 @@ mod tests {
 
     #[test]
     fn a_text_message_becomes_an_input() {
-        let converted = convert(&message(json!({"msgtype": "m.text", "body": "!aide"})), "!r:s", facts());
-        let Converted::Message { message, origin_millis } = converted else { panic!("{converted:?}") };
+        let converted = convert(
+            &message(json!({"msgtype": "m.text", "body": "!aide"})),
+            "!r:s",
+            facts(),
+        );
+        let Converted::Message {
+            message,
+            origin_millis,
+        } = converted
+        else {
+            panic!("{converted:?}")
+        };
         assert_eq!(message.body, "!aide");
         assert_eq!(message.kind, MessageKind::Text);
         assert_eq!(message.sender, "@camille:s");
@@ -99,8 +116,14 @@ mod tests {
 
     #[test]
     fn notices_emotes_and_edits_are_marked() {
-        let notice = convert(&message(json!({"msgtype": "m.notice", "body": "!aide"})), "!r:s", facts());
-        assert!(matches!(notice, Converted::Message { message, .. } if message.kind == MessageKind::Notice));
+        let notice = convert(
+            &message(json!({"msgtype": "m.notice", "body": "!aide"})),
+            "!r:s",
+            facts(),
+        );
+        assert!(
+            matches!(notice, Converted::Message { message, .. } if message.kind == MessageKind::Notice)
+        );
         let edit = convert(
             &message(json!({
                 "msgtype": "m.text", "body": "* !aide",
@@ -122,12 +145,20 @@ mod tests {
                 "session_id": "s", "device_id": "D", "sender_key": "k"
             }
         }));
-        assert_eq!(convert(&encrypted, "!r:s", facts()), Converted::Undecryptable { event_id: "$x:s".into() });
+        assert_eq!(
+            convert(&encrypted, "!r:s", facts()),
+            Converted::Undecryptable {
+                event_id: "$x:s".into()
+            }
+        );
         let reaction = raw(json!({
             "type": "m.reaction", "event_id": "$y:s", "sender": "@c:s", "origin_server_ts": 1,
             "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$e:s", "key": "✅"}}
         }));
         assert_eq!(convert(&reaction, "!r:s", facts()), Converted::Other);
-        assert_eq!(convert(&raw(json!({"garbage": true})), "!r:s", facts()), Converted::Other);
+        assert_eq!(
+            convert(&raw(json!({"garbage": true})), "!r:s", facts()),
+            Converted::Other
+        );
     }
 }

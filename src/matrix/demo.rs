@@ -25,11 +25,19 @@ pub async fn prepare_rooms(
     rooms: &[DemoRoom],
 ) -> Result<(), AdapterError> {
     let client = Client::builder().homeserver_url(homeserver).build().await?;
-    client.matrix_auth().login_username(person, password).initial_device_display_name("boucle demo set-up").send().await?;
-    let bot: OwnedUserId = bot.try_into().map_err(|error| AdapterError::Config(format!("bot id: {error}")))?;
+    client
+        .matrix_auth()
+        .login_username(person, password)
+        .initial_device_display_name("boucle demo set-up")
+        .send()
+        .await?;
+    let bot: OwnedUserId = bot
+        .try_into()
+        .map_err(|error| AdapterError::Config(format!("bot id: {error}")))?;
     for room in rooms {
         let alias = format!("#{}:{server_name}", room.alias_localpart);
-        let alias = RoomAliasId::parse(&alias).map_err(|error| AdapterError::Config(format!("{alias}: {error}")))?;
+        let alias = RoomAliasId::parse(&alias)
+            .map_err(|error| AdapterError::Config(format!("{alias}: {error}")))?;
         if client.resolve_room_alias(&alias).await.is_ok() {
             continue;
         }

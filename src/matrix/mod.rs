@@ -21,7 +21,9 @@ use tokio::sync::mpsc;
 use crate::config::Config;
 use crate::core::{Settings, State, ThemeSettings};
 use crate::engine::{Engine, Failpoint};
-use crate::store::records::{FIRST_START_KEY, FirstStart, SYNC_CURSOR_KEY, SyncCursor, decode, encode};
+use crate::store::records::{
+    FIRST_START_KEY, FirstStart, SYNC_CURSOR_KEY, SyncCursor, decode, encode,
+};
 use crate::store::{Batch, SledStore, Store, StoreError, Tree};
 
 pub use outbox::transaction_id;
@@ -57,13 +59,17 @@ pub struct Adapter {
 
 impl Adapter {
     fn is_configured_room(&self, room_id: &RoomId) -> bool {
-        self.configured_rooms.iter().any(|configured| configured == room_id)
+        self.configured_rooms
+            .iter()
+            .any(|configured| configured == room_id)
     }
 
     /// Accepts an invite from an admin or into a configured room; ignores
     /// every other one.
     async fn consider_invite(&self, room_id: &RoomId) {
-        let Some(room) = self.client.get_room(room_id) else { return };
+        let Some(room) = self.client.get_room(room_id) else {
+            return;
+        };
         let inviter = match room.invite_details().await {
             Ok(invite) => invite.inviter_id.to_string(),
             Err(error) => {
@@ -92,7 +98,11 @@ pub struct RunOptions {
 
 /// Runs the bot until the process is stopped.
 pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
-    let RunOptions { config, password, failpoint } = options;
+    let RunOptions {
+        config,
+        password,
+        failpoint,
+    } = options;
     let homeserver = config
         .matrix
         .homeserver
@@ -113,7 +123,11 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         None => {
             let at = Utc::now();
             let mut batch = Batch::default();
-            batch.put(Tree::Meta, FIRST_START_KEY.to_vec(), encode(&FirstStart { at }));
+            batch.put(
+                Tree::Meta,
+                FIRST_START_KEY.to_vec(),
+                encode(&FirstStart { at }),
+            );
             store.apply(batch)?;
             at
         }
@@ -131,13 +145,20 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         themes.push(ThemeSettings {
             slug: theme.slug.clone(),
             name: theme.name.clone(),
-            room_id: join_configured(&client, theme.room.as_deref()).await.map(|id| id.to_string()),
+            room_id: join_configured(&client, theme.room.as_deref())
+                .await
+                .map(|id| id.to_string()),
         });
     }
     let configured_rooms: Vec<OwnedRoomId> = [hub_room_id.clone(), deputy_room_id.clone()]
         .into_iter()
         .flatten()
-        .chain(themes.iter().filter_map(|theme| theme.room_id.as_deref().and_then(|id| RoomId::parse(id).ok())))
+        .chain(themes.iter().filter_map(|theme| {
+            theme
+                .room_id
+                .as_deref()
+                .and_then(|id| RoomId::parse(id).ok())
+        }))
         .collect();
     let settings = Settings {
         bot_user_id: user_id.to_string(),
@@ -164,7 +185,12 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         configured_rooms,
     });
 
-    tokio::spawn(outbox::run_sender(client.clone(), store.clone(), wakeup, failpoint));
+    tokio::spawn(outbox::run_sender(
+        client.clone(),
+        store.clone(),
+        wakeup,
+        failpoint,
+    ));
     let (sender, receiver) = mpsc::channel(8);
     let resumed = cursor.is_some();
     let processor = tokio::spawn(sync::process(adapter.clone(), receiver, resumed));

@@ -16,7 +16,9 @@ use matrix_sdk::ruma::{OwnedTransactionId, RoomId};
 use tokio::sync::Notify;
 
 use crate::engine::Failpoint;
-use crate::store::records::{OutboxEntry, decode, outbox_room, outbox_room_prefix, outbox_sequence};
+use crate::store::records::{
+    OutboxEntry, decode, outbox_room, outbox_room_prefix, outbox_sequence,
+};
 use crate::store::{Batch, Store, Tree};
 
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -37,7 +39,11 @@ pub async fn run_sender(
                     .filter_map(|(key, _)| outbox_room(key).map(str::to_owned))
                     .collect();
                 for room in rooms {
-                    if busy_rooms.lock().expect("busy rooms lock").insert(room.clone()) {
+                    if busy_rooms
+                        .lock()
+                        .expect("busy rooms lock")
+                        .insert(room.clone())
+                    {
                         tokio::spawn(drain_room(
                             client.clone(),
                             store.clone(),
@@ -122,7 +128,9 @@ fn quarantine(store: &Arc<dyn Store>, key: &[u8], value: Vec<u8>) {
     let mut quarantined = b"quarantine/".to_vec();
     quarantined.extend_from_slice(key);
     let mut batch = Batch::default();
-    batch.delete(Tree::Outbox, key.to_vec()).put(Tree::Meta, quarantined, value);
+    batch
+        .delete(Tree::Outbox, key.to_vec())
+        .put(Tree::Meta, quarantined, value);
     if let Err(error) = store.apply(batch) {
         tracing::error!(%error, "cannot quarantine an outbox entry");
     }
@@ -158,9 +166,9 @@ async fn send(client: &Client, entry: &OutboxEntry, sequence: u64) -> Result<(),
             if let Some(ErrorKind::LimitExceeded(data)) = error.client_api_error_kind() {
                 let wait = match data.retry_after {
                     Some(RetryAfter::Delay(delay)) => delay,
-                    Some(RetryAfter::DateTime(when)) => {
-                        when.duration_since(std::time::SystemTime::now()).unwrap_or_default()
-                    }
+                    Some(RetryAfter::DateTime(when)) => when
+                        .duration_since(std::time::SystemTime::now())
+                        .unwrap_or_default(),
                     None => Duration::from_secs(1),
                 };
                 tracing::info!(room = %room_id, ?wait, "rate limited: waiting as asked");

@@ -80,7 +80,10 @@ pub async fn log_in_again(
     if let Some(device_id) = &device_id {
         login = login.device_id(device_id);
     }
-    login.initial_device_display_name(DEVICE_DISPLAY_NAME).send().await?;
+    login
+        .initial_device_display_name(DEVICE_DISPLAY_NAME)
+        .send()
+        .await?;
     save(client, data_dir)
 }
 

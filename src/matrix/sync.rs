@@ -35,7 +35,11 @@ const LONG_POLL: Duration = Duration::from_secs(30);
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Syncs forever, handing each response to the processor.
-pub async fn supervise(adapter: Arc<Adapter>, mut token: Option<String>, responses: mpsc::Sender<SyncResponse>) {
+pub async fn supervise(
+    adapter: Arc<Adapter>,
+    mut token: Option<String>,
+    responses: mpsc::Sender<SyncResponse>,
+) {
     let mut first = true;
     let mut backoff = Duration::from_millis(500);
     loop {
@@ -56,8 +60,13 @@ pub async fn supervise(adapter: Arc<Adapter>, mut token: Option<String>, respons
                 }
             }
             Err(error) => {
-                if matches!(error.client_api_error_kind(), Some(ErrorKind::UnknownToken(_))) {
-                    tracing::warn!("the homeserver no longer knows our token: logging in again on the same device");
+                if matches!(
+                    error.client_api_error_kind(),
+                    Some(ErrorKind::UnknownToken(_))
+                ) {
+                    tracing::warn!(
+                        "the homeserver no longer knows our token: logging in again on the same device"
+                    );
                     if let Err(error) = session::log_in_again(
                         &adapter.client,
                         &adapter.data_dir,
@@ -79,7 +88,11 @@ pub async fn supervise(adapter: Arc<Adapter>, mut token: Option<String>, respons
 }
 
 /// Handles responses in order and saves the token after each.
-pub async fn process(adapter: Arc<Adapter>, mut responses: mpsc::Receiver<SyncResponse>, resumed: bool) {
+pub async fn process(
+    adapter: Arc<Adapter>,
+    mut responses: mpsc::Receiver<SyncResponse>,
+    resumed: bool,
+) {
     let mut catch_up_allowed = resumed;
     while let Some(response) = responses.recv().await {
         let mut all_recorded = true;
@@ -105,7 +118,13 @@ pub async fn process(adapter: Arc<Adapter>, mut responses: mpsc::Receiver<SyncRe
             continue;
         }
         let mut batch = Batch::default();
-        batch.put(Tree::Meta, SYNC_CURSOR_KEY.to_vec(), encode(&SyncCursor { next_batch: response.next_batch.clone() }));
+        batch.put(
+            Tree::Meta,
+            SYNC_CURSOR_KEY.to_vec(),
+            encode(&SyncCursor {
+                next_batch: response.next_batch.clone(),
+            }),
+        );
         if let Err(error) = adapter.engine.store().apply(batch) {
             tracing::error!(%error, "cannot save the sync position");
         }
@@ -120,8 +139,14 @@ fn cutoff(adapter: &Adapter, now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 /// Pages back from `from` to the cutoff; returns the events oldest first.
-async fn page_back(adapter: &Adapter, room_id: &OwnedRoomId, from: Option<&str>) -> Vec<TimelineEvent> {
-    let Some(room) = adapter.client.get_room(room_id) else { return Vec::new() };
+async fn page_back(
+    adapter: &Adapter,
+    room_id: &OwnedRoomId,
+    from: Option<&str>,
+) -> Vec<TimelineEvent> {
+    let Some(room) = adapter.client.get_room(room_id) else {
+        return Vec::new();
+    };
     let cutoff_millis = cutoff(adapter, Utc::now()).timestamp_millis();
     let mut collected = Vec::new();
     let mut token = from.map(str::to_owned);
@@ -138,7 +163,10 @@ async fn page_back(adapter: &Adapter, room_id: &OwnedRoomId, from: Option<&str>)
         };
         let mut reached_cutoff = page.chunk.is_empty();
         for event in page.chunk {
-            let millis = event.timestamp().map(|ts| i64::from(ts.0)).unwrap_or(i64::MAX);
+            let millis = event
+                .timestamp()
+                .map(|ts| i64::from(ts.0))
+                .unwrap_or(i64::MAX);
             if millis < cutoff_millis {
                 reached_cutoff = true;
                 break;
@@ -157,12 +185,17 @@ async fn page_back(adapter: &Adapter, room_id: &OwnedRoomId, from: Option<&str>)
 
 /// Handles one event; false only if the store failed to record it.
 async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &TimelineEvent) -> bool {
-    let Some(room) = adapter.client.get_room(room_id) else { return true };
+    let Some(room) = adapter.client.get_room(room_id) else {
+        return true;
+    };
     let facts = RoomFacts {
         is_direct: room.active_members_count() <= 2 && !adapter.is_configured_room(room_id),
     };
     let (mut message, origin_millis) = match convert(event.raw(), room_id.as_str(), facts) {
-        Converted::Message { message, origin_millis } => (message, origin_millis),
+        Converted::Message {
+            message,
+            origin_millis,
+        } => (message, origin_millis),
         Converted::Undecryptable { event_id } => {
             tracing::warn!(room = %room_id, event = %event_id, "message could not be decrypted");
             return true;
@@ -188,7 +221,10 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
         };
     }
     let event_id = message.event_id.clone();
-    match adapter.engine.process(&event_id, &Input::Message(message), now) {
+    match adapter
+        .engine
+        .process(&event_id, &Input::Message(message), now)
+    {
         Ok(Processed::Committed { messages }) => {
             tracing::debug!(room = %room_id, event = %event_id, messages, "replies queued");
         }

@@ -23,7 +23,11 @@ pub(super) fn gets_what_was_put(store: &dyn Store) {
 pub(super) fn scans_a_prefix_in_key_order(store: &dyn Store) {
     let mut batch = Batch::default();
     for key in ["b/2", "a/1", "b/1", "b/10", "c/1"] {
-        batch.put(Tree::Outbox, key.as_bytes().to_vec(), key.as_bytes().to_vec());
+        batch.put(
+            Tree::Outbox,
+            key.as_bytes().to_vec(),
+            key.as_bytes().to_vec(),
+        );
     }
     store.apply(batch).unwrap();
     let keys: Vec<String> = store
@@ -34,7 +38,10 @@ pub(super) fn scans_a_prefix_in_key_order(store: &dyn Store) {
         .collect();
     assert_eq!(keys, ["b/1", "b/10", "b/2"]);
     assert_eq!(store.scan_prefix(Tree::Outbox, b"").unwrap().len(), 5);
-    assert_eq!(store.first(Tree::Outbox).unwrap().unwrap().0, b"a/1".to_vec());
+    assert_eq!(
+        store.first(Tree::Outbox).unwrap().unwrap().0,
+        b"a/1".to_vec()
+    );
     assert_eq!(store.first(Tree::Timers).unwrap(), None);
 }
 
@@ -48,10 +55,16 @@ pub(super) fn a_batch_is_all_or_nothing(store: &dyn Store) {
         .put(Tree::Outbox, b"reply".to_vec(), b"again".to_vec())
         .insert(Tree::Ledger, b"$event".to_vec(), b"twice".to_vec())
         .put(Tree::Meta, b"cursor".to_vec(), b"x".to_vec());
-    assert!(matches!(store.apply(second), Err(StoreError::Conflict { tree: Tree::Ledger })));
+    assert!(matches!(
+        store.apply(second),
+        Err(StoreError::Conflict { tree: Tree::Ledger })
+    ));
     assert_eq!(store.get(Tree::Outbox, b"reply").unwrap(), None);
     assert_eq!(store.get(Tree::Meta, b"cursor").unwrap(), None);
-    assert_eq!(store.get(Tree::Ledger, b"$event").unwrap(), Some(b"handled".to_vec()));
+    assert_eq!(
+        store.get(Tree::Ledger, b"$event").unwrap(),
+        Some(b"handled".to_vec())
+    );
     // A batch touching several trees lands whole.
     let mut third = Batch::default();
     third
@@ -59,7 +72,10 @@ pub(super) fn a_batch_is_all_or_nothing(store: &dyn Store) {
         .put(Tree::Outbox, b"reply".to_vec(), b"once".to_vec())
         .delete(Tree::Ledger, b"$event".to_vec());
     store.apply(third).unwrap();
-    assert_eq!(store.get(Tree::Outbox, b"reply").unwrap(), Some(b"once".to_vec()));
+    assert_eq!(
+        store.get(Tree::Outbox, b"reply").unwrap(),
+        Some(b"once".to_vec())
+    );
     assert_eq!(store.get(Tree::Ledger, b"$event").unwrap(), None);
     store.apply(Batch::default()).unwrap();
 }

@@ -22,7 +22,9 @@ impl MemoryStore {
 impl Store for MemoryStore {
     fn get(&self, tree: Tree, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
         let trees = self.trees.lock().expect("memory store lock");
-        Ok(trees.get(&tree).and_then(|entries| entries.get(key).cloned()))
+        Ok(trees
+            .get(&tree)
+            .and_then(|entries| entries.get(key).cloned()))
     }
 
     fn scan_prefix(&self, tree: Tree, prefix: &[u8]) -> Result<Vec<KeyValue>, StoreError> {
@@ -42,7 +44,10 @@ impl Store for MemoryStore {
     fn first(&self, tree: Tree) -> Result<Option<KeyValue>, StoreError> {
         let trees = self.trees.lock().expect("memory store lock");
         Ok(trees.get(&tree).and_then(|entries| {
-            entries.iter().next().map(|(key, value)| (key.clone(), value.clone()))
+            entries
+                .iter()
+                .next()
+                .map(|(key, value)| (key.clone(), value.clone()))
         }))
     }
 
@@ -50,7 +55,9 @@ impl Store for MemoryStore {
         let mut trees = self.trees.lock().expect("memory store lock");
         for operation in &batch.operations {
             if let Operation::Insert { tree, key, .. } = operation
-                && trees.get(tree).is_some_and(|entries| entries.contains_key(key))
+                && trees
+                    .get(tree)
+                    .is_some_and(|entries| entries.contains_key(key))
             {
                 return Err(StoreError::Conflict { tree: *tree });
             }

@@ -48,11 +48,22 @@ impl Tree {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
-    Put { tree: Tree, key: Vec<u8>, value: Vec<u8> },
+    Put {
+        tree: Tree,
+        key: Vec<u8>,
+        value: Vec<u8>,
+    },
     /// Like `Put`, but the whole batch fails with [`StoreError::Conflict`] if
     /// the key already exists: the ledger's at-most-once guard.
-    Insert { tree: Tree, key: Vec<u8>, value: Vec<u8> },
-    Delete { tree: Tree, key: Vec<u8> },
+    Insert {
+        tree: Tree,
+        key: Vec<u8>,
+        value: Vec<u8>,
+    },
+    Delete {
+        tree: Tree,
+        key: Vec<u8>,
+    },
 }
 
 /// Writes applied all together or not at all.
@@ -63,17 +74,28 @@ pub struct Batch {
 
 impl Batch {
     pub fn put(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: Vec<u8>) -> &mut Self {
-        self.operations.push(Operation::Put { tree, key: key.into(), value });
+        self.operations.push(Operation::Put {
+            tree,
+            key: key.into(),
+            value,
+        });
         self
     }
 
     pub fn insert(&mut self, tree: Tree, key: impl Into<Vec<u8>>, value: Vec<u8>) -> &mut Self {
-        self.operations.push(Operation::Insert { tree, key: key.into(), value });
+        self.operations.push(Operation::Insert {
+            tree,
+            key: key.into(),
+            value,
+        });
         self
     }
 
     pub fn delete(&mut self, tree: Tree, key: impl Into<Vec<u8>>) -> &mut Self {
-        self.operations.push(Operation::Delete { tree, key: key.into() });
+        self.operations.push(Operation::Delete {
+            tree,
+            key: key.into(),
+        });
         self
     }
 
@@ -91,7 +113,11 @@ pub enum StoreError {
     #[error("key already present in {}", tree.name())]
     Conflict { tree: Tree },
     #[error("a {kind} record has schema version {found}, this boucle reads version {expected}")]
-    UnsupportedVersion { kind: &'static str, found: u64, expected: u32 },
+    UnsupportedVersion {
+        kind: &'static str,
+        found: u64,
+        expected: u32,
+    },
     #[error("a {kind} record cannot be decoded: {details}")]
     Decode { kind: &'static str, details: String },
 }

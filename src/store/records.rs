@@ -29,15 +29,25 @@ pub fn encode<R: Record>(record: &R) -> Vec<u8> {
 }
 
 pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, StoreError> {
-    let decode_error = |details: String| StoreError::Decode { kind: R::KIND, details };
+    let decode_error = |details: String| StoreError::Decode {
+        kind: R::KIND,
+        details,
+    };
     let mut value: Value =
         serde_json::from_slice(bytes).map_err(|error| decode_error(error.to_string()))?;
     let Value::Object(fields) = &mut value else {
         return Err(decode_error("not a JSON object".to_owned()));
     };
-    let found = fields.remove("v").and_then(|version| version.as_u64()).unwrap_or(0);
+    let found = fields
+        .remove("v")
+        .and_then(|version| version.as_u64())
+        .unwrap_or(0);
     if found != u64::from(R::VERSION) {
-        return Err(StoreError::UnsupportedVersion { kind: R::KIND, found, expected: R::VERSION });
+        return Err(StoreError::UnsupportedVersion {
+            kind: R::KIND,
+            found,
+            expected: R::VERSION,
+        });
     }
     serde_json::from_value(value).map_err(|error| decode_error(error.to_string()))
 }
@@ -164,7 +174,10 @@ mod tests {
     #[test]
     fn ledger_entry_format() {
         snapshot(
-            LedgerEntry { room_id: "!r:s".into(), handled_at: at() },
+            LedgerEntry {
+                room_id: "!r:s".into(),
+                handled_at: at(),
+            },
             expect![[r#"{"handled_at":"2026-11-29T08:30:00Z","room_id":"!r:s","v":1}"#]],
         );
     }
@@ -178,16 +191,29 @@ mod tests {
                 content: serde_json::json!({"body": "x"}),
                 created_at: at(),
             },
-            expect![[r#"{"content":{"body":"x"},"created_at":"2026-11-29T08:30:00Z","event_type":"m.room.message","room_id":"!r:s","v":1}"#]],
+            expect![[
+                r#"{"content":{"body":"x"},"created_at":"2026-11-29T08:30:00Z","event_type":"m.room.message","room_id":"!r:s","v":1}"#
+            ]],
         );
     }
 
     #[test]
     fn meta_and_timer_formats() {
-        snapshot(SyncCursor { next_batch: "s72_1".into() }, expect![[r#"{"next_batch":"s72_1","v":1}"#]]);
-        snapshot(FirstStart { at: at() }, expect![[r#"{"at":"2026-11-29T08:30:00Z","v":1}"#]]);
         snapshot(
-            TimerEntry { due: at(), purpose: "test".into() },
+            SyncCursor {
+                next_batch: "s72_1".into(),
+            },
+            expect![[r#"{"next_batch":"s72_1","v":1}"#]],
+        );
+        snapshot(
+            FirstStart { at: at() },
+            expect![[r#"{"at":"2026-11-29T08:30:00Z","v":1}"#]],
+        );
+        snapshot(
+            TimerEntry {
+                due: at(),
+                purpose: "test".into(),
+            },
             expect![[r#"{"due":"2026-11-29T08:30:00Z","purpose":"test","v":1}"#]],
         );
     }
@@ -195,10 +221,23 @@ mod tests {
     #[test]
     fn an_unknown_version_is_refused_not_guessed() {
         let error = decode::<SyncCursor>(br#"{"next_batch":"x","v":2}"#).unwrap_err();
-        assert!(matches!(error, StoreError::UnsupportedVersion { found: 2, expected: 1, .. }));
+        assert!(matches!(
+            error,
+            StoreError::UnsupportedVersion {
+                found: 2,
+                expected: 1,
+                ..
+            }
+        ));
         let error = decode::<SyncCursor>(br#"{"next_batch":"x"}"#).unwrap_err();
-        assert!(matches!(error, StoreError::UnsupportedVersion { found: 0, .. }));
-        assert!(matches!(decode::<SyncCursor>(b"garbage"), Err(StoreError::Decode { .. })));
+        assert!(matches!(
+            error,
+            StoreError::UnsupportedVersion { found: 0, .. }
+        ));
+        assert!(matches!(
+            decode::<SyncCursor>(b"garbage"),
+            Err(StoreError::Decode { .. })
+        ));
     }
 
     #[test]

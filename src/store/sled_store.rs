@@ -32,7 +32,10 @@ impl SledStore {
             .cache_capacity(CACHE_CAPACITY_BYTES)
             .mode(sled::Mode::LowSpace)
             .open()
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            .map_err(|source| StoreError::Open {
+                path: path.display().to_string(),
+                source,
+            })?;
         let trees = Tree::ALL
             .iter()
             .map(|tree| database.open_tree(tree.name()))
@@ -46,7 +49,10 @@ impl SledStore {
 }
 
 fn index_of(tree: Tree) -> usize {
-    Tree::ALL.iter().position(|candidate| *candidate == tree).expect("in ALL")
+    Tree::ALL
+        .iter()
+        .position(|candidate| *candidate == tree)
+        .expect("in ALL")
 }
 
 impl Store for SledStore {
@@ -65,7 +71,10 @@ impl Store for SledStore {
     }
 
     fn first(&self, tree: Tree) -> Result<Option<KeyValue>, StoreError> {
-        Ok(self.tree(tree).first()?.map(|(key, value)| (key.to_vec(), value.to_vec())))
+        Ok(self
+            .tree(tree)
+            .first()?
+            .map(|(key, value)| (key.to_vec(), value.to_vec())))
     }
 
     fn apply(&self, batch: Batch) -> Result<(), StoreError> {

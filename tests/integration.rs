@@ -1,0 +1,216 @@
+#![recursion_limit = "256"]
+//! boucle against a real Synapse, driven by a person's real Matrix client.
+//!
+//! These tests prove the foundation: answered in plain and encrypted rooms,
+//! one device across restarts, nothing lost while stopped, nothing doubled
+//! by a crash, user text escaped and nobody pinged.
+
+mod support;
+
+use std::time::Duration;
+
+use matrix_sdk::Room;
+use support::{Bot, Person, replies_to, wait_for_replies};
+
+/// A person, a bot configured with the person's room as hub, running.
+async fn setup(encrypted: bool) -> (Person, Bot, Room) {
+    let person = Person::new("camille").await;
+    let mut bot = Bot::new().await;
+    let room = person.create_room(encrypted, &bot.user_id).await;
+    bot.configure(&room, &person.user_id);
+    bot.start(None);
+    person.wait_for_join(&room, &bot.user_id).await;
+    if encrypted {
+        person.wait_for_device(&bot.user_id).await;
+    }
+    (person, bot, room)
+}
+
+fn body(reply: &serde_json::Value) -> &str {
+    reply["body"].as_str().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_is_answered_in_a_plain_room() {
+    let (person, bot, room) = setup(false).await;
+    let command = person.send(&room, "!aide").await;
+    let replies = wait_for_replies(&room, &bot.user_id, &[command.clone()]).await;
+    assert_eq!(replies[0].len(), 1, "{}", bot.log());
+    let reply = &replies[0][0];
+    assert!(body(reply).contains("Commandes disponibles"), "{reply}");
+    assert_eq!(reply["msgtype"], "m.notice");
+    assert_eq!(reply["format"], "org.matrix.custom.html");
+    assert_eq!(reply["m.mentions"], serde_json::json!({"user_ids": []}));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_is_answered_in_an_encrypted_room() {
+    let (person, bot, room) = setup(true).await;
+    let command = person.send(&room, "!aide sondage").await;
+    let replies = wait_for_replies(&room, &bot.user_id, &[command]).await;
+    assert_eq!(replies[0].len(), 1, "{}", bot.log());
+    assert!(
+        body(&replies[0][0]).contains("!sondage (ou !poll)"),
+        "{}",
+        replies[0][0]
+    );
+    // The reply really travelled encrypted, and so did the command.
+    let events = support::room_events_with_encryption(&room).await;
+    let messages: Vec<_> = events
+        .iter()
+        .filter(|(event, _)| event["type"] == "m.room.message")
+        .collect();
+    assert!(messages.len() >= 2, "{events:?}");
+    assert!(
+        messages.iter().all(|(_, encrypted)| *encrypted),
+        "{events:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_keeps_the_device_and_never_answers_twice() {
+    let (person, mut bot, room) = setup(false).await;
+    let first = person.send(&room, "!aide").await;
+    wait_for_replies(&room, &bot.user_id, &[first.clone()]).await;
+    let device = bot.device_id();
+    // Registration through the admin API makes a device of its own; what
+    // matters is that restarting adds none.
+    let devices_before = bot.server_devices().await;
+    assert!(devices_before.contains(&device));
+
+    bot.kill();
+    bot.start(None);
+    let second = person.send(&room, "!help").await;
+    wait_for_replies(&room, &bot.user_id, &[second.clone()]).await;
+
+    assert_eq!(bot.device_id(), device, "same device after restart");
+    assert_eq!(
+        bot.server_devices().await,
+        devices_before,
+        "no new device per start"
+    );
+    assert_eq!(
+        replies_to(&room, &bot.user_id, &first).await.len(),
+        1,
+        "old command not re-answered"
+    );
+    assert_eq!(replies_to(&room, &bot.user_id, &second).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_sent_while_stopped_are_answered_once_each_after_restart() {
+    let (person, mut bot, room) = setup(false).await;
+    let warm_up = person.send(&room, "!aide").await;
+    wait_for_replies(&room, &bot.user_id, &[warm_up]).await;
+    bot.kill();
+
+    let mut commands = Vec::new();
+    for index in 0..15 {
+        // Some noise between commands, as in a real room.
+        person
+            .send(&room, &format!("message ordinaire {index}"))
+            .await;
+        commands.push(
+            person
+                .send(&room, if index % 2 == 0 { "!aide" } else { "!reunoin" })
+                .await,
+        );
+    }
+    bot.start(None);
+    wait_for_replies(&room, &bot.user_id, &commands).await;
+    // Give a duplicate every chance to appear before counting.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    for command in &commands {
+        let replies = replies_to(&room, &bot.user_id, command).await;
+        assert_eq!(
+            replies.len(),
+            1,
+            "{command} answered {} times\n{}",
+            replies.len(),
+            bot.log()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_between_deciding_and_sending_still_yields_exactly_one_reply() {
+    let person = Person::new("yann").await;
+    let mut bot = Bot::new().await;
+    let room = person.create_room(false, &bot.user_id).await;
+    bot.configure(&room, &person.user_id);
+    bot.start(Some("after-commit"));
+    person.wait_for_join(&room, &bot.user_id).await;
+    let command = person.send(&room, "!aide").await;
+    bot.wait_for_exit().await;
+    assert!(bot.log().contains("failpoint AfterCommit"), "{}", bot.log());
+    assert_eq!(
+        replies_to(&room, &bot.user_id, &command).await.len(),
+        0,
+        "nothing sent before the crash"
+    );
+
+    bot.start(None);
+    wait_for_replies(&room, &bot.user_id, &[command.clone()]).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        replies_to(&room, &bot.user_id, &command).await.len(),
+        1,
+        "{}",
+        bot.log()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_after_sending_does_not_send_the_reply_again() {
+    let person = Person::new("nolwenn").await;
+    let mut bot = Bot::new().await;
+    let room = person.create_room(false, &bot.user_id).await;
+    bot.configure(&room, &person.user_id);
+    bot.start(Some("after-send"));
+    person.wait_for_join(&room, &bot.user_id).await;
+    let command = person.send(&room, "!aide").await;
+    bot.wait_for_exit().await;
+    assert_eq!(
+        replies_to(&room, &bot.user_id, &command).await.len(),
+        1,
+        "sent before the crash"
+    );
+
+    // The outbox still holds the message; the restart sends it again with the
+    // same transaction id, which the homeserver recognises.
+    bot.start(None);
+    let probe = person.send(&room, "!help").await;
+    wait_for_replies(&room, &bot.user_id, &[probe]).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        replies_to(&room, &bot.user_id, &command).await.len(),
+        1,
+        "{}",
+        bot.log()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_text_comes_back_escaped_and_pings_nobody() {
+    let (person, bot, room) = setup(false).await;
+    let command = person
+        .send(
+            &room,
+            "!aide <b>gras</b> <a href=\"javascript:alert(1)\">lien</a> @room",
+        )
+        .await;
+    let replies = wait_for_replies(&room, &bot.user_id, &[command]).await;
+    let reply = &replies[0][0];
+    let html = reply["formatted_body"].as_str().unwrap();
+    assert!(!html.contains("<b>") && !html.contains("<a "), "{html}");
+    assert!(html.contains("&lt;b&gt;gras&lt;/b&gt;"), "{html}");
+    assert!(
+        html.contains("&lt;a href=&quot;javascript:alert(1)&quot;&gt;"),
+        "{html}"
+    );
+    assert!(
+        !body(reply).contains("@room") && !html.contains("@room"),
+        "{reply}"
+    );
+    assert_eq!(reply["m.mentions"], serde_json::json!({"user_ids": []}));
+}

@@ -1,0 +1,460 @@
+//! The integration-test harness: one real Synapse for the whole run, a bot
+//! process per test, and a person driven by a second matrix-sdk client.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use boucle::devserver::{self, RateLimits, Synapse};
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::room::MessagesOptions;
+use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoomRequest;
+use matrix_sdk::ruma::events::InitialStateEvent;
+use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
+use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
+use matrix_sdk::ruma::{OwnedEventId, OwnedUserId, UserId};
+use matrix_sdk::{Client, Room, RoomMemberships};
+use serde_json::Value;
+
+pub const TIMEOUT: Duration = Duration::from_secs(90);
+
+pub struct Homeserver {
+    pub url: String,
+    pub server_name: String,
+    pub shared_secret: String,
+    pub directory: PathBuf,
+}
+
+/// Starts Synapse once per test binary, from a thread that lives as long as
+/// the process, so that Synapse (which dies with its parent thread) stays up
+/// for every test and goes down with the run.
+pub fn homeserver() -> &'static Homeserver {
+    static HOMESERVER: OnceLock<Homeserver> = OnceLock::new();
+    HOMESERVER.get_or_init(|| {
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let venv = std::env::var_os("BOUCLE_SYNAPSE_VENV")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| {
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join(".boucle/synapse-venv")
+                });
+            let directory = tempfile::Builder::new()
+                .prefix("boucle-synapse-")
+                .tempdir()
+                .unwrap()
+                .keep();
+            let started = devserver::ensure_installed(&venv)
+                .and_then(|()| Synapse::start(&venv, &directory, RateLimits::Relaxed));
+            match started {
+                Ok(synapse) => {
+                    sender
+                        .send(Ok(Homeserver {
+                            url: synapse.url.clone(),
+                            server_name: synapse.server_name.clone(),
+                            shared_secret: synapse.shared_secret.clone(),
+                            directory: synapse.directory.clone(),
+                        }))
+                        .unwrap();
+                    // Keep Synapse (and this thread, its parent) alive.
+                    let _synapse = synapse;
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                Err(error) => sender.send(Err(error.to_string())).unwrap(),
+            }
+        });
+        receiver
+            .recv()
+            .unwrap()
+            .unwrap_or_else(|error| panic!("Synapse: {error}"))
+    })
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A unique local part for this run.
+pub fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+pub async fn register(localpart: &str, password: &str) -> String {
+    let server = homeserver();
+    let synapse_view = SynapseAccounts {
+        url: &server.url,
+        secret: &server.shared_secret,
+    };
+    synapse_view.register(localpart, password).await;
+    format!("@{localpart}:{}", server.server_name)
+}
+
+struct SynapseAccounts<'a> {
+    url: &'a str,
+    secret: &'a str,
+}
+
+impl SynapseAccounts<'_> {
+    async fn register(&self, localpart: &str, password: &str) {
+        use hmac::{Hmac, Mac};
+        let http = reqwest::Client::new();
+        let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
+        let nonce: Value = http
+            .get(&endpoint)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let nonce = nonce["nonce"].as_str().unwrap().to_owned();
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.secret.as_bytes()).unwrap();
+        for (index, part) in [nonce.as_str(), localpart, password, "notadmin"]
+            .iter()
+            .enumerate()
+        {
+            if index > 0 {
+                mac.update(b"\0");
+            }
+            mac.update(part.as_bytes());
+        }
+        let body = serde_json::json!({
+            "nonce": nonce, "username": localpart, "password": password, "admin": false,
+            "mac": hex::encode(mac.finalize().into_bytes()),
+        });
+        let response = http.post(&endpoint).json(&body).send().await.unwrap();
+        assert!(
+            response.status().is_success(),
+            "register {localpart}: {}",
+            response.text().await.unwrap()
+        );
+    }
+}
+
+/// A person using a Matrix client, with end-to-end encryption.
+pub struct Person {
+    pub client: Client,
+    pub user_id: OwnedUserId,
+    _store: tempfile::TempDir,
+}
+
+impl Person {
+    pub async fn new(name: &str) -> Person {
+        let localpart = unique(name);
+        let password = "person-password";
+        let user_id = register(&localpart, password).await;
+        let store = tempfile::tempdir().unwrap();
+        let client = Client::builder()
+            .homeserver_url(&homeserver().url)
+            .sqlite_store(store.path(), None)
+            .build()
+            .await
+            .unwrap();
+        client
+            .matrix_auth()
+            .login_username(&user_id, password)
+            .send()
+            .await
+            .unwrap();
+        let syncing = client.clone();
+        tokio::spawn(async move {
+            let _ = syncing
+                .sync(SyncSettings::default().timeout(Duration::from_secs(1)))
+                .await;
+        });
+        Person {
+            client,
+            user_id: user_id.try_into().unwrap(),
+            _store: store,
+        }
+    }
+
+    /// Creates a room and invites `bot`; encrypted if asked.
+    pub async fn create_room(&self, encrypted: bool, bot: &UserId) -> Room {
+        let mut request = CreateRoomRequest::new();
+        request.name = Some("Groupe de test".into());
+        request.invite = vec![bot.to_owned()];
+        if encrypted {
+            request.initial_state = vec![
+                InitialStateEvent::with_empty_state_key(
+                    RoomEncryptionEventContent::with_recommended_defaults(),
+                )
+                .to_raw_any(),
+            ];
+        }
+        self.client.create_room(request).await.unwrap()
+    }
+
+    pub async fn send(&self, room: &Room, body: &str) -> OwnedEventId {
+        room.send(RoomMessageEventContent::text_plain(body))
+            .await
+            .unwrap()
+            .response
+            .event_id
+    }
+
+    /// Waits until `user` has joined `room`, as this person's client sees it.
+    pub async fn wait_for_join(&self, room: &Room, user: &UserId) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let joined = room
+                .members_no_sync(RoomMemberships::JOIN)
+                .await
+                .unwrap()
+                .iter()
+                .any(|member| member.user_id() == user);
+            if joined {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{user} never joined");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until this person's client knows at least one device of `user`,
+    /// so that encrypted messages are shared with it.
+    pub async fn wait_for_device(&self, user: &UserId) {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let devices = self
+                .client
+                .encryption()
+                .get_user_devices(user)
+                .await
+                .unwrap();
+            if devices.devices().count() > 0 {
+                return;
+            }
+            assert!(Instant::now() < deadline, "no device of {user} seen");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn device_count(&self, user: &UserId) -> usize {
+        self.client
+            .encryption()
+            .get_user_devices(user)
+            .await
+            .unwrap()
+            .devices()
+            .count()
+    }
+}
+
+/// Every event of `room` (decrypted when possible), oldest first, as JSON.
+pub async fn room_events(room: &Room) -> Vec<Value> {
+    room_events_with_encryption(room)
+        .await
+        .into_iter()
+        .map(|(event, _)| event)
+        .collect()
+}
+
+/// Every event of `room`, oldest first, with whether it arrived encrypted.
+pub async fn room_events_with_encryption(room: &Room) -> Vec<(Value, bool)> {
+    let mut events = Vec::new();
+    let mut from: Option<String> = None;
+    for _ in 0..20 {
+        let mut options = MessagesOptions::backward().from(from.as_deref());
+        options.limit = 100u32.into();
+        let page = room.messages(options).await.unwrap();
+        for event in &page.chunk {
+            let json: Value = serde_json::from_str(event.raw().json().get()).unwrap();
+            events.push((json, event.encryption_info().is_some()));
+        }
+        match page.end {
+            Some(end) if !page.chunk.is_empty() => from = Some(end),
+            _ => break,
+        }
+    }
+    events.reverse();
+    events
+}
+
+/// The bot's replies to `event_id`, counted with `/messages`.
+pub async fn replies_to(room: &Room, bot: &UserId, event_id: &OwnedEventId) -> Vec<Value> {
+    room_events(room)
+        .await
+        .into_iter()
+        .filter(|event| {
+            // Encrypted replies still carry their relation in clear; they
+            // count once this client can read them.
+            event["sender"] == bot.as_str()
+                && event["type"] == "m.room.message"
+                && event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"]
+                    == event_id.as_str()
+        })
+        .map(|event| event["content"].clone())
+        .collect()
+}
+
+/// Waits until every event in `event_ids` has at least one reply; returns
+/// the replies of each.
+pub async fn wait_for_replies(
+    room: &Room,
+    bot: &UserId,
+    event_ids: &[OwnedEventId],
+) -> Vec<Vec<Value>> {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let mut all = Vec::new();
+        for event_id in event_ids {
+            all.push(replies_to(room, bot, event_id).await);
+        }
+        if all.iter().all(|replies| !replies.is_empty()) {
+            return all;
+        }
+        let answered = all.iter().filter(|replies| !replies.is_empty()).count();
+        assert!(
+            Instant::now() < deadline,
+            "only {answered} of {} commands answered",
+            event_ids.len()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// A bot account, its configuration and data directory, and its process.
+pub struct Bot {
+    pub user_id: OwnedUserId,
+    password: String,
+    pub directory: tempfile::TempDir,
+    process: Option<Child>,
+}
+
+impl Bot {
+    pub async fn new() -> Bot {
+        let localpart = unique("boucle");
+        let password = "bot-password".to_owned();
+        let user_id = register(&localpart, &password).await;
+        Bot {
+            user_id: user_id.try_into().unwrap(),
+            password,
+            directory: tempfile::tempdir().unwrap(),
+            process: None,
+        }
+    }
+
+    /// Writes a configuration with `hub` as the hub room and `admin` as admin.
+    pub fn configure(&self, hub: &Room, admin: &UserId) -> PathBuf {
+        let path = self.directory.path().join("config.toml");
+        let config = format!(
+            "[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\npassword_env = \"BOUCLE_TEST_PASSWORD\"\n\n\
+             [bot]\ndata_dir = \"{}\"\n\n[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n",
+            homeserver().url,
+            self.user_id,
+            self.directory.path().join("data").display(),
+            hub.room_id(),
+            admin,
+        );
+        std::fs::write(&path, config).unwrap();
+        path
+    }
+
+    pub fn start(&mut self, failpoint: Option<&str>) {
+        assert!(self.process.is_none(), "already running");
+        let config = self.directory.path().join("config.toml");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.directory.path().join("bot.log"))
+            .unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_boucle"));
+        command
+            .arg("run")
+            .arg("-c")
+            .arg(&config)
+            .env("BOUCLE_TEST_PASSWORD", &self.password)
+            .env("BOUCLE_LOG", "info,boucle=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,matrix_sdk::http_client=off")
+            .env_remove("BOUCLE_FAILPOINT")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log);
+        if let Some(failpoint) = failpoint {
+            command.env("BOUCLE_FAILPOINT", failpoint);
+        }
+        self.process = Some(command.spawn().unwrap());
+    }
+
+    /// SIGKILL, as a crash or an impatient operator would.
+    pub fn kill(&mut self) {
+        if let Some(mut process) = self.process.take() {
+            let _ = process.kill();
+            let _ = process.wait();
+        }
+    }
+
+    /// Waits for the process to end by itself (a failpoint abort).
+    pub async fn wait_for_exit(&mut self) {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut process = self.process.take().expect("running");
+        loop {
+            if process.try_wait().unwrap().is_some() {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the bot did not stop at its failpoint\n{}",
+                self.log()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn device_id(&self) -> String {
+        let session =
+            std::fs::read_to_string(self.directory.path().join("data/matrix-session.json"))
+                .unwrap();
+        let session: Value = serde_json::from_str(&session).unwrap();
+        // MatrixSession flattens its meta fields into the top level.
+        session["device_id"]
+            .as_str()
+            .or(session["meta"]["device_id"].as_str())
+            .unwrap()
+            .to_owned()
+    }
+
+    /// The bot's devices as the homeserver lists them, with its own token.
+    pub async fn server_devices(&self) -> Vec<String> {
+        let session =
+            std::fs::read_to_string(self.directory.path().join("data/matrix-session.json"))
+                .unwrap();
+        let session: Value = serde_json::from_str(&session).unwrap();
+        let token = session["access_token"]
+            .as_str()
+            .or(session["tokens"]["access_token"].as_str())
+            .unwrap();
+        let response: Value = reqwest::Client::new()
+            .get(format!("{}/_matrix/client/v3/devices", homeserver().url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        response["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|device| device["device_id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.directory.path().join("bot.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
