@@ -11,4 +11,5 @@ pub mod devserver;
 pub mod engine;
 pub mod i18n;
 pub mod matrix;
+pub mod scheduler;
 pub mod store;

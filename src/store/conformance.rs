@@ -43,6 +43,19 @@ pub(super) fn scans_a_prefix_in_key_order(store: &dyn Store) {
         b"a/1".to_vec()
     );
     assert_eq!(store.first(Tree::Timers).unwrap(), None);
+    let from: Vec<String> = store
+        .scan_from(Tree::Outbox, b"b/10", 2)
+        .unwrap()
+        .into_iter()
+        .map(|(key, _)| String::from_utf8(key).unwrap())
+        .collect();
+    assert_eq!(from, ["b/10", "b/2"]);
+    assert_eq!(
+        store.scan_from(Tree::Outbox, b"b/11", 10).unwrap().len(),
+        2,
+        "b/2 and c/1"
+    );
+    assert!(store.scan_from(Tree::Outbox, b"d", 10).unwrap().is_empty());
 }
 
 pub(super) fn a_batch_is_all_or_nothing(store: &dyn Store) {

@@ -51,6 +51,25 @@ impl Store for MemoryStore {
         }))
     }
 
+    fn scan_from(
+        &self,
+        tree: Tree,
+        from: &[u8],
+        limit: usize,
+    ) -> Result<Vec<KeyValue>, StoreError> {
+        let trees = self.trees.lock().expect("memory store lock");
+        Ok(trees
+            .get(&tree)
+            .map(|entries| {
+                entries
+                    .range(from.to_vec()..)
+                    .take(limit)
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
     fn apply(&self, batch: Batch) -> Result<(), StoreError> {
         let mut trees = self.trees.lock().expect("memory store lock");
         for operation in &batch.operations {

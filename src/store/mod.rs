@@ -134,6 +134,10 @@ pub trait Store: Send + Sync + 'static {
     /// The entry with the smallest key.
     fn first(&self, tree: Tree) -> Result<Option<KeyValue>, StoreError>;
 
+    /// Up to `limit` entries with keys at or after `from`, in key order.
+    fn scan_from(&self, tree: Tree, from: &[u8], limit: usize)
+    -> Result<Vec<KeyValue>, StoreError>;
+
     /// Applies every operation atomically; durable on disk when this returns.
     fn apply(&self, batch: Batch) -> Result<(), StoreError>;
 
