@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 use crate::core::{self, Input, State};
-use crate::store::records::{LedgerEntry, OutboxEntry, encode, outbox_key};
+use crate::store::records::{LedgerEntry, OutboxEntry, decode, encode, outbox_key};
 use crate::store::{Batch, Store, StoreError, Tree};
 
 /// Deliberate crash points, for the tests that prove nothing is lost or
@@ -94,6 +94,24 @@ impl Engine {
         Ok(self.store.get(Tree::Ledger, event_id.as_bytes())?.is_some())
     }
 
+    /// Forgets ledger entries handled before `older_than`. Events that old
+    /// are beyond the catch-up window and are never handled again, so their
+    /// ids need not be kept (less data kept about who did what, when).
+    pub fn prune_ledger(&self, older_than: DateTime<Utc>) -> Result<usize, StoreError> {
+        let mut batch = Batch::default();
+        for (key, value) in self.store.scan_prefix(Tree::Ledger, b"")? {
+            let expired = decode::<LedgerEntry>(&value)
+                .map(|entry| entry.handled_at < older_than)
+                .unwrap_or(false);
+            if expired {
+                batch.delete(Tree::Ledger, key);
+            }
+        }
+        let pruned = batch.operations.len();
+        self.store.apply(batch)?;
+        Ok(pruned)
+    }
+
     /// Handles one input at most once. `event_id` keys the ledger.
     pub fn process(
         &self,
@@ -155,7 +173,6 @@ mod tests {
     use crate::core::{IncomingMessage, MessageKind, Settings};
     use crate::i18n::Language;
     use crate::store::MemoryStore;
-    use crate::store::records::decode;
 
     fn engine() -> Engine {
         let settings = Settings {
@@ -210,6 +227,27 @@ mod tests {
             "$1"
         );
         assert!(engine.is_handled("$1").unwrap());
+    }
+
+    #[test]
+    fn the_ledger_forgets_only_what_is_beyond_the_window() {
+        let engine = engine();
+        let now = Utc::now();
+        let long_ago = now - chrono::Duration::days(3);
+        engine
+            .process("$old", &command("$old", "!aide"), long_ago)
+            .unwrap();
+        engine
+            .process("$new", &command("$new", "!aide"), now)
+            .unwrap();
+        assert_eq!(
+            engine
+                .prune_ledger(now - chrono::Duration::days(2))
+                .unwrap(),
+            1
+        );
+        assert!(!engine.is_handled("$old").unwrap());
+        assert!(engine.is_handled("$new").unwrap());
     }
 
     #[test]

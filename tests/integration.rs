@@ -214,3 +214,25 @@ async fn user_text_comes_back_escaped_and_pings_nobody() {
     );
     assert_eq!(reply["m.mentions"], serde_json::json!({"user_ids": []}));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_are_accepted_from_admins_only() {
+    let (admin, bot, _hub) = setup(false).await;
+    let stranger = Person::new("inconnu").await;
+
+    let from_stranger = stranger.create_room(false, &bot.user_id).await;
+    let from_admin = admin.create_room(false, &bot.user_id).await;
+    admin.wait_for_join(&from_admin, &bot.user_id).await;
+    let command = admin.send(&from_admin, "!aide").await;
+    wait_for_replies(&from_admin, &bot.user_id, &[command]).await;
+
+    // By now the stranger's invite, sent first, has been seen and ignored.
+    let joined = from_stranger
+        .members_no_sync(matrix_sdk::RoomMemberships::JOIN)
+        .await
+        .unwrap()
+        .iter()
+        .any(|member| member.user_id() == bot.user_id);
+    assert!(!joined, "the bot joined a stranger's room\n{}", bot.log());
+    assert!(bot.log().contains("invite ignored"), "{}", bot.log());
+}

@@ -172,6 +172,13 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     };
     let state = State::new(settings).map_err(|error| AdapterError::Config(error.to_string()))?;
     let engine = Engine::new(store.clone(), state, failpoint);
+    // Twice the catch-up window: an event that old is never handled again.
+    let catch_up = chrono::Duration::hours(i64::from(config.bot.catch_up_hours));
+    match engine.prune_ledger(Utc::now() - catch_up * 2) {
+        Ok(0) => {}
+        Ok(pruned) => tracing::info!(pruned, "old ledger entries forgotten"),
+        Err(error) => tracing::warn!(%error, "cannot prune the ledger"),
+    }
     let wakeup = engine.outbox_wakeup();
     let adapter = Arc::new(Adapter {
         client: client.clone(),
@@ -180,7 +187,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         password,
         data_dir,
         first_start,
-        catch_up: chrono::Duration::hours(i64::from(config.bot.catch_up_hours)),
+        catch_up,
         admins: config.assembly.admins.clone(),
         configured_rooms,
     });
