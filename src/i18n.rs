@@ -173,7 +173,7 @@ impl Translator {
         let template = self
             .bundle
             .format_pattern(pattern, Some(&fluent_args), &mut errors);
-        let body = substitute(&template, &strings, |text| neutralize_mentions(text));
+        let body = substitute(&template, &strings, neutralize_mentions);
         let html = substitute(&escape_html(&template), &strings, |text| {
             escape_html(&neutralize_mentions(text))
         })

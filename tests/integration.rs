@@ -34,7 +34,7 @@ fn body(reply: &serde_json::Value) -> &str {
 async fn help_is_answered_in_a_plain_room() {
     let (person, bot, room) = setup(false).await;
     let command = person.send(&room, "!aide").await;
-    let replies = wait_for_replies(&room, &bot.user_id, &[command.clone()]).await;
+    let replies = wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
     assert_eq!(replies[0].len(), 1, "{}", bot.log());
     let reply = &replies[0][0];
     assert!(body(reply).contains("Commandes disponibles"), "{reply}");
@@ -71,7 +71,7 @@ async fn help_is_answered_in_an_encrypted_room() {
 async fn a_restart_keeps_the_device_and_never_answers_twice() {
     let (person, mut bot, room) = setup(false).await;
     let first = person.send(&room, "!aide").await;
-    wait_for_replies(&room, &bot.user_id, &[first.clone()]).await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&first)).await;
     let device = bot.device_id();
     // Registration through the admin API makes a device of its own; what
     // matters is that restarting adds none.
@@ -81,7 +81,7 @@ async fn a_restart_keeps_the_device_and_never_answers_twice() {
     bot.kill();
     bot.start(None);
     let second = person.send(&room, "!help").await;
-    wait_for_replies(&room, &bot.user_id, &[second.clone()]).await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&second)).await;
 
     assert_eq!(bot.device_id(), device, "same device after restart");
     assert_eq!(
@@ -150,7 +150,7 @@ async fn a_crash_between_deciding_and_sending_still_yields_exactly_one_reply() {
     );
 
     bot.start(None);
-    wait_for_replies(&room, &bot.user_id, &[command.clone()]).await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(
         replies_to(&room, &bot.user_id, &command).await.len(),

@@ -161,7 +161,7 @@ fn handle_message(message: &IncomingMessage, state: &State) -> Outcome {
         state,
         place: state.place_of(&message.room_id, message.is_direct),
         role: Role {
-            is_admin: settings.admins.iter().any(|admin| *admin == message.sender),
+            is_admin: settings.admins.contains(&message.sender),
             is_coordinator: message.sender_power_level >= COORDINATOR_POWER_LEVEL,
         },
     };

@@ -147,9 +147,9 @@ mod tests {
         let message = OutgoingMessage::reply("!r:s", "$e", Rendered::plain("a < b @room"));
         expect![[r#"
             {
-              "body": "a < b @⁠room",
+              "body": "a < b @\u2060room",
               "format": "org.matrix.custom.html",
-              "formatted_body": "a &lt; b @⁠room",
+              "formatted_body": "a &lt; b @\u2060room",
               "m.mentions": {
                 "user_ids": []
               },
@@ -160,6 +160,11 @@ mod tests {
               },
               "msgtype": "m.notice"
             }"#]]
-        .assert_eq(&serde_json::to_string_pretty(&message.content()).unwrap());
+        // The word joiner is invisible: show it escaped.
+        .assert_eq(
+            &serde_json::to_string_pretty(&message.content())
+                .unwrap()
+                .replace('\u{2060}', "\\u2060"),
+        );
     }
 }

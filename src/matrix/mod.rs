@@ -31,9 +31,9 @@ pub use outbox::transaction_id;
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
     #[error("Matrix error: {0}")]
-    Matrix(#[from] matrix_sdk::Error),
+    Matrix(Box<matrix_sdk::Error>),
     #[error("Matrix client setup: {0}")]
-    Build(#[from] matrix_sdk::ClientBuildError),
+    Build(Box<matrix_sdk::ClientBuildError>),
     #[error("storage: {0}")]
     Store(#[from] StoreError),
     #[error("session: {0}")]
@@ -42,6 +42,25 @@ pub enum AdapterError {
     Io(#[from] std::io::Error),
     #[error("configuration: {0}")]
     Config(String),
+}
+
+// Boxed: the SDK's errors are large, and errors travel through every `?`.
+impl From<matrix_sdk::Error> for AdapterError {
+    fn from(error: matrix_sdk::Error) -> Self {
+        AdapterError::Matrix(Box::new(error))
+    }
+}
+
+impl From<matrix_sdk::ClientBuildError> for AdapterError {
+    fn from(error: matrix_sdk::ClientBuildError) -> Self {
+        AdapterError::Build(Box::new(error))
+    }
+}
+
+impl From<matrix_sdk::HttpError> for AdapterError {
+    fn from(error: matrix_sdk::HttpError) -> Self {
+        AdapterError::Matrix(Box::new(error.into()))
+    }
 }
 
 /// What the running bot holds, shared by its tasks.

@@ -7,9 +7,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::{Batch, KeyValue, Operation, Store, StoreError, Tree};
 
+type Trees = HashMap<Tree, BTreeMap<Vec<u8>, Vec<u8>>>;
+
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    trees: Mutex<HashMap<Tree, BTreeMap<Vec<u8>, Vec<u8>>>>,
+    trees: Mutex<Trees>,
     next: AtomicU64,
 }
 
