@@ -233,47 +233,58 @@ impl Synapse {
         format!("@{localpart}:{}", self.server_name)
     }
 
-    /// Registers an account through the shared-secret admin API; an account
-    /// that already exists is fine (the demo restarts on the same server).
+    /// Registers an account through the shared-secret admin API.
     pub async fn register(
         &self,
         localpart: &str,
         password: &str,
         admin: bool,
     ) -> Result<(), DevServerError> {
-        let http = reqwest::Client::new();
-        let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
-        let nonce: serde_json::Value = http.get(&endpoint).send().await?.json().await?;
-        let nonce = nonce["nonce"].as_str().unwrap_or_default().to_owned();
-        let mut mac =
-            Hmac::<Sha1>::new_from_slice(self.shared_secret.as_bytes()).expect("any key length");
-        mac.update(nonce.as_bytes());
-        mac.update(b"\0");
-        mac.update(localpart.as_bytes());
-        mac.update(b"\0");
-        mac.update(password.as_bytes());
-        mac.update(b"\0");
-        mac.update(if admin { b"admin" } else { b"notadmin" });
-        let body = serde_json::json!({
-            "nonce": nonce,
-            "username": localpart,
-            "password": password,
-            "admin": admin,
-            "mac": hex::encode(mac.finalize().into_bytes()),
-        });
-        let response = http.post(&endpoint).json(&body).send().await?;
-        if response.status().is_success() {
-            return Ok(());
-        }
-        let details = response.text().await.unwrap_or_default();
-        if details.contains("M_USER_IN_USE") {
-            return Ok(());
-        }
-        Err(DevServerError::Register {
-            user: localpart.to_owned(),
-            details,
-        })
+        register_user(&self.url, &self.shared_secret, localpart, password, admin).await
     }
+}
+
+/// Registers an account on the Synapse at `url` through its shared-secret
+/// admin API; an account that already exists is fine (the demo restarts on
+/// the same server).
+pub async fn register_user(
+    url: &str,
+    shared_secret: &str,
+    localpart: &str,
+    password: &str,
+    admin: bool,
+) -> Result<(), DevServerError> {
+    let http = reqwest::Client::new();
+    let endpoint = format!("{url}/_synapse/admin/v1/register");
+    let nonce: serde_json::Value = http.get(&endpoint).send().await?.json().await?;
+    let nonce = nonce["nonce"].as_str().unwrap_or_default().to_owned();
+    let mut mac = Hmac::<Sha1>::new_from_slice(shared_secret.as_bytes()).expect("any key length");
+    mac.update(nonce.as_bytes());
+    mac.update(b"\0");
+    mac.update(localpart.as_bytes());
+    mac.update(b"\0");
+    mac.update(password.as_bytes());
+    mac.update(b"\0");
+    mac.update(if admin { b"admin" } else { b"notadmin" });
+    let body = serde_json::json!({
+        "nonce": nonce,
+        "username": localpart,
+        "password": password,
+        "admin": admin,
+        "mac": hex::encode(mac.finalize().into_bytes()),
+    });
+    let response = http.post(&endpoint).json(&body).send().await?;
+    if response.status().is_success() {
+        return Ok(());
+    }
+    let details = response.text().await.unwrap_or_default();
+    if details.contains("M_USER_IN_USE") {
+        return Ok(());
+    }
+    Err(DevServerError::Register {
+        user: localpart.to_owned(),
+        details,
+    })
 }
 
 impl Drop for Synapse {

@@ -88,54 +88,16 @@ pub fn unique(prefix: &str) -> String {
 
 pub async fn register(localpart: &str, password: &str) -> String {
     let server = homeserver();
-    let synapse_view = SynapseAccounts {
-        url: &server.url,
-        secret: &server.shared_secret,
-    };
-    synapse_view.register(localpart, password).await;
+    devserver::register_user(
+        &server.url,
+        &server.shared_secret,
+        localpart,
+        password,
+        false,
+    )
+    .await
+    .unwrap_or_else(|error| panic!("{error}"));
     format!("@{localpart}:{}", server.server_name)
-}
-
-struct SynapseAccounts<'a> {
-    url: &'a str,
-    secret: &'a str,
-}
-
-impl SynapseAccounts<'_> {
-    async fn register(&self, localpart: &str, password: &str) {
-        use hmac::{Hmac, Mac};
-        let http = reqwest::Client::new();
-        let endpoint = format!("{}/_synapse/admin/v1/register", self.url);
-        let nonce: Value = http
-            .get(&endpoint)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let nonce = nonce["nonce"].as_str().unwrap().to_owned();
-        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(self.secret.as_bytes()).unwrap();
-        for (index, part) in [nonce.as_str(), localpart, password, "notadmin"]
-            .iter()
-            .enumerate()
-        {
-            if index > 0 {
-                mac.update(b"\0");
-            }
-            mac.update(part.as_bytes());
-        }
-        let body = serde_json::json!({
-            "nonce": nonce, "username": localpart, "password": password, "admin": false,
-            "mac": hex::encode(mac.finalize().into_bytes()),
-        });
-        let response = http.post(&endpoint).json(&body).send().await.unwrap();
-        assert!(
-            response.status().is_success(),
-            "register {localpart}: {}",
-            response.text().await.unwrap()
-        );
-    }
 }
 
 /// A person using a Matrix client, with end-to-end encryption.
