@@ -134,8 +134,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     restrict_permissions(&data_dir);
 
     let store: Arc<dyn Store> = Arc::new(SledStore::open(&data_dir.join("state"))?);
-    let client = session::build_client(&homeserver, &data_dir).await?;
-    session::log_in(&client, &data_dir, &user_id, &password).await?;
+    let client = connect(&homeserver, &data_dir, &user_id, &password).await?;
 
     let first_start = match store.get(Tree::Meta, FIRST_START_KEY)? {
         Some(bytes) => decode::<FirstStart>(&bytes)?.at,
@@ -224,6 +223,47 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     tracing::info!(user = %adapter.user_id, "boucle is running");
     let _ = tokio::join!(processor, supervisor);
     Ok(())
+}
+
+/// Builds the client and logs in, waiting out a homeserver that is down or
+/// unreachable at start (backoff up to a minute). Only an answer that will
+/// not change by waiting (wrong password, deactivated account, a broken
+/// session file) ends the start.
+async fn connect(
+    homeserver: &str,
+    data_dir: &std::path::Path,
+    user_id: &matrix_sdk::ruma::UserId,
+    password: &str,
+) -> Result<Client, AdapterError> {
+    let mut backoff = std::time::Duration::from_secs(1);
+    loop {
+        let attempt = async {
+            let client = session::build_client(homeserver, data_dir).await?;
+            session::log_in(&client, data_dir, user_id, password).await?;
+            Ok::<_, AdapterError>(client)
+        };
+        match attempt.await {
+            Ok(client) => return Ok(client),
+            Err(error) if is_transient(&error) => {
+                tracing::warn!(%error, retry_in = ?backoff, "homeserver not reachable yet");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
+            }
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+/// Network trouble and server errors pass; a refusal from the server or a
+/// local problem does not.
+fn is_transient(error: &AdapterError) -> bool {
+    match error {
+        AdapterError::Matrix(error) => {
+            matches!(**error, matrix_sdk::Error::Http(_)) && error.client_api_error_kind().is_none()
+        }
+        AdapterError::Build(_) => true,
+        _ => false,
+    }
 }
 
 /// Resolves a configured room address and joins it if needed. A room that
