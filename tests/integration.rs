@@ -14,11 +14,16 @@ use support::{Bot, Person, replies_to, wait_for_replies};
 
 /// A person, a bot configured with the person's room as hub, running.
 async fn setup(encrypted: bool) -> (Person, Bot, Room) {
+    setup_with_failpoint(encrypted, None).await
+}
+
+/// The same, with the bot set to crash at `failpoint`.
+async fn setup_with_failpoint(encrypted: bool, failpoint: Option<&str>) -> (Person, Bot, Room) {
     let person = Person::new("camille").await;
     let mut bot = Bot::new().await;
     let room = person.create_room(encrypted, &bot.user_id).await;
     bot.configure(&room, &person.user_id);
-    bot.start(None);
+    bot.start(failpoint);
     person.wait_for_join(&room, &bot.user_id).await;
     if encrypted {
         person.wait_for_device(&bot.user_id).await;
@@ -134,12 +139,7 @@ async fn commands_sent_while_stopped_are_answered_once_each_after_restart() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_between_deciding_and_sending_still_yields_exactly_one_reply() {
-    let person = Person::new("yann").await;
-    let mut bot = Bot::new().await;
-    let room = person.create_room(false, &bot.user_id).await;
-    bot.configure(&room, &person.user_id);
-    bot.start(Some("after-commit"));
-    person.wait_for_join(&room, &bot.user_id).await;
+    let (person, mut bot, room) = setup_with_failpoint(false, Some("after-commit")).await;
     let command = person.send(&room, "!aide").await;
     bot.wait_for_exit().await;
     assert!(bot.log().contains("failpoint AfterCommit"), "{}", bot.log());
@@ -162,12 +162,7 @@ async fn a_crash_between_deciding_and_sending_still_yields_exactly_one_reply() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_after_sending_does_not_send_the_reply_again() {
-    let person = Person::new("nolwenn").await;
-    let mut bot = Bot::new().await;
-    let room = person.create_room(false, &bot.user_id).await;
-    bot.configure(&room, &person.user_id);
-    bot.start(Some("after-send"));
-    person.wait_for_join(&room, &bot.user_id).await;
+    let (person, mut bot, room) = setup_with_failpoint(false, Some("after-send")).await;
     let command = person.send(&room, "!aide").await;
     bot.wait_for_exit().await;
     assert_eq!(
