@@ -231,3 +231,26 @@ async fn invites_are_accepted_from_admins_only() {
     assert!(!joined, "the bot joined a stranger's room\n{}", bot.log());
     assert!(bot.log().contains("invite ignored"), "{}", bot.log());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_from_before_the_first_start_are_never_answered() {
+    let person = Person::new("gwen").await;
+    let mut bot = Bot::new().await;
+    let room = person.create_room(false, &bot.user_id).await;
+    let before = person.send(&room, "!aide").await;
+    // The homeserver's clock and the bot's are the same here; make sure the
+    // old command is clearly older than the bot's first start.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    bot.configure(&room, &person.user_id);
+    bot.start(None);
+    person.wait_for_join(&room, &bot.user_id).await;
+    let after = person.send(&room, "!aide").await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&after)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        replies_to(&room, &bot.user_id, &before).await.is_empty(),
+        "history from before the bot existed was replayed\n{}",
+        bot.log()
+    );
+}
