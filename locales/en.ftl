@@ -163,3 +163,11 @@ cmd-intervenant-example = !speaker Clean Water Collective | water quality | cont
 cmd-intervenants-summary = the proposed speakers
 cmd-intervenants-usage = !speakers
 cmd-intervenants-example = !speakers
+
+# Printed in the terminal by `boucle run` without a configured homeserver.
+demo-banner =
+    boucle runs on a local Synapse, on this machine only.
+      homeserver: {$url}
+      user: {$user}
+      password: {$password}
+    Log in with a Matrix client (Element…) and type !help in a room. Ctrl-C stops.

@@ -163,3 +163,11 @@ cmd-intervenant-example = !intervenant Collectif Eau Pure | qualité de l'eau | 
 cmd-intervenants-summary = les intervenants proposés
 cmd-intervenants-usage = !intervenants
 cmd-intervenants-example = !intervenants
+
+# Affiché dans le terminal par `boucle run` sans serveur configuré.
+demo-banner =
+    boucle tourne sur un Synapse local, sur cette machine seulement.
+      serveur : {$url}
+      identifiant : {$user}
+      mot de passe : {$password}
+    Connectez-vous avec un client Matrix (Element…) et tapez !aide dans un salon. Ctrl-C arrête.

@@ -150,7 +150,7 @@ impl Synapse {
         let shared_secret = match std::fs::read_to_string(&secret_path) {
             Ok(secret) => secret.trim().to_owned(),
             Err(_) => {
-                let secret = random_hex(32);
+                let secret = random_hex(32)?;
                 std::fs::write(&secret_path, &secret)?;
                 secret
             }
@@ -328,13 +328,12 @@ fn http_get_ok(port: u16, path: &str) -> bool {
     response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200")
 }
 
-/// Hex from the OS's random source, for the registration secret.
-fn random_hex(bytes: usize) -> String {
+/// Hex from the OS's random source, for the registration secret. Failing to
+/// read it is an error: a predictable secret would let anyone make accounts.
+fn random_hex(bytes: usize) -> std::io::Result<String> {
     let mut buffer = vec![0u8; bytes];
-    if let Ok(mut file) = std::fs::File::open("/dev/urandom") {
-        let _ = file.read_exact(&mut buffer);
-    }
-    hex::encode(buffer)
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut buffer)?;
+    Ok(hex::encode(buffer))
 }
 
 fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits) -> String {

@@ -112,13 +112,10 @@ impl Engine {
         Ok(pruned)
     }
 
-    /// Handles one input at most once. `event_id` keys the ledger.
-    pub fn process(
-        &self,
-        event_id: &str,
-        input: &Input,
-        now: DateTime<Utc>,
-    ) -> Result<Processed, StoreError> {
+    /// Handles one input at most once; its event id keys the ledger.
+    pub fn process(&self, input: &Input, now: DateTime<Utc>) -> Result<Processed, StoreError> {
+        let Input::Message(message) = input;
+        let event_id = message.event_id.as_str();
         if self.is_handled(event_id)? {
             return Ok(Processed::AlreadyHandled);
         }
@@ -126,7 +123,6 @@ impl Engine {
         if outcome.messages.is_empty() {
             return Ok(Processed::Ignored);
         }
-        let Input::Message(message) = input;
         let mut batch = Batch::default();
         batch.insert(
             Tree::Ledger,
@@ -211,11 +207,11 @@ mod tests {
         let now = Utc::now();
         let input = command("$1", "!aide");
         assert_eq!(
-            engine.process("$1", &input, now).unwrap(),
+            engine.process(&input, now).unwrap(),
             Processed::Committed { messages: 1 }
         );
         assert_eq!(
-            engine.process("$1", &input, now).unwrap(),
+            engine.process(&input, now).unwrap(),
             Processed::AlreadyHandled
         );
         let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
@@ -234,12 +230,8 @@ mod tests {
         let engine = engine();
         let now = Utc::now();
         let long_ago = now - chrono::Duration::days(3);
-        engine
-            .process("$old", &command("$old", "!aide"), long_ago)
-            .unwrap();
-        engine
-            .process("$new", &command("$new", "!aide"), now)
-            .unwrap();
+        engine.process(&command("$old", "!aide"), long_ago).unwrap();
+        engine.process(&command("$new", "!aide"), now).unwrap();
         assert_eq!(
             engine
                 .prune_ledger(now - chrono::Duration::days(2))
@@ -255,7 +247,7 @@ mod tests {
         let engine = engine();
         let input = command("$2", "bonjour");
         assert_eq!(
-            engine.process("$2", &input, Utc::now()).unwrap(),
+            engine.process(&input, Utc::now()).unwrap(),
             Processed::Ignored
         );
         assert!(!engine.is_handled("$2").unwrap());

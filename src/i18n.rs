@@ -138,13 +138,6 @@ impl Translator {
         self.language
     }
 
-    pub fn has(&self, id: &str) -> bool {
-        self.bundle
-            .get_message(id)
-            .and_then(|message| message.value())
-            .is_some()
-    }
-
     /// Formats message `id` with `args`, as plain text and as HTML.
     ///
     /// A missing message renders as its id, so a gap in a translation shows up
@@ -269,6 +262,25 @@ mod tests {
             "plain body keeps the text: {}",
             rendered.body
         );
+    }
+
+    #[test]
+    fn the_demo_banner_shows_where_to_log_in() {
+        let translator = Translator::new(Language::Fr).unwrap();
+        let banner = translator.plain(
+            "demo-banner",
+            &[
+                ("url", "http://127.0.0.1:8008".into()),
+                ("user", "@demo:localhost".into()),
+                ("password", "demo-boucle".into()),
+            ],
+        );
+        assert!(
+            banner.contains("\n  serveur : http://127.0.0.1:8008\n"),
+            "{banner}"
+        );
+        assert!(banner.contains("identifiant : @demo:localhost"), "{banner}");
+        assert!(banner.contains("mot de passe : demo-boucle"), "{banner}");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use tracing_subscriber::EnvFilter;
 use boucle::config::{Config, ConfigError};
 use boucle::devserver::{self, RateLimits, Synapse};
 use boucle::engine::Failpoint;
+use boucle::i18n::Translator;
 use boucle::matrix::{self, RunOptions, demo};
 
 #[derive(Parser)]
@@ -177,14 +178,16 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     config.assembly.hub_room = Some(format!("#assemblee-populaire:{}", synapse.server_name));
     config.assembly.deputy_room = Some(format!("#equipe-deputee:{}", synapse.server_name));
     config.assembly.admins = vec![person.clone()];
-    println!();
-    println!("boucle tourne sur un Synapse local / boucle runs on a local Synapse:");
-    println!("  serveur / homeserver : {}", synapse.url);
-    println!("  identifiant / user   : {person}");
-    println!("  mot de passe / password : {person_password}");
-    println!("Connectez-vous avec un client Matrix (Element…) et tapez !aide dans un salon.");
-    println!("Log in with a Matrix client (Element…) and type !help in a room. Ctrl-C stops.");
-    println!();
+    let translator = Translator::new(config.bot.language)?;
+    let banner = translator.plain(
+        "demo-banner",
+        &[
+            ("url", synapse.url.as_str().into()),
+            ("user", person.as_str().into()),
+            ("password", person_password.into()),
+        ],
+    );
+    println!("\n{banner}\n");
     tokio::select! {
         result = matrix::run(RunOptions { config, password: bot_password.to_owned(), failpoint }) => result?,
         _ = tokio::signal::ctrl_c() => {}

@@ -371,6 +371,19 @@ pub fn closest(typed: &str, language: Language) -> Option<&'static CommandDef> {
         .map(|(_, definition)| definition)
 }
 
+/// The text after the prefix, if `body` starts with it. Phones sometimes put
+/// a space after the prefix ("! aide"), and a word prefix ("boucle:") is
+/// naturally followed by one.
+fn after_prefix<'a>(body: &'a str, prefix: &str) -> Option<&'a str> {
+    Some(body.trim_start().strip_prefix(prefix)?.trim_start())
+}
+
+/// Whether a message may be a command at all: the cheap test the adapter
+/// runs before fetching anything (such as the sender's power level) for it.
+pub fn may_be_command(body: &str, prefix: &str) -> bool {
+    after_prefix(body, prefix).is_some()
+}
+
 /// What a message turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
@@ -393,13 +406,9 @@ pub enum Parsed {
 
 /// Parses a message body. Pure and total: never panics, whatever the input.
 pub fn parse(body: &str, prefix: &str, language: Language) -> Parsed {
-    let trimmed = body.trim_start();
-    let Some(rest) = trimmed.strip_prefix(prefix) else {
+    let Some(rest) = after_prefix(body, prefix) else {
         return Parsed::NotCommand;
     };
-    // Phones sometimes put a space after the prefix ("! aide"), and a word
-    // prefix ("boucle:") is naturally followed by one.
-    let rest = rest.trim_start();
     let tokens = tokenize(rest);
     let Some(Token::Word(name)) = tokens.first() else {
         return Parsed::NotCommand;
@@ -479,6 +488,18 @@ mod tests {
                 topic: Some(HelpTopic::Unknown("n'importe quoi".into())),
             }),
         );
+    }
+
+    #[test]
+    fn only_prefixed_messages_may_be_commands() {
+        assert!(may_be_command("  !aide", "!"));
+        assert!(may_be_command("boucle: aide", "boucle:"));
+        assert!(!may_be_command("bonjour !aide", "!"));
+        // Everything `parse` treats as a command passes the cheap test.
+        for body in ["!aide", "! aide", "!reunoin", "!sondage x"] {
+            assert_ne!(parse(body, "!", Language::Fr), Parsed::NotCommand);
+            assert!(may_be_command(body, "!"));
+        }
     }
 
     #[test]

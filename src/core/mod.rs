@@ -41,6 +41,22 @@ pub struct Settings {
     pub themes: Vec<ThemeSettings>,
 }
 
+impl Settings {
+    /// A hub, deputy or theme room named in the configuration.
+    pub fn is_configured_room(&self, room_id: &str) -> bool {
+        self.hub_room_id.as_deref() == Some(room_id)
+            || self.deputy_room_id.as_deref() == Some(room_id)
+            || self
+                .themes
+                .iter()
+                .any(|theme| theme.room_id.as_deref() == Some(room_id))
+    }
+
+    pub fn is_admin(&self, user_id: &str) -> bool {
+        self.admins.iter().any(|admin| admin == user_id)
+    }
+}
+
 /// Everything `handle` reads.
 #[derive(Debug)]
 pub struct State {
@@ -161,7 +177,7 @@ fn handle_message(message: &IncomingMessage, state: &State) -> Outcome {
         state,
         place: state.place_of(&message.room_id, message.is_direct),
         role: Role {
-            is_admin: settings.admins.contains(&message.sender),
+            is_admin: settings.is_admin(&message.sender),
             is_coordinator: message.sender_power_level >= COORDINATOR_POWER_LEVEL,
         },
     };
@@ -171,7 +187,9 @@ fn handle_message(message: &IncomingMessage, state: &State) -> Outcome {
             (context.help(topic.as_ref()), Some(CommandId::Help))
         }
         Parsed::Unknown { typed, suggestion } => (context.unknown(&typed, suggestion), None),
-        Parsed::Invalid { id, problem: _ } => (context.usage(commands::definition(id)), Some(id)),
+        Parsed::Invalid { id, problem: _ } => {
+            (context.help_command(commands::definition(id)), Some(id))
+        }
         Parsed::NotYetAvailable(id) => (context.not_yet(commands::definition(id)), Some(id)),
     };
     Outcome {
@@ -301,10 +319,6 @@ impl Context<'_> {
             None => reply.line(self.tr("see-help", &[])),
         };
         reply
-    }
-
-    fn usage(&self, definition: &CommandDef) -> Rendered {
-        self.help_command(definition)
     }
 
     fn not_yet(&self, definition: &CommandDef) -> Rendered {

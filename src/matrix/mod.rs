@@ -72,15 +72,14 @@ pub struct Adapter {
     data_dir: PathBuf,
     first_start: DateTime<Utc>,
     catch_up: chrono::Duration,
-    admins: Vec<String>,
-    configured_rooms: Vec<OwnedRoomId>,
 }
 
 impl Adapter {
     fn is_configured_room(&self, room_id: &RoomId) -> bool {
-        self.configured_rooms
-            .iter()
-            .any(|configured| configured == room_id)
+        self.engine
+            .state()
+            .settings
+            .is_configured_room(room_id.as_str())
     }
 
     /// Accepts an invite from an admin or into a configured room; ignores
@@ -96,7 +95,7 @@ impl Adapter {
                 return;
             }
         };
-        let from_admin = self.admins.contains(&inviter);
+        let from_admin = self.engine.state().settings.is_admin(&inviter);
         if !from_admin && !self.is_configured_room(room_id) {
             tracing::info!(room = %room_id, "invite ignored: not from an admin, not a configured room");
             return;
@@ -168,16 +167,6 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
                 .map(|id| id.to_string()),
         });
     }
-    let configured_rooms: Vec<OwnedRoomId> = [hub_room_id.clone(), deputy_room_id.clone()]
-        .into_iter()
-        .flatten()
-        .chain(themes.iter().filter_map(|theme| {
-            theme
-                .room_id
-                .as_deref()
-                .and_then(|id| RoomId::parse(id).ok())
-        }))
-        .collect();
     let settings = Settings {
         bot_user_id: user_id.to_string(),
         prefix: config.bot.prefix.clone(),
@@ -206,8 +195,6 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         data_dir,
         first_start,
         catch_up,
-        admins: config.assembly.admins.clone(),
-        configured_rooms,
     });
 
     tokio::spawn(outbox::run_sender(

@@ -23,7 +23,7 @@ use crate::store::{Batch, Store, Tree};
 
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
-/// Runs forever: wakes when the engine commits, and every few seconds anyway.
+/// Runs forever: scans the outbox at start and whenever the engine commits.
 pub async fn run_sender(
     client: Client,
     store: Arc<dyn Store>,
@@ -56,7 +56,9 @@ pub async fn run_sender(
             }
             Err(error) => tracing::error!(%error, "cannot read the outbox"),
         }
-        let _ = tokio::time::timeout(Duration::from_secs(5), wakeup.notified()).await;
+        // No polling: every commit wakes us, and a wake-up sent while we
+        // were scanning is kept by `Notify` for the next wait.
+        wakeup.notified().await;
     }
 }
 

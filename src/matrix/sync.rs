@@ -26,7 +26,7 @@ use tokio::sync::mpsc;
 
 use super::convert::{Converted, RoomFacts, convert};
 use super::{Adapter, session};
-use crate::core::Input;
+use crate::core::{Input, commands};
 use crate::engine::Processed;
 use crate::store::records::{SYNC_CURSOR_KEY, SyncCursor, encode};
 use crate::store::{Batch, Tree};
@@ -210,6 +210,10 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
     if message.sender == adapter.user_id.as_str() {
         return true;
     }
+    let prefix = &adapter.engine.state().settings.prefix;
+    if !commands::may_be_command(&message.body, prefix) {
+        return true; // an ordinary message: nothing to look up, nothing to do
+    }
     if let Ok(sender) = UserId::parse(&message.sender) {
         message.sender_power_level = match room.power_levels().await {
             Ok(levels) => match levels.for_user(&sender) {
@@ -221,10 +225,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
         };
     }
     let event_id = message.event_id.clone();
-    match adapter
-        .engine
-        .process(&event_id, &Input::Message(message), now)
-    {
+    match adapter.engine.process(&Input::Message(message), now) {
         Ok(Processed::Committed { messages }) => {
             tracing::debug!(room = %room_id, event = %event_id, messages, "replies queued");
         }

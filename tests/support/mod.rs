@@ -198,16 +198,6 @@ impl Person {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
-
-    pub async fn device_count(&self, user: &UserId) -> usize {
-        self.client
-            .encryption()
-            .get_user_devices(user)
-            .await
-            .unwrap()
-            .devices()
-            .count()
-    }
 }
 
 /// Every event of `room` (decrypted when possible), oldest first, as JSON.
