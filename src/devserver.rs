@@ -229,6 +229,26 @@ impl Synapse {
         }
     }
 
+    pub fn address(&self) -> SynapseAddress {
+        SynapseAddress {
+            url: self.url.clone(),
+            server_name: self.server_name.clone(),
+            shared_secret: self.shared_secret.clone(),
+            directory: self.directory.clone(),
+        }
+    }
+}
+
+/// Where a running Synapse answers, and what it takes to make accounts there.
+#[derive(Debug, Clone)]
+pub struct SynapseAddress {
+    pub url: String,
+    pub server_name: String,
+    pub shared_secret: String,
+    pub directory: PathBuf,
+}
+
+impl SynapseAddress {
     pub fn user_id(&self, localpart: &str) -> String {
         format!("@{localpart}:{}", self.server_name)
     }
@@ -242,6 +262,42 @@ impl Synapse {
     ) -> Result<(), DevServerError> {
         register_user(&self.url, &self.shared_secret, localpart, password, admin).await
     }
+}
+
+/// Installs Synapse if needed and starts it for the rest of this process.
+///
+/// Synapse is started from a thread that never ends: it dies with its parent
+/// thread (see `die_with_parent`), so starting it from a short-lived thread
+/// (such as tokio's blocking pool, whose idle threads exit after seconds)
+/// would kill it behind the caller's back. The process exiting, normally or
+/// not, takes it down.
+pub fn start_for_process_lifetime(
+    venv: PathBuf,
+    directory: PathBuf,
+    limits: RateLimits,
+) -> Result<SynapseAddress, DevServerError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("synapse-parent".to_owned())
+        .spawn(move || {
+            let started =
+                ensure_installed(&venv).and_then(|()| Synapse::start(&venv, &directory, limits));
+            match started {
+                Ok(synapse) => {
+                    let _ = sender.send(Ok(synapse.address()));
+                    let _keep_alive = synapse;
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                Err(error) => {
+                    let _ = sender.send(Err(error));
+                }
+            }
+        })?;
+    receiver
+        .recv()
+        .map_err(|_| DevServerError::Start("the Synapse thread ended".to_owned()))?
 }
 
 /// Registers an account on the Synapse at `url` through its shared-secret

@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
 use boucle::config::{Config, ConfigError};
-use boucle::devserver::{self, RateLimits, Synapse};
+use boucle::devserver::{self, RateLimits};
 use boucle::engine::Failpoint;
 use boucle::i18n::Translator;
 use boucle::matrix::{self, RunOptions, demo};
@@ -136,8 +136,7 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     let venv = devserver::default_venv();
     let synapse_dir = config.bot.data_dir.join("..").join("synapse");
     let synapse = tokio::task::spawn_blocking(move || {
-        devserver::ensure_installed(&venv)?;
-        Synapse::start(&venv, &synapse_dir, RateLimits::Relaxed)
+        devserver::start_for_process_lifetime(venv, synapse_dir, RateLimits::Relaxed)
     })
     .await??;
     let bot_password = "boucle-demo-bot";
@@ -192,6 +191,5 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
         result = matrix::run(RunOptions { config, password: bot_password.to_owned(), failpoint }) => result?,
         _ = tokio::signal::ctrl_c() => {}
     }
-    drop(synapse);
     Ok(())
 }

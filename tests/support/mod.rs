@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use boucle::devserver::{self, RateLimits, Synapse};
+use boucle::devserver::{self, RateLimits, SynapseAddress};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoomRequest;
@@ -22,55 +22,20 @@ use serde_json::Value;
 
 pub const TIMEOUT: Duration = Duration::from_secs(90);
 
-pub struct Homeserver {
-    pub url: String,
-    pub server_name: String,
-    pub shared_secret: String,
-    pub directory: PathBuf,
-}
-
-/// Starts Synapse once per test binary, from a thread that lives as long as
-/// the process, so that Synapse (which dies with its parent thread) stays up
-/// for every test and goes down with the run.
-pub fn homeserver() -> &'static Homeserver {
-    static HOMESERVER: OnceLock<Homeserver> = OnceLock::new();
+/// Starts Synapse once per test binary; it stays up for every test and goes
+/// down with the run.
+pub fn homeserver() -> &'static SynapseAddress {
+    static HOMESERVER: OnceLock<SynapseAddress> = OnceLock::new();
     HOMESERVER.get_or_init(|| {
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let venv = std::env::var_os("BOUCLE_SYNAPSE_VENV")
-                .map(PathBuf::from)
-                .unwrap_or_else(|| {
-                    Path::new(env!("CARGO_MANIFEST_DIR")).join(".boucle/synapse-venv")
-                });
-            let directory = tempfile::Builder::new()
-                .prefix("boucle-synapse-")
-                .tempdir()
-                .unwrap()
-                .keep();
-            let started = devserver::ensure_installed(&venv)
-                .and_then(|()| Synapse::start(&venv, &directory, RateLimits::Relaxed));
-            match started {
-                Ok(synapse) => {
-                    sender
-                        .send(Ok(Homeserver {
-                            url: synapse.url.clone(),
-                            server_name: synapse.server_name.clone(),
-                            shared_secret: synapse.shared_secret.clone(),
-                            directory: synapse.directory.clone(),
-                        }))
-                        .unwrap();
-                    // Keep Synapse (and this thread, its parent) alive.
-                    let _synapse = synapse;
-                    loop {
-                        std::thread::park();
-                    }
-                }
-                Err(error) => sender.send(Err(error.to_string())).unwrap(),
-            }
-        });
-        receiver
-            .recv()
+        let venv = std::env::var_os("BOUCLE_SYNAPSE_VENV")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".boucle/synapse-venv"));
+        let directory = tempfile::Builder::new()
+            .prefix("boucle-synapse-")
+            .tempdir()
             .unwrap()
+            .keep();
+        devserver::start_for_process_lifetime(venv, directory, RateLimits::Relaxed)
             .unwrap_or_else(|error| panic!("Synapse: {error}"))
     })
 }
@@ -108,20 +73,26 @@ pub struct Person {
 }
 
 impl Person {
+    /// A new account on the shared test homeserver.
     pub async fn new(name: &str) -> Person {
         let localpart = unique(name);
         let password = "person-password";
         let user_id = register(&localpart, password).await;
+        Person::log_in(&homeserver().url, &user_id, password).await
+    }
+
+    /// An existing account on any homeserver.
+    pub async fn log_in(homeserver_url: &str, user_id: &str, password: &str) -> Person {
         let store = tempfile::tempdir().unwrap();
         let client = Client::builder()
-            .homeserver_url(&homeserver().url)
+            .homeserver_url(homeserver_url)
             .sqlite_store(store.path(), None)
             .build()
             .await
             .unwrap();
         client
             .matrix_auth()
-            .login_username(&user_id, password)
+            .login_username(user_id, password)
             .send()
             .await
             .unwrap();
