@@ -119,6 +119,8 @@ fn run(command: &mut Command) -> Result<(), DevServerError> {
 #[derive(Debug)]
 pub struct Synapse {
     child: Option<Child>,
+    python: PathBuf,
+    config_path: PathBuf,
     pub url: String,
     pub server_name: String,
     pub shared_secret: String,
@@ -170,26 +172,43 @@ impl Synapse {
             ])
             .arg(&config_path))
         .map_err(|error| DevServerError::Start(error.to_string()))?;
-        let log = std::fs::File::create(directory.join("synapse.log"))?;
-        let mut command = Command::new(&python);
-        command
-            .args(["-m", "synapse.app.homeserver", "--config-path"])
-            .arg(&config_path)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone()?)
-            .stderr(log);
-        die_with_parent(&mut command);
-        let child = command.spawn()?;
         let mut synapse = Synapse {
-            child: Some(child),
+            child: None,
+            python,
+            config_path,
             url: format!("http://127.0.0.1:{port}"),
             server_name: "localhost".to_owned(),
             shared_secret,
             directory,
             port,
         };
-        synapse.wait_until_ready(Duration::from_secs(60))?;
+        synapse.spawn()?;
         Ok(synapse)
+    }
+
+    /// Starts the Synapse process on the configured port and waits for it.
+    fn spawn(&mut self) -> Result<(), DevServerError> {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.directory.join("synapse.log"))?;
+        let mut command = Command::new(&self.python);
+        command
+            .args(["-m", "synapse.app.homeserver", "--config-path"])
+            .arg(&self.config_path)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        die_with_parent(&mut command);
+        self.child = Some(command.spawn()?);
+        self.wait_until_ready(Duration::from_secs(60))
+    }
+
+    /// Starts a stopped Synapse again, on the same port with the same data:
+    /// for outage tests, as a homeserver coming back after maintenance.
+    pub fn restart(&mut self) -> Result<(), DevServerError> {
+        self.stop();
+        self.spawn()
     }
 
     fn wait_until_ready(&mut self, timeout: Duration) -> Result<(), DevServerError> {

@@ -51,20 +51,6 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
-pub async fn register(localpart: &str, password: &str) -> String {
-    let server = homeserver();
-    devserver::register_user(
-        &server.url,
-        &server.shared_secret,
-        localpart,
-        password,
-        false,
-    )
-    .await
-    .unwrap_or_else(|error| panic!("{error}"));
-    format!("@{localpart}:{}", server.server_name)
-}
-
 /// A person using a Matrix client, with end-to-end encryption.
 pub struct Person {
     pub client: Client,
@@ -75,10 +61,18 @@ pub struct Person {
 impl Person {
     /// A new account on the shared test homeserver.
     pub async fn new(name: &str) -> Person {
+        Person::new_on(homeserver(), name).await
+    }
+
+    /// A new account on the homeserver at `server`.
+    pub async fn new_on(server: &SynapseAddress, name: &str) -> Person {
         let localpart = unique(name);
         let password = "person-password";
-        let user_id = register(&localpart, password).await;
-        Person::log_in(&homeserver().url, &user_id, password).await
+        server
+            .register(&localpart, password, false)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        Person::log_in(&server.url, &server.user_id(&localpart), password).await
     }
 
     /// An existing account on any homeserver.
@@ -97,10 +91,14 @@ impl Person {
             .await
             .unwrap();
         let syncing = client.clone();
+        // Keeps syncing through homeserver outages, as a real client does.
         tokio::spawn(async move {
-            let _ = syncing
-                .sync(SyncSettings::default().timeout(Duration::from_secs(1)))
-                .await;
+            loop {
+                let _ = syncing
+                    .sync(SyncSettings::default().timeout(Duration::from_secs(1)))
+                    .await;
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
         });
         Person {
             client,
@@ -247,18 +245,29 @@ pub async fn wait_for_replies(
 /// A bot account, its configuration and data directory, and its process.
 pub struct Bot {
     pub user_id: OwnedUserId,
+    homeserver_url: String,
     password: String,
     pub directory: tempfile::TempDir,
     process: Option<Child>,
 }
 
 impl Bot {
+    /// A bot account on the shared test homeserver.
     pub async fn new() -> Bot {
+        Bot::new_on(homeserver()).await
+    }
+
+    /// A bot account on the homeserver at `server`.
+    pub async fn new_on(server: &SynapseAddress) -> Bot {
         let localpart = unique("boucle");
         let password = "bot-password".to_owned();
-        let user_id = register(&localpart, &password).await;
+        server
+            .register(&localpart, &password, false)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
         Bot {
-            user_id: user_id.try_into().unwrap(),
+            user_id: server.user_id(&localpart).try_into().unwrap(),
+            homeserver_url: server.url.clone(),
             password,
             directory: tempfile::tempdir().unwrap(),
             process: None,
@@ -271,7 +280,7 @@ impl Bot {
         let config = format!(
             "[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\npassword_env = \"BOUCLE_TEST_PASSWORD\"\n\n\
              [bot]\ndata_dir = \"{}\"\n\n[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n",
-            homeserver().url,
+            self.homeserver_url,
             self.user_id,
             self.directory.path().join("data").display(),
             hub.room_id(),
@@ -312,6 +321,13 @@ impl Bot {
             let _ = process.kill();
             let _ = process.wait();
         }
+    }
+
+    /// Whether the process is still running (it never gives up by itself).
+    pub fn is_running(&mut self) -> bool {
+        self.process
+            .as_mut()
+            .is_some_and(|process| process.try_wait().unwrap().is_none())
     }
 
     /// Waits for the process to end by itself (a failpoint abort).
@@ -355,7 +371,7 @@ impl Bot {
             .or(session["tokens"]["access_token"].as_str())
             .unwrap();
         let response: Value = reqwest::Client::new()
-            .get(format!("{}/_matrix/client/v3/devices", homeserver().url))
+            .get(format!("{}/_matrix/client/v3/devices", self.homeserver_url))
             .bearer_auth(token)
             .send()
             .await
