@@ -94,6 +94,10 @@ pub async fn process(
     resumed: bool,
 ) {
     let mut catch_up_allowed = resumed;
+    // Once an event could not be recorded, the saved position stays where
+    // everything before it was handled, for the rest of this run: a later
+    // response must not carry the position past the lost event.
+    let mut position_frozen = false;
     while let Some(response) = responses.recv().await {
         let mut all_recorded = true;
         for room_id in response.rooms.invited.keys() {
@@ -112,9 +116,16 @@ pub async fn process(
                 all_recorded &= handle_event(&adapter, room_id, event).await;
             }
         }
-        if !all_recorded {
-            // Keep the previous position: after a restart these events are
-            // read again, and the ledger skips those that were handled.
+        catch_up_allowed = true;
+        if !all_recorded && !position_frozen {
+            position_frozen = true;
+            tracing::error!(
+                "an event could not be recorded: the sync position is kept so that a restart reads it again"
+            );
+        }
+        if position_frozen {
+            // After a restart these events are read again, and the ledger
+            // skips those that were handled.
             continue;
         }
         let mut batch = Batch::default();
@@ -128,7 +139,6 @@ pub async fn process(
         if let Err(error) = adapter.engine.store().apply(batch) {
             tracing::error!(%error, "cannot save the sync position");
         }
-        catch_up_allowed = true;
     }
 }
 
