@@ -136,25 +136,95 @@ fn render_problems(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// The keys each table accepts, for reporting unknown ones.
-const KNOWN_KEYS: &[(&str, &[&str])] = &[
-    ("", &["matrix", "bot", "assembly", "theme"]),
+/// What a key holds, so that a wrong type is reported with its line too.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Text,
+    /// A whole number, zero or more.
+    Count,
+    TextList,
+    Table,
+    TableList,
+    OneOf(&'static [&'static str]),
+}
+
+impl Kind {
+    fn accepts(self, item: &toml_edit::Item) -> bool {
+        match self {
+            Kind::Text => item.as_str().is_some(),
+            Kind::Count => item.as_integer().is_some_and(|number| number >= 0),
+            Kind::TextList => item
+                .as_array()
+                .is_some_and(|array| array.iter().all(|value| value.as_str().is_some())),
+            Kind::Table => item.is_table(),
+            Kind::TableList => item.is_array_of_tables(),
+            Kind::OneOf(choices) => item.as_str().is_some_and(|text| choices.contains(&text)),
+        }
+    }
+
+    fn expected(self, key: &str) -> String {
+        match self {
+            Kind::Text => format!("{key} = \"some text\" (between quotes)"),
+            Kind::Count => format!("{key} = 24 (a whole number, without quotes)"),
+            Kind::TextList => format!("{key} = [\"@camille:example.org\"]"),
+            Kind::Table => format!("a section [{key}]"),
+            Kind::TableList => format!("blocks [[{key}]]"),
+            Kind::OneOf(choices) => format!(
+                "{key} = \"{}\" (one of: {})",
+                choices[0],
+                choices.join(", ")
+            ),
+        }
+    }
+}
+
+/// Every table and the keys it accepts: the schema `boucle check` enforces
+/// before the file is read into [`Config`].
+const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
+    (
+        "",
+        &[
+            ("matrix", Kind::Table),
+            ("bot", Kind::Table),
+            ("assembly", Kind::Table),
+            ("theme", Kind::TableList),
+        ],
+    ),
     (
         "matrix",
-        &["homeserver", "user_id", "password_env", "password_file"],
+        &[
+            ("homeserver", Kind::Text),
+            ("user_id", Kind::Text),
+            ("password_env", Kind::Text),
+            ("password_file", Kind::Text),
+        ],
     ),
     (
         "bot",
         &[
-            "data_dir",
-            "language",
-            "time_zone",
-            "prefix",
-            "catch_up_hours",
+            ("data_dir", Kind::Text),
+            ("language", Kind::OneOf(&["fr", "en"])),
+            ("time_zone", Kind::Text),
+            ("prefix", Kind::Text),
+            ("catch_up_hours", Kind::Count),
         ],
     ),
-    ("assembly", &["hub_room", "deputy_room", "admins"]),
-    ("theme", &["slug", "name", "room"]),
+    (
+        "assembly",
+        &[
+            ("hub_room", Kind::Text),
+            ("deputy_room", Kind::Text),
+            ("admins", Kind::TextList),
+        ],
+    ),
+    (
+        "theme",
+        &[
+            ("slug", Kind::Text),
+            ("name", Kind::Text),
+            ("room", Kind::Text),
+        ],
+    ),
 ];
 
 impl Config {
@@ -202,27 +272,35 @@ impl Config {
             }
         }
         for (table_name, table) in tables {
-            let Some((_, known)) = KNOWN_KEYS.iter().find(|(name, _)| *name == table_name) else {
+            let Some((_, known)) = SCHEMA.iter().find(|(name, _)| *name == table_name) else {
                 continue;
             };
             for (key, item) in table.iter() {
-                if known.contains(&key) {
-                    continue;
-                }
-                let closest = known
-                    .iter()
-                    .min_by_key(|candidate| strsim::levenshtein(key, candidate))
-                    .copied()
-                    .unwrap_or_default();
                 let span = table
                     .key(key)
                     .and_then(|key| key.span())
                     .or_else(|| item.span());
-                problems.push(Problem {
-                    line: span.and_then(|span| line_of(span.start)),
-                    message: format!("unknown key `{key}` in [{table_name}]"),
-                    fix: format!("remove it, or did you mean `{closest}`?"),
-                });
+                let line = span.and_then(|span| line_of(span.start));
+                match known.iter().find(|(name, _)| *name == key) {
+                    Some((_, kind)) if kind.accepts(item) => {}
+                    Some((_, kind)) => problems.push(Problem {
+                        line,
+                        message: format!("`{key}` in [{table_name}] has the wrong kind of value"),
+                        fix: format!("write {}", kind.expected(key)),
+                    }),
+                    None => {
+                        let closest = known
+                            .iter()
+                            .map(|(name, _)| *name)
+                            .min_by_key(|candidate| strsim::levenshtein(key, candidate))
+                            .unwrap_or_default();
+                        problems.push(Problem {
+                            line,
+                            message: format!("unknown key `{key}` in [{table_name}]"),
+                            fix: format!("remove it, or did you mean `{closest}`?"),
+                        });
+                    }
+                }
             }
         }
         if !problems.is_empty() {
@@ -440,9 +518,16 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_type_names_its_line() {
-        let found = problems("[bot]\ncatch_up_hours = \"beaucoup\"\n");
-        assert_eq!(found[0].line, Some(2), "{found:?}");
+    fn wrong_types_and_unknown_keys_are_all_reported_together() {
+        let found = problems(
+            "[bot]\ncatch_up_hours = \"beaucoup\"\nlanguage = \"de\"\nprefx = \"!\"\n\n\
+             [assembly]\nadmins = \"@camille:example.org\"\n",
+        );
+        let lines: Vec<Option<usize>> = found.iter().map(|problem| problem.line).collect();
+        assert_eq!(lines, [Some(2), Some(3), Some(4), Some(7)], "{found:?}");
+        assert!(found[0].fix.contains("whole number"), "{}", found[0].fix);
+        assert!(found[1].fix.contains("one of: fr, en"), "{}", found[1].fix);
+        assert!(found[3].fix.contains("admins = [\""), "{}", found[3].fix);
     }
 
     #[test]
