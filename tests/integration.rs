@@ -19,16 +19,7 @@ async fn setup(encrypted: bool) -> (Person, Bot, Room) {
 
 /// The same, with the bot set to crash at `failpoint`.
 async fn setup_with_failpoint(encrypted: bool, failpoint: Option<&str>) -> (Person, Bot, Room) {
-    let person = Person::new("camille").await;
-    let mut bot = Bot::new().await;
-    let room = person.create_room(encrypted, &bot.user_id).await;
-    bot.configure(&room, &person.user_id);
-    bot.start(failpoint);
-    person.wait_for_join(&room, &bot.user_id).await;
-    if encrypted {
-        person.wait_for_device(&bot.user_id).await;
-    }
-    (person, bot, room)
+    support::bot_in_new_room(support::homeserver(), encrypted, failpoint).await
 }
 
 fn body(reply: &serde_json::Value) -> &str {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use boucle::devserver::{self, RateLimits, Synapse};
-use support::{Bot, Person, replies_to, wait_for_replies};
+use support::{Person, bot_in_new_room, replies_to, wait_for_replies};
 
 fn own_synapse(limits: RateLimits) -> (Synapse, tempfile::TempDir) {
     let venv = std::env::var_os("BOUCLE_SYNAPSE_VENV")
@@ -25,12 +25,7 @@ fn own_synapse(limits: RateLimits) -> (Synapse, tempfile::TempDir) {
 async fn the_bot_rides_out_a_homeserver_outage_and_answers_after() {
     let (mut synapse, _directory) = own_synapse(RateLimits::Relaxed);
     let address = synapse.address();
-    let person = Person::new_on(&address, "outage").await;
-    let mut bot = Bot::new_on(&address).await;
-    let room = person.create_room(false, &bot.user_id).await;
-    bot.configure(&room, &person.user_id);
-    bot.start(None);
-    person.wait_for_join(&room, &bot.user_id).await;
+    let (person, mut bot, room) = bot_in_new_room(&address, false, None).await;
     let before = person.send(&room, "!aide").await;
     wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&before)).await;
 
@@ -69,12 +64,7 @@ async fn the_bot_rides_out_a_homeserver_outage_and_answers_after() {
 async fn under_default_rate_limits_every_reply_is_delivered_once() {
     let (synapse, _directory) = own_synapse(RateLimits::Default);
     let address = synapse.address();
-    let person = Person::new_on(&address, "burst").await;
-    let mut bot = Bot::new_on(&address).await;
-    let room = person.create_room(false, &bot.user_id).await;
-    bot.configure(&room, &person.user_id);
-    bot.start(None);
-    person.wait_for_join(&room, &bot.user_id).await;
+    let (person, bot, room) = bot_in_new_room(&address, false, None).await;
 
     // Synapse's default rc_message lets a burst of 10 through, then one
     // message every 5 s, per sender. Two people asking 8 times each stay

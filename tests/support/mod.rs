@@ -169,6 +169,25 @@ impl Person {
     }
 }
 
+/// A person on `server`, a room of theirs configured as the bot's hub, and
+/// the bot running and joined (and its device known, if encrypted).
+pub async fn bot_in_new_room(
+    server: &SynapseAddress,
+    encrypted: bool,
+    failpoint: Option<&str>,
+) -> (Person, Bot, Room) {
+    let person = Person::new_on(server, "camille").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = person.create_room(encrypted, &bot.user_id).await;
+    bot.configure(&room, &person.user_id);
+    bot.start(failpoint);
+    person.wait_for_join(&room, &bot.user_id).await;
+    if encrypted {
+        person.wait_for_device(&bot.user_id).await;
+    }
+    (person, bot, room)
+}
+
 /// Every event of `room` (decrypted when possible), oldest first, as JSON.
 pub async fn room_events(room: &Room) -> Vec<Value> {
     room_events_with_encryption(room)
