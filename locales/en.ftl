@@ -171,3 +171,125 @@ demo-banner =
       user: {$user}
       password: {$password}
     Log in with a Matrix client (Element…) and type !help in a room. Ctrl-C stops.
+
+## Common replies
+
+problem-missing = Something is missing after {$command}.
+problem-not-a-user-id = {$command} needs a person's Matrix id, starting with @ and containing ":" (for example @camille:example.org).
+problem-not-a-number = {$command} needs a number.
+problem-unknown-action = I don't understand what {$command} should do.
+place-theme-only = {$command} is used in a working group's room.
+place-hub-only = {$command} is used in the assembly's main room.
+place-deputy-only = {$command} is used in the deputy team's room.
+place-direct-only = {$command} is used in a private chat with me.
+place-not-here = {$command} does nothing in this room. Type !help to see what works here.
+refused-admins = {$command} is for the assembly's admins only.
+refused-deputy-team = {$command} is for the deputy's team only.
+refused-coordinators = {$command} is for the group's coordinators and admins only.
+
+## Working groups
+
+themes-none = There is no working group yet. Propose one in the main room: !theme propose <name>
+themes-header = { $count ->
+    [one] The working group
+   *[other] The {$count} working groups
+}
+themes-line = {$theme} ({$slug}): { $members ->
+    [0] nobody signed up yet
+    [one] 1 member
+   *[other] {$members} members
+}
+themes-line-member = {$theme} ({$slug}): { $members ->
+    [one] 1 member
+   *[other] {$members} members
+}, including you
+themes-dormant = Dormant: {$themes}
+themes-footer = To join a group: !join <theme>, for example "!join housing".
+themes-available = Themes: {$themes}
+join-which-theme = Which group do you want to join? Type !join followed by the theme.
+leave-which-theme = Which group do you want to leave? Type !leave followed by the theme.
+theme-unknown = I don't know a theme "{$typed}".
+theme-did-you-mean = Did you mean {$theme} ({$slug})?
+theme-is-dormant = The {$theme} group is dormant. An admin can reactivate it: !theme reactivate {$slug}
+theme-is-being-created = The {$theme} group's room is being created: try again in a moment.
+join-already = You are already in the {$theme} group. Thank you!
+join-done-here = Done: you are now in the {$theme} group. Welcome!
+join-done-invited = Done: you are now in the {$theme} group. I am inviting you to its room: accept the invite to enter.
+join-already-invited = You are already in the {$theme} group. I am inviting you to its room again, just in case.
+join-done-no-room = Done: you are now in the {$theme} group. Its room is not reachable yet; an admin will see to it.
+leave-not-member = You are not in the {$theme} group: nothing to do.
+leave-done = Done: you are no longer in the {$theme} group. You may stay in the room or leave it, as you wish.
+members-header = {$theme} group: { $count ->
+    [0] no members
+    [one] 1 member
+   *[other] {$count} members
+}
+members-none = Nobody has signed up yet. Type !join to be the first.
+members-line = • {$person}
+members-line-coordinator = • {$person}, coordinator
+members-line-coordinator-only = • {$person}, coordinator (not signed up)
+profile-show = Your profile: town {$commune}, collective {$collective}. To change it: !profile town <town> or !profile collective <name>; to erase it: !profile clear
+profile-empty = You have shared nothing. It is optional: you can give your town (!profile town Lannion) or your association or collective (!profile collective <name>).
+profile-commune-set = Noted: town {$commune}.
+profile-collective-set = Noted: collective {$collective}.
+profile-visibility = Members of your groups see it with !members. To erase it: !profile clear
+profile-cleared = Your profile is erased.
+coordinator-appointed = {$person} now coordinates the {$theme} group.
+coordinator-already = {$person} already coordinates the {$theme} group.
+coordinator-not-appointed = {$person} was not named coordinator of the {$theme} group with !coordinator.
+coordinator-removed = {$person} no longer coordinates the {$theme} group.
+invite-refused = In this room, inviting needs level {$needed} and you have level {$level}: I cannot invite on your behalf. Ask the group's coordinators.
+invite-bot-cannot = I am not allowed to invite in this room (level {$needed} is needed). A room admin can give it to me.
+invite-done = I am inviting {$person} into this room.
+
+## New themes
+
+theme-create-admins-only = Only an admin can create a theme directly. Propose it, and it is created once enough people support it: !theme propose {$name}
+theme-archive-admins-only = Only an admin can archive or reactivate a theme.
+theme-name-too-short = This theme name is too short: give at least two letters, for example "!theme propose Transport".
+theme-exists = The {$theme} theme already exists: to join it, !join {$slug}
+proposal-exists = This theme is already proposed (proposal #{$number}, "{$name}"): to support it, !support {$number}
+proposal-opened = Proposal #{$number}: "{$name}". To support it: !support {$number}. The theme is created at {$needed} supporters (1 so far).
+proposal-unknown = There is no proposal #{$number}.
+proposals-open = Open proposals: {$proposals}
+proposal-already-supported = You already support proposal #{$number} ({$count} supporters so far).
+proposal-supported = Thank you! Proposal #{$number} "{$name}" has {$count} supporters out of {$needed}.
+theme-creating = The {$theme} theme is created: I am preparing its room and inviting the people who supported it.
+theme-room-topic = The Assemblée populaire's {$theme} working group. Type !help to see the commands.
+theme-created-hub = The {$theme} group has its room. To join it: !join {$slug}
+theme-already-dormant = The {$theme} group is already dormant.
+theme-already-active = The {$theme} group is already active.
+theme-archived = The {$theme} group is now dormant: its room leaves the assembly's Space. Nothing is erased; to reactivate it: !theme reactivate {$slug}
+theme-reactivated = The {$theme} group is active again and back in the assembly's Space.
+theme-archived-summary = The assembly has made the {$theme} group dormant. { $members ->
+    [0] It had no signed-up members.
+    [one] Its signed-up member and its data are kept.
+   *[other] Its {$members} signed-up members and its data are kept.
+} An admin can reactivate it.
+theme-reactivated-summary = The {$theme} group is active again. Welcome back!
+welcome = Welcome {$person} to the {$theme} group!
+welcome-how = Type !join to join the group and !help to see what I can do.
+welcome-signed-up = You are signed up to the group. Type !help to see what I can do.
+
+## Your data
+
+my-data-direct-only = Your data is only shown in a private chat: open a private chat with me ({$bot}) and type !mydata.
+my-data-nothing = I keep nothing about you.
+my-data-header = What I keep about you ({$count} items):
+my-data-footer = The details are in the attached file. To erase everything: !forget
+data-membership = member of the {$theme} group since {$since}
+data-membership-left = former member of the {$theme} group, left on {$left}
+data-coordination = coordinator of the {$theme} group since {$since}
+data-coordination-appointed = you named {$person} coordinator of the {$theme} group
+data-profile = profile: town {$commune}, collective {$collective}
+data-proposal-proposed = you proposed theme #{$number} "{$name}"
+data-proposal-supported = you supported theme #{$number} "{$name}"
+data-welcome = welcomed in the {$theme} room on {$at}
+forget-nothing = I keep nothing about you: there is nothing to erase.
+forget-confirm = I will erase everything I keep about you ({$count} items: sign-ups, profile…). What belongs to the group's history stays, without your name. To confirm, type: !forget confirm
+forget-done = Done: {$count} items about you are erased. You can sign up again whenever you like.
+
+## The assembly's Space
+
+space-name = Assemblée populaire
+space-topic = The Assemblée populaire's rooms: the main room and one room per working group.

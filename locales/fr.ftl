@@ -171,3 +171,125 @@ demo-banner =
       identifiant : {$user}
       mot de passe : {$password}
     Connectez-vous avec un client Matrix (Element…) et tapez !aide dans un salon. Ctrl-C arrête.
+
+## Réponses communes
+
+problem-missing = Il manque quelque chose après {$command}.
+problem-not-a-user-id = {$command} attend l'identifiant Matrix d'une personne, qui commence par @ et contient « : » (par exemple @camille:exemple.fr).
+problem-not-a-number = {$command} attend un numéro.
+problem-unknown-action = Je ne comprends pas ce que {$command} doit faire.
+place-theme-only = {$command} se tape dans le salon d'un groupe de travail.
+place-hub-only = {$command} se tape dans le salon principal de l'assemblée.
+place-deputy-only = {$command} se tape dans le salon de l'équipe de la députée.
+place-direct-only = {$command} se tape en message privé avec moi.
+place-not-here = {$command} ne sert pas dans ce salon. Tapez !aide pour voir ce qui marche ici.
+refused-admins = {$command} est réservée aux admins de l'assemblée.
+refused-deputy-team = {$command} est réservée à l'équipe de la députée.
+refused-coordinators = {$command} est réservée à la coordination du groupe et aux admins.
+
+## Groupes de travail
+
+themes-none = Il n'y a encore aucun groupe de travail. Proposez-en un dans le salon principal : !theme proposer <nom>
+themes-header = { $count ->
+    [one] Le groupe de travail
+   *[other] Les {$count} groupes de travail
+}
+themes-line = {$theme} ({$slug}) : { $members ->
+    [0] personne d'inscrit pour l'instant
+    [one] 1 membre
+   *[other] {$members} membres
+}
+themes-line-member = {$theme} ({$slug}) : { $members ->
+    [one] 1 membre
+   *[other] {$members} membres
+}, dont vous
+themes-dormant = En sommeil : {$themes}
+themes-footer = Pour rejoindre un groupe : !inscription <thème>, par exemple « !inscription logement ».
+themes-available = Thèmes : {$themes}
+join-which-theme = À quel groupe voulez-vous vous inscrire ? Tapez !inscription suivi du thème.
+leave-which-theme = Quel groupe voulez-vous quitter ? Tapez !desinscription suivi du thème.
+theme-unknown = Je ne connais pas de thème « {$typed} ».
+theme-did-you-mean = Vouliez-vous dire {$theme} ({$slug}) ?
+theme-is-dormant = Le groupe {$theme} est en sommeil. Un·e admin peut le réactiver : !theme reactiver {$slug}
+theme-is-being-created = Le salon du groupe {$theme} est en cours de création : réessayez dans un instant.
+join-already = Vous êtes déjà inscrit·e au groupe {$theme}. Merci !
+join-done-here = C'est noté : vous êtes inscrit·e au groupe {$theme}. Bienvenue !
+join-done-invited = C'est noté : vous êtes inscrit·e au groupe {$theme}. Je vous invite dans son salon : acceptez l'invitation pour y entrer.
+join-already-invited = Vous êtes déjà inscrit·e au groupe {$theme}. Je vous invite à nouveau dans son salon, au cas où.
+join-done-no-room = C'est noté : vous êtes inscrit·e au groupe {$theme}. Son salon n'est pas encore accessible ; un·e admin va s'en occuper.
+leave-not-member = Vous n'êtes pas inscrit·e au groupe {$theme} : rien à faire.
+leave-done = C'est noté : vous n'êtes plus inscrit·e au groupe {$theme}. Vous pouvez rester dans le salon ou le quitter, comme vous voulez.
+members-header = Groupe {$theme} : { $count ->
+    [0] aucun membre
+    [one] 1 membre
+   *[other] {$count} membres
+}
+members-none = Personne n'est encore inscrit·e. Tapez !inscription pour être la première ou le premier.
+members-line = • {$person}
+members-line-coordinator = • {$person}, coordination
+members-line-coordinator-only = • {$person}, coordination (non inscrit·e)
+profile-show = Votre profil : commune {$commune}, collectif {$collective}. Pour le changer : !profil commune <ville> ou !profil collectif <nom> ; pour l'effacer : !profil effacer
+profile-empty = Vous n'avez rien partagé. C'est facultatif : vous pouvez indiquer votre commune (!profil commune Lannion) ou votre association ou collectif (!profil collectif <nom>).
+profile-commune-set = C'est noté : commune {$commune}.
+profile-collective-set = C'est noté : collectif {$collective}.
+profile-visibility = Les membres de vos groupes le voient avec !membres. Pour l'effacer : !profil effacer
+profile-cleared = Votre profil est effacé.
+coordinator-appointed = {$person} coordonne désormais le groupe {$theme}.
+coordinator-already = {$person} coordonne déjà le groupe {$theme}.
+coordinator-not-appointed = {$person} n'a pas été nommé·e à la coordination du groupe {$theme} avec !coordination.
+coordinator-removed = {$person} ne coordonne plus le groupe {$theme}.
+invite-refused = Dans ce salon, inviter demande le niveau {$needed} et vous avez le niveau {$level} : je ne peux pas inviter à votre place. Demandez à la coordination du groupe.
+invite-bot-cannot = Je n'ai pas le droit d'inviter dans ce salon (il faut le niveau {$needed}). Un·e admin du salon peut me le donner.
+invite-done = J'invite {$person} dans ce salon.
+
+## Nouveaux thèmes
+
+theme-create-admins-only = Seul·e un·e admin peut créer un thème directement. Proposez-le, et il sera créé avec assez de soutiens : !theme proposer {$name}
+theme-archive-admins-only = Seul·e un·e admin peut archiver ou réactiver un thème.
+theme-name-too-short = Ce nom de thème est trop court : donnez au moins deux lettres, par exemple « !theme proposer Transports ».
+theme-exists = Le thème {$theme} existe déjà : pour le rejoindre, !inscription {$slug}
+proposal-exists = Ce thème est déjà proposé (proposition #{$number}, « {$name} ») : pour le soutenir, !soutenir {$number}
+proposal-opened = Proposition #{$number} : « {$name} ». Pour la soutenir : !soutenir {$number}. Le thème sera créé à {$needed} soutiens (1 pour l'instant).
+proposal-unknown = Il n'y a pas de proposition #{$number}.
+proposals-open = Propositions ouvertes : {$proposals}
+proposal-already-supported = Vous soutenez déjà la proposition #{$number} ({$count} soutiens pour l'instant).
+proposal-supported = Merci ! La proposition #{$number} « {$name} » a {$count} soutiens sur {$needed}.
+theme-creating = Le thème {$theme} est créé : je prépare son salon et j'y invite les personnes qui l'ont soutenu.
+theme-room-topic = Groupe de travail {$theme} de l'Assemblée populaire. Tapez !aide pour voir les commandes.
+theme-created-hub = Le groupe {$theme} a son salon. Pour le rejoindre : !inscription {$slug}
+theme-already-dormant = Le groupe {$theme} est déjà en sommeil.
+theme-already-active = Le groupe {$theme} est déjà actif.
+theme-archived = Le groupe {$theme} est mis en sommeil : son salon quitte l'espace de l'assemblée. Rien n'est effacé ; pour le réactiver : !theme reactiver {$slug}
+theme-reactivated = Le groupe {$theme} est de nouveau actif et revient dans l'espace de l'assemblée.
+theme-archived-summary = Le groupe {$theme} est mis en sommeil par l'assemblée. { $members ->
+    [0] Il n'avait pas de membre inscrit.
+    [one] Son membre inscrit et ses données sont conservés.
+   *[other] Ses {$members} membres inscrits et ses données sont conservés.
+} Un·e admin peut le réactiver.
+theme-reactivated-summary = Le groupe {$theme} est de nouveau actif. Bon retour !
+welcome = Bienvenue {$person} dans le groupe {$theme} !
+welcome-how = Tapez !inscription pour rejoindre le groupe et !aide pour voir ce que je sais faire.
+welcome-signed-up = Vous êtes inscrit·e au groupe. Tapez !aide pour voir ce que je sais faire.
+
+## Vos données
+
+my-data-direct-only = Vos données ne s'affichent qu'en message privé : ouvrez une discussion privée avec moi ({$bot}) et tapez !mesdonnees.
+my-data-nothing = Je ne garde rien sur vous.
+my-data-header = Ce que je garde sur vous ({$count} éléments) :
+my-data-footer = Le détail est dans le fichier joint. Pour tout effacer : !oublier
+data-membership = inscription au groupe {$theme} depuis le {$since}
+data-membership-left = ancienne inscription au groupe {$theme}, quitté le {$left}
+data-coordination = coordination du groupe {$theme} depuis le {$since}
+data-coordination-appointed = vous avez nommé {$person} à la coordination du groupe {$theme}
+data-profile = profil : commune {$commune}, collectif {$collective}
+data-proposal-proposed = vous avez proposé le thème #{$number} « {$name} »
+data-proposal-supported = vous avez soutenu le thème #{$number} « {$name} »
+data-welcome = accueil dans le salon {$theme} le {$at}
+forget-nothing = Je ne garde rien sur vous : il n'y a rien à effacer.
+forget-confirm = J'effacerai tout ce que je garde sur vous ({$count} éléments : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom. Pour confirmer, tapez : !oublier confirmer
+forget-done = C'est fait : {$count} éléments vous concernant sont effacés. Vous pouvez vous réinscrire quand vous voulez.
+
+## Espace de l'assemblée
+
+space-name = Assemblée populaire
+space-topic = Les salons de l'Assemblée populaire : le salon principal et un salon par groupe de travail.

@@ -21,6 +21,32 @@ pub struct Config {
     pub assembly: AssemblyConfig,
     #[serde(default, rename = "theme")]
     pub themes: Vec<ThemeConfig>,
+    #[serde(default)]
+    pub retention: RetentionConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Days after which the sign-up of someone who left a theme is erased.
+    #[serde(default = "default_former_members_days")]
+    pub former_members_days: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            former_members_days: default_former_members_days(),
+        }
+    }
+}
+
+fn default_former_members_days() -> u32 {
+    crate::core::Retention::default().former_members_days
+}
+
+fn default_proposal_threshold() -> u32 {
+    3
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -75,13 +101,30 @@ fn default_catch_up_hours() -> u32 {
     24
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AssemblyConfig {
     pub hub_room: Option<String>,
     pub deputy_room: Option<String>,
+    /// The assembly's Space; absent, the bot creates one and keeps it.
+    pub space: Option<String>,
     #[serde(default)]
     pub admins: Vec<String>,
+    /// Supporters (proposer included) at which a proposed theme is created.
+    #[serde(default = "default_proposal_threshold")]
+    pub proposal_threshold: u32,
+}
+
+impl Default for AssemblyConfig {
+    fn default() -> Self {
+        AssemblyConfig {
+            hub_room: None,
+            deputy_room: None,
+            space: None,
+            admins: Vec::new(),
+            proposal_threshold: default_proposal_threshold(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -188,6 +231,7 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("bot", Kind::Table),
             ("assembly", Kind::Table),
             ("theme", Kind::TableList),
+            ("retention", Kind::Table),
         ],
     ),
     (
@@ -214,9 +258,12 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
         &[
             ("hub_room", Kind::Text),
             ("deputy_room", Kind::Text),
+            ("space", Kind::Text),
             ("admins", Kind::TextList),
+            ("proposal_threshold", Kind::Count),
         ],
     ),
+    ("retention", &[("former_members_days", Kind::Count)]),
     (
         "theme",
         &[
@@ -382,10 +429,14 @@ impl Config {
                 );
             }
         }
-        let rooms = [&self.assembly.hub_room, &self.assembly.deputy_room]
-            .into_iter()
-            .flatten()
-            .chain(self.themes.iter().filter_map(|theme| theme.room.as_ref()));
+        let rooms = [
+            &self.assembly.hub_room,
+            &self.assembly.deputy_room,
+            &self.assembly.space,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.themes.iter().filter_map(|theme| theme.room.as_ref()));
         for room in rooms {
             if !is_room_address(room) {
                 report(

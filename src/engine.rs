@@ -10,13 +10,18 @@
 //! **Architecture Invariant:** the engine knows the core and the store, not
 //! matrix-sdk; the adapter feeds it plain [`Input`]s.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
-use crate::core::{self, Input, State};
-use crate::store::records::{LedgerEntry, OutboxEntry, decode, encode, outbox_key};
+use crate::core::{self, Action, Input, Outcome, Settings, State, TimerPurpose};
+use crate::scheduler::{FiredTimer, Scheduler};
+use crate::store::domain::{load_assembly, write_change};
+use crate::store::records::{
+    CREATION_LANE, LedgerEntry, OutboxEntry, OutboxItem, TimerEntry, decode, encode, outbox_key,
+    timer_key,
+};
 use crate::store::{Batch, Store, StoreError, Tree};
 
 /// Deliberate crash points, for the tests that prove nothing is lost or
@@ -56,38 +61,66 @@ pub enum Processed {
     AlreadyHandled,
     /// Nothing for the bot to do (an ordinary message).
     Ignored,
-    /// Committed: `messages` replies are in the outbox.
-    Committed { messages: usize },
+    /// Committed: `messages` replies and `actions` are in the outbox.
+    Committed { messages: usize, actions: usize },
 }
 
 pub struct Engine {
     store: Arc<dyn Store>,
-    state: State,
+    /// The core's state; locked while an input is decided and committed, so
+    /// two inputs never decide on the same stale data.
+    state: Mutex<State>,
     outbox_wakeup: Arc<Notify>,
+    /// Woken when themes change, for the Space to follow.
+    themes_changed: Arc<Notify>,
+    scheduler: Scheduler,
     failpoint: Option<Failpoint>,
 }
 
 impl Engine {
-    pub fn new(store: Arc<dyn Store>, state: State, failpoint: Option<Failpoint>) -> Self {
-        Engine {
+    /// Loads the assembly's data from `store`; fails if a record cannot be
+    /// read, rather than run with part of it.
+    pub fn new(
+        store: Arc<dyn Store>,
+        settings: Settings,
+        failpoint: Option<Failpoint>,
+    ) -> Result<Self, EngineError> {
+        let assembly = load_assembly(store.as_ref())?;
+        let state = State::with_assembly(settings, assembly)?;
+        Ok(Engine {
+            scheduler: Scheduler::new(store.clone()),
             store,
-            state,
+            state: Mutex::new(state),
             outbox_wakeup: Arc::new(Notify::new()),
+            themes_changed: Arc::new(Notify::new()),
             failpoint,
-        }
+        })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
 
-    pub fn state(&self) -> &State {
-        &self.state
+    pub fn scheduler(&self) -> &Scheduler {
+        &self.scheduler
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().expect("engine state lock")
+    }
+
+    /// Reads the current state.
+    pub fn read<R>(&self, reader: impl FnOnce(&State) -> R) -> R {
+        reader(&self.lock())
     }
 
     /// Woken whenever new messages wait in the outbox.
     pub fn outbox_wakeup(&self) -> Arc<Notify> {
         self.outbox_wakeup.clone()
+    }
+
+    pub fn themes_changed(&self) -> Arc<Notify> {
+        self.themes_changed.clone()
     }
 
     pub fn is_handled(&self, event_id: &str) -> Result<bool, StoreError> {
@@ -112,37 +145,134 @@ impl Engine {
         Ok(pruned)
     }
 
-    /// Handles one input at most once; its event id keys the ledger.
+    /// Makes sure a timer for `purpose` exists, setting one at `due` if not
+    /// (the daily jobs, at first start).
+    pub fn ensure_timer(
+        &self,
+        purpose: TimerPurpose,
+        due: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        for (_, value) in self.store.scan_prefix(Tree::Timers, b"")? {
+            if decode::<TimerEntry>(&value).is_ok_and(|entry| entry.purpose == purpose.name()) {
+                return Ok(());
+            }
+        }
+        self.scheduler.schedule(due, purpose.name())?;
+        Ok(())
+    }
+
+    /// Handles one input at most once; its ledger key guards it.
     pub fn process(&self, input: &Input, now: DateTime<Utc>) -> Result<Processed, StoreError> {
-        let Input::Message(message) = input;
-        let event_id = message.event_id.as_str();
-        if self.is_handled(event_id)? {
+        let ledger_key = input.ledger_key();
+        let mut state = self.lock();
+        if let Some(key) = &ledger_key
+            && self.is_handled(key)?
+        {
             return Ok(Processed::AlreadyHandled);
         }
-        let outcome = core::handle(input, &self.state, now);
-        if outcome.messages.is_empty() {
+        let outcome = core::handle(input, &state, now);
+        if outcome.is_empty() {
             return Ok(Processed::Ignored);
         }
         let mut batch = Batch::default();
-        batch.insert(
-            Tree::Ledger,
-            event_id.as_bytes().to_vec(),
-            encode(&LedgerEntry {
-                room_id: message.room_id.clone(),
-                handled_at: now,
-            }),
-        );
+        if let Some(key) = &ledger_key {
+            batch.insert(
+                Tree::Ledger,
+                key.as_bytes().to_vec(),
+                encode(&LedgerEntry {
+                    room_id: input.room_id().unwrap_or_default().to_owned(),
+                    handled_at: now,
+                }),
+            );
+        }
+        let processed = self.commit(&mut state, batch, &outcome, now)?;
+        if let Some(command) = outcome.command {
+            tracing::info!(
+                ?command,
+                room = input.room_id().unwrap_or_default(),
+                "command handled"
+            );
+        }
+        Ok(processed)
+    }
+
+    /// Handles a fired timer: its effects and its removal in one batch, so it
+    /// fires again after a crash only if nothing was done.
+    pub fn process_timer(
+        &self,
+        fired: &FiredTimer,
+        now: DateTime<Utc>,
+    ) -> Result<Processed, StoreError> {
+        let mut state = self.lock();
+        if self.store.get(Tree::Timers, &fired.key)?.is_none() {
+            self.scheduler.forget_dispatched(&fired.key);
+            return Ok(Processed::AlreadyHandled);
+        }
+        let mut batch = Batch::default();
+        batch.delete(Tree::Timers, fired.key.clone());
+        let processed = match TimerPurpose::from_name(&fired.entry.purpose) {
+            Some(purpose) => {
+                let outcome = core::handle(&Input::Timer { purpose }, &state, now);
+                self.commit(&mut state, batch, &outcome, now)?
+            }
+            None => {
+                tracing::warn!(purpose = %fired.entry.purpose, "timer of an unknown purpose removed");
+                self.store.apply(batch)?;
+                Processed::Ignored
+            }
+        };
+        self.scheduler.forget_dispatched(&fired.key);
+        Ok(processed)
+    }
+
+    /// Writes an outcome with `batch` in one durable step, then applies its
+    /// changes to the in-memory state and wakes whoever must act.
+    fn commit(
+        &self,
+        state: &mut State,
+        mut batch: Batch,
+        outcome: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<Processed, StoreError> {
         for outgoing in &outcome.messages {
             let entry = OutboxEntry {
                 room_id: outgoing.room_id.clone(),
-                event_type: "m.room.message".to_owned(),
-                content: outgoing.content(),
+                item: OutboxItem::Message {
+                    event_type: "m.room.message".to_owned(),
+                    content: outgoing.content(),
+                },
                 created_at: now,
             };
             batch.put(
                 Tree::Outbox,
                 outbox_key(&outgoing.room_id, self.store.next_id()?),
                 encode(&entry),
+            );
+        }
+        for action in &outcome.actions {
+            let (lane, item) = outbox_item(action);
+            let entry = OutboxEntry {
+                room_id: lane.clone(),
+                item,
+                created_at: now,
+            };
+            batch.put(
+                Tree::Outbox,
+                outbox_key(&lane, self.store.next_id()?),
+                encode(&entry),
+            );
+        }
+        for change in &outcome.changes {
+            write_change(&mut batch, change);
+        }
+        for timer in &outcome.timers {
+            batch.put(
+                Tree::Timers,
+                timer_key(timer.due, self.store.next_id()?),
+                encode(&TimerEntry {
+                    due: timer.due,
+                    purpose: timer.purpose.name().to_owned(),
+                }),
             );
         }
         match self.store.apply(batch) {
@@ -152,15 +282,52 @@ impl Engine {
             }
             Err(error) => return Err(error),
         }
-        if let Some(command) = outcome.command {
-            tracing::info!(?command, room = %message.room_id, "command handled");
+        let themes_changed = outcome
+            .changes
+            .iter()
+            .any(|change| matches!(change, core::assembly::Change::Theme(_)));
+        for change in &outcome.changes {
+            state.assembly.apply(change);
         }
         Failpoint::trigger(self.failpoint, Failpoint::AfterCommit);
-        self.outbox_wakeup.notify_one();
+        if !outcome.messages.is_empty() || !outcome.actions.is_empty() {
+            self.outbox_wakeup.notify_one();
+        }
+        if !outcome.timers.is_empty() {
+            self.scheduler.wake();
+        }
+        if themes_changed {
+            self.themes_changed.notify_one();
+        }
         Ok(Processed::Committed {
             messages: outcome.messages.len(),
+            actions: outcome.actions.len(),
         })
     }
+}
+
+/// The outbox lane and item of an action.
+fn outbox_item(action: &Action) -> (String, OutboxItem) {
+    match action.clone() {
+        Action::Invite { room_id, user_id } => (room_id, OutboxItem::Invite { user_id }),
+        Action::CreateThemeRoom { slug, name, topic } => (
+            CREATION_LANE.to_owned(),
+            OutboxItem::CreateThemeRoom { slug, name, topic },
+        ),
+        Action::SendFile {
+            room_id,
+            file_name,
+            content,
+        } => (room_id, OutboxItem::File { file_name, content }),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Translation(#[from] crate::i18n::TranslationError),
 }
 
 #[cfg(test)]
@@ -170,35 +337,103 @@ mod tests {
     use crate::i18n::Language;
     use crate::store::MemoryStore;
 
-    fn engine() -> Engine {
-        let settings = Settings {
+    fn settings() -> Settings {
+        Settings {
             bot_user_id: "@boucle:s".into(),
             prefix: "!".into(),
             language: Language::Fr,
             time_zone: chrono_tz::Europe::Paris,
-            hub_room_id: None,
+            hub_room_id: Some("!hub:s".into()),
             deputy_room_id: None,
             admins: vec![],
-            themes: vec![],
-        };
-        Engine::new(
-            Arc::new(MemoryStore::new()),
-            State::new(settings).unwrap(),
-            None,
-        )
+            themes: vec![crate::core::ThemeSettings {
+                slug: "sante".into(),
+                name: "Santé".into(),
+                room_id: Some("!sante:s".into()),
+            }],
+            proposal_threshold: 3,
+            retention: crate::core::Retention::default(),
+        }
     }
 
-    fn command(event_id: &str, body: &str) -> Input {
+    fn engine_on(store: Arc<dyn Store>) -> Engine {
+        Engine::new(store, settings(), None).unwrap()
+    }
+
+    fn engine() -> Engine {
+        engine_on(Arc::new(MemoryStore::new()))
+    }
+
+    fn message_in(room: &str, event_id: &str, body: &str) -> Input {
         Input::Message(IncomingMessage {
             event_id: event_id.into(),
-            room_id: "!r:s".into(),
+            room_id: room.into(),
             sender: "@camille:s".into(),
+            sender_display_name: None,
             body: body.into(),
             kind: MessageKind::Text,
             is_edit: false,
-            sender_power_level: 0,
+            power: crate::core::RoomPower::default(),
+            sender_is_deputy_team: false,
             is_direct: false,
         })
+    }
+
+    fn command(event_id: &str, body: &str) -> Input {
+        message_in("!r:s", event_id, body)
+    }
+
+    #[test]
+    fn a_sign_up_is_stored_and_survives_a_restart_with_its_invite_queued() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let engine = engine_on(store.clone());
+        let now = Utc::now();
+        assert_eq!(
+            engine
+                .process(&message_in("!hub:s", "$1", "!inscription sante"), now)
+                .unwrap(),
+            Processed::Committed {
+                messages: 1,
+                actions: 1
+            }
+        );
+        let outbox: Vec<OutboxEntry> = store
+            .scan_prefix(Tree::Outbox, b"")
+            .unwrap()
+            .iter()
+            .map(|(_, value)| decode(value).unwrap())
+            .collect();
+        assert!(outbox.iter().any(|entry| entry.room_id == "!sante:s"
+            && entry.item
+                == OutboxItem::Invite {
+                    user_id: "@camille:s".into()
+                }));
+        let restarted = engine_on(store);
+        assert!(restarted.read(|state| state.assembly.membership("sante", "@camille:s").is_some()));
+    }
+
+    #[test]
+    fn a_fired_timer_is_handled_once_and_sets_the_next_one() {
+        let engine = engine();
+        let now = Utc::now();
+        engine
+            .ensure_timer(TimerPurpose::Retention, now - chrono::Duration::minutes(1))
+            .unwrap();
+        engine.ensure_timer(TimerPurpose::Retention, now).unwrap();
+        let fired = engine.scheduler().next().unwrap().expect("a timer is due");
+        assert_eq!(fired.entry.purpose, "retention");
+        assert!(matches!(
+            engine.process_timer(&fired, now).unwrap(),
+            Processed::Committed { .. }
+        ));
+        assert_eq!(
+            engine.process_timer(&fired, now).unwrap(),
+            Processed::AlreadyHandled
+        );
+        let timers = engine.store().scan_prefix(Tree::Timers, b"").unwrap();
+        assert_eq!(timers.len(), 1, "exactly the next run is set");
+        let next: TimerEntry = decode(&timers[0].1).unwrap();
+        assert!(next.due > now && next.due <= now + chrono::Duration::days(1));
     }
 
     #[test]
@@ -208,7 +443,10 @@ mod tests {
         let input = command("$1", "!aide");
         assert_eq!(
             engine.process(&input, now).unwrap(),
-            Processed::Committed { messages: 1 }
+            Processed::Committed {
+                messages: 1,
+                actions: 0
+            }
         );
         assert_eq!(
             engine.process(&input, now).unwrap(),
@@ -218,10 +456,10 @@ mod tests {
         assert_eq!(outbox.len(), 1, "answered exactly once");
         let entry: OutboxEntry = decode(&outbox[0].1).unwrap();
         assert_eq!(entry.room_id, "!r:s");
-        assert_eq!(
-            entry.content["m.relates_to"]["m.in_reply_to"]["event_id"],
-            "$1"
-        );
+        let OutboxItem::Message { content, .. } = entry.item else {
+            panic!("a message expected");
+        };
+        assert_eq!(content["m.relates_to"]["m.in_reply_to"]["event_id"], "$1");
         assert!(engine.is_handled("$1").unwrap());
     }
 

@@ -57,6 +57,36 @@ pub enum Arg {
     User(String),
     /// A number, which Fluent may use to pick a plural form.
     Number(i64),
+    /// A link: `text` (escaped like [`Arg::User`]) pointing at `url`. The
+    /// plain body shows the address after the text unless `quiet`, which
+    /// suits people's names (clients show them as pills).
+    Link {
+        text: String,
+        url: String,
+        quiet: bool,
+    },
+}
+
+impl Arg {
+    /// A link to a person (`https://matrix.to/#/@user:server`), shown with
+    /// their name. With `m.mentions` empty, it never notifies them.
+    pub fn person(name: &str, user_id: &str) -> Arg {
+        Arg::Link {
+            text: name.to_owned(),
+            url: format!("https://matrix.to/#/{user_id}"),
+            quiet: true,
+        }
+    }
+
+    /// A link to a room, by id, reachable through server `via` (room ids
+    /// of room version 12 name no server).
+    pub fn room(name: &str, room_id: &str, via: &str) -> Arg {
+        Arg::Link {
+            text: name.to_owned(),
+            url: format!("https://matrix.to/#/{room_id}?via={via}"),
+            quiet: false,
+        }
+    }
 }
 
 impl From<&str> for Arg {
@@ -151,13 +181,13 @@ impl Translator {
             return Rendered::plain(id);
         };
         let mut fluent_args = FluentArgs::new();
-        let mut strings = Vec::new();
+        let mut strings: Vec<&Arg> = Vec::new();
         for (name, value) in args {
             match value {
                 Arg::Number(number) => fluent_args.set(*name, FluentValue::from(*number)),
-                Arg::User(text) => {
+                Arg::User(_) | Arg::Link { .. } => {
                     let placeholder = format!("{SENTINEL_OPEN}{}{SENTINEL_CLOSE}", strings.len());
-                    strings.push(text.as_str());
+                    strings.push(value);
                     fluent_args.set(*name, FluentValue::from(placeholder));
                 }
             }
@@ -166,9 +196,23 @@ impl Translator {
         let template = self
             .bundle
             .format_pattern(pattern, Some(&fluent_args), &mut errors);
-        let body = substitute(&template, &strings, neutralize_mentions);
-        let html = substitute(&escape_html(&template), &strings, |text| {
-            escape_html(&neutralize_mentions(text))
+        let body = substitute(&template, &strings, |arg| match arg {
+            Arg::Link {
+                text,
+                url,
+                quiet: false,
+            } => neutralize_mentions(&format!("{text} ({url})")),
+            Arg::Link { text, .. } | Arg::User(text) => neutralize_mentions(text),
+            Arg::Number(number) => number.to_string(),
+        });
+        let html = substitute(&escape_html(&template), &strings, |arg| match arg {
+            Arg::Link { text, url, .. } => format!(
+                "<a href=\"{}\">{}</a>",
+                escape_html(url),
+                escape_html(&neutralize_mentions(text))
+            ),
+            Arg::User(text) => escape_html(&neutralize_mentions(text)),
+            Arg::Number(number) => number.to_string(),
         })
         .replace('\n', "<br>");
         Rendered { body, html }
@@ -182,7 +226,7 @@ impl Translator {
 
 /// Replaces every sentinel-bracketed index in `template` by its argument,
 /// passed through `escape`.
-fn substitute(template: &str, strings: &[&str], escape: impl Fn(&str) -> String) -> String {
+fn substitute(template: &str, strings: &[&Arg], escape: impl Fn(&Arg) -> String) -> String {
     let mut output = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(start) = rest.find(SENTINEL_OPEN) {
@@ -281,6 +325,32 @@ mod tests {
         );
         assert!(banner.contains("identifiant : @demo:localhost"), "{banner}");
         assert!(banner.contains("mot de passe : demo-boucle"), "{banner}");
+    }
+
+    #[test]
+    fn links_are_escaped_and_quiet_links_keep_the_body_short() {
+        let translator = Translator::new(Language::Fr).unwrap();
+        let rendered = translator.render(
+            "help-unknown-topic",
+            &[("topic", Arg::person("<i>Cam</i> @room", "@cam\"x:s"))],
+        );
+        assert_eq!(
+            rendered.html,
+            "Je ne connais pas de commande « <a href=\"https://matrix.to/#/@cam&quot;x:s\">&lt;i&gt;Cam&lt;/i&gt; @\u{2060}room</a> »."
+        );
+        assert_eq!(
+            rendered.body,
+            "Je ne connais pas de commande « <i>Cam</i> @\u{2060}room »."
+        );
+        let room = translator.render(
+            "help-unknown-topic",
+            &[("topic", Arg::room("Santé", "!a:s", "s"))],
+        );
+        assert!(
+            room.body.contains("Santé (https://matrix.to/#/!a:s?via=s)"),
+            "{}",
+            room.body
+        );
     }
 
     #[test]

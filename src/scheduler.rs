@@ -104,6 +104,18 @@ impl Scheduler {
         Ok(())
     }
 
+    /// Called once a fired timer was handled (and removed from the store by
+    /// its consumer's batch).
+    pub fn forget_dispatched(&self, key: &[u8]) {
+        self.dispatched.lock().expect("dispatched lock").remove(key);
+        self.wakeup.notify_one();
+    }
+
+    /// Looks again for the next timer (one was added by someone else).
+    pub fn wake(&self) {
+        self.wakeup.notify_one();
+    }
+
     /// The first timer not yet dispatched in this run.
     pub fn next(&self) -> Result<Option<FiredTimer>, StoreError> {
         let mut from = Vec::new();

@@ -55,8 +55,11 @@ pub enum CommandId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Everyone,
-    /// Coordinators of the theme (power level ≥ 50) and admins.
+    /// Coordinators of the theme (power level ≥ 50, or named with
+    /// `!coordination`) and admins.
     Coordinators,
+    /// Members of the deputy team's room, and admins.
+    DeputyTeam,
     /// Admins named in the configuration.
     Admins,
 }
@@ -75,7 +78,70 @@ pub enum Place {
 /// A command, parsed and ready for the core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Help { topic: Option<HelpTopic> },
+    Help {
+        topic: Option<HelpTopic>,
+    },
+    Themes,
+    /// `theme`: as typed, resolved by the core against the theme list.
+    Join {
+        theme: Option<String>,
+    },
+    Leave {
+        theme: Option<String>,
+    },
+    Members,
+    Profile(ProfileCommand),
+    /// Name (or with `remove`, un-name) a coordinator of this theme.
+    Coordinator {
+        user_id: String,
+        remove: bool,
+    },
+    Invite {
+        user_id: String,
+    },
+    Theme(ThemeCommand),
+    Support {
+        proposal: u64,
+    },
+    MyData,
+    Forget {
+        confirmed: bool,
+    },
+}
+
+impl Command {
+    pub fn id(&self) -> CommandId {
+        match self {
+            Command::Help { .. } => CommandId::Help,
+            Command::Themes => CommandId::Themes,
+            Command::Join { .. } => CommandId::Join,
+            Command::Leave { .. } => CommandId::Leave,
+            Command::Members => CommandId::Members,
+            Command::Profile(_) => CommandId::Profile,
+            Command::Coordinator { .. } => CommandId::Coordinator,
+            Command::Invite { .. } => CommandId::Invite,
+            Command::Theme(_) => CommandId::Theme,
+            Command::Support { .. } => CommandId::Support,
+            Command::MyData => CommandId::MyData,
+            Command::Forget { .. } => CommandId::Forget,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileCommand {
+    Show,
+    Commune(String),
+    Collective(String),
+    Clear,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThemeCommand {
+    Propose { name: String },
+    Create { name: String },
+    Archive { theme: String },
+    Reactivate { theme: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +153,14 @@ pub enum HelpTopic {
 /// Why a command's arguments were refused; rendered as a friendly reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ParseProblem {
-    /// Words were given to a command that takes none.
-    UnexpectedWords,
+    /// Something required is missing (a name, a number, a person).
+    Missing,
+    /// A Matrix id was expected (`@camille:exemple.fr`).
+    NotAUserId,
+    /// A number was expected.
+    NotANumber,
+    /// The first word is not one of the command's actions.
+    UnknownAction,
 }
 
 type Parser = fn(&[Token]) -> Result<Command, ParseProblem>;
@@ -164,14 +236,21 @@ use CommandId as C;
 /// The catalog, in the order `!aide` lists it.
 pub static COMMANDS: &[CommandDef] = &[
     def(C::Help, "aide", "help", Everyone, &[], Some(parse_help)),
-    def(C::Themes, "themes", "themes", Everyone, &[], None),
+    def(
+        C::Themes,
+        "themes",
+        "themes",
+        Everyone,
+        &[],
+        Some(parse_themes),
+    ),
     def(
         C::Join,
         "inscription",
         "join",
         Everyone,
         SIGN_UP_ROOMS,
-        None,
+        Some(parse_join),
     ),
     def(
         C::Leave,
@@ -179,7 +258,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "leave",
         Everyone,
         SIGN_UP_ROOMS,
-        None,
+        Some(parse_leave),
     ),
     def(
         C::Members,
@@ -187,16 +266,23 @@ pub static COMMANDS: &[CommandDef] = &[
         "members",
         Everyone,
         &[Place::Theme],
-        None,
+        Some(parse_members),
     ),
-    def(C::Profile, "profil", "profile", Everyone, &[], None),
+    def(
+        C::Profile,
+        "profil",
+        "profile",
+        Everyone,
+        &[],
+        Some(parse_profile),
+    ),
     def(
         C::Coordinator,
         "coordination",
         "coordinator",
         Coordinators,
         &[Place::Theme],
-        None,
+        Some(parse_coordinator),
     ),
     def(
         C::Invite,
@@ -204,19 +290,40 @@ pub static COMMANDS: &[CommandDef] = &[
         "invite",
         Everyone,
         &[Place::Theme],
-        None,
+        Some(parse_invite),
     ),
-    def(C::Theme, "theme", "theme", Everyone, &[Place::Hub], None),
+    def(
+        C::Theme,
+        "theme",
+        "theme",
+        Everyone,
+        &[Place::Hub],
+        Some(parse_theme),
+    ),
     def(
         C::Support,
         "soutenir",
         "support",
         Everyone,
         &[Place::Hub],
-        None,
+        Some(parse_support),
     ),
-    def(C::MyData, "mesdonnees", "mydata", Everyone, &[], None),
-    def(C::Forget, "oublier", "forget", Everyone, &[], None),
+    def(
+        C::MyData,
+        "mesdonnees",
+        "mydata",
+        Everyone,
+        &[],
+        Some(parse_my_data),
+    ),
+    def(
+        C::Forget,
+        "oublier",
+        "forget",
+        Everyone,
+        &[],
+        Some(parse_forget),
+    ),
     def(C::Poll, "sondage", "poll", Everyone, VOTING_ROOMS, None),
     def(C::Vote, "vote", "vote", Everyone, VOTING_ROOMS, None),
     def(C::Close, "cloturer", "close", Everyone, VOTING_ROOMS, None),
@@ -452,6 +559,139 @@ fn parse_help(arguments: &[Token]) -> Result<Command, ParseProblem> {
     Ok(Command::Help { topic })
 }
 
+fn words(arguments: &[Token]) -> Vec<&str> {
+    arguments.iter().filter_map(Token::as_word).collect()
+}
+
+/// The arguments as one phrase (`Santé et social`), or `None` if empty.
+fn phrase(arguments: &[Token]) -> Option<String> {
+    let words = words(arguments);
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn no_arguments(command: Command) -> impl Fn(&[Token]) -> Result<Command, ParseProblem> {
+    // Extra words after a command that takes none are harmless ("!themes
+    // svp"): answering is more useful than refusing.
+    move |_| Ok(command.clone())
+}
+
+fn parse_themes(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::Themes)(arguments)
+}
+
+fn parse_members(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::Members)(arguments)
+}
+
+fn parse_my_data(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::MyData)(arguments)
+}
+
+fn parse_join(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Join {
+        theme: phrase(arguments),
+    })
+}
+
+fn parse_leave(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Leave {
+        theme: phrase(arguments),
+    })
+}
+
+fn parse_profile(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let Some((first, rest)) = arguments.split_first() else {
+        return Ok(Command::Profile(ProfileCommand::Show));
+    };
+    let action = first.as_word().map(fold).unwrap_or_default();
+    let value = || phrase(rest).ok_or(ParseProblem::Missing);
+    Ok(Command::Profile(match action.as_str() {
+        "commune" | "ville" | "town" | "city" => ProfileCommand::Commune(value()?),
+        "collectif" | "association" | "asso" | "collective" => ProfileCommand::Collective(value()?),
+        "effacer" | "vider" | "clear" => ProfileCommand::Clear,
+        _ => return Err(ParseProblem::UnknownAction),
+    }))
+}
+
+/// A Matrix user id as typed, possibly pasted as a matrix.to link.
+fn user_id(arguments: &[Token]) -> Result<String, ParseProblem> {
+    let typed = words(arguments)
+        .first()
+        .copied()
+        .ok_or(ParseProblem::Missing)?;
+    let typed = typed
+        .strip_prefix("https://matrix.to/#/")
+        .unwrap_or(typed)
+        .trim_end_matches([',', '.', ':']);
+    let is_user_id = typed.starts_with('@')
+        && typed[1..]
+            .split_once(':')
+            .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty());
+    if is_user_id {
+        Ok(typed.to_owned())
+    } else {
+        Err(ParseProblem::NotAUserId)
+    }
+}
+
+fn parse_coordinator(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let is_remove = |token: &Token| {
+        token
+            .as_word()
+            .is_some_and(|word| matches!(fold(word).as_str(), "retirer" | "remove" | "enlever"))
+    };
+    let remove = arguments.iter().any(is_remove);
+    let rest: Vec<Token> = arguments
+        .iter()
+        .filter(|t| !is_remove(t))
+        .cloned()
+        .collect();
+    Ok(Command::Coordinator {
+        user_id: user_id(&rest)?,
+        remove,
+    })
+}
+
+fn parse_invite(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Invite {
+        user_id: user_id(arguments)?,
+    })
+}
+
+fn parse_theme(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let Some((first, rest)) = arguments.split_first() else {
+        return Err(ParseProblem::Missing);
+    };
+    let action = first.as_word().map(fold).unwrap_or_default();
+    let name = || phrase(rest).ok_or(ParseProblem::Missing);
+    Ok(Command::Theme(match action.as_str() {
+        "proposer" | "propose" => ThemeCommand::Propose { name: name()? },
+        "creer" | "create" => ThemeCommand::Create { name: name()? },
+        "archiver" | "archive" => ThemeCommand::Archive { theme: name()? },
+        "reactiver" | "reactivate" | "restore" => ThemeCommand::Reactivate { theme: name()? },
+        _ => return Err(ParseProblem::UnknownAction),
+    }))
+}
+
+fn parse_support(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let typed = words(arguments)
+        .first()
+        .copied()
+        .ok_or(ParseProblem::Missing)?;
+    typed
+        .trim_start_matches(['#', 'n', '°'])
+        .parse()
+        .map(|proposal| Command::Support { proposal })
+        .map_err(|_| ParseProblem::NotANumber)
+}
+
+fn parse_forget(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let confirmed = words(arguments)
+        .first()
+        .is_some_and(|word| matches!(fold(word).as_str(), "confirmer" | "confirm" | "oui" | "yes"));
+    Ok(Command::Forget { confirmed })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -533,6 +773,129 @@ mod tests {
         for (body, suggestion) in cases {
             let typed = body.trim_start_matches('!').to_owned();
             check(body, Parsed::Unknown { typed, suggestion });
+        }
+    }
+
+    #[test]
+    fn working_group_commands_parse() {
+        let cases = [
+            ("!themes", Command::Themes),
+            ("!join", Command::Join { theme: None }),
+            (
+                "!inscription Santé et social",
+                Command::Join {
+                    theme: Some("Santé et social".into()),
+                },
+            ),
+            (
+                "!désinscription « logement »",
+                Command::Leave {
+                    theme: Some("logement".into()),
+                },
+            ),
+            ("!membres", Command::Members),
+            ("!profil", Command::Profile(ProfileCommand::Show)),
+            (
+                "!profil commune Saint-Brieuc",
+                Command::Profile(ProfileCommand::Commune("Saint-Brieuc".into())),
+            ),
+            (
+                "!profile collective Eau Pure 22",
+                Command::Profile(ProfileCommand::Collective("Eau Pure 22".into())),
+            ),
+            ("!profil effacer", Command::Profile(ProfileCommand::Clear)),
+            (
+                "!coordination @yann:exemple.fr",
+                Command::Coordinator {
+                    user_id: "@yann:exemple.fr".into(),
+                    remove: false,
+                },
+            ),
+            (
+                "!coordination retirer @yann:exemple.fr",
+                Command::Coordinator {
+                    user_id: "@yann:exemple.fr".into(),
+                    remove: true,
+                },
+            ),
+            (
+                "!inviter https://matrix.to/#/@asso:exemple.fr",
+                Command::Invite {
+                    user_id: "@asso:exemple.fr".into(),
+                },
+            ),
+            (
+                "!theme proposer Transports et mobilité",
+                Command::Theme(ThemeCommand::Propose {
+                    name: "Transports et mobilité".into(),
+                }),
+            ),
+            (
+                "!theme créer Culture",
+                Command::Theme(ThemeCommand::Create {
+                    name: "Culture".into(),
+                }),
+            ),
+            (
+                "!theme archive sante",
+                Command::Theme(ThemeCommand::Archive {
+                    theme: "sante".into(),
+                }),
+            ),
+            (
+                "!theme réactiver sante",
+                Command::Theme(ThemeCommand::Reactivate {
+                    theme: "sante".into(),
+                }),
+            ),
+            ("!soutenir 2", Command::Support { proposal: 2 }),
+            ("!support #12", Command::Support { proposal: 12 }),
+            ("!mesdonnées", Command::MyData),
+            ("!oublier", Command::Forget { confirmed: false }),
+            ("!forget confirm", Command::Forget { confirmed: true }),
+            ("!oublier CONFIRMER", Command::Forget { confirmed: true }),
+        ];
+        for (body, command) in cases {
+            check(body, Parsed::Command(command));
+        }
+    }
+
+    #[test]
+    fn working_group_commands_say_what_is_wrong() {
+        let cases = [
+            (
+                "!coordination",
+                CommandId::Coordinator,
+                ParseProblem::Missing,
+            ),
+            (
+                "!coordination camille",
+                CommandId::Coordinator,
+                ParseProblem::NotAUserId,
+            ),
+            ("!inviter @:x", CommandId::Invite, ParseProblem::NotAUserId),
+            ("!theme", CommandId::Theme, ParseProblem::Missing),
+            ("!theme proposer", CommandId::Theme, ParseProblem::Missing),
+            (
+                "!theme renommer x",
+                CommandId::Theme,
+                ParseProblem::UnknownAction,
+            ),
+            ("!soutenir", CommandId::Support, ParseProblem::Missing),
+            (
+                "!soutenir deux",
+                CommandId::Support,
+                ParseProblem::NotANumber,
+            ),
+            (
+                "!profil age 40",
+                CommandId::Profile,
+                ParseProblem::UnknownAction,
+            ),
+            ("!profil commune", CommandId::Profile, ParseProblem::Missing),
+        ];
+        for (body, id, problem) in cases {
+            check(body, Parsed::Invalid { id, problem });
         }
     }
 

@@ -8,14 +8,20 @@
 //! **Architecture Invariant:** nothing in `core` depends on tokio, matrix-sdk,
 //! sled or the system clock; `now` is always a parameter.
 
+pub mod assembly;
 pub mod commands;
+mod groups;
+pub mod privacy;
 pub mod render;
 pub mod text;
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::i18n::{Arg, Language, Translator};
+use assembly::{Assembly, Change, ThemeStatus};
 use commands::{Audience, COMMANDS, Command, CommandDef, CommandId, HelpTopic, Parsed, Place};
 use render::{OutgoingMessage, Rendered};
 
@@ -26,6 +32,22 @@ pub struct ThemeSettings {
     pub name: String,
     /// The room id once the adapter has resolved the configured alias.
     pub room_id: Option<String>,
+}
+
+/// How long personal data is kept once it is no longer in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Sign-ups of people who left a theme (and profiles of people in no
+    /// theme any more) are erased this many days after.
+    pub former_members_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Retention {
+            former_members_days: 90,
+        }
+    }
 }
 
 /// What the core needs to know about the assembly, from the configuration.
@@ -39,21 +61,37 @@ pub struct Settings {
     pub deputy_room_id: Option<String>,
     pub admins: Vec<String>,
     pub themes: Vec<ThemeSettings>,
+    /// Supporters (the proposer included) at which a proposed theme is created.
+    pub proposal_threshold: usize,
+    pub retention: Retention,
 }
 
 impl Settings {
-    /// A hub, deputy or theme room named in the configuration.
-    pub fn is_configured_room(&self, room_id: &str) -> bool {
-        self.hub_room_id.as_deref() == Some(room_id)
-            || self.deputy_room_id.as_deref() == Some(room_id)
-            || self
-                .themes
-                .iter()
-                .any(|theme| theme.room_id.as_deref() == Some(room_id))
-    }
-
     pub fn is_admin(&self, user_id: &str) -> bool {
         self.admins.iter().any(|admin| admin == user_id)
+    }
+
+    /// The bot's homeserver name, through which links to rooms are routed.
+    pub fn server_name(&self) -> &str {
+        self.bot_user_id
+            .split_once(':')
+            .map_or("", |(_, server)| server)
+    }
+}
+
+/// A theme as the core sees it: configured or created, active or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Theme {
+    pub slug: String,
+    pub name: String,
+    pub room_id: Option<String>,
+    pub status: ThemeStatus,
+    pub configured: bool,
+}
+
+impl Theme {
+    pub fn is_active(&self) -> bool {
+        self.status == ThemeStatus::Active
     }
 }
 
@@ -62,15 +100,95 @@ impl Settings {
 pub struct State {
     pub settings: Settings,
     pub translator: Translator,
+    pub assembly: Assembly,
 }
 
 impl State {
     pub fn new(settings: Settings) -> Result<Self, crate::i18n::TranslationError> {
+        Self::with_assembly(settings, Assembly::default())
+    }
+
+    pub fn with_assembly(
+        settings: Settings,
+        assembly: Assembly,
+    ) -> Result<Self, crate::i18n::TranslationError> {
         let translator = Translator::new(settings.language)?;
         Ok(State {
             settings,
             translator,
+            assembly,
         })
+    }
+
+    /// Every theme: configured ones first, in configuration order (a stored
+    /// record only changes their status), then those created at run time.
+    pub fn themes(&self) -> Vec<Theme> {
+        let stored = &self.assembly.themes;
+        let mut themes: Vec<Theme> = self
+            .settings
+            .themes
+            .iter()
+            .map(|configured| Theme {
+                slug: configured.slug.clone(),
+                name: configured.name.clone(),
+                room_id: configured.room_id.clone(),
+                status: stored
+                    .get(&configured.slug)
+                    .map_or(ThemeStatus::Active, |record| record.status),
+                configured: true,
+            })
+            .collect();
+        for record in stored.values() {
+            if !self.settings.themes.iter().any(|t| t.slug == record.slug) {
+                themes.push(Theme {
+                    slug: record.slug.clone(),
+                    name: record.name.clone(),
+                    room_id: record.room_id.clone(),
+                    status: record.status,
+                    configured: false,
+                });
+            }
+        }
+        themes
+    }
+
+    pub fn theme(&self, slug: &str) -> Option<Theme> {
+        self.themes().into_iter().find(|theme| theme.slug == slug)
+    }
+
+    pub fn theme_of_room(&self, room_id: &str) -> Option<Theme> {
+        self.themes()
+            .into_iter()
+            .find(|theme| theme.room_id.as_deref() == Some(room_id))
+    }
+
+    /// A hub, deputy or theme room (configured or created by the bot).
+    pub fn is_assembly_room(&self, room_id: &str) -> bool {
+        self.settings.hub_room_id.as_deref() == Some(room_id)
+            || self.settings.deputy_room_id.as_deref() == Some(room_id)
+            || self.theme_of_room(room_id).is_some()
+    }
+
+    /// The rooms the assembly's Space should list: the hub and every active
+    /// theme room.
+    pub fn space_children(&self) -> Vec<String> {
+        let mut children: Vec<String> = self.settings.hub_room_id.iter().cloned().collect();
+        children.extend(
+            self.themes()
+                .into_iter()
+                .filter(Theme::is_active)
+                .filter_map(|theme| theme.room_id),
+        );
+        children
+    }
+
+    /// Rooms that were theme rooms and must leave the Space (archived).
+    pub fn dormant_rooms(&self) -> Vec<String> {
+        self.themes()
+            .into_iter()
+            .filter(|theme| theme.status == ThemeStatus::Dormant)
+            .filter_map(|theme| theme.room_id)
+            .collect()
     }
 
     fn place_of(&self, room_id: &str, is_direct: bool) -> Place {
@@ -79,11 +197,7 @@ impl State {
             Place::Hub
         } else if settings.deputy_room_id.as_deref() == Some(room_id) {
             Place::Deputy
-        } else if settings
-            .themes
-            .iter()
-            .any(|theme| theme.room_id.as_deref() == Some(room_id))
-        {
+        } else if self.theme_of_room(room_id).is_some() {
             Place::Theme
         } else if is_direct {
             Place::Direct
@@ -102,25 +216,145 @@ pub enum MessageKind {
     Other,
 }
 
+/// A room's power levels, as far as the core needs them. The adapter lists
+/// room creators of room version 12 (who hold power without being named in
+/// `m.room.power_levels`) with [`i64::MAX`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoomPower {
+    pub users: BTreeMap<String, i64>,
+    pub users_default: i64,
+    /// Level needed to invite someone.
+    pub invite: i64,
+}
+
+impl RoomPower {
+    pub fn level(&self, user_id: &str) -> i64 {
+        self.users
+            .get(user_id)
+            .copied()
+            .unwrap_or(self.users_default)
+    }
+
+    pub fn may_invite(&self, user_id: &str) -> bool {
+        self.level(user_id) >= self.invite
+    }
+}
+
 /// A room message, already decrypted and converted by the adapter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IncomingMessage {
     pub event_id: String,
     pub room_id: String,
     pub sender: String,
+    /// The sender's display name in this room, if they set one.
+    pub sender_display_name: Option<String>,
     pub body: String,
     pub kind: MessageKind,
     /// An edit (`m.replace`) of an earlier message.
     pub is_edit: bool,
-    /// The sender's power level in this room (room creators count as 100+).
-    pub sender_power_level: i64,
+    /// Power levels of this room (read only for messages that may be commands).
+    pub power: RoomPower,
+    /// The sender is a joined member of the deputy team's room.
+    pub sender_is_deputy_team: bool,
     /// A room with only the bot and one person.
     pub is_direct: bool,
+}
+
+/// Someone joined a room (a new `m.room.member` join, not a name change).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Joined {
+    pub event_id: String,
+    pub room_id: String,
+    pub user_id: String,
+    pub display_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Message(IncomingMessage),
+    Joined(Joined),
+    /// The room of a theme being created exists (answer to
+    /// [`Action::CreateThemeRoom`]).
+    RoomReady {
+        slug: String,
+        room_id: String,
+    },
+    /// A timer set through [`Outcome::timers`] fell due.
+    Timer {
+        purpose: TimerPurpose,
+    },
+}
+
+impl Input {
+    /// What the engine's ledger remembers to apply this input at most once.
+    /// Timers have none: their stored entry is removed in the same batch.
+    pub fn ledger_key(&self) -> Option<String> {
+        match self {
+            Input::Message(message) => Some(message.event_id.clone()),
+            Input::Joined(joined) => Some(joined.event_id.clone()),
+            Input::RoomReady { slug, .. } => Some(format!("room-ready:{slug}")),
+            Input::Timer { .. } => None,
+        }
+    }
+
+    pub fn room_id(&self) -> Option<&str> {
+        match self {
+            Input::Message(message) => Some(&message.room_id),
+            Input::Joined(joined) => Some(&joined.room_id),
+            Input::RoomReady { room_id, .. } => Some(room_id),
+            Input::Timer { .. } => None,
+        }
+    }
+}
+
+/// Why a timer was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerPurpose {
+    /// The daily job that erases data past its retention period.
+    Retention,
+}
+
+impl TimerPurpose {
+    pub fn name(self) -> &'static str {
+        match self {
+            TimerPurpose::Retention => "retention",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "retention" => Some(TimerPurpose::Retention),
+            _ => None,
+        }
+    }
+}
+
+/// A timer to store with the outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewTimer {
+    pub due: DateTime<Utc>,
+    pub purpose: TimerPurpose,
+}
+
+/// Something other than a message that the adapter must do on Matrix.
+/// Stored in the outbox like messages, and retried the same way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Invite `user_id` into `room_id`.
+    Invite { room_id: String, user_id: String },
+    /// Create the room of a new theme, in the assembly's Space; the adapter
+    /// answers with [`Input::RoomReady`].
+    CreateThemeRoom {
+        slug: String,
+        name: String,
+        topic: String,
+    },
+    /// Send a file (a person's data export) into a room.
+    SendFile {
+        room_id: String,
+        file_name: String,
+        content: String,
+    },
 }
 
 /// What handling an input decided.
@@ -128,6 +362,11 @@ pub enum Input {
 pub struct Outcome {
     /// Messages to persist in the outbox, then send.
     pub messages: Vec<OutgoingMessage>,
+    /// Matrix actions (invites, room creation, files), after the messages.
+    pub actions: Vec<Action>,
+    /// Changes to the assembly's data.
+    pub changes: Vec<Change>,
+    pub timers: Vec<NewTimer>,
     /// The command that was handled, for metrics and logs (never its text).
     pub command: Option<CommandId>,
 }
@@ -136,12 +375,22 @@ impl Outcome {
     fn ignore() -> Self {
         Outcome::default()
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+            && self.actions.is_empty()
+            && self.changes.is_empty()
+            && self.timers.is_empty()
+    }
 }
 
-/// The person's standing, for deciding which commands they may use.
+/// The person's standing, for deciding which commands they may use:
+/// admin (configuration) > deputy team (members of its room) > coordinator
+/// (of this theme) > member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Role {
     is_admin: bool,
+    is_deputy_team: bool,
     is_coordinator: bool,
 }
 
@@ -150,6 +399,7 @@ impl Role {
         match audience {
             Audience::Everyone => true,
             Audience::Coordinators => self.is_coordinator || self.is_admin,
+            Audience::DeputyTeam => self.is_deputy_team || self.is_admin,
             Audience::Admins => self.is_admin,
         }
     }
@@ -158,13 +408,38 @@ impl Role {
 /// Power level from which a member coordinates a theme (moderator).
 pub const COORDINATOR_POWER_LEVEL: i64 = 50;
 
-pub fn handle(input: &Input, state: &State, _now: DateTime<Utc>) -> Outcome {
+pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
     match input {
-        Input::Message(message) => handle_message(message, state),
+        Input::Message(message) => handle_message(message, state, now),
+        Input::Joined(joined) => groups::welcome(joined, state, now),
+        Input::RoomReady { slug, room_id } => groups::room_ready(slug, room_id, state, now),
+        Input::Timer {
+            purpose: TimerPurpose::Retention,
+        } => privacy::retention(state, now),
     }
 }
 
-fn handle_message(message: &IncomingMessage, state: &State) -> Outcome {
+/// When the daily retention job runs next: 04:00 in the assembly's time
+/// zone, the first such time after `now`.
+pub fn next_retention_run(time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let local = now.with_timezone(&time_zone).date_naive();
+    for days in 0..3 {
+        let day = local + chrono::Duration::days(days);
+        let Some(four) = day.and_hms_opt(4, 0, 0) else {
+            continue;
+        };
+        if let Some(at) = time_zone.from_local_datetime(&four).earliest() {
+            let at = at.with_timezone(&Utc);
+            if at > now {
+                return at;
+            }
+        }
+    }
+    now + chrono::Duration::days(1)
+}
+
+fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> Outcome {
     let settings = &state.settings;
     if message.sender == settings.bot_user_id
         || message.kind != MessageKind::Text
@@ -173,43 +448,103 @@ fn handle_message(message: &IncomingMessage, state: &State) -> Outcome {
         return Outcome::ignore();
     }
     let parsed = commands::parse(&message.body, &settings.prefix, settings.language);
-    let context = Context {
+    if parsed == Parsed::NotCommand {
+        return Outcome::ignore();
+    }
+    let place = state.place_of(&message.room_id, message.is_direct);
+    let theme = match place {
+        Place::Theme => state.theme_of_room(&message.room_id),
+        _ => None,
+    };
+    let is_coordinator = message.power.level(&message.sender) >= COORDINATOR_POWER_LEVEL
+        || theme.as_ref().is_some_and(|theme| {
+            state
+                .assembly
+                .is_appointed_coordinator(&theme.slug, &message.sender)
+        });
+    let mut context = Context {
         state,
-        place: state.place_of(&message.room_id, message.is_direct),
+        message,
+        now,
+        place,
+        theme,
         role: Role {
             is_admin: settings.is_admin(&message.sender),
-            is_coordinator: message.sender_power_level >= COORDINATOR_POWER_LEVEL,
+            is_deputy_team: message.sender_is_deputy_team,
+            is_coordinator,
         },
+        outcome: Outcome::default(),
     };
     let (reply, command) = match parsed {
         Parsed::NotCommand => return Outcome::ignore(),
-        Parsed::Command(Command::Help { topic }) => {
-            (context.help(topic.as_ref()), Some(CommandId::Help))
+        Parsed::Command(command) => {
+            let id = command.id();
+            let definition = commands::definition(id);
+            let reply = if !definition.allowed_in(place) {
+                context.wrong_place(definition)
+            } else if !context.role.may_use(definition.audience) {
+                context.refused(definition)
+            } else {
+                context.run(command)
+            };
+            (reply, Some(id))
         }
         Parsed::Unknown { typed, suggestion } => (context.unknown(&typed, suggestion), None),
-        Parsed::Invalid { id, problem: _ } => {
-            (context.help_command(commands::definition(id)), Some(id))
-        }
+        Parsed::Invalid { id, problem } => (
+            context.invalid(commands::definition(id), &problem),
+            Some(id),
+        ),
         Parsed::NotYetAvailable(id) => (context.not_yet(commands::definition(id)), Some(id)),
     };
-    Outcome {
-        messages: vec![OutgoingMessage::reply(
-            &message.room_id,
-            &message.event_id,
-            reply,
-        )],
-        command,
-    }
+    let mut outcome = context.outcome;
+    outcome.messages.insert(
+        0,
+        OutgoingMessage::reply(&message.room_id, &message.event_id, reply),
+    );
+    outcome.command = command;
+    outcome
 }
 
 /// One message's view of the state: where it was said and by whom.
 struct Context<'a> {
     state: &'a State,
+    message: &'a IncomingMessage,
+    now: DateTime<Utc>,
     place: Place,
+    /// The theme whose room this is, if any.
+    theme: Option<Theme>,
     role: Role,
+    /// Effects decided so far besides the reply.
+    outcome: Outcome,
 }
 
 impl Context<'_> {
+    /// Runs a parsed command the sender may use here; returns the reply.
+    fn run(&mut self, command: Command) -> Rendered {
+        match command {
+            Command::Help { topic } => self.help(topic.as_ref()),
+            Command::Themes => self.themes(),
+            Command::Join { theme } => self.join(theme.as_deref()),
+            Command::Leave { theme } => self.leave(theme.as_deref()),
+            Command::Members => self.members(),
+            Command::Profile(action) => self.profile(action),
+            Command::Coordinator { user_id, remove } => self.appoint(&user_id, remove),
+            Command::Invite { user_id } => self.invite(&user_id),
+            Command::Theme(action) => self.theme_command(action),
+            Command::Support { proposal } => self.support(proposal),
+            Command::MyData => self.my_data(),
+            Command::Forget { confirmed } => self.forget(confirmed),
+        }
+    }
+
+    fn change(&mut self, change: Change) {
+        self.outcome.changes.push(change);
+    }
+
+    fn act(&mut self, action: Action) {
+        self.outcome.actions.push(action);
+    }
+
     fn tr(&self, id: &str, args: &[(&str, Arg)]) -> Rendered {
         self.state.translator.render(id, args)
     }
@@ -319,6 +654,55 @@ impl Context<'_> {
             None => reply.line(self.tr("see-help", &[])),
         };
         reply
+    }
+
+    fn invalid(&self, definition: &CommandDef, problem: &commands::ParseProblem) -> Rendered {
+        use commands::ParseProblem;
+        let problem_id = match problem {
+            ParseProblem::Missing => "problem-missing",
+            ParseProblem::NotAUserId => "problem-not-a-user-id",
+            ParseProblem::NotANumber => "problem-not-a-number",
+            ParseProblem::UnknownAction => "problem-unknown-action",
+        };
+        let mut reply = self.tr(problem_id, &[("command", self.name(definition).into())]);
+        reply.line(self.tr(
+            "help-usage",
+            &[("usage", self.tr(&definition.usage_id(), &[]).body.into())],
+        ));
+        reply.line(self.tr(
+            "help-example",
+            &[(
+                "example",
+                self.tr(&definition.example_id(), &[]).body.into(),
+            )],
+        ));
+        reply
+    }
+
+    /// A command used where it makes no sense: say where it works.
+    fn wrong_place(&self, definition: &CommandDef) -> Rendered {
+        let where_id = if definition.places == [Place::Theme] {
+            "place-theme-only"
+        } else if definition.places == [Place::Hub] {
+            "place-hub-only"
+        } else if definition.places == [Place::Deputy] {
+            "place-deputy-only"
+        } else if definition.places == [Place::Direct] {
+            "place-direct-only"
+        } else {
+            "place-not-here"
+        };
+        self.tr(where_id, &[("command", self.name(definition).into())])
+    }
+
+    /// A command the sender may not use: say who may, in one sentence.
+    fn refused(&self, definition: &CommandDef) -> Rendered {
+        let id = match definition.audience {
+            Audience::Admins => "refused-admins",
+            Audience::DeputyTeam => "refused-deputy-team",
+            Audience::Coordinators | Audience::Everyone => "refused-coordinators",
+        };
+        self.tr(id, &[("command", self.name(definition).into())])
     }
 
     fn not_yet(&self, definition: &CommandDef) -> Rendered {

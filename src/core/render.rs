@@ -90,6 +90,16 @@ pub struct OutgoingMessage {
 }
 
 impl OutgoingMessage {
+    /// A message that answers nothing in particular (a welcome, a summary).
+    pub fn notice(room_id: &str, text: Rendered) -> Self {
+        OutgoingMessage {
+            room_id: room_id.to_owned(),
+            reply_to: None,
+            text,
+            mentions: Vec::new(),
+        }
+    }
+
     pub fn reply(room_id: &str, event_id: &str, text: Rendered) -> Self {
         OutgoingMessage {
             room_id: room_id.to_owned(),

@@ -11,6 +11,8 @@ const HUB: &str = "!hub:example.org";
 const DEPUTY: &str = "!deputy:example.org";
 const ADMIN: &str = "@admin:example.org";
 const BOT: &str = "@boucle:example.org";
+const HOUSING: &str = "!logement:example.org";
+const DIRECT: &str = "!dm:example.org";
 
 fn settings(language: Language) -> Settings {
     Settings {
@@ -21,11 +23,20 @@ fn settings(language: Language) -> Settings {
         hub_room_id: Some(HUB.into()),
         deputy_room_id: Some(DEPUTY.into()),
         admins: vec![ADMIN.into()],
-        themes: vec![ThemeSettings {
-            slug: "sante".into(),
-            name: "Santé".into(),
-            room_id: Some(ROOM.into()),
-        }],
+        themes: vec![
+            ThemeSettings {
+                slug: "sante".into(),
+                name: "Santé".into(),
+                room_id: Some(ROOM.into()),
+            },
+            ThemeSettings {
+                slug: "logement".into(),
+                name: "Logement".into(),
+                room_id: Some(HOUSING.into()),
+            },
+        ],
+        proposal_threshold: 3,
+        retention: Retention::default(),
     }
 }
 
@@ -34,11 +45,16 @@ fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
         event_id: "$command".into(),
         room_id: room.into(),
         sender: sender.into(),
+        sender_display_name: None,
         body: body.into(),
         kind: MessageKind::Text,
         is_edit: false,
-        sender_power_level: 0,
-        is_direct: false,
+        power: RoomPower {
+            invite: 0,
+            ..RoomPower::default()
+        },
+        sender_is_deputy_team: false,
+        is_direct: room == DIRECT,
     }
 }
 
@@ -73,7 +89,15 @@ fn help_lists_what_works_here_and_what_is_coming() {
         expect![[r#"
             Commandes disponibles ici
             !aide : la liste des commandes, ou le détail de l'une d'elles
-            Bientôt : !themes, !inscription, !desinscription, !membres, !profil, !inviter, !mesdonnees, !oublier, !sondage, !vote, !cloturer, !resultats, !sondages, !scrutin, !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
+            !themes : les groupes de travail, leur salon et leur prochaine réunion
+            !inscription : s'inscrire à un groupe de travail
+            !desinscription : quitter un groupe de travail
+            !membres : les membres de ce groupe et qui le coordonne
+            !profil : ce que vous choisissez de partager : commune, collectif
+            !inviter : inviter une personne ou une association dans ce salon
+            !mesdonnees : voir tout ce que boucle garde sur vous
+            !oublier : effacer ce que boucle garde sur vous
+            Bientôt : !sondage, !vote, !cloturer, !resultats, !sondages, !scrutin, !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -81,7 +105,10 @@ fn help_lists_what_works_here_and_what_is_coming() {
 #[test]
 fn help_depends_on_the_room_and_the_person() {
     let mut coordinator = message(ROOM, "@yann:example.org", "!aide");
-    coordinator.sender_power_level = 50;
+    coordinator
+        .power
+        .users
+        .insert("@yann:example.org".into(), 50);
     let state = State::new(settings(Language::Fr)).unwrap();
     let body = |input: IncomingMessage| {
         handle(&Input::Message(input), &state, now()).messages[0]
@@ -218,4 +245,525 @@ fn replies_answer_the_command_and_ping_nobody() {
         reply.text.html
     );
     assert!(!reply.text.body.contains("@room"));
+}
+
+/// A conversation with the core: each line is handled against the state the
+/// previous lines left, and the transcript shows what the bot says and does.
+struct Chat {
+    state: State,
+    now: DateTime<Utc>,
+    counter: usize,
+}
+
+fn room_label(room: &str) -> &str {
+    match room {
+        ROOM => "santé",
+        HOUSING => "logement",
+        HUB => "hub",
+        DEPUTY => "équipe",
+        DIRECT => "privé",
+        other => other,
+    }
+}
+
+impl Chat {
+    fn new() -> Self {
+        Chat {
+            state: State::new(settings(Language::Fr)).unwrap(),
+            now: now(),
+            counter: 0,
+        }
+    }
+
+    fn apply(&mut self, outcome: &Outcome) -> String {
+        for change in &outcome.changes {
+            self.state.assembly.apply(change);
+        }
+        let mut lines = Vec::new();
+        for message in &outcome.messages {
+            let mentions = if message.mentions.is_empty() {
+                String::new()
+            } else {
+                format!(" (mentionne {})", message.mentions.join(", "))
+            };
+            lines.push(format!(
+                "[{}]{mentions} {}",
+                room_label(&message.room_id),
+                message.text.body
+            ));
+        }
+        for action in &outcome.actions {
+            lines.push(match action {
+                Action::Invite { room_id, user_id } => {
+                    format!("→ invite {user_id} dans {}", room_label(room_id))
+                }
+                Action::CreateThemeRoom { slug, name, .. } => {
+                    format!("→ crée le salon {name} ({slug})")
+                }
+                Action::SendFile {
+                    room_id, file_name, ..
+                } => format!("→ envoie {file_name} dans {}", room_label(room_id)),
+            });
+        }
+        lines.join("\n")
+    }
+
+    /// `sender` says `body` in `room`, with power levels `power`.
+    fn say_with(&mut self, mut message: IncomingMessage) -> String {
+        self.counter += 1;
+        message.event_id = format!("$e{}", self.counter);
+        let outcome = handle(&Input::Message(message), &self.state, self.now);
+        self.apply(&outcome)
+    }
+
+    fn say(&mut self, room: &str, sender: &str, body: &str) -> String {
+        self.say_with(message(room, sender, body))
+    }
+
+    /// Several lines, each followed by what the bot answered.
+    fn script(&mut self, lines: &[(&str, &str, &str)]) -> String {
+        let mut transcript = Vec::new();
+        for (room, sender, body) in lines {
+            transcript.push(format!("> [{}] {sender} : {body}", room_label(room)));
+            transcript.push(self.say(room, sender, body));
+        }
+        transcript.join("\n")
+    }
+
+    fn input(&mut self, input: Input) -> String {
+        let outcome = handle(&input, &self.state, self.now);
+        self.apply(&outcome)
+    }
+}
+
+const CAMILLE: &str = "@camille:example.org";
+const YANN: &str = "@yann:example.org";
+
+#[test]
+fn signing_up_from_the_hub_invites_and_in_the_room_does_not() {
+    let mut chat = Chat::new();
+    expect![[r#"
+        > [hub] @camille:example.org : !inscription sante
+        [hub] C'est noté : vous êtes inscrit·e au groupe Santé (https://matrix.to/#/!theme:example.org?via=example.org). Je vous invite dans son salon : acceptez l'invitation pour y entrer.
+        → invite @camille:example.org dans santé
+        > [hub] @camille:example.org : !inscription Santé
+        [hub] Vous êtes déjà inscrit·e au groupe Santé (https://matrix.to/#/!theme:example.org?via=example.org). Je vous invite à nouveau dans son salon, au cas où.
+        → invite @camille:example.org dans santé
+        > [logement] @yann:example.org : !join
+        [logement] C'est noté : vous êtes inscrit·e au groupe Logement. Bienvenue !
+        > [logement] @yann:example.org : !inscription
+        [logement] Vous êtes déjà inscrit·e au groupe Logement. Merci !
+        > [privé] @yann:example.org : !inscription loge
+        [privé] Vous êtes déjà inscrit·e au groupe Logement (https://matrix.to/#/!logement:example.org?via=example.org). Je vous invite à nouveau dans son salon, au cas où.
+        → invite @yann:example.org dans logement
+        > [hub] @camille:example.org : !inscription santé et sport
+        [hub] Je ne connais pas de thème « santé et sport ».
+        Thèmes : sante, logement
+        > [hub] @camille:example.org : !inscription logemnt
+        [hub] Je ne connais pas de thème « logemnt ».
+        Vouliez-vous dire Logement (logement) ?
+        Thèmes : sante, logement
+        > [hub] @camille:example.org : !inscription
+        [hub] À quel groupe voulez-vous vous inscrire ? Tapez !inscription suivi du thème.
+        Thèmes : sante, logement
+        > [équipe] @camille:example.org : !inscription sante
+        [équipe] !inscription ne sert pas dans ce salon. Tapez !aide pour voir ce qui marche ici."#]]
+    .assert_eq(&chat.script(&[
+        (HUB, CAMILLE, "!inscription sante"),
+        (HUB, CAMILLE, "!inscription Santé"),
+        (HOUSING, YANN, "!join"),
+        (HOUSING, YANN, "!inscription"),
+        (DIRECT, YANN, "!inscription loge"),
+        (HUB, CAMILLE, "!inscription santé et sport"),
+        (HUB, CAMILLE, "!inscription logemnt"),
+        (HUB, CAMILLE, "!inscription"),
+        (DEPUTY, CAMILLE, "!inscription sante"),
+    ]));
+}
+
+#[test]
+fn themes_members_profiles_and_leaving() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!inscription");
+    let mut named = message(ROOM, YANN, "!inscription");
+    named.sender_display_name = Some("Yann <Le Goff>".into());
+    chat.say_with(named);
+    expect![[r#"
+        > [santé] @camille:example.org : !profil
+        [santé] Vous n'avez rien partagé. C'est facultatif : vous pouvez indiquer votre commune (!profil commune Lannion) ou votre association ou collectif (!profil collectif <nom>).
+        > [santé] @camille:example.org : !profil commune Lannion
+        [santé] C'est noté : commune Lannion.
+        Les membres de vos groupes le voient avec !membres. Pour l'effacer : !profil effacer
+        > [santé] @camille:example.org : !profil collectif Eau Pure 22
+        [santé] C'est noté : collectif Eau Pure 22.
+        Les membres de vos groupes le voient avec !membres. Pour l'effacer : !profil effacer
+        > [santé] @camille:example.org : !profil
+        [santé] Votre profil : commune Lannion, collectif Eau Pure 22. Pour le changer : !profil commune <ville> ou !profil collectif <nom> ; pour l'effacer : !profil effacer
+        > [santé] @camille:example.org : !membres
+        [santé] Groupe Santé : 2 membres
+        • @camille:example.org (Lannion, Eau Pure 22)
+        • Yann <Le Goff>
+        > [hub] @camille:example.org : !themes
+        [hub] Les 2 groupes de travail
+        Santé (https://matrix.to/#/!theme:example.org?via=example.org) (sante) : 2 membres, dont vous
+        Logement (https://matrix.to/#/!logement:example.org?via=example.org) (logement) : personne d'inscrit pour l'instant
+        Pour rejoindre un groupe : !inscription <thème>, par exemple « !inscription logement ».
+        > [santé] @yann:example.org : !desinscription
+        [santé] C'est noté : vous n'êtes plus inscrit·e au groupe Santé. Vous pouvez rester dans le salon ou le quitter, comme vous voulez.
+        > [santé] @yann:example.org : !leave sante
+        [santé] Vous n'êtes pas inscrit·e au groupe Santé : rien à faire.
+        > [santé] @camille:example.org : !profil effacer
+        [santé] Votre profil est effacé.
+        > [santé] @camille:example.org : !membres
+        [santé] Groupe Santé : 1 membre
+        • @camille:example.org
+        > [santé] @camille:example.org : !profil age 40
+        [santé] Je ne comprends pas ce que !profil doit faire.
+        Utilisation : !profil commune <ville> | !profil collectif <nom> | !profil
+        Exemple : !profil commune Lannion"#]]
+    .assert_eq(&chat.script(&[
+        (ROOM, CAMILLE, "!profil"),
+        (ROOM, CAMILLE, "!profil commune Lannion"),
+        (ROOM, CAMILLE, "!profil collectif Eau Pure 22"),
+        (ROOM, CAMILLE, "!profil"),
+        (ROOM, CAMILLE, "!membres"),
+        (HUB, CAMILLE, "!themes"),
+        (ROOM, YANN, "!desinscription"),
+        (ROOM, YANN, "!leave sante"),
+        (ROOM, CAMILLE, "!profil effacer"),
+        (ROOM, CAMILLE, "!membres"),
+        (ROOM, CAMILLE, "!profil age 40"),
+    ]));
+    // The member list links each name, escaped.
+    let outcome = handle(
+        &Input::Message(message(ROOM, CAMILLE, "!membres")),
+        &chat.state,
+        now(),
+    );
+    assert!(
+        outcome.messages[0].text.html.contains(
+            r#"<a href="https://matrix.to/#/@camille:example.org">@camille:example.org</a>"#
+        ),
+        "{}",
+        outcome.messages[0].text.html
+    );
+}
+
+#[test]
+fn coordinators_are_named_by_coordinators_and_admins_only() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!inscription");
+    let mut moderator = message(ROOM, YANN, "!coordination @camille:example.org");
+    moderator.power.users.insert(YANN.into(), 50);
+    let appointed = chat.say_with(moderator);
+    expect![[r#"
+        > [santé] @camille:example.org : !coordination @lou:example.org
+        [santé] !coordination est réservée à la coordination du groupe et aux admins.
+        > [santé] @camille:example.org : !membres
+        [santé] Groupe Santé : 1 membre
+        • @camille:example.org, coordination
+        > [santé] @camille:example.org : !coordination @lou:example.org
+        [santé] @lou:example.org coordonne désormais le groupe Santé.
+        > [santé] @admin:example.org : !coordination retirer @camille:example.org
+        [santé] @camille:example.org ne coordonne plus le groupe Santé.
+        > [santé] @camille:example.org : !coordination @lou:example.org
+        [santé] !coordination est réservée à la coordination du groupe et aux admins.
+        > [santé] @admin:example.org : !coordination lou
+        [santé] !coordination attend l'identifiant Matrix d'une personne, qui commence par @ et contient « : » (par exemple @camille:exemple.fr).
+        Utilisation : !coordination @personne
+        Exemple : !coordination @camille:exemple.fr"#]]
+    .assert_eq(&format!(
+        "{}\n{}",
+        {
+            // Before being named, Camille may not name anyone.
+            let mut fresh = Chat::new();
+            fresh.script(&[(ROOM, CAMILLE, "!coordination @lou:example.org")])
+        },
+        chat.script(&[
+            (ROOM, CAMILLE, "!membres"),
+            (ROOM, CAMILLE, "!coordination @lou:example.org"),
+            (ROOM, ADMIN, "!coordination retirer @camille:example.org"),
+            (ROOM, CAMILLE, "!coordination @lou:example.org"),
+            (ROOM, ADMIN, "!coordination lou"),
+        ])
+    ));
+    assert_eq!(
+        appointed,
+        "[santé] @camille:example.org coordonne désormais le groupe Santé."
+    );
+}
+
+#[test]
+fn inviting_needs_the_power_to_invite_oneself() {
+    let mut chat = Chat::new();
+    let with_levels = |sender: &str, sender_level: i64, bot_level: i64| {
+        let mut input = message(ROOM, sender, "!inviter @asso-eau:example.org");
+        input.power.invite = 50;
+        input.power.users.insert(sender.into(), sender_level);
+        input.power.users.insert(BOT.into(), bot_level);
+        input
+    };
+    expect![[r#"
+        [santé] Dans ce salon, inviter demande le niveau 50 et vous avez le niveau 0 : je ne peux pas inviter à votre place. Demandez à la coordination du groupe.
+        [santé] J'invite @asso-eau:example.org dans ce salon.
+        → invite @asso-eau:example.org dans santé
+        [santé] J'invite @asso-eau:example.org dans ce salon.
+        → invite @asso-eau:example.org dans santé
+        [santé] Je n'ai pas le droit d'inviter dans ce salon (il faut le niveau 50). Un·e admin du salon peut me le donner."#]]
+    .assert_eq(
+        &[
+            chat.say_with(with_levels(CAMILLE, 0, 100)),
+            chat.say_with(with_levels(YANN, 50, 100)),
+            // A room creator of room version 12 (the adapter gives i64::MAX).
+            chat.say_with(with_levels("@creator:example.org", i64::MAX, 100)),
+            chat.say_with(with_levels(YANN, 50, 0)),
+        ]
+        .join("\n"),
+    );
+}
+
+#[test]
+fn a_theme_proposed_and_supported_three_times_is_created_then_archived() {
+    let mut chat = Chat::new();
+    let proposed = chat.script(&[
+        (HUB, CAMILLE, "!theme proposer Transports et mobilité"),
+        (HUB, YANN, "!theme proposer transports-et-mobilite"),
+        (HUB, YANN, "!soutenir 1"),
+        (HUB, YANN, "!soutenir 1"),
+        (HUB, YANN, "!soutenir 7"),
+        (HUB, "@lou:example.org", "!support #1"),
+        (HUB, "@lou:example.org", "!inscription transports"),
+        (HUB, YANN, "!theme creer Culture"),
+        (HUB, YANN, "!theme proposer Santé"),
+        (HUB, YANN, "!theme proposer !"),
+    ]);
+    expect![[r#"
+        > [hub] @camille:example.org : !theme proposer Transports et mobilité
+        [hub] Proposition #1 : « Transports et mobilité ». Pour la soutenir : !soutenir 1. Le thème sera créé à 3 soutiens (1 pour l'instant).
+        > [hub] @yann:example.org : !theme proposer transports-et-mobilite
+        [hub] Ce thème est déjà proposé (proposition #1, « Transports et mobilité ») : pour le soutenir, !soutenir 1
+        > [hub] @yann:example.org : !soutenir 1
+        [hub] Merci ! La proposition #1 « Transports et mobilité » a 2 soutiens sur 3.
+        > [hub] @yann:example.org : !soutenir 1
+        [hub] Vous soutenez déjà la proposition #1 (2 soutiens pour l'instant).
+        > [hub] @yann:example.org : !soutenir 7
+        [hub] Il n'y a pas de proposition #7.
+        Propositions ouvertes : #1 Transports et mobilité
+        > [hub] @lou:example.org : !support #1
+        [hub] Le thème Transports et mobilité est créé : je prépare son salon et j'y invite les personnes qui l'ont soutenu.
+        → crée le salon Transports et mobilité (transports-et-mobilite)
+        > [hub] @lou:example.org : !inscription transports
+        [hub] Le salon du groupe Transports et mobilité est en cours de création : réessayez dans un instant.
+        > [hub] @yann:example.org : !theme creer Culture
+        [hub] Seul·e un·e admin peut créer un thème directement. Proposez-le, et il sera créé avec assez de soutiens : !theme proposer Culture
+        > [hub] @yann:example.org : !theme proposer Santé
+        [hub] Le thème Santé existe déjà : pour le rejoindre, !inscription sante
+        > [hub] @yann:example.org : !theme proposer !
+        [hub] Ce nom de thème est trop court : donnez au moins deux lettres, par exemple « !theme proposer Transports »."#]]
+    .assert_eq(&proposed);
+    let ready = chat.input(Input::RoomReady {
+        slug: "transports-et-mobilite".into(),
+        room_id: "!transports:example.org".into(),
+    });
+    expect![[r#"
+        [hub] Le groupe Transports et mobilité (https://matrix.to/#/!transports:example.org?via=example.org) a son salon. Pour le rejoindre : !inscription transports-et-mobilite
+        → invite @camille:example.org dans !transports:example.org
+        → invite @yann:example.org dans !transports:example.org
+        → invite @lou:example.org dans !transports:example.org"#]]
+    .assert_eq(&ready);
+    // A second notice of the same room changes nothing.
+    assert_eq!(
+        chat.input(Input::RoomReady {
+            slug: "transports-et-mobilite".into(),
+            room_id: "!transports:example.org".into(),
+        }),
+        ""
+    );
+    assert_eq!(
+        chat.state.space_children(),
+        vec![HUB, ROOM, HOUSING, "!transports:example.org"]
+    );
+    assert_eq!(
+        chat.state
+            .assembly
+            .members_of("transports-et-mobilite")
+            .len(),
+        3,
+        "the supporters are signed up"
+    );
+    let archived = chat.script(&[
+        (HUB, YANN, "!theme archiver transports"),
+        (HUB, ADMIN, "!theme archiver transports"),
+        (HUB, ADMIN, "!theme archive transports"),
+        (HUB, CAMILLE, "!inscription transports"),
+        (HUB, ADMIN, "!theme reactiver transports-et-mobilite"),
+        (HUB, ADMIN, "!theme creer Culture"),
+    ]);
+    expect![[r#"
+        > [hub] @yann:example.org : !theme archiver transports
+        [hub] Seul·e un·e admin peut archiver ou réactiver un thème.
+        > [hub] @admin:example.org : !theme archiver transports
+        [hub] Le groupe Transports et mobilité est mis en sommeil : son salon quitte l'espace de l'assemblée. Rien n'est effacé ; pour le réactiver : !theme reactiver transports-et-mobilite
+        [!transports:example.org] Le groupe Transports et mobilité est mis en sommeil par l'assemblée. Ses 3 membres inscrits et ses données sont conservés. Un·e admin peut le réactiver.
+        > [hub] @admin:example.org : !theme archive transports
+        [hub] Le groupe Transports et mobilité est déjà en sommeil.
+        > [hub] @camille:example.org : !inscription transports
+        [hub] Le groupe Transports et mobilité est en sommeil. Un·e admin peut le réactiver : !theme reactiver transports-et-mobilite
+        > [hub] @admin:example.org : !theme reactiver transports-et-mobilite
+        [hub] Le groupe Transports et mobilité est de nouveau actif et revient dans l'espace de l'assemblée.
+        [!transports:example.org] Le groupe Transports et mobilité est de nouveau actif. Bon retour !
+        > [hub] @admin:example.org : !theme creer Culture
+        [hub] Le thème Culture est créé : je prépare son salon et j'y invite les personnes qui l'ont soutenu.
+        → crée le salon Culture (culture)"#]]
+    .assert_eq(&archived);
+}
+
+#[test]
+fn archiving_takes_the_room_out_of_the_space_and_keeps_the_data() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!inscription");
+    chat.say(HUB, ADMIN, "!theme archiver sante");
+    assert_eq!(chat.state.space_children(), vec![HUB, HOUSING]);
+    assert_eq!(chat.state.dormant_rooms(), vec![ROOM]);
+    assert!(chat.state.assembly.membership("sante", CAMILLE).is_some());
+    assert!(
+        chat.say(HUB, CAMILLE, "!themes")
+            .contains("En sommeil : Santé")
+    );
+}
+
+#[test]
+fn a_newcomer_is_welcomed_once_per_room() {
+    let mut chat = Chat::new();
+    let joined = |room: &str, user: &str, event: &str| {
+        Input::Joined(Joined {
+            event_id: event.into(),
+            room_id: room.into(),
+            user_id: user.into(),
+            display_name: Some("Lou".into()),
+        })
+    };
+    expect![[r#"
+        [santé] (mentionne @lou:example.org) Bienvenue Lou dans le groupe Santé !
+        Tapez !inscription pour rejoindre le groupe et !aide pour voir ce que je sais faire."#]]
+    .assert_eq(&chat.input(joined(ROOM, "@lou:example.org", "$j1")));
+    assert_eq!(chat.input(joined(ROOM, "@lou:example.org", "$j2")), "");
+    assert_eq!(chat.input(joined(HUB, "@lou:example.org", "$j3")), "");
+    assert_eq!(chat.input(joined(ROOM, BOT, "$j4")), "");
+    chat.say(HUB, CAMILLE, "!inscription logement");
+    expect![[r#"
+        [logement] (mentionne @camille:example.org) Bienvenue Lou dans le groupe Logement !
+        Vous êtes inscrit·e au groupe. Tapez !aide pour voir ce que je sais faire."#]]
+    .assert_eq(&chat.input(joined(HOUSING, CAMILLE, "$j5")));
+}
+
+#[test]
+fn my_data_is_shown_in_a_direct_chat_only_and_forgetting_erases_it() {
+    let mut chat = Chat::new();
+    chat.say(HUB, CAMILLE, "!inscription sante");
+    chat.say(ROOM, CAMILLE, "!profil commune Lannion");
+    chat.say(HUB, CAMILLE, "!theme proposer Eau");
+    chat.say(HUB, YANN, "!soutenir 1");
+    chat.input(Input::Joined(Joined {
+        event_id: "$j".into(),
+        room_id: ROOM.into(),
+        user_id: CAMILLE.into(),
+        display_name: None,
+    }));
+    let transcript = chat.script(&[
+        (ROOM, CAMILLE, "!mesdonnees"),
+        (DIRECT, CAMILLE, "!mesdonnees"),
+        (DIRECT, CAMILLE, "!oublier"),
+        (DIRECT, CAMILLE, "!oublier confirmer"),
+        (DIRECT, CAMILLE, "!mesdonnees"),
+        (DIRECT, CAMILLE, "!oublier"),
+    ]);
+    expect![[r#"
+        > [santé] @camille:example.org : !mesdonnees
+        [santé] Vos données ne s'affichent qu'en message privé : ouvrez une discussion privée avec moi (@boucle:example.org) et tapez !mesdonnees.
+        > [privé] @camille:example.org : !mesdonnees
+        [privé] Ce que je garde sur vous (4 éléments) :
+        • inscription au groupe Santé depuis le 29/11/2026
+        • profil : commune Lannion, collectif —
+        • vous avez proposé le thème #1 « Eau »
+        • accueil dans le salon Santé le 29/11/2026
+        Le détail est dans le fichier joint. Pour tout effacer : !oublier
+        → envoie mes-donnees-boucle.json dans privé
+        > [privé] @camille:example.org : !oublier
+        [privé] J'effacerai tout ce que je garde sur vous (4 éléments : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom. Pour confirmer, tapez : !oublier confirmer
+        > [privé] @camille:example.org : !oublier confirmer
+        [privé] C'est fait : 4 éléments vous concernant sont effacés. Vous pouvez vous réinscrire quand vous voulez.
+        > [privé] @camille:example.org : !mesdonnees
+        [privé] Je ne garde rien sur vous.
+        > [privé] @camille:example.org : !oublier
+        [privé] Je ne garde rien sur vous : il n'y a rien à effacer."#]]
+    .assert_eq(&transcript);
+    // The proposal stays, with Yann's support, without Camille.
+    let proposal = &chat.state.assembly.proposals[&1];
+    assert_eq!(proposal.proposer, None);
+    assert_eq!(proposal.supporters, vec![YANN.to_owned()]);
+    assert!(!format!("{:?}", chat.state.assembly).contains(CAMILLE));
+}
+
+#[test]
+fn the_export_file_holds_the_same_records_as_json() {
+    let mut chat = Chat::new();
+    chat.say(HUB, CAMILLE, "!inscription sante");
+    chat.say(ROOM, CAMILLE, "!profil collectif <Eau & Vie>");
+    let document = privacy::export_document(&chat.state, CAMILLE, now());
+    expect![[r#"
+        {
+          "exported_at": "2026-11-29T10:00:00Z",
+          "format": "boucle personal data export",
+          "records": [
+            {
+              "display_name": null,
+              "joined_at": "2026-11-29T10:00:00Z",
+              "left_at": null,
+              "theme": "sante",
+              "type": "membership"
+            },
+            {
+              "collective": "<Eau & Vie>",
+              "commune": null,
+              "type": "profile",
+              "updated_at": "2026-11-29T10:00:00Z"
+            }
+          ],
+          "user_id": "@camille:example.org",
+          "version": 1
+        }"#]]
+    .assert_eq(&serde_json::to_string_pretty(&document).unwrap());
+}
+
+#[test]
+fn retention_erases_old_sign_ups_and_orphan_profiles_then_sets_the_next_run() {
+    let mut chat = Chat::new();
+    chat.now = now() - chrono::Duration::days(200);
+    chat.say(ROOM, CAMILLE, "!inscription");
+    chat.say(ROOM, CAMILLE, "!profil commune Lannion");
+    chat.say(ROOM, CAMILLE, "!desinscription");
+    chat.say(ROOM, YANN, "!inscription");
+    chat.say(ROOM, YANN, "!profil commune Perros");
+    chat.now = now();
+    let outcome = handle(
+        &Input::Timer {
+            purpose: TimerPurpose::Retention,
+        },
+        &chat.state,
+        now(),
+    );
+    chat.apply(&outcome);
+    assert!(chat.state.assembly.membership("sante", CAMILLE).is_none());
+    assert!(!chat.state.assembly.profiles.contains_key(CAMILLE));
+    assert!(chat.state.assembly.membership("sante", YANN).is_some());
+    assert!(chat.state.assembly.profiles.contains_key(YANN));
+    // 04:00 in Paris the next morning.
+    assert_eq!(
+        outcome.timers,
+        vec![NewTimer {
+            due: Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 0).unwrap(),
+            purpose: TimerPurpose::Retention,
+        }]
+    );
 }

@@ -1,13 +1,16 @@
 //! Matrix events → core inputs. Only this module and its siblings know
 //! matrix-sdk and ruma types; the core sees plain strings.
 
+use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::events::room::message::{MessageType, Relation};
+use matrix_sdk::ruma::events::room::power_levels::{RoomPowerLevels, UserPowerLevel};
 use matrix_sdk::ruma::events::{
-    AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+    AnySyncMessageLikeEvent, AnySyncStateEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
+    SyncStateEvent,
 };
 use matrix_sdk::ruma::serde::Raw;
 
-use crate::core::{IncomingMessage, MessageKind};
+use crate::core::{IncomingMessage, Joined, MessageKind, RoomPower};
 
 /// A timeline event reduced to what boucle may act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +19,8 @@ pub enum Converted {
         message: IncomingMessage,
         origin_millis: u64,
     },
+    /// Someone joined (not a display name change of someone already in).
+    Joined { joined: Joined, origin_millis: u64 },
     /// Still encrypted: the bot had no key for it.
     Undecryptable { event_id: String },
     /// Anything else (state events, reactions, redacted messages...).
@@ -34,8 +39,30 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
     let Ok(event) = raw.deserialize() else {
         return Converted::Other;
     };
-    let AnySyncTimelineEvent::MessageLike(event) = event else {
-        return Converted::Other;
+    let event = match event {
+        AnySyncTimelineEvent::MessageLike(event) => event,
+        AnySyncTimelineEvent::State(AnySyncStateEvent::RoomMember(SyncStateEvent::Original(
+            member,
+        ))) => {
+            let was_in = member
+                .unsigned
+                .prev_content
+                .as_ref()
+                .is_some_and(|previous| previous.membership == MembershipState::Join);
+            if member.content.membership != MembershipState::Join || was_in {
+                return Converted::Other;
+            }
+            return Converted::Joined {
+                joined: Joined {
+                    event_id: member.event_id.to_string(),
+                    room_id: room_id.to_owned(),
+                    user_id: member.state_key.to_string(),
+                    display_name: member.content.displayname.clone(),
+                },
+                origin_millis: member.origin_server_ts.0.into(),
+            };
+        }
+        AnySyncTimelineEvent::State(_) => return Converted::Other,
     };
     match event {
         AnySyncMessageLikeEvent::RoomMessage(SyncMessageLikeEvent::Original(original)) => {
@@ -51,10 +78,12 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                     event_id: original.event_id.to_string(),
                     room_id: room_id.to_owned(),
                     sender: original.sender.to_string(),
+                    sender_display_name: None,
                     body,
                     kind,
                     is_edit,
-                    sender_power_level: 0,
+                    power: RoomPower::default(),
+                    sender_is_deputy_team: false,
                     is_direct: facts.is_direct,
                 },
                 origin_millis: original.origin_server_ts.0.into(),
@@ -66,6 +95,27 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
             }
         }
         _ => Converted::Other,
+    }
+}
+
+/// The core's view of a room's power levels. Room creators who hold power
+/// without being listed (room version 12) get [`i64::MAX`], as ruma's
+/// `for_user` says they are infinitely powerful.
+pub fn room_power(levels: &RoomPowerLevels) -> RoomPower {
+    let mut users: std::collections::BTreeMap<String, i64> = levels
+        .users
+        .iter()
+        .map(|(user, level)| (user.to_string(), i64::from(*level)))
+        .collect();
+    for creator in levels.rules.privileged_creators.iter().flatten() {
+        if levels.for_user(creator) == UserPowerLevel::Infinite {
+            users.insert(creator.to_string(), i64::MAX);
+        }
+    }
+    RoomPower {
+        users,
+        users_default: levels.users_default.into(),
+        invite: levels.invite.into(),
     }
 }
 
@@ -134,6 +184,87 @@ mod tests {
             facts(),
         );
         assert!(matches!(edit, Converted::Message { message, .. } if message.is_edit));
+    }
+
+    fn member(
+        content: serde_json::Value,
+        unsigned: serde_json::Value,
+    ) -> Raw<AnySyncTimelineEvent> {
+        raw(json!({
+            "type": "m.room.member", "state_key": "@new:s", "event_id": "$m:s",
+            "sender": "@new:s", "origin_server_ts": 5, "content": content, "unsigned": unsigned,
+        }))
+    }
+
+    #[test]
+    fn a_first_join_is_an_input_and_a_name_change_is_not() {
+        let joined = convert(
+            &member(
+                json!({"membership": "join", "displayname": "Nouvelle"}),
+                json!({}),
+            ),
+            "!r:s",
+            facts(),
+        );
+        assert_eq!(
+            joined,
+            Converted::Joined {
+                joined: Joined {
+                    event_id: "$m:s".into(),
+                    room_id: "!r:s".into(),
+                    user_id: "@new:s".into(),
+                    display_name: Some("Nouvelle".into()),
+                },
+                origin_millis: 5,
+            }
+        );
+        let renamed = convert(
+            &member(
+                json!({"membership": "join", "displayname": "Autre"}),
+                json!({"prev_content": {"membership": "join", "displayname": "Nouvelle"}}),
+            ),
+            "!r:s",
+            facts(),
+        );
+        assert_eq!(renamed, Converted::Other);
+        let left = convert(
+            &member(json!({"membership": "leave"}), json!({})),
+            "!r:s",
+            facts(),
+        );
+        assert_eq!(left, Converted::Other);
+    }
+
+    #[test]
+    fn room_creators_of_version_12_count_as_all_powerful() {
+        use matrix_sdk::ruma::events::room::power_levels::{
+            RoomPowerLevelsEventContent, RoomPowerLevelsSource,
+        };
+        use matrix_sdk::ruma::room_version_rules::AuthorizationRules;
+        use matrix_sdk::ruma::{OwnedUserId, owned_user_id};
+        let mut content = RoomPowerLevelsEventContent::new(&AuthorizationRules::V12);
+        content.users.insert(owned_user_id!("@mod:s"), 50.into());
+        content.invite = 50.into();
+        let creators: Vec<OwnedUserId> = vec![owned_user_id!("@creator:s")];
+        let levels = RoomPowerLevels::new(
+            RoomPowerLevelsSource::Original(content),
+            &AuthorizationRules::V12,
+            creators,
+        );
+        let power = room_power(&levels);
+        assert_eq!(power.level("@creator:s"), i64::MAX);
+        assert!(power.may_invite("@creator:s"));
+        assert!(power.may_invite("@mod:s"));
+        assert!(!power.may_invite("@someone:s"));
+        // Before version 12 a creator is just whoever the levels list.
+        let old = RoomPowerLevels::new(
+            RoomPowerLevelsSource::Original(RoomPowerLevelsEventContent::new(
+                &AuthorizationRules::V10,
+            )),
+            &AuthorizationRules::V10,
+            vec![owned_user_id!("@creator:s")],
+        );
+        assert_eq!(room_power(&old).level("@creator:s"), 0);
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod convert;
 pub mod demo;
 mod outbox;
 mod session;
+mod space;
 mod sync;
 
 use std::path::PathBuf;
@@ -19,8 +20,8 @@ use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId};
 use tokio::sync::mpsc;
 
 use crate::config::Config;
-use crate::core::{Settings, State, ThemeSettings};
-use crate::engine::{Engine, Failpoint};
+use crate::core::{Retention, Settings, ThemeSettings, TimerPurpose, next_retention_run};
+use crate::engine::{Engine, EngineError, Failpoint};
 use crate::store::records::{
     FIRST_START_KEY, FirstStart, SYNC_CURSOR_KEY, SyncCursor, decode, encode,
 };
@@ -42,6 +43,8 @@ pub enum AdapterError {
     Io(#[from] std::io::Error),
     #[error("configuration: {0}")]
     Config(String),
+    #[error(transparent)]
+    Engine(#[from] EngineError),
 }
 
 // Boxed: the SDK's errors are large, and errors travel through every `?`.
@@ -72,18 +75,21 @@ pub struct Adapter {
     data_dir: PathBuf,
     first_start: DateTime<Utc>,
     catch_up: chrono::Duration,
+    /// The assembly's Space, once found or created.
+    space: tokio::sync::OnceCell<OwnedRoomId>,
 }
 
 impl Adapter {
-    fn is_configured_room(&self, room_id: &RoomId) -> bool {
+    /// A hub, deputy or theme room (configured or created by the bot).
+    fn is_assembly_room(&self, room_id: &RoomId) -> bool {
         self.engine
-            .state()
-            .settings
-            .is_configured_room(room_id.as_str())
+            .read(|state| state.is_assembly_room(room_id.as_str()))
     }
 
-    /// Accepts an invite from an admin or into a configured room; ignores
-    /// every other one.
+    /// Accepts an invite from an admin, into an assembly room, or to a
+    /// direct chat (where people see and erase their data, and vote in
+    /// secret); ignores every other one, so nobody can pull the bot into
+    /// rooms it has no business in.
     async fn consider_invite(&self, room_id: &RoomId) {
         let Some(room) = self.client.get_room(room_id) else {
             return;
@@ -95,9 +101,10 @@ impl Adapter {
                 return;
             }
         };
-        let from_admin = self.engine.state().settings.is_admin(&inviter);
-        if !from_admin && !self.is_configured_room(room_id) {
-            tracing::info!(room = %room_id, "invite ignored: not from an admin, not a configured room");
+        let from_admin = self.engine.read(|state| state.settings.is_admin(&inviter));
+        let is_direct = room.is_direct().await.unwrap_or(false);
+        if !from_admin && !is_direct && !self.is_assembly_room(room_id) {
+            tracing::info!(room = %room_id, "invite ignored: not from an admin, not a direct chat, not an assembly room");
             return;
         }
         match room.join().await {
@@ -176,9 +183,18 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         deputy_room_id: deputy_room_id.map(|id| id.to_string()),
         admins: config.assembly.admins.clone(),
         themes,
+        proposal_threshold: usize::try_from(config.assembly.proposal_threshold).unwrap_or(3),
+        retention: Retention {
+            former_members_days: config.retention.former_members_days,
+        },
     };
-    let state = State::new(settings).map_err(|error| AdapterError::Config(error.to_string()))?;
-    let engine = Engine::new(store.clone(), state, failpoint);
+    let time_zone = settings.time_zone;
+    let engine = Engine::new(store.clone(), settings, failpoint)?;
+    engine.ensure_timer(
+        TimerPurpose::Retention,
+        next_retention_run(time_zone, Utc::now()),
+    )?;
+    let space_address = config.assembly.space.clone();
     // Twice the catch-up window: an event that old is never handled again.
     let catch_up = chrono::Duration::hours(i64::from(config.bot.catch_up_hours));
     match engine.prune_ledger(Utc::now() - catch_up * 2) {
@@ -195,14 +211,12 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         data_dir,
         first_start,
         catch_up,
+        space: tokio::sync::OnceCell::new(),
     });
 
-    tokio::spawn(outbox::run_sender(
-        client.clone(),
-        store.clone(),
-        wakeup,
-        failpoint,
-    ));
+    tokio::spawn(space::keep_space(adapter.clone(), space_address));
+    tokio::spawn(run_timers(adapter.clone()));
+    tokio::spawn(outbox::run_sender(adapter.clone(), wakeup, failpoint));
     let (sender, receiver) = mpsc::channel(8);
     let resumed = cursor.is_some();
     let processor = tokio::spawn(sync::process(adapter.clone(), receiver, resumed));
@@ -210,6 +224,29 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     tracing::info!(user = %adapter.user_id, "boucle is running");
     let _ = tokio::join!(processor, supervisor);
     Ok(())
+}
+
+/// Fires the scheduler's timers into the engine, forever.
+async fn run_timers(adapter: Arc<Adapter>) {
+    let (sender, mut fired) = mpsc::channel(16);
+    let scheduler = adapter.engine.scheduler().clone();
+    tokio::spawn(scheduler.run(crate::scheduler::TokioClock::system(), sender));
+    while let Some(timer) = fired.recv().await {
+        let mut backoff = std::time::Duration::from_secs(1);
+        loop {
+            match adapter.engine.process_timer(&timer, Utc::now()) {
+                Ok(processed) => {
+                    tracing::info!(purpose = %timer.entry.purpose, ?processed, "timer handled");
+                    break;
+                }
+                Err(error) => {
+                    tracing::error!(%error, "cannot handle a timer, will retry");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
+                }
+            }
+        }
+    }
 }
 
 /// Builds the client and logs in, waiting out a homeserver that is down or

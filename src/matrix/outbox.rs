@@ -10,27 +10,27 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use matrix_sdk::Client;
+use chrono::Utc;
+use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
-use matrix_sdk::ruma::{OwnedTransactionId, RoomId};
+use matrix_sdk::ruma::events::Mentions;
+use matrix_sdk::ruma::{OwnedTransactionId, RoomId, UserId};
 use tokio::sync::Notify;
 
+use super::{Adapter, space};
+use crate::core::Input;
 use crate::engine::Failpoint;
 use crate::store::records::{
-    OutboxEntry, decode, outbox_room, outbox_room_prefix, outbox_sequence,
+    OutboxEntry, OutboxItem, decode, outbox_room, outbox_room_prefix, outbox_sequence,
 };
 use crate::store::{Batch, Store, Tree};
 
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// Runs forever: scans the outbox at start and whenever the engine commits.
-pub async fn run_sender(
-    client: Client,
-    store: Arc<dyn Store>,
-    wakeup: Arc<Notify>,
-    failpoint: Option<Failpoint>,
-) {
+pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: Option<Failpoint>) {
     let busy_rooms: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let store = adapter.engine.store().clone();
     loop {
         match store.scan_prefix(Tree::Outbox, b"") {
             Ok(entries) => {
@@ -45,8 +45,7 @@ pub async fn run_sender(
                         .insert(room.clone())
                     {
                         tokio::spawn(drain_room(
-                            client.clone(),
-                            store.clone(),
+                            adapter.clone(),
                             room,
                             busy_rooms.clone(),
                             failpoint,
@@ -62,14 +61,14 @@ pub async fn run_sender(
     }
 }
 
-/// Sends one room's messages in order; exits when the room's outbox is empty.
+/// Carries out one lane's entries in order; exits when the lane is empty.
 async fn drain_room(
-    client: Client,
-    store: Arc<dyn Store>,
+    adapter: Arc<Adapter>,
     room_id: String,
     busy_rooms: Arc<Mutex<HashSet<String>>>,
     failpoint: Option<Failpoint>,
 ) {
+    let store = adapter.engine.store().clone();
     let prefix = outbox_room_prefix(&room_id);
     let mut backoff = Duration::from_millis(500);
     loop {
@@ -106,7 +105,7 @@ async fn drain_room(
             }
         };
         let sequence = outbox_sequence(&key).unwrap_or_default();
-        match send(&client, &entry, sequence).await {
+        match carry_out(&adapter, &entry, sequence).await {
             Ok(()) => {
                 Failpoint::trigger(failpoint, Failpoint::AfterSend);
                 let mut batch = Batch::default();
@@ -143,40 +142,132 @@ pub fn transaction_id(sequence: u64) -> OwnedTransactionId {
     format!("boucle.{sequence}").into()
 }
 
-/// Sends one message. `Err(Some(wait))` when the server asked to wait,
-/// `Err(None)` for any other failure (the caller backs off).
-async fn send(client: &Client, entry: &OutboxEntry, sequence: u64) -> Result<(), Option<Duration>> {
+/// How long the server asked us to wait, if it refused for rate limiting.
+fn rate_limit_wait(error: &matrix_sdk::Error) -> Option<Duration> {
+    let Some(ErrorKind::LimitExceeded(data)) = error.client_api_error_kind() else {
+        return None;
+    };
+    Some(match data.retry_after {
+        Some(RetryAfter::Delay(delay)) => delay,
+        Some(RetryAfter::DateTime(when)) => when
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+        None => Duration::from_secs(1),
+    })
+}
+
+/// Does one entry. `Ok` when done (or when it can never be done and was
+/// logged); `Err(Some(wait))` when the server asked to wait; `Err(None)` for
+/// any other failure (the caller backs off and retries).
+async fn carry_out(
+    adapter: &Adapter,
+    entry: &OutboxEntry,
+    sequence: u64,
+) -> Result<(), Option<Duration>> {
+    if let OutboxItem::CreateThemeRoom { slug, name, topic } = &entry.item {
+        return create_theme_room(adapter, slug, name, topic).await;
+    }
+    let client = &adapter.client;
     let Ok(room_id) = RoomId::parse(&entry.room_id) else {
-        tracing::error!(room = %entry.room_id, "outbox entry for an invalid room id");
-        return Err(Some(MAX_BACKOFF));
+        tracing::error!(room = %entry.room_id, "outbox entry for an invalid room id: dropped");
+        return Ok(());
     };
     let Some(room) = client.get_room(&room_id) else {
-        tracing::warn!(room = %room_id, "not in this room (yet): message kept for later");
+        tracing::warn!(room = %room_id, "not in this room (yet): kept for later");
         return Err(None);
     };
     let transaction = transaction_id(sequence);
-    match room
-        .send_raw(&entry.event_type, entry.content.clone())
-        .with_transaction_id(&transaction)
-        .await
-    {
-        Ok(response) => {
-            tracing::debug!(room = %room_id, event = %response.response.event_id, "delivered");
+    let result = match &entry.item {
+        OutboxItem::Message {
+            event_type,
+            content,
+        } => room
+            .send_raw(event_type, content.clone())
+            .with_transaction_id(&transaction)
+            .await
+            .map(|response| {
+                tracing::debug!(room = %room_id, event = %response.response.event_id, "delivered");
+            }),
+        OutboxItem::Invite { user_id } => {
+            let Ok(user_id) = UserId::parse(user_id) else {
+                tracing::warn!(room = %room_id, "invite of an invalid user id dropped");
+                return Ok(());
+            };
+            let already_in = room
+                .get_member_no_sync(&user_id)
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|member| {
+                    *member.membership()
+                        == matrix_sdk::ruma::events::room::member::MembershipState::Join
+                });
+            if already_in {
+                return Ok(());
+            }
+            match room.invite_user_by_id(&user_id).await {
+                Err(error)
+                    if matches!(error.client_api_error_kind(), Some(ErrorKind::Forbidden)) =>
+                {
+                    // Already in, banned, or no right to invite: waiting will
+                    // not change it; the person can still be invited by hand.
+                    tracing::warn!(room = %room_id, %error, "invite refused by the server");
+                    return Ok(());
+                }
+                other => other,
+            }
+        }
+        OutboxItem::File { file_name, content } => {
+            let config = AttachmentConfig::new()
+                .txn_id(transaction.clone())
+                .mentions(Some(Mentions::new()));
+            room.send_attachment(
+                file_name.as_str(),
+                &mime::APPLICATION_JSON,
+                content.clone().into_bytes(),
+                config,
+            )
+            .await
+            .map(|_| ())
+        }
+        OutboxItem::CreateThemeRoom { .. } => unreachable!("handled above"),
+    };
+    result.map_err(|error| {
+        if let Some(wait) = rate_limit_wait(&error) {
+            tracing::info!(room = %room_id, ?wait, "rate limited: waiting as asked");
+            return Some(wait);
+        }
+        tracing::warn!(room = %room_id, %error, "sending failed, will retry");
+        None
+    })
+}
+
+/// Creates (or finds, after a crash) a theme's room, then tells the engine,
+/// whose answer (welcome, invites) goes through the outbox like any other.
+async fn create_theme_room(
+    adapter: &Adapter,
+    slug: &str,
+    name: &str,
+    topic: &str,
+) -> Result<(), Option<Duration>> {
+    let room_id = match space::create_theme_room(adapter, slug, name, topic).await {
+        Ok(room_id) => room_id,
+        Err(error) => {
+            tracing::warn!(%error, slug, "cannot create a theme's room yet, will retry");
+            return Err(None);
+        }
+    };
+    let input = Input::RoomReady {
+        slug: slug.to_owned(),
+        room_id: room_id.to_string(),
+    };
+    match adapter.engine.process(&input, Utc::now()) {
+        Ok(processed) => {
+            tracing::info!(slug, room = %room_id, ?processed, "theme room ready");
             Ok(())
         }
         Err(error) => {
-            if let Some(ErrorKind::LimitExceeded(data)) = error.client_api_error_kind() {
-                let wait = match data.retry_after {
-                    Some(RetryAfter::Delay(delay)) => delay,
-                    Some(RetryAfter::DateTime(when)) => when
-                        .duration_since(std::time::SystemTime::now())
-                        .unwrap_or_default(),
-                    None => Duration::from_secs(1),
-                };
-                tracing::info!(room = %room_id, ?wait, "rate limited: waiting as asked");
-                return Err(Some(wait));
-            }
-            tracing::warn!(room = %room_id, %error, "send failed, will retry");
+            tracing::error!(%error, slug, "cannot record a theme's new room, will retry");
             Err(None)
         }
     }

@@ -19,14 +19,14 @@ use matrix_sdk::config::SyncSettings;
 use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
-use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::{OwnedRoomId, UserId};
 use matrix_sdk::sync::SyncResponse;
 use tokio::sync::mpsc;
 
-use super::convert::{Converted, RoomFacts, convert};
+use super::convert::{Converted, RoomFacts, convert, room_power};
 use super::{Adapter, session};
-use crate::core::{Input, commands};
+use crate::core::{IncomingMessage, Input, commands};
 use crate::engine::Processed;
 use crate::store::records::{SYNC_CURSOR_KEY, SyncCursor, encode};
 use crate::store::{Batch, Tree};
@@ -199,54 +199,80 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
         return true;
     };
     let facts = RoomFacts {
-        is_direct: room.active_members_count() <= 2 && !adapter.is_configured_room(room_id),
+        is_direct: room.active_members_count() <= 2 && !adapter.is_assembly_room(room_id),
     };
-    let (mut message, origin_millis) = match convert(event.raw(), room_id.as_str(), facts) {
+    let now = Utc::now();
+    let too_old = |origin_millis: u64| {
+        let origin_millis = i64::try_from(origin_millis).unwrap_or(i64::MAX);
+        // History from before the bot started, or too old to answer.
+        origin_millis < cutoff(adapter, now).timestamp_millis()
+    };
+    let input = match convert(event.raw(), room_id.as_str(), facts) {
         Converted::Message {
-            message,
+            mut message,
             origin_millis,
-        } => (message, origin_millis),
+        } => {
+            if too_old(origin_millis) || message.sender == adapter.user_id.as_str() {
+                return true;
+            }
+            let prefix = adapter.engine.read(|state| state.settings.prefix.clone());
+            if !commands::may_be_command(&message.body, &prefix) {
+                return true; // an ordinary message: nothing to look up, nothing to do
+            }
+            enrich(adapter, &room, &mut message).await;
+            Input::Message(message)
+        }
+        Converted::Joined {
+            joined,
+            origin_millis,
+        } => {
+            if too_old(origin_millis) {
+                return true;
+            }
+            Input::Joined(joined)
+        }
         Converted::Undecryptable { event_id } => {
             tracing::warn!(room = %room_id, event = %event_id, "message could not be decrypted");
             return true;
         }
         Converted::Other => return true,
     };
-    let now = Utc::now();
-    let origin_millis = i64::try_from(origin_millis).unwrap_or(i64::MAX);
-    if origin_millis < cutoff(adapter, now).timestamp_millis() {
-        return true; // history from before the bot started, or too old to answer
-    }
-    if message.sender == adapter.user_id.as_str() {
-        return true;
-    }
-    let prefix = &adapter.engine.state().settings.prefix;
-    if !commands::may_be_command(&message.body, prefix) {
-        return true; // an ordinary message: nothing to look up, nothing to do
-    }
-    if let Ok(sender) = UserId::parse(&message.sender) {
-        message.sender_power_level = match room.power_levels().await {
-            Ok(levels) => match levels.for_user(&sender) {
-                UserPowerLevel::Infinite => i64::MAX,
-                UserPowerLevel::Int(level) => level.into(),
-                _ => 0,
-            },
-            Err(_) => 0,
-        };
-    }
-    let event_id = message.event_id.clone();
-    match adapter.engine.process(&Input::Message(message), now) {
-        Ok(Processed::Committed { messages }) => {
-            tracing::debug!(room = %room_id, event = %event_id, messages, "replies queued");
+    let key = input.ledger_key().unwrap_or_default();
+    match adapter.engine.process(&input, now) {
+        Ok(Processed::Committed { messages, actions }) => {
+            tracing::debug!(room = %room_id, event = %key, messages, actions, "decided");
         }
         Ok(Processed::AlreadyHandled) => {
-            tracing::debug!(room = %room_id, event = %event_id, "already handled");
+            tracing::debug!(room = %room_id, event = %key, "already handled");
         }
         Ok(Processed::Ignored) => {}
         Err(error) => {
-            tracing::error!(%error, room = %room_id, event = %event_id, "cannot record a command");
+            tracing::error!(%error, room = %room_id, event = %key, "cannot record an event");
             return false;
         }
     }
     true
+}
+
+/// Adds what the event does not carry: the room's power levels, the
+/// sender's display name, whether they are in the deputy team's room.
+async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut IncomingMessage) {
+    if let Ok(levels) = room.power_levels().await {
+        message.power = room_power(&levels);
+    }
+    let Ok(sender) = UserId::parse(&message.sender) else {
+        return;
+    };
+    if let Ok(Some(member)) = room.get_member_no_sync(&sender).await {
+        message.sender_display_name = member.display_name().map(str::to_owned);
+    }
+    let deputy_room = adapter
+        .engine
+        .read(|state| state.settings.deputy_room_id.clone());
+    if let Some(deputy_room) = deputy_room.and_then(|id| OwnedRoomId::try_from(id).ok())
+        && let Some(deputy) = adapter.client.get_room(&deputy_room)
+        && let Ok(Some(member)) = deputy.get_member_no_sync(&sender).await
+    {
+        message.sender_is_deputy_team = *member.membership() == MembershipState::Join;
+    }
 }

@@ -9,6 +9,7 @@
 //! **Architecture Invariant:** every tree is named in [`Tree`] and nowhere
 //! else; every value is a versioned record from [`records`].
 
+pub mod domain;
 mod memory;
 pub mod records;
 mod sled_store;
@@ -31,10 +32,33 @@ pub enum Tree {
     Meta,
     /// Timers keyed by due time, for the scheduler.
     Timers,
+    /// Themes created at run time, and the status of configured ones; by slug.
+    Themes,
+    /// Sign-ups, keyed by theme slug then user id.
+    Memberships,
+    /// Coordinators named with `!coordination`, keyed by slug then user id.
+    Coordinations,
+    /// What people chose to share (`!profil`), keyed by user id.
+    Profiles,
+    /// Proposed themes, keyed by number (big-endian).
+    Proposals,
+    /// Who was welcomed where, keyed by room id then user id.
+    Welcomes,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 4] = [Tree::Ledger, Tree::Outbox, Tree::Meta, Tree::Timers];
+    pub const ALL: [Tree; 10] = [
+        Tree::Ledger,
+        Tree::Outbox,
+        Tree::Meta,
+        Tree::Timers,
+        Tree::Themes,
+        Tree::Memberships,
+        Tree::Coordinations,
+        Tree::Profiles,
+        Tree::Proposals,
+        Tree::Welcomes,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -42,6 +66,12 @@ impl Tree {
             Tree::Outbox => "outbox",
             Tree::Meta => "meta",
             Tree::Timers => "timers",
+            Tree::Themes => "themes",
+            Tree::Memberships => "memberships",
+            Tree::Coordinations => "coordinations",
+            Tree::Profiles => "profiles",
+            Tree::Proposals => "proposals",
+            Tree::Welcomes => "welcomes",
         }
     }
 }

@@ -18,6 +18,14 @@ pub trait Record: Serialize + DeserializeOwned {
     const KIND: &'static str;
     /// The schema version this build writes and reads.
     const VERSION: u32;
+
+    /// Rewrites a record of an older version `from` into the next version's
+    /// shape. Called once per version step, so each migration stays small.
+    /// `None`: this version cannot be read.
+    fn upgrade(from: u64, record: Value) -> Option<Value> {
+        let _ = (from, record);
+        None
+    }
 }
 
 pub fn encode<R: Record>(record: &R) -> Vec<u8> {
@@ -42,12 +50,19 @@ pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, StoreError> {
         .remove("v")
         .and_then(|version| version.as_u64())
         .unwrap_or(0);
-    if found != u64::from(R::VERSION) {
-        return Err(StoreError::UnsupportedVersion {
-            kind: R::KIND,
-            found,
-            expected: R::VERSION,
-        });
+    let unsupported = StoreError::UnsupportedVersion {
+        kind: R::KIND,
+        found,
+        expected: R::VERSION,
+    };
+    if found == 0 || found > u64::from(R::VERSION) {
+        return Err(unsupported);
+    }
+    for version in found..u64::from(R::VERSION) {
+        value = match R::upgrade(version, value) {
+            Some(upgraded) => upgraded,
+            None => return Err(unsupported),
+        };
     }
     serde_json::from_value(value).map_err(|error| decode_error(error.to_string()))
 }
@@ -65,20 +80,61 @@ impl Record for LedgerEntry {
     const VERSION: u32 = 1;
 }
 
-/// A message waiting to be delivered. Keyed by [`outbox_key`]; the
-/// transaction id sent to the homeserver derives from the key, so a resend
-/// after a crash is recognised by the server and never duplicated.
+/// Something to do on Matrix, waiting until the homeserver has done it.
+/// Keyed by [`outbox_key`]; the transaction id sent to the homeserver derives
+/// from the key, so a resend after a crash is recognised by the server and
+/// never duplicated. `room_id` is the lane: entries of one lane run in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutboxEntry {
     pub room_id: String,
-    pub event_type: String,
-    pub content: Value,
+    pub item: OutboxItem,
     pub created_at: DateTime<Utc>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboxItem {
+    /// A room event, sent as is.
+    Message { event_type: String, content: Value },
+    /// Invite a person into the lane's room.
+    Invite { user_id: String },
+    /// Create a theme's room in the Space; the result goes back to the engine.
+    CreateThemeRoom {
+        slug: String,
+        name: String,
+        topic: String,
+    },
+    /// Upload a text file and post it in the lane's room.
+    File { file_name: String, content: String },
+}
+
+/// The lane of actions not tied to an existing room (room creation).
+pub const CREATION_LANE: &str = "~create";
+
 impl Record for OutboxEntry {
     const KIND: &'static str = "outbox entry";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+
+    /// Version 1 held only messages: `event_type` and `content` at the top.
+    fn upgrade(from: u64, mut record: Value) -> Option<Value> {
+        match from {
+            1 => {
+                let fields = record.as_object_mut()?;
+                let event_type = fields.remove("event_type")?;
+                let content = fields.remove("content")?;
+                fields.insert(
+                    "item".to_owned(),
+                    serde_json::json!({
+                        "type": "message",
+                        "event_type": event_type,
+                        "content": content,
+                    }),
+                );
+                Some(record)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Outbox key: room id, a zero byte, then the sequence number big-endian, so
@@ -132,6 +188,52 @@ impl Record for FirstStart {
 }
 
 pub const FIRST_START_KEY: &[u8] = b"first_start";
+
+/// The assembly's Space, once the bot created it (when the configuration
+/// names none). Kept in `Meta` under [`SPACE_KEY`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceRecord {
+    pub room_id: String,
+}
+
+impl Record for SpaceRecord {
+    const KIND: &'static str = "space";
+    const VERSION: u32 = 1;
+}
+
+pub const SPACE_KEY: &[u8] = b"space";
+
+use crate::core::assembly::{Coordination, Membership, Profile, Proposal, ThemeRecord, Welcome};
+
+impl Record for ThemeRecord {
+    const KIND: &'static str = "theme";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Membership {
+    const KIND: &'static str = "membership";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Coordination {
+    const KIND: &'static str = "coordination";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Profile {
+    const KIND: &'static str = "profile";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Proposal {
+    const KIND: &'static str = "proposal";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Welcome {
+    const KIND: &'static str = "welcome";
+    const VERSION: u32 = 1;
+}
 
 /// Something to do at a given time. Keyed by [`timer_key`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,14 +289,169 @@ mod tests {
         snapshot(
             OutboxEntry {
                 room_id: "!r:s".into(),
-                event_type: "m.room.message".into(),
-                content: serde_json::json!({"body": "x"}),
+                item: OutboxItem::Message {
+                    event_type: "m.room.message".into(),
+                    content: serde_json::json!({"body": "x"}),
+                },
                 created_at: at(),
             },
             expect![[
-                r#"{"content":{"body":"x"},"created_at":"2026-11-29T08:30:00Z","event_type":"m.room.message","room_id":"!r:s","v":1}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{"body":"x"},"event_type":"m.room.message","type":"message"},"room_id":"!r:s","v":2}"#
             ]],
         );
+        snapshot(
+            OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::Invite {
+                    user_id: "@a:s".into(),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"type":"invite","user_id":"@a:s"},"room_id":"!r:s","v":2}"#
+            ]],
+        );
+        snapshot(
+            OutboxEntry {
+                room_id: CREATION_LANE.into(),
+                item: OutboxItem::CreateThemeRoom {
+                    slug: "eau".into(),
+                    name: "Eau".into(),
+                    topic: "t".into(),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"name":"Eau","slug":"eau","topic":"t","type":"create_theme_room"},"room_id":"~create","v":2}"#
+            ]],
+        );
+        snapshot(
+            OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::File {
+                    file_name: "f.json".into(),
+                    content: "{}".into(),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","file_name":"f.json","type":"file"},"room_id":"!r:s","v":2}"#
+            ]],
+        );
+    }
+
+    #[test]
+    fn an_outbox_entry_of_version_1_is_read_as_a_message() {
+        let old = br#"{"content":{"body":"x"},"created_at":"2026-11-29T08:30:00Z","event_type":"m.room.message","room_id":"!r:s","v":1}"#;
+        assert_eq!(
+            decode::<OutboxEntry>(old).unwrap(),
+            OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::Message {
+                    event_type: "m.room.message".into(),
+                    content: serde_json::json!({"body": "x"}),
+                },
+                created_at: at(),
+            }
+        );
+    }
+
+    #[test]
+    fn assembly_record_formats() {
+        use crate::core::assembly::{ProposalStatus, ThemeStatus};
+        snapshot(
+            ThemeRecord {
+                slug: "eau".into(),
+                name: "Eau".into(),
+                room_id: Some("!e:s".into()),
+                status: ThemeStatus::Dormant,
+                proposal: Some(2),
+                changed_at: at(),
+            },
+            expect![[
+                r#"{"changed_at":"2026-11-29T08:30:00Z","name":"Eau","proposal":2,"room_id":"!e:s","slug":"eau","status":"dormant","v":1}"#
+            ]],
+        );
+        snapshot(
+            Membership {
+                display_name: Some("Camille".into()),
+                joined_at: at(),
+                left_at: None,
+            },
+            expect![[
+                r#"{"display_name":"Camille","joined_at":"2026-11-29T08:30:00Z","left_at":null,"v":1}"#
+            ]],
+        );
+        snapshot(
+            Coordination {
+                appointed_by: Some("@a:s".into()),
+                at: at(),
+            },
+            expect![[r#"{"appointed_by":"@a:s","at":"2026-11-29T08:30:00Z","v":1}"#]],
+        );
+        snapshot(
+            Profile {
+                commune: Some("Lannion".into()),
+                collective: None,
+                updated_at: at(),
+            },
+            expect![[
+                r#"{"collective":null,"commune":"Lannion","updated_at":"2026-11-29T08:30:00Z","v":1}"#
+            ]],
+        );
+        snapshot(
+            Proposal {
+                number: 2,
+                name: "Eau".into(),
+                slug: "eau".into(),
+                proposer: None,
+                supporters: vec!["@b:s".into()],
+                status: ProposalStatus::Open,
+                opened_at: at(),
+            },
+            expect![[
+                r#"{"name":"Eau","number":2,"opened_at":"2026-11-29T08:30:00Z","proposer":null,"slug":"eau","status":"open","supporters":["@b:s"],"v":1}"#
+            ]],
+        );
+        snapshot(
+            Welcome { at: at() },
+            expect![[r#"{"at":"2026-11-29T08:30:00Z","v":1}"#]],
+        );
+        snapshot(
+            SpaceRecord {
+                room_id: "!space:s".into(),
+            },
+            expect![[r#"{"room_id":"!space:s","v":1}"#]],
+        );
+    }
+
+    /// Every record type must say, in `core::privacy::REGISTRY`, how a
+    /// person's data in it is exported and erased, or why it holds none.
+    #[test]
+    fn every_record_type_is_in_the_personal_data_registry() {
+        let source = include_str!("records.rs");
+        let kinds: Vec<&str> = source
+            .lines()
+            .filter_map(|line| line.trim().strip_prefix("const KIND: &'static str = \""))
+            .filter_map(|rest| rest.strip_suffix("\";"))
+            .collect();
+        assert!(kinds.len() >= 12, "found only {kinds:?}");
+        let registry: Vec<&str> = crate::core::privacy::REGISTRY
+            .iter()
+            .map(|entry| entry.kind)
+            .collect();
+        for kind in &kinds {
+            assert!(
+                registry.contains(kind),
+                "record type {kind:?} is missing from core::privacy::REGISTRY"
+            );
+        }
+        for kind in &registry {
+            assert!(
+                kinds.contains(kind),
+                "{kind:?} in the registry is no record type"
+            );
+        }
     }
 
     #[test]
@@ -229,6 +486,8 @@ mod tests {
                 ..
             }
         ));
+        // Version 1 of the outbox had no newer shape to upgrade from 0.
+        assert!(decode::<OutboxEntry>(br#"{"room_id":"!r:s","v":0}"#).is_err());
         let error = decode::<SyncCursor>(br#"{"next_batch":"x"}"#).unwrap_err();
         assert!(matches!(
             error,

@@ -123,6 +123,68 @@ impl Person {
         self.client.create_room(request).await.unwrap()
     }
 
+    /// Creates a room for a working group: the bot invited and given
+    /// `bot_level`, inviting restricted to power level `invite_level`.
+    pub async fn create_group_room(
+        &self,
+        name: &str,
+        bot: &UserId,
+        bot_level: i64,
+        invite_level: i64,
+    ) -> Room {
+        let mut request = CreateRoomRequest::new();
+        request.name = Some(name.into());
+        request.invite = vec![bot.to_owned()];
+        request.power_level_content_override = Some(
+            matrix_sdk::ruma::serde::Raw::new(&serde_json::json!({
+                "invite": invite_level,
+                // This person creates the room: in room version 12 (Synapse's
+                // default) creators hold power without being listed.
+                "users": { bot.as_str(): bot_level },
+            }))
+            .unwrap()
+            .cast_unchecked(),
+        );
+        self.client.create_room(request).await.unwrap()
+    }
+
+    /// Opens a direct chat with `bot` (flagged `is_direct`, as clients do).
+    pub async fn create_direct_chat(&self, bot: &UserId) -> Room {
+        let mut request = CreateRoomRequest::new();
+        request.invite = vec![bot.to_owned()];
+        request.is_direct = true;
+        self.client.create_room(request).await.unwrap()
+    }
+
+    /// Joins a room this person was invited to, once the invite arrives.
+    pub async fn accept_invite(&self, room_id: &matrix_sdk::ruma::RoomId) -> Room {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(room) = self.client.get_room(room_id) {
+                if room.state() == matrix_sdk::RoomState::Joined {
+                    return room;
+                }
+                if room.state() == matrix_sdk::RoomState::Invited {
+                    room.join().await.unwrap();
+                    continue;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no invite to {room_id} for {}",
+                self.user_id
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Whether this person has an invite to `room_id` pending.
+    pub fn is_invited_to(&self, room_id: &matrix_sdk::ruma::RoomId) -> bool {
+        self.client
+            .get_room(room_id)
+            .is_some_and(|room| room.state() == matrix_sdk::RoomState::Invited)
+    }
+
     pub async fn send(&self, room: &Room, body: &str) -> OwnedEventId {
         room.send(RoomMessageEventContent::text_plain(body))
             .await
@@ -307,6 +369,30 @@ impl Bot {
         );
         std::fs::write(&path, config).unwrap();
         path
+    }
+
+    /// Writes a configuration whose `[assembly]` and `[[theme]]` parts are
+    /// `assembly` (TOML), for tests of working groups.
+    pub fn configure_assembly(&self, assembly: &str) -> PathBuf {
+        let path = self.directory.path().join("config.toml");
+        let config = format!(
+            "[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\npassword_env = \"BOUCLE_TEST_PASSWORD\"\n\n\
+             [bot]\ndata_dir = \"{}\"\n\n{assembly}\n",
+            self.homeserver_url,
+            self.user_id,
+            self.directory.path().join("data").display(),
+        );
+        std::fs::write(&path, config).unwrap();
+        path
+    }
+
+    /// The bot's own room alias for `suffix` (`#<bot>-<suffix>:server`).
+    pub fn alias(&self, suffix: &str) -> String {
+        format!(
+            "#{}-{suffix}:{}",
+            self.user_id.localpart(),
+            self.user_id.server_name()
+        )
     }
 
     pub fn start(&mut self, failpoint: Option<&str>) {

@@ -1,0 +1,271 @@
+//! The assembly's own data: themes created or archived at run time, who
+//! signed up to which theme, who coordinates, what people chose to share,
+//! proposals of new themes, and whom the bot already welcomed.
+//!
+//! The engine loads all of it from the store at start ([`Assembly`]), the
+//! core reads it, and every change the core decides is a [`Change`] that the
+//! engine writes in the same durable batch as the replies, then applies to
+//! the in-memory copy. Nothing here knows how it is stored.
+//!
+//! Data minimisation: a membership holds the person's id, the display name
+//! they had when they signed up (to list members) and two dates; a profile
+//! holds only what the person typed in `!profil`. Party membership or
+//! opinions are never asked nor stored.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::text::fold;
+
+/// Where a theme stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ThemeStatus {
+    Active,
+    /// Archived: its room left the Space, its data is kept.
+    Dormant,
+    /// Decided, room being created.
+    Creating,
+}
+
+/// A theme as stored: one created at run time, or the archive status of a
+/// configured one (the configuration keeps its name and room).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThemeRecord {
+    pub slug: String,
+    pub name: String,
+    pub room_id: Option<String>,
+    pub status: ThemeStatus,
+    /// The proposal it came from, if any.
+    pub proposal: Option<u64>,
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A person's sign-up to a theme. Keyed by (theme slug, user id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    /// The display name at sign-up, to list members readably.
+    pub display_name: Option<String>,
+    pub joined_at: DateTime<Utc>,
+    /// Set when the person left; the retention job purges it later.
+    pub left_at: Option<DateTime<Utc>>,
+}
+
+impl Membership {
+    pub fn is_current(&self) -> bool {
+        self.left_at.is_none()
+    }
+}
+
+/// A coordinator named with `!coordination`. Keyed by (theme slug, user id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coordination {
+    /// Who named them; `None` once that person erased their data.
+    pub appointed_by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// What a person chose to share with the groups. Keyed by user id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub commune: Option<String>,
+    pub collective: Option<String>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Open,
+    /// The theme was created from it.
+    Accepted,
+}
+
+/// A proposed theme, gathering support in the hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub number: u64,
+    pub name: String,
+    pub slug: String,
+    /// `None` once the proposer erased their data.
+    pub proposer: Option<String>,
+    pub supporters: Vec<String>,
+    pub status: ProposalStatus,
+    pub opened_at: DateTime<Utc>,
+}
+
+/// The bot welcomed this person in this room. Keyed by (room id, user id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub at: DateTime<Utc>,
+}
+
+/// One decided change to the assembly's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    Theme(ThemeRecord),
+    Membership {
+        slug: String,
+        user_id: String,
+        value: Option<Membership>,
+    },
+    Coordination {
+        slug: String,
+        user_id: String,
+        value: Option<Coordination>,
+    },
+    Profile {
+        user_id: String,
+        value: Option<Profile>,
+    },
+    Proposal(Proposal),
+    Welcome {
+        room_id: String,
+        user_id: String,
+        value: Option<Welcome>,
+    },
+}
+
+/// Everything the assembly remembers, in memory. Small: thousands of
+/// records at most, so reading it all at start is cheap.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Assembly {
+    pub themes: BTreeMap<String, ThemeRecord>,
+    pub memberships: BTreeMap<(String, String), Membership>,
+    pub coordinations: BTreeMap<(String, String), Coordination>,
+    pub profiles: BTreeMap<String, Profile>,
+    pub proposals: BTreeMap<u64, Proposal>,
+    pub welcomes: BTreeMap<(String, String), Welcome>,
+}
+
+fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
+    match value {
+        Some(value) => {
+            map.insert(key, value);
+        }
+        None => {
+            map.remove(&key);
+        }
+    }
+}
+
+impl Assembly {
+    pub fn apply(&mut self, change: &Change) {
+        match change.clone() {
+            Change::Theme(record) => {
+                self.themes.insert(record.slug.clone(), record);
+            }
+            Change::Membership {
+                slug,
+                user_id,
+                value,
+            } => set(&mut self.memberships, (slug, user_id), value),
+            Change::Coordination {
+                slug,
+                user_id,
+                value,
+            } => set(&mut self.coordinations, (slug, user_id), value),
+            Change::Profile { user_id, value } => set(&mut self.profiles, user_id, value),
+            Change::Proposal(proposal) => {
+                self.proposals.insert(proposal.number, proposal);
+            }
+            Change::Welcome {
+                room_id,
+                user_id,
+                value,
+            } => set(&mut self.welcomes, (room_id, user_id), value),
+        }
+    }
+
+    pub fn membership(&self, slug: &str, user_id: &str) -> Option<&Membership> {
+        self.memberships.get(&(slug.to_owned(), user_id.to_owned()))
+    }
+
+    /// Current members of a theme, in sign-up order.
+    pub fn members_of(&self, slug: &str) -> Vec<(&str, &Membership)> {
+        let mut members: Vec<(&str, &Membership)> = self
+            .memberships
+            .iter()
+            .filter(|((theme, _), membership)| theme == slug && membership.is_current())
+            .map(|((_, user), membership)| (user.as_str(), membership))
+            .collect();
+        members.sort_by_key(|(user, membership)| (membership.joined_at, *user));
+        members
+    }
+
+    pub fn is_appointed_coordinator(&self, slug: &str, user_id: &str) -> bool {
+        self.coordinations
+            .contains_key(&(slug.to_owned(), user_id.to_owned()))
+    }
+
+    pub fn next_proposal_number(&self) -> u64 {
+        self.proposals.keys().next_back().map_or(1, |last| last + 1)
+    }
+}
+
+/// A theme's short name, from what people call it: `Transports & mobilité`
+/// → `transports-mobilite`. Lowercase ASCII letters, digits and dashes.
+pub fn slugify(name: &str) -> String {
+    let mut slug = String::new();
+    for character in fold(name).chars() {
+        if character.is_ascii_alphanumeric() {
+            slug.push(character);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let mut slug: String = slug.trim_end_matches('-').chars().take(32).collect();
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_short_ascii_and_readable() {
+        assert_eq!(slugify("Transports & mobilité"), "transports-mobilite");
+        assert_eq!(slugify("  Énergie  "), "energie");
+        assert_eq!(slugify("Œuvres sociales !"), "oeuvres-sociales");
+        assert_eq!(slugify("!!!"), "");
+        assert!(slugify(&"long ".repeat(20)).len() <= 32);
+        assert!(!slugify(&"ab ".repeat(20)).ends_with('-'));
+    }
+
+    #[test]
+    fn changes_apply_and_undo() {
+        let mut assembly = Assembly::default();
+        let at = chrono::DateTime::UNIX_EPOCH;
+        let membership = Membership {
+            display_name: None,
+            joined_at: at,
+            left_at: None,
+        };
+        assembly.apply(&Change::Membership {
+            slug: "sante".into(),
+            user_id: "@a:s".into(),
+            value: Some(membership.clone()),
+        });
+        assert_eq!(assembly.members_of("sante").len(), 1);
+        assembly.apply(&Change::Membership {
+            slug: "sante".into(),
+            user_id: "@a:s".into(),
+            value: Some(Membership {
+                left_at: Some(at),
+                ..membership
+            }),
+        });
+        assert!(assembly.members_of("sante").is_empty());
+        assembly.apply(&Change::Membership {
+            slug: "sante".into(),
+            user_id: "@a:s".into(),
+            value: None,
+        });
+        assert!(assembly.memberships.is_empty());
+    }
+}

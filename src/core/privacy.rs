@@ -1,0 +1,496 @@
+//! People's own data: `!mesdonnees` shows a person everything stored about
+//! them, `!oublier` erases it, and the daily retention job erases what is no
+//! longer in use.
+//!
+//! [`REGISTRY`] is the one list of every record type boucle stores, each with
+//! how it is exported and erased, or why it holds nothing personal. A test in
+//! `store::records` fails when a record type is missing from it, so a new
+//! capability cannot store people's data without plugging into both paths.
+//!
+//! What must stay for the group's history stays without the person: a
+//! proposal keeps its name and its number of supporters, not who they were.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::assembly::{Change, Coordination, Proposal};
+use super::commands::Place;
+use super::render::Rendered;
+use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, next_retention_run};
+use crate::i18n::Arg;
+
+/// One thing stored about a person, in both forms they receive it.
+pub struct Item {
+    pub line: Rendered,
+    pub json: Value,
+}
+
+pub type Export = fn(&State, &str) -> Vec<Item>;
+pub type Erase = fn(&State, &str) -> Vec<Change>;
+
+pub enum Handling {
+    Personal {
+        export: Export,
+        erase: Erase,
+    },
+    /// Holds nothing that identifies a person; the reason is for review.
+    NotPersonal(&'static str),
+}
+
+pub struct Entry {
+    /// The record type's `Record::KIND`.
+    pub kind: &'static str,
+    pub handling: Handling,
+}
+
+/// Every stored record type, personal or not.
+pub static REGISTRY: &[Entry] = &[
+    Entry {
+        kind: "membership",
+        handling: Handling::Personal {
+            export: export_memberships,
+            erase: erase_memberships,
+        },
+    },
+    Entry {
+        kind: "coordination",
+        handling: Handling::Personal {
+            export: export_coordinations,
+            erase: erase_coordinations,
+        },
+    },
+    Entry {
+        kind: "profile",
+        handling: Handling::Personal {
+            export: export_profile,
+            erase: erase_profile,
+        },
+    },
+    Entry {
+        kind: "proposal",
+        handling: Handling::Personal {
+            export: export_proposals,
+            erase: erase_proposals,
+        },
+    },
+    Entry {
+        kind: "welcome",
+        handling: Handling::Personal {
+            export: export_welcomes,
+            erase: erase_welcomes,
+        },
+    },
+    Entry {
+        kind: "theme",
+        handling: Handling::NotPersonal("a theme's name, room and status"),
+    },
+    Entry {
+        kind: "ledger entry",
+        handling: Handling::NotPersonal(
+            "an event id, a room and a time, no sender; forgotten after twice the catch-up window",
+        ),
+    },
+    Entry {
+        kind: "outbox entry",
+        handling: Handling::NotPersonal(
+            "a message on its way, deleted as soon as the homeserver has it",
+        ),
+    },
+    Entry {
+        kind: "sync cursor",
+        handling: Handling::NotPersonal("the sync position"),
+    },
+    Entry {
+        kind: "first start",
+        handling: Handling::NotPersonal("the time of the first start"),
+    },
+    Entry {
+        kind: "timer",
+        handling: Handling::NotPersonal("a due time and a purpose"),
+    },
+    Entry {
+        kind: "space",
+        handling: Handling::NotPersonal("the Space's room id"),
+    },
+];
+
+fn date(state: &State, at: DateTime<Utc>) -> String {
+    at.with_timezone(&state.settings.time_zone)
+        .format("%d/%m/%Y")
+        .to_string()
+}
+
+fn theme_name(state: &State, slug: &str) -> String {
+    state
+        .theme(slug)
+        .map_or_else(|| slug.to_owned(), |theme| theme.name)
+}
+
+fn export_memberships(state: &State, user_id: &str) -> Vec<Item> {
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    state
+        .assembly
+        .memberships
+        .iter()
+        .filter(|((_, user), _)| user == user_id)
+        .map(|((slug, _), membership)| {
+            let name = theme_name(state, slug);
+            let line = match membership.left_at {
+                None => tr(
+                    "data-membership",
+                    &[
+                        ("theme", name.into()),
+                        ("since", date(state, membership.joined_at).into()),
+                    ],
+                ),
+                Some(left) => tr(
+                    "data-membership-left",
+                    &[("theme", name.into()), ("left", date(state, left).into())],
+                ),
+            };
+            Item {
+                line,
+                json: json!({
+                    "type": "membership",
+                    "theme": slug,
+                    "display_name": membership.display_name,
+                    "joined_at": membership.joined_at,
+                    "left_at": membership.left_at,
+                }),
+            }
+        })
+        .collect()
+}
+
+fn erase_memberships(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .memberships
+        .keys()
+        .filter(|(_, user)| user == user_id)
+        .map(|(slug, user)| Change::Membership {
+            slug: slug.clone(),
+            user_id: user.clone(),
+            value: None,
+        })
+        .collect()
+}
+
+fn export_coordinations(state: &State, user_id: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    for ((slug, user), coordination) in &state.assembly.coordinations {
+        let name = theme_name(state, slug);
+        if user == user_id {
+            items.push(Item {
+                line: state.translator.render(
+                    "data-coordination",
+                    &[
+                        ("theme", name.into()),
+                        ("since", date(state, coordination.at).into()),
+                    ],
+                ),
+                json: json!({
+                    "type": "coordination",
+                    "theme": slug,
+                    "at": coordination.at,
+                    "appointed_by": coordination.appointed_by,
+                }),
+            });
+        } else if coordination.appointed_by.as_deref() == Some(user_id) {
+            items.push(Item {
+                line: state.translator.render(
+                    "data-coordination-appointed",
+                    &[("theme", name.into()), ("person", user.as_str().into())],
+                ),
+                json: json!({
+                    "type": "coordination_appointed_by_you",
+                    "theme": slug,
+                    "coordinator": user,
+                    "at": coordination.at,
+                }),
+            });
+        }
+    }
+    items
+}
+
+fn erase_coordinations(state: &State, user_id: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for ((slug, user), coordination) in &state.assembly.coordinations {
+        if user == user_id {
+            changes.push(Change::Coordination {
+                slug: slug.clone(),
+                user_id: user.clone(),
+                value: None,
+            });
+        } else if coordination.appointed_by.as_deref() == Some(user_id) {
+            changes.push(Change::Coordination {
+                slug: slug.clone(),
+                user_id: user.clone(),
+                value: Some(Coordination {
+                    appointed_by: None,
+                    ..coordination.clone()
+                }),
+            });
+        }
+    }
+    changes
+}
+
+fn export_profile(state: &State, user_id: &str) -> Vec<Item> {
+    let Some(profile) = state.assembly.profiles.get(user_id) else {
+        return Vec::new();
+    };
+    vec![Item {
+        line: state.translator.render(
+            "data-profile",
+            &[
+                (
+                    "commune",
+                    profile.commune.clone().unwrap_or_else(|| "—".into()).into(),
+                ),
+                (
+                    "collective",
+                    profile
+                        .collective
+                        .clone()
+                        .unwrap_or_else(|| "—".into())
+                        .into(),
+                ),
+            ],
+        ),
+        json: json!({
+            "type": "profile",
+            "commune": profile.commune,
+            "collective": profile.collective,
+            "updated_at": profile.updated_at,
+        }),
+    }]
+}
+
+fn erase_profile(state: &State, user_id: &str) -> Vec<Change> {
+    if state.assembly.profiles.contains_key(user_id) {
+        vec![Change::Profile {
+            user_id: user_id.to_owned(),
+            value: None,
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
+fn involved(proposal: &Proposal, user_id: &str) -> bool {
+    proposal.proposer.as_deref() == Some(user_id)
+        || proposal.supporters.iter().any(|user| user == user_id)
+}
+
+fn export_proposals(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .proposals
+        .values()
+        .filter(|proposal| involved(proposal, user_id))
+        .map(|proposal| {
+            let proposed = proposal.proposer.as_deref() == Some(user_id);
+            Item {
+                line: state.translator.render(
+                    if proposed {
+                        "data-proposal-proposed"
+                    } else {
+                        "data-proposal-supported"
+                    },
+                    &[
+                        ("number", proposal.number.to_string().into()),
+                        ("name", proposal.name.as_str().into()),
+                    ],
+                ),
+                json: json!({
+                    "type": "theme_proposal",
+                    "number": proposal.number,
+                    "name": proposal.name,
+                    "proposed_by_you": proposed,
+                    "supported_by_you": proposal.supporters.iter().any(|user| user == user_id),
+                    "opened_at": proposal.opened_at,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The proposal stays (the theme's history) without the person in it.
+fn erase_proposals(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .proposals
+        .values()
+        .filter(|proposal| involved(proposal, user_id))
+        .map(|proposal| {
+            let mut proposal = proposal.clone();
+            if proposal.proposer.as_deref() == Some(user_id) {
+                proposal.proposer = None;
+            }
+            proposal.supporters.retain(|user| user != user_id);
+            Change::Proposal(proposal)
+        })
+        .collect()
+}
+
+fn export_welcomes(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .welcomes
+        .iter()
+        .filter(|((_, user), _)| user == user_id)
+        .map(|((room, _), welcome)| {
+            let theme = state
+                .theme_of_room(room)
+                .map_or_else(|| room.clone(), |theme| theme.name);
+            Item {
+                line: state.translator.render(
+                    "data-welcome",
+                    &[
+                        ("theme", theme.into()),
+                        ("at", date(state, welcome.at).into()),
+                    ],
+                ),
+                json: json!({ "type": "welcome", "room_id": room, "at": welcome.at }),
+            }
+        })
+        .collect()
+}
+
+fn erase_welcomes(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .welcomes
+        .keys()
+        .filter(|(_, user)| user == user_id)
+        .map(|(room, user)| Change::Welcome {
+            room_id: room.clone(),
+            user_id: user.clone(),
+            value: None,
+        })
+        .collect()
+}
+
+/// Everything stored about `user_id`, through the registry.
+pub fn export(state: &State, user_id: &str) -> Vec<Item> {
+    REGISTRY
+        .iter()
+        .filter_map(|entry| match entry.handling {
+            Handling::Personal { export, .. } => Some(export(state, user_id)),
+            Handling::NotPersonal(_) => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The changes that erase `user_id`'s personal data, through the registry.
+pub fn erase(state: &State, user_id: &str) -> Vec<Change> {
+    REGISTRY
+        .iter()
+        .filter_map(|entry| match entry.handling {
+            Handling::Personal { erase, .. } => Some(erase(state, user_id)),
+            Handling::NotPersonal(_) => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// The JSON document a person receives with `!mesdonnees`.
+pub fn export_document(state: &State, user_id: &str, now: DateTime<Utc>) -> Value {
+    json!({
+        "format": "boucle personal data export",
+        "version": 1,
+        "user_id": user_id,
+        "exported_at": now,
+        "records": export(state, user_id).into_iter().map(|item| item.json).collect::<Vec<_>>(),
+    })
+}
+
+impl Context<'_> {
+    /// `!mesdonnees`: in a direct chat only, a readable list and a JSON file.
+    pub(super) fn my_data(&mut self) -> Rendered {
+        if self.place != Place::Direct {
+            return self.tr(
+                "my-data-direct-only",
+                &[("bot", self.state.settings.bot_user_id.as_str().into())],
+            );
+        }
+        let sender = self.message.sender.clone();
+        let items = export(self.state, &sender);
+        if items.is_empty() {
+            return self.tr("my-data-nothing", &[]);
+        }
+        let mut reply = self
+            .tr("my-data-header", &[("count", items.len().into())])
+            .strong();
+        for item in &items {
+            reply.line(Rendered {
+                body: format!("• {}", item.line.body),
+                html: format!("• {}", item.line.html),
+            });
+        }
+        reply.line(self.tr("my-data-footer", &[]));
+        let document = export_document(self.state, &sender, self.now);
+        self.act(Action::SendFile {
+            room_id: self.message.room_id.clone(),
+            file_name: "mes-donnees-boucle.json".to_owned(),
+            content: serde_json::to_string_pretty(&document).expect("JSON values serialise"),
+        });
+        reply
+    }
+
+    /// `!oublier [confirmer]`.
+    pub(super) fn forget(&mut self, confirmed: bool) -> Rendered {
+        let sender = self.message.sender.clone();
+        let changes = erase(self.state, &sender);
+        if changes.is_empty() {
+            return self.tr("forget-nothing", &[]);
+        }
+        if !confirmed {
+            return self.tr("forget-confirm", &[("count", changes.len().into())]);
+        }
+        let count = changes.len();
+        self.outcome.changes.extend(changes);
+        self.tr("forget-done", &[("count", count.into())])
+    }
+}
+
+/// The daily retention job: erases sign-ups of people who left a theme long
+/// ago, and the profiles of people who are in no theme any more.
+pub fn retention(state: &State, now: DateTime<Utc>) -> Outcome {
+    let days = i64::from(state.settings.retention.former_members_days);
+    let limit = now - chrono::Duration::days(days);
+    let assembly = &state.assembly;
+    let mut changes = Vec::new();
+    for ((slug, user), membership) in &assembly.memberships {
+        if membership.left_at.is_some_and(|left| left < limit) {
+            changes.push(Change::Membership {
+                slug: slug.clone(),
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    for (user, profile) in &assembly.profiles {
+        let in_a_theme = assembly
+            .memberships
+            .iter()
+            .any(|((_, member), membership)| member == user && membership.is_current());
+        if !in_a_theme && profile.updated_at < limit {
+            changes.push(Change::Profile {
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    Outcome {
+        changes,
+        timers: vec![NewTimer {
+            due: next_retention_run(state.settings.time_zone, now),
+            purpose: TimerPurpose::Retention,
+        }],
+        ..Outcome::default()
+    }
+}

@@ -1,0 +1,369 @@
+//! Working groups against a real Synapse: signing up from the hub brings an
+//! invite into the theme room, `!inviter` respects the room's power levels,
+//! newcomers are welcomed once, a supported theme gets its room inside the
+//! Space and archiving takes it out, and people's data is shown only in a
+//! direct chat and is gone after `!oublier`.
+#![recursion_limit = "256"]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use matrix_sdk::Room;
+use matrix_sdk::ruma::api::client::state::get_state_event_for_key::v3::Request as GetStateRequest;
+use matrix_sdk::ruma::events::StateEventType;
+use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, UserId};
+use serde_json::Value;
+use support::{Bot, Person, TIMEOUT, homeserver, room_events};
+
+/// Waits for a message from `bot` in `room` whose body satisfies `wanted`.
+async fn wait_for_bot_message(room: &Room, bot: &UserId, wanted: impl Fn(&str) -> bool) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let found = room_events(room).await.into_iter().find(|event| {
+            event["sender"] == bot.as_str()
+                && event["type"] == "m.room.message"
+                && event["content"]["body"].as_str().is_some_and(&wanted)
+        });
+        if let Some(event) = found {
+            return event;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the bot never said the expected message in {}",
+            room.room_id()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// boucle logged no error (the SDK's own complaints are not ours to judge).
+fn assert_no_error_of_ours(bot: &Bot) {
+    let log = bot.log();
+    let ours: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains("ERROR") && line.contains("boucle::"))
+        .collect();
+    assert!(ours.is_empty(), "{ours:#?}");
+}
+
+/// Bodies of the bot's messages in `room`.
+async fn bot_bodies(room: &Room, bot: &UserId) -> Vec<String> {
+    room_events(room)
+        .await
+        .into_iter()
+        .filter(|event| event["sender"] == bot.as_str() && event["type"] == "m.room.message")
+        .filter_map(|event| event["content"]["body"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A state event's content as the server has it, read by `person`.
+async fn state_content(
+    person: &Person,
+    room: &OwnedRoomId,
+    event_type: &str,
+    key: &str,
+) -> Option<Value> {
+    let request = GetStateRequest::new(
+        room.clone(),
+        StateEventType::from(event_type),
+        key.to_owned(),
+    );
+    let response = person.client.send(request).await.ok()?;
+    serde_json::from_str(response.event_or_content.get()).ok()
+}
+
+async fn resolve(person: &Person, alias: &str) -> OwnedRoomId {
+    let alias = RoomAliasId::parse(alias).unwrap();
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Ok(response) = person.client.resolve_room_alias(&alias).await {
+            return response.room_id;
+        }
+        assert!(Instant::now() < deadline, "{alias} never appeared");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let zoe = Person::new_on(server, "zoe").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    // Inviting in the theme room needs level 50; the bot has it, Lou won't.
+    let theme = camille
+        .create_group_room("Santé", &bot.user_id, 50, 50)
+        .await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        camille.user_id,
+        theme.room_id(),
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    camille.wait_for_join(&theme, &bot.user_id).await;
+    hub.invite_user_by_id(&lou.user_id).await.unwrap();
+    let lou_hub = lou.accept_invite(hub.room_id()).await;
+
+    lou.send(&lou_hub, "!inscription santé").await;
+    wait_for_bot_message(&hub, &bot.user_id, |body| {
+        body.contains("inscrit·e au groupe Santé")
+    })
+    .await;
+    let lou_theme = lou.accept_invite(theme.room_id()).await;
+
+    // Lou is welcomed once, mentioned, and told they are signed up.
+    let welcome =
+        wait_for_bot_message(&theme, &bot.user_id, |body| body.starts_with("Bienvenue")).await;
+    assert_eq!(
+        welcome["content"]["m.mentions"]["user_ids"][0],
+        lou.user_id.as_str()
+    );
+    assert!(
+        welcome["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Vous êtes inscrit·e")
+    );
+
+    // Lou (level 0) may not invite; the bot does not lend its power.
+    lou.send(&lou_theme, &format!("!inviter {}", zoe.user_id))
+        .await;
+    wait_for_bot_message(&theme, &bot.user_id, |body| {
+        body.contains("vous avez le niveau 0")
+    })
+    .await;
+    // Camille (level 100) may.
+    camille
+        .send(&theme, &format!("!inviter {}", zoe.user_id))
+        .await;
+    wait_for_bot_message(&theme, &bot.user_id, |body| body.starts_with("J'invite")).await;
+    zoe.accept_invite(theme.room_id()).await;
+
+    camille.send(&theme, "!membres").await;
+    let members = wait_for_bot_message(&theme, &bot.user_id, |body| {
+        body.starts_with("Groupe Santé")
+    })
+    .await;
+    assert!(
+        members["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("1 membre"),
+        "{members}"
+    );
+
+    // Exactly one welcome per person, even after Lou leaves and comes back.
+    lou_theme.leave().await.unwrap();
+    theme.invite_user_by_id(&lou.user_id).await.unwrap();
+    lou.accept_invite(theme.room_id()).await;
+    camille.send(&theme, "!aide").await;
+    wait_for_bot_message(&theme, &bot.user_id, |body| {
+        body.starts_with("Commandes disponibles")
+    })
+    .await;
+    let welcomes = bot_bodies(&theme, &bot.user_id)
+        .await
+        .into_iter()
+        .filter(|body| body.starts_with("Bienvenue"))
+        .count();
+    assert_eq!(
+        welcomes,
+        2,
+        "one for Lou, one for Zoé: {:?}",
+        bot_bodies(&theme, &bot.user_id).await
+    );
+    assert_no_error_of_ours(&bot);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_removes_it() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let zoe = Person::new_on(server, "zoe").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\nproposal_threshold = 3\n",
+        hub.room_id(),
+        camille.user_id,
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    for person in [&lou, &zoe] {
+        hub.invite_user_by_id(&person.user_id).await.unwrap();
+        person.accept_invite(hub.room_id()).await;
+    }
+    // The bot made the Space (none configured), with the hub in it; the
+    // admin is invited.
+    let space = resolve(&camille, &bot.alias("espace")).await;
+    camille.accept_invite(&space).await;
+    let deadline = Instant::now() + TIMEOUT;
+    while state_content(&camille, &space, "m.space.child", hub.room_id().as_str())
+        .await
+        .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the hub never entered the Space\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    camille.send(&hub, "!theme proposer Transports").await;
+    wait_for_bot_message(&hub, &bot.user_id, |body| {
+        body.starts_with("Proposition #1")
+    })
+    .await;
+    let lou_hub = lou.client.get_room(hub.room_id()).unwrap();
+    lou.send(&lou_hub, "!soutenir 1").await;
+    wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("2 soutiens sur 3")).await;
+    let zoe_hub = zoe.client.get_room(hub.room_id()).unwrap();
+    zoe.send(&zoe_hub, "!soutenir 1").await;
+    wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("a son salon")).await;
+
+    let room_id = resolve(&camille, &bot.alias("transports")).await;
+    // The supporters are invited; the room sits in the Space and points to it.
+    let lou_room = lou.accept_invite(&room_id).await;
+    zoe.accept_invite(&room_id).await;
+    let child = state_content(&camille, &space, "m.space.child", room_id.as_str()).await;
+    assert!(
+        child
+            .as_ref()
+            .is_some_and(|content| content["via"].is_array()),
+        "{child:?}"
+    );
+    let join_rules = state_content(&lou, &room_id, "m.room.join_rules", "")
+        .await
+        .unwrap();
+    assert_eq!(join_rules["join_rule"], "restricted");
+    assert_eq!(join_rules["allow"][0]["room_id"], space.as_str());
+    let welcome = wait_for_bot_message(&lou_room, &bot.user_id, |body| {
+        body.contains("dans le groupe Transports")
+    })
+    .await;
+    assert_eq!(
+        welcome["content"]["m.mentions"]["user_ids"][0],
+        lou.user_id.as_str()
+    );
+    lou.send(&lou_room, "!membres").await;
+    let members = wait_for_bot_message(&lou_room, &bot.user_id, |body| {
+        body.starts_with("Groupe Transports")
+    })
+    .await;
+    assert!(
+        members["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("3 membres"),
+        "{members}"
+    );
+
+    camille.send(&hub, "!theme archiver transports").await;
+    wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("mis en sommeil")).await;
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let child = state_content(&camille, &space, "m.space.child", room_id.as_str()).await;
+        if child.is_some_and(|content| content.get("via").is_none()) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the archived room stayed in the Space\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_no_error_of_ours(&bot);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille
+        .create_group_room("Santé", &bot.user_id, 100, 0)
+        .await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        camille.user_id,
+        theme.room_id(),
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    camille.wait_for_join(&theme, &bot.user_id).await;
+    hub.invite_user_by_id(&lou.user_id).await.unwrap();
+    let lou_hub = lou.accept_invite(hub.room_id()).await;
+    lou.send(&lou_hub, "!inscription sante").await;
+    lou.send(&lou_hub, "!profil commune Trégastel-Marqueur")
+        .await;
+    lou.send(&lou_hub, "!mesdonnees").await;
+    let refusal =
+        wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("message privé")).await;
+    assert!(
+        !refusal["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Trégastel")
+    );
+
+    // Lou is no admin: the bot still accepts a direct chat.
+    let direct = lou.create_direct_chat(&bot.user_id).await;
+    lou.wait_for_join(&direct, &bot.user_id).await;
+    lou.send(&direct, "!mesdonnees").await;
+    let listing = wait_for_bot_message(&direct, &bot.user_id, |body| {
+        body.starts_with("Ce que je garde")
+    })
+    .await;
+    let body = listing["content"]["body"].as_str().unwrap();
+    assert!(
+        body.contains("inscription au groupe Santé") && body.contains("Trégastel-Marqueur"),
+        "{body}"
+    );
+    // The same data as a JSON file.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let file = room_events(&direct).await.into_iter().find(|event| {
+            event["sender"] == bot.user_id.as_str() && event["content"]["msgtype"] == "m.file"
+        });
+        if let Some(file) = file {
+            assert_eq!(file["content"]["body"], "mes-donnees-boucle.json");
+            assert!(file["content"]["m.mentions"].is_object(), "{file}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "no export file\n{}", bot.log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    lou.send(&direct, "!oublier").await;
+    wait_for_bot_message(&direct, &bot.user_id, |body| {
+        body.contains("!oublier confirmer")
+    })
+    .await;
+    lou.send(&direct, "!oublier confirmer").await;
+    wait_for_bot_message(&direct, &bot.user_id, |body| body.starts_with("C'est fait")).await;
+    lou.send(&direct, "!mesdonnees").await;
+    wait_for_bot_message(&direct, &bot.user_id, |body| {
+        body == "Je ne garde rien sur vous."
+    })
+    .await;
+
+    // Nothing about Lou survives a restart either.
+    bot.kill();
+    bot.start(None);
+    lou.send(&direct, "!oublier").await;
+    wait_for_bot_message(&direct, &bot.user_id, |body| {
+        body.contains("rien à effacer")
+    })
+    .await;
+}
