@@ -250,6 +250,7 @@ theme-name-too-short = This theme name is too short: give at least two letters, 
 theme-exists = The {$theme} theme already exists: to join it, !join {$slug}
 proposal-exists = This theme is already proposed (proposal #{$number}, "{$name}"): to support it, !support {$number}
 proposal-opened = Proposal #{$number}: "{$name}". To support it: !support {$number}. The theme is created at {$needed} supporters (1 so far).
+proposal-expired = Proposal #{$number} "{$name}" was closed for lack of support in time. You can propose it again: !theme propose {$name}
 proposal-unknown = There is no proposal #{$number}.
 proposals-open = Open proposals: {$proposals}
 proposal-already-supported = You already support proposal #{$number} ({$count} supporters so far).

@@ -250,6 +250,7 @@ theme-name-too-short = Ce nom de thème est trop court : donnez au moins deux le
 theme-exists = Le thème {$theme} existe déjà : pour le rejoindre, !inscription {$slug}
 proposal-exists = Ce thème est déjà proposé (proposition #{$number}, « {$name} ») : pour le soutenir, !soutenir {$number}
 proposal-opened = Proposition #{$number} : « {$name} ». Pour la soutenir : !soutenir {$number}. Le thème sera créé à {$needed} soutiens (1 pour l'instant).
+proposal-expired = La proposition #{$number} « {$name} » est close faute de soutiens à temps. Vous pouvez la proposer à nouveau : !theme proposer {$name}
 proposal-unknown = Il n'y a pas de proposition #{$number}.
 proposals-open = Propositions ouvertes : {$proposals}
 proposal-already-supported = Vous soutenez déjà la proposition #{$number} ({$count} soutiens pour l'instant).

@@ -31,18 +31,26 @@ pub struct RetentionConfig {
     /// Days after which the sign-up of someone who left a theme is erased.
     #[serde(default = "default_former_members_days")]
     pub former_members_days: u32,
+    /// Days after which a theme proposal without enough support is closed.
+    #[serde(default = "default_open_proposals_days")]
+    pub open_proposals_days: u32,
 }
 
 impl Default for RetentionConfig {
     fn default() -> Self {
         RetentionConfig {
             former_members_days: default_former_members_days(),
+            open_proposals_days: default_open_proposals_days(),
         }
     }
 }
 
 fn default_former_members_days() -> u32 {
     crate::core::Retention::default().former_members_days
+}
+
+fn default_open_proposals_days() -> u32 {
+    crate::core::Retention::default().open_proposals_days
 }
 
 fn default_proposal_threshold() -> u32 {
@@ -263,7 +271,13 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("proposal_threshold", Kind::Count),
         ],
     ),
-    ("retention", &[("former_members_days", Kind::Count)]),
+    (
+        "retention",
+        &[
+            ("former_members_days", Kind::Count),
+            ("open_proposals_days", Kind::Count),
+        ],
+    ),
     (
         "theme",
         &[

@@ -81,6 +81,8 @@ pub enum ProposalStatus {
     Open,
     /// The theme was created from it.
     Accepted,
+    /// Not enough support in time: closed, and who supported it forgotten.
+    Expired,
 }
 
 /// A proposed theme, gathering support in the hub.

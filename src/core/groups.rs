@@ -631,6 +631,15 @@ impl Context<'_> {
             }
             return reply;
         };
+        if proposal.status == ProposalStatus::Expired {
+            return self.tr(
+                "proposal-expired",
+                &[
+                    ("number", number.to_string().into()),
+                    ("name", proposal.name.as_str().into()),
+                ],
+            );
+        }
         if proposal.status == ProposalStatus::Accepted {
             return self.tr(
                 "theme-exists",
@@ -843,10 +852,29 @@ pub(super) fn welcome(joined: &Joined, state: &State, now: DateTime<Utc>) -> Out
     if state.assembly.welcomes.contains_key(&key) {
         return outcome;
     }
-    let signed_up = state
+    let membership = state
         .assembly
         .membership(&theme.slug, &joined.user_id)
-        .is_some_and(Membership::is_current);
+        .filter(|membership| membership.is_current());
+    let signed_up = membership.is_some();
+    // Supporters signed up when their theme was created have no name yet:
+    // the one they join with lets `!membres` show them readably.
+    if let Some(membership) = membership
+        && membership.display_name.is_none()
+        && joined.display_name.is_some()
+    {
+        outcome.changes.push(Change::Membership {
+            slug: theme.slug.clone(),
+            user_id: joined.user_id.clone(),
+            value: Some(Membership {
+                display_name: joined
+                    .display_name
+                    .as_deref()
+                    .map(|name| clip(name, PROFILE_FIELD_MAX)),
+                ..membership.clone()
+            }),
+        });
+    }
     let name = display_name(joined.display_name.as_deref(), &joined.user_id);
     let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
     let mut text = tr(

@@ -38,14 +38,19 @@ pub struct ThemeSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
     /// Sign-ups of people who left a theme (and profiles of people in no
-    /// theme any more) are erased this many days after.
+    /// theme any more, and welcomes of people not signed up) are erased this
+    /// many days after.
     pub former_members_days: u32,
+    /// A theme proposal that did not gather enough support in this many days
+    /// is closed and its supporters forgotten.
+    pub open_proposals_days: u32,
 }
 
 impl Default for Retention {
     fn default() -> Self {
         Retention {
             former_members_days: 90,
+            open_proposals_days: 180,
         }
     }
 }

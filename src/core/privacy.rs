@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::assembly::{Change, Coordination, Proposal};
+use super::assembly::{Change, Coordination, Proposal, ProposalStatus};
 use super::commands::Place;
 use super::render::Rendered;
 use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, next_retention_run};
@@ -458,12 +458,38 @@ impl Context<'_> {
 }
 
 /// The daily retention job: erases sign-ups of people who left a theme long
-/// ago, and the profiles of people who are in no theme any more.
+/// ago, the profiles of people who are in no theme any more, the welcomes of
+/// people not signed up, and closes proposals that found no support in time.
 pub fn retention(state: &State, now: DateTime<Utc>) -> Outcome {
-    let days = i64::from(state.settings.retention.former_members_days);
-    let limit = now - chrono::Duration::days(days);
+    let retention = state.settings.retention;
+    let limit = now - chrono::Duration::days(i64::from(retention.former_members_days));
+    let proposal_limit = now - chrono::Duration::days(i64::from(retention.open_proposals_days));
     let assembly = &state.assembly;
     let mut changes = Vec::new();
+    for ((room, user), welcome) in &assembly.welcomes {
+        let signed_up = state.theme_of_room(room).is_some_and(|theme| {
+            assembly
+                .membership(&theme.slug, user)
+                .is_some_and(|membership| membership.is_current())
+        });
+        if !signed_up && welcome.at < limit {
+            changes.push(Change::Welcome {
+                room_id: room.clone(),
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    for proposal in assembly.proposals.values() {
+        if proposal.status == ProposalStatus::Open && proposal.opened_at < proposal_limit {
+            changes.push(Change::Proposal(Proposal {
+                status: ProposalStatus::Expired,
+                proposer: None,
+                supporters: Vec::new(),
+                ..proposal.clone()
+            }));
+        }
+    }
     for ((slug, user), membership) in &assembly.memberships {
         if membership.left_at.is_some_and(|left| left < limit) {
             changes.push(Change::Membership {

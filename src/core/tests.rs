@@ -737,6 +737,62 @@ fn the_export_file_holds_the_same_records_as_json() {
 }
 
 #[test]
+fn retention_closes_stale_proposals_and_forgets_their_supporters() {
+    let mut chat = Chat::new();
+    chat.now = now() - chrono::Duration::days(200);
+    chat.say(HUB, CAMILLE, "!theme proposer Eau");
+    chat.say(HUB, YANN, "!soutenir 1");
+    chat.now = now() - chrono::Duration::days(10);
+    chat.say(HUB, YANN, "!theme proposer Culture");
+    chat.now = now();
+    let outcome = handle(
+        &Input::Timer {
+            purpose: TimerPurpose::Retention,
+        },
+        &chat.state,
+        now(),
+    );
+    chat.apply(&outcome);
+    let stale = &chat.state.assembly.proposals[&1];
+    assert_eq!(stale.status, assembly::ProposalStatus::Expired);
+    assert!(stale.supporters.is_empty() && stale.proposer.is_none());
+    assert_eq!(
+        chat.state.assembly.proposals[&2].status,
+        assembly::ProposalStatus::Open
+    );
+    expect![[r#"
+        > [hub] @lou:example.org : !soutenir 1
+        [hub] La proposition #1 « Eau » est close faute de soutiens à temps. Vous pouvez la proposer à nouveau : !theme proposer Eau
+        > [hub] @lou:example.org : !theme proposer Eau
+        [hub] Proposition #3 : « Eau ». Pour la soutenir : !soutenir 3. Le thème sera créé à 3 soutiens (1 pour l'instant)."#]]
+    .assert_eq(&chat.script(&[
+        (HUB, "@lou:example.org", "!soutenir 1"),
+        (HUB, "@lou:example.org", "!theme proposer Eau"),
+    ]));
+}
+
+#[test]
+fn supporters_get_their_name_when_they_join_the_new_room() {
+    let mut chat = Chat::new();
+    chat.say(HUB, CAMILLE, "!theme proposer Eau");
+    chat.say(HUB, YANN, "!soutenir 1");
+    chat.say(HUB, "@lou:example.org", "!soutenir 1");
+    chat.input(Input::RoomReady {
+        slug: "eau".into(),
+        room_id: "!eau:example.org".into(),
+    });
+    chat.input(Input::Joined(Joined {
+        event_id: "$j".into(),
+        room_id: "!eau:example.org".into(),
+        user_id: YANN.into(),
+        display_name: Some("Yann".into()),
+    }));
+    let members = chat.say("!eau:example.org", CAMILLE, "!membres");
+    assert!(members.lines().any(|line| line == "• Yann"), "{members}");
+    assert!(members.contains("• @camille:example.org"), "{members}");
+}
+
+#[test]
 fn retention_erases_old_sign_ups_and_orphan_profiles_then_sets_the_next_run() {
     let mut chat = Chat::new();
     chat.now = now() - chrono::Duration::days(200);
@@ -745,6 +801,14 @@ fn retention_erases_old_sign_ups_and_orphan_profiles_then_sets_the_next_run() {
     chat.say(ROOM, CAMILLE, "!desinscription");
     chat.say(ROOM, YANN, "!inscription");
     chat.say(ROOM, YANN, "!profil commune Perros");
+    for (user, event) in [(CAMILLE, "$j1"), (YANN, "$j2")] {
+        chat.input(Input::Joined(Joined {
+            event_id: event.into(),
+            room_id: ROOM.into(),
+            user_id: user.into(),
+            display_name: None,
+        }));
+    }
     chat.now = now();
     let outcome = handle(
         &Input::Timer {
@@ -758,6 +822,15 @@ fn retention_erases_old_sign_ups_and_orphan_profiles_then_sets_the_next_run() {
     assert!(!chat.state.assembly.profiles.contains_key(CAMILLE));
     assert!(chat.state.assembly.membership("sante", YANN).is_some());
     assert!(chat.state.assembly.profiles.contains_key(YANN));
+    // Camille's welcome goes (she is no member any more), Yann's stays.
+    let welcomed: Vec<&str> = chat
+        .state
+        .assembly
+        .welcomes
+        .keys()
+        .map(|(_, user)| user.as_str())
+        .collect();
+    assert_eq!(welcomed, vec![YANN]);
     // 04:00 in Paris the next morning.
     assert_eq!(
         outcome.timers,

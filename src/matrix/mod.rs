@@ -186,6 +186,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         proposal_threshold: usize::try_from(config.assembly.proposal_threshold).unwrap_or(3),
         retention: Retention {
             former_members_days: config.retention.former_members_days,
+            open_proposals_days: config.retention.open_proposals_days,
         },
     };
     let time_zone = settings.time_zone;
