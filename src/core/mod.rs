@@ -14,6 +14,7 @@ mod groups;
 pub mod privacy;
 pub mod render;
 pub mod text;
+pub mod when;
 
 use std::collections::BTreeMap;
 
