@@ -294,3 +294,89 @@ forget-done = Done: {$count} items about you are erased. You can sign up again w
 
 space-name = Assemblée populaire
 space-topic = The Assemblée populaire's rooms: the main room and one room per working group.
+
+## Polls
+
+problem-no-question = The question is missing: write it right after !poll, then one option per line.
+problem-option-count = A poll has {$min} to {$max} options, and I count {$found}. Put one option per line (or separate them with |).
+problem-bad-flag = I don't know the option {$flag} of {$command}, or its value is missing.
+poll-created = Poll #{$number} is open: vote by clicking on the poll, or type !vote {$number} followed by your choice.
+poll-created-multiple = Up to {$max} choices per person.
+poll-created-until = Closes automatically on {$date}.
+poll-created-hidden = Results stay hidden until it closes.
+poll-unknown = There is no poll #{$number} in this room. Type !polls to see the open ones.
+poll-none-here = There is no open poll in this room.
+poll-closed = Poll #{$number} is closed. Type !results {$number} to see its results.
+poll-close-refused = Only the person who started poll #{$number}, the coordinators and the admins can close it.
+poll-closing = Closing poll #{$number}: I am counting every vote and will publish the results.
+vote-unknown-choice = "{$choice}" is not one of the options.
+vote-options = Options: {$options}
+vote-too-many = This poll allows at most {$max} choices.
+vote-recorded = Noted: in poll #{$number}, you vote {$choices}. You can change your mind while it is open.
+poll-results-now = Results so far of poll #{$number} "{$question}" ({ $voters ->
+    [one] {$voters} voter
+   *[other] {$voters} voters
+}):
+poll-results-final = Results of poll #{$number} "{$question}" ({ $voters ->
+    [one] {$voters} voter
+   *[other] {$voters} voters
+}):
+poll-results-line = • {$answer}: { $votes ->
+    [one] {$votes} vote
+   *[other] {$votes} votes
+} ({$percent} %)
+poll-results-spoiled = { $count ->
+    [one] 1 spoiled vote (unknown option)
+   *[other] {$count} spoiled votes (unknown option)
+}
+poll-results-no-votes = Nobody voted.
+poll-results-winner = Ahead: {$answer}
+poll-results-tie = Tie between: {$answers}
+poll-results-hidden = The results of poll #{$number} are hidden until it closes. { $voters ->
+    [0] Nobody has voted yet.
+    [one] 1 person has voted.
+   *[other] {$voters} people have voted.
+}
+polls-none = No open poll in this room. To start one: !poll <question> then one option per line.
+polls-header = { $count ->
+    [one] The poll open here
+   *[other] The {$count} polls open here
+}
+polls-line = #{$number} "{$question}": { $voters ->
+    [one] 1 voter
+   *[other] {$voters} voters
+}
+polls-line-until = #{$number} "{$question}": { $voters ->
+    [one] 1 voter
+   *[other] {$voters} voters
+}, closes on {$date}
+data-poll-author = you started poll #{$number} "{$question}"
+data-vote = vote in poll #{$number} "{$question}": {$choices}
+
+## Dates
+
+date-not-understood = I don't understand the date "{$typed}".
+date-past = The date "{$typed}" has already passed.
+date-inconsistent = The date "{$typed}" does not exist or does not match the day given.
+date-examples = For example: "tomorrow 8pm", "thursday 6:30pm", "december 3 at 18:30", "3/12 18:30" (day/month), "in 2 weeks".
+date-full = {$weekday} {$day} {$month} {$year} at {$hours}:{$minutes}
+date-full-hour = {$weekday} {$day} {$month} {$year} at {$hours}:00
+weekday-1 = Monday
+weekday-2 = Tuesday
+weekday-3 = Wednesday
+weekday-4 = Thursday
+weekday-5 = Friday
+weekday-6 = Saturday
+weekday-7 = Sunday
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December

@@ -294,3 +294,89 @@ forget-done = C'est fait : {$count} éléments vous concernant sont effacés. Vo
 
 space-name = Assemblée populaire
 space-topic = Les salons de l'Assemblée populaire : le salon principal et un salon par groupe de travail.
+
+## Sondages
+
+problem-no-question = Il manque la question : écrivez-la juste après !sondage, puis une option par ligne.
+problem-option-count = Un sondage a de {$min} à {$max} options, et j'en compte {$found}. Mettez une option par ligne (ou séparez-les par |).
+problem-bad-flag = Je ne connais pas l'option {$flag} de {$command}, ou il lui manque sa valeur.
+poll-created = Sondage #{$number} ouvert : votez en cliquant sur le sondage, ou tapez !vote {$number} suivi de votre choix.
+poll-created-multiple = Jusqu'à {$max} choix par personne.
+poll-created-until = Clôture automatique le {$date}.
+poll-created-hidden = Les résultats resteront cachés jusqu'à la clôture.
+poll-unknown = Il n'y a pas de sondage #{$number} dans ce salon. Tapez !sondages pour voir ceux qui sont ouverts.
+poll-none-here = Il n'y a pas de sondage ouvert dans ce salon.
+poll-closed = Le sondage #{$number} est clos. Tapez !resultats {$number} pour voir ses résultats.
+poll-close-refused = Seuls la personne qui a lancé le sondage #{$number}, la coordination et les admins peuvent le clore.
+poll-closing = Je clos le sondage #{$number} : je compte tous les votes et je publie les résultats.
+vote-unknown-choice = « {$choice} » n'est pas une des options.
+vote-options = Options : {$options}
+vote-too-many = Ce sondage permet {$max} choix au plus.
+vote-recorded = C'est noté : au sondage #{$number}, vous votez {$choices}. Vous pouvez changer d'avis tant qu'il est ouvert.
+poll-results-now = Résultats provisoires du sondage #{$number} « {$question} » ({ $voters ->
+    [one] {$voters} votant
+   *[other] {$voters} votants
+}) :
+poll-results-final = Résultats du sondage #{$number} « {$question} » ({ $voters ->
+    [one] {$voters} votant
+   *[other] {$voters} votants
+}) :
+poll-results-line = • {$answer} : { $votes ->
+    [one] {$votes} voix
+   *[other] {$votes} voix
+} ({$percent} %)
+poll-results-spoiled = { $count ->
+    [one] 1 vote nul (option inconnue)
+   *[other] {$count} votes nuls (option inconnue)
+}
+poll-results-no-votes = Personne n'a voté.
+poll-results-winner = En tête : {$answer}
+poll-results-tie = Égalité entre : {$answers}
+poll-results-hidden = Les résultats du sondage #{$number} sont cachés jusqu'à sa clôture. { $voters ->
+    [0] Personne n'a encore voté.
+    [one] 1 personne a voté.
+   *[other] {$voters} personnes ont voté.
+}
+polls-none = Aucun sondage ouvert dans ce salon. Pour en lancer un : !sondage <question> puis une option par ligne.
+polls-header = { $count ->
+    [one] Le sondage ouvert ici
+   *[other] Les {$count} sondages ouverts ici
+}
+polls-line = #{$number} « {$question} » : { $voters ->
+    [one] 1 votant
+   *[other] {$voters} votants
+}
+polls-line-until = #{$number} « {$question} » : { $voters ->
+    [one] 1 votant
+   *[other] {$voters} votants
+}, clôture le {$date}
+data-poll-author = vous avez lancé le sondage #{$number} « {$question} »
+data-vote = vote au sondage #{$number} « {$question} » : {$choices}
+
+## Dates
+
+date-not-understood = Je ne comprends pas la date « {$typed} ».
+date-past = La date « {$typed} » est déjà passée.
+date-inconsistent = La date « {$typed} » n'existe pas ou ne correspond pas au jour indiqué.
+date-examples = Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
+date-full = {$weekday} {$day} {$month} {$year} à {$hours} h {$minutes}
+date-full-hour = {$weekday} {$day} {$month} {$year} à {$hours} h
+weekday-1 = lundi
+weekday-2 = mardi
+weekday-3 = mercredi
+weekday-4 = jeudi
+weekday-5 = vendredi
+weekday-6 = samedi
+weekday-7 = dimanche
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre

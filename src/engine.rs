@@ -157,7 +157,7 @@ impl Engine {
                 return Ok(());
             }
         }
-        self.scheduler.schedule(due, purpose.name())?;
+        self.scheduler.schedule(due, &purpose.name())?;
         Ok(())
     }
 
@@ -240,6 +240,7 @@ impl Engine {
                 item: OutboxItem::Message {
                     event_type: "m.room.message".to_owned(),
                     content: outgoing.content(),
+                    report: None,
                 },
                 created_at: now,
             };
@@ -313,6 +314,30 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
         Action::CreateThemeRoom { slug, name, topic } => (
             CREATION_LANE.to_owned(),
             OutboxItem::CreateThemeRoom { slug, name, topic },
+        ),
+        Action::SendEvent {
+            room_id,
+            event_type,
+            content,
+            report,
+        } => (
+            room_id,
+            OutboxItem::Message {
+                event_type,
+                content,
+                report,
+            },
+        ),
+        Action::FinishPoll {
+            room_id,
+            number,
+            start_event_id,
+        } => (
+            room_id,
+            OutboxItem::FinishPoll {
+                number,
+                start_event_id,
+            },
         ),
         Action::SendFile {
             room_id,

@@ -104,6 +104,48 @@ pub struct Welcome {
     pub at: DateTime<Utc>,
 }
 
+/// A poll, native in clients (MSC3381), numbered for text commands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poll {
+    pub number: u64,
+    pub room_id: String,
+    /// `None` once the author erased their data.
+    pub author: Option<String>,
+    pub question: String,
+    /// The options; option `i` has the answer id `(i + 1).to_string()`.
+    pub answers: Vec<String>,
+    pub max_selections: u32,
+    /// Results shown only at the end (`undisclosed` in clients).
+    pub hidden: bool,
+    pub closes_at: Option<DateTime<Utc>>,
+    /// The poll start event, once the homeserver has it.
+    pub start_event_id: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    /// When it was closed; votes sent after are not counted.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// The results were published (end event and message).
+    pub published: bool,
+}
+
+impl Poll {
+    pub fn answer_id(index: usize) -> String {
+        (index + 1).to_string()
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+}
+
+/// One vote event (a click in a client, or `!vote`). Keyed by (poll number,
+/// voter, event id): every vote is kept until the poll closes, because a
+/// redacted vote gives way to the voter's previous one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    pub answers: Vec<String>,
+    pub at: DateTime<Utc>,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -128,6 +170,13 @@ pub enum Change {
         user_id: String,
         value: Option<Welcome>,
     },
+    Poll(Poll),
+    Vote {
+        poll: u64,
+        voter: String,
+        event_id: String,
+        value: Option<Vote>,
+    },
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -140,6 +189,8 @@ pub struct Assembly {
     pub profiles: BTreeMap<String, Profile>,
     pub proposals: BTreeMap<u64, Proposal>,
     pub welcomes: BTreeMap<(String, String), Welcome>,
+    pub polls: BTreeMap<u64, Poll>,
+    pub votes: BTreeMap<(u64, String, String), Vote>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -178,6 +229,15 @@ impl Assembly {
                 user_id,
                 value,
             } => set(&mut self.welcomes, (room_id, user_id), value),
+            Change::Poll(poll) => {
+                self.polls.insert(poll.number, poll);
+            }
+            Change::Vote {
+                poll,
+                voter,
+                event_id,
+                value,
+            } => set(&mut self.votes, (poll, voter, event_id), value),
         }
     }
 
@@ -200,6 +260,18 @@ impl Assembly {
     pub fn is_appointed_coordinator(&self, slug: &str, user_id: &str) -> bool {
         self.coordinations
             .contains_key(&(slug.to_owned(), user_id.to_owned()))
+    }
+
+    pub fn next_poll_number(&self) -> u64 {
+        self.polls.keys().next_back().map_or(1, |last| last + 1)
+    }
+
+    /// The votes of a poll, by voter.
+    pub fn votes_of(&self, poll: u64) -> impl Iterator<Item = (&str, &str, &Vote)> {
+        self.votes
+            .range((poll, String::new(), String::new())..)
+            .take_while(move |((number, _, _), _)| *number == poll)
+            .map(|((_, voter, event_id), vote)| (voter.as_str(), event_id.as_str(), vote))
     }
 
     pub fn next_proposal_number(&self) -> u64 {

@@ -107,7 +107,34 @@ pub enum Command {
     Forget {
         confirmed: bool,
     },
+    Poll(PollRequest),
+    /// `choices` as typed: option numbers or texts, resolved by the core.
+    Vote {
+        poll: u64,
+        choices: String,
+    },
+    Close {
+        poll: Option<u64>,
+    },
+    Results {
+        poll: Option<u64>,
+    },
+    Polls,
 }
+
+/// `!sondage`: a question and its options, checked for shape (2 to 20
+/// options, a question); the deadline is read by the core, which knows now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollRequest {
+    pub question: String,
+    pub options: Vec<String>,
+    pub multiple: Option<u32>,
+    pub until: Option<String>,
+    pub hidden: bool,
+}
+
+/// Fewest and most options a poll may have.
+pub const POLL_OPTIONS: std::ops::RangeInclusive<usize> = 2..=20;
 
 impl Command {
     pub fn id(&self) -> CommandId {
@@ -124,6 +151,11 @@ impl Command {
             Command::Support { .. } => CommandId::Support,
             Command::MyData => CommandId::MyData,
             Command::Forget { .. } => CommandId::Forget,
+            Command::Poll(_) => CommandId::Poll,
+            Command::Vote { .. } => CommandId::Vote,
+            Command::Close { .. } => CommandId::Close,
+            Command::Results { .. } => CommandId::Results,
+            Command::Polls => CommandId::Polls,
         }
     }
 }
@@ -161,6 +193,12 @@ pub enum ParseProblem {
     NotANumber,
     /// The first word is not one of the command's actions.
     UnknownAction,
+    /// A poll without its question.
+    NoQuestion,
+    /// A poll with too few or too many options.
+    OptionCount { found: usize },
+    /// An option flag (`--…`) that does not exist, or lacks its value.
+    BadFlag(String),
 }
 
 type Parser = fn(&[Token]) -> Result<Command, ParseProblem>;
@@ -324,18 +362,46 @@ pub static COMMANDS: &[CommandDef] = &[
         &[],
         Some(parse_forget),
     ),
-    def(C::Poll, "sondage", "poll", Everyone, VOTING_ROOMS, None),
-    def(C::Vote, "vote", "vote", Everyone, VOTING_ROOMS, None),
-    def(C::Close, "cloturer", "close", Everyone, VOTING_ROOMS, None),
+    def(
+        C::Poll,
+        "sondage",
+        "poll",
+        Everyone,
+        VOTING_ROOMS,
+        Some(parse_poll),
+    ),
+    def(
+        C::Vote,
+        "vote",
+        "vote",
+        Everyone,
+        VOTING_ROOMS,
+        Some(parse_vote),
+    ),
+    def(
+        C::Close,
+        "cloturer",
+        "close",
+        Everyone,
+        VOTING_ROOMS,
+        Some(parse_close),
+    ),
     def(
         C::Results,
         "resultats",
         "results",
         Everyone,
         VOTING_ROOMS,
-        None,
+        Some(parse_results),
     ),
-    def(C::Polls, "sondages", "polls", Everyone, VOTING_ROOMS, None),
+    def(
+        C::Polls,
+        "sondages",
+        "polls",
+        Everyone,
+        VOTING_ROOMS,
+        Some(parse_polls),
+    ),
     def(C::Ballot, "scrutin", "ballot", Everyone, GROUP_ROOMS, None),
     def(
         C::BallotVote,
@@ -692,6 +758,128 @@ fn parse_forget(arguments: &[Token]) -> Result<Command, ParseProblem> {
     Ok(Command::Forget { confirmed })
 }
 
+/// Splits `--flags` (with their values) from the rest of a command line.
+/// Returns the remaining tokens and the flags as (folded name, value words).
+fn take_flags(arguments: &[Token]) -> (Vec<Token>, Vec<(String, Vec<String>)>) {
+    let mut rest = Vec::new();
+    let mut flags: Vec<(String, Vec<String>)> = Vec::new();
+    let mut in_flag = false;
+    for token in arguments {
+        match token {
+            Token::Word(word) if word.starts_with("--") || word.starts_with('—') => {
+                let name =
+                    fold(word.trim_start_matches(['-', '—'])).replace(['\u{2019}', '\''], "");
+                flags.push((name, Vec::new()));
+                in_flag = true;
+            }
+            Token::Word(word) if in_flag => {
+                if let Some((_, values)) = flags.last_mut() {
+                    values.push(word.clone());
+                }
+            }
+            Token::Separator => {
+                in_flag = false;
+                rest.push(Token::Separator);
+            }
+            other => rest.push(other.clone()),
+        }
+    }
+    (rest, flags)
+}
+
+fn parse_poll(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let (rest, flags) = take_flags(arguments);
+    let mut request = PollRequest {
+        question: String::new(),
+        options: Vec::new(),
+        multiple: None,
+        until: None,
+        hidden: false,
+    };
+    for (name, values) in flags {
+        match name.as_str() {
+            "plusieurs" | "multiple" | "multi" => {
+                let count = values.first().and_then(|value| value.parse::<u32>().ok());
+                request.multiple = Some(
+                    count
+                        .filter(|count| *count >= 1)
+                        .ok_or(ParseProblem::BadFlag(name.clone()))?,
+                );
+            }
+            "jusquau" | "jusqua" | "until" | "fin" => {
+                if values.is_empty() {
+                    return Err(ParseProblem::BadFlag(name));
+                }
+                request.until = Some(values.join(" "));
+            }
+            "resultats-caches" | "caches" | "secret-results" | "hidden" => request.hidden = true,
+            _ => return Err(ParseProblem::BadFlag(name)),
+        }
+    }
+    let mut segments = rest.split(|token| *token == Token::Separator).peekable();
+    // Flags alone on the first line (« !sondage --plusieurs 2 » then the
+    // question on the next) leave that line empty.
+    let starts_with_flag = arguments
+        .first()
+        .and_then(Token::as_word)
+        .is_some_and(|word| word.starts_with("--"));
+    if starts_with_flag && segments.peek().is_some_and(|segment| segment.is_empty()) {
+        segments.next();
+    }
+    request.question = segments
+        .next()
+        .and_then(phrase)
+        .ok_or(ParseProblem::NoQuestion)?;
+    request.options = segments.filter_map(phrase).collect();
+    if !POLL_OPTIONS.contains(&request.options.len()) {
+        return Err(ParseProblem::OptionCount {
+            found: request.options.len(),
+        });
+    }
+    Ok(Command::Poll(request))
+}
+
+/// A poll number as typed: `3`, `#3`, `n°3`.
+fn poll_number(word: &str) -> Option<u64> {
+    word.trim_start_matches(['#', 'n', 'N', '°']).parse().ok()
+}
+
+fn parse_vote(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let words = words(arguments);
+    let (first, rest) = words.split_first().ok_or(ParseProblem::Missing)?;
+    let poll = poll_number(first).ok_or(ParseProblem::NotANumber)?;
+    if rest.is_empty() {
+        return Err(ParseProblem::Missing);
+    }
+    Ok(Command::Vote {
+        poll,
+        choices: rest.join(" "),
+    })
+}
+
+fn optional_poll(arguments: &[Token]) -> Result<Option<u64>, ParseProblem> {
+    match words(arguments).first() {
+        None => Ok(None),
+        Some(word) => poll_number(word).map(Some).ok_or(ParseProblem::NotANumber),
+    }
+}
+
+fn parse_close(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Close {
+        poll: optional_poll(arguments)?,
+    })
+}
+
+fn parse_results(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Results {
+        poll: optional_poll(arguments)?,
+    })
+}
+
+fn parse_polls(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::Polls)(arguments)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -900,11 +1088,102 @@ mod tests {
     }
 
     #[test]
-    fn announced_commands_say_they_are_coming() {
+    fn polls_parse_with_their_options_and_flags() {
         check(
-            "!sondage Quoi ?\nA\nB",
-            Parsed::NotYetAvailable(CommandId::Poll),
+            "!sondage Quel thème pour la réunion publique ?\nSanté\nLogement\nÉnergie",
+            Parsed::Command(Command::Poll(PollRequest {
+                question: "Quel thème pour la réunion publique ?".into(),
+                options: vec!["Santé".into(), "Logement".into(), "Énergie".into()],
+                multiple: None,
+                until: None,
+                hidden: false,
+            })),
         );
+        check(
+            "!poll Quoi ? --multiple 2 --until tomorrow 6pm | A | B ; C --hidden",
+            Parsed::Command(Command::Poll(PollRequest {
+                question: "Quoi ?".into(),
+                options: vec!["A".into(), "B".into(), "C".into()],
+                multiple: Some(2),
+                until: Some("tomorrow 6pm".into()),
+                hidden: true,
+            })),
+        );
+        check(
+            "!sondage --jusqu'au jeudi 18h --résultats-cachés\nOn se voit quand ?\nMardi\nJeudi",
+            Parsed::Command(Command::Poll(PollRequest {
+                question: "On se voit quand ?".into(),
+                options: vec!["Mardi".into(), "Jeudi".into()],
+                multiple: None,
+                until: Some("jeudi 18h".into()),
+                hidden: true,
+            })),
+        );
+        let twenty_one = format!("!sondage Q{}", "\nx".repeat(21));
+        let problems = [
+            ("!sondage Q | seule", ParseProblem::OptionCount { found: 1 }),
+            (twenty_one.as_str(), ParseProblem::OptionCount { found: 21 }),
+            ("!sondage | A | B", ParseProblem::NoQuestion),
+            (
+                "!sondage Q | A | B --plusieurs",
+                ParseProblem::BadFlag("plusieurs".into()),
+            ),
+            (
+                "!sondage Q | A | B --vite",
+                ParseProblem::BadFlag("vite".into()),
+            ),
+        ];
+        for (body, problem) in problems {
+            check(
+                body,
+                Parsed::Invalid {
+                    id: CommandId::Poll,
+                    problem,
+                },
+            );
+        }
+        check(
+            "!vote 3 Logement",
+            Parsed::Command(Command::Vote {
+                poll: 3,
+                choices: "Logement".into(),
+            }),
+        );
+        check(
+            "!vote #3 1, 2",
+            Parsed::Command(Command::Vote {
+                poll: 3,
+                choices: "1, 2".into(),
+            }),
+        );
+        check(
+            "!vote Logement",
+            Parsed::Invalid {
+                id: CommandId::Vote,
+                problem: ParseProblem::NotANumber,
+            },
+        );
+        check(
+            "!vote 3",
+            Parsed::Invalid {
+                id: CommandId::Vote,
+                problem: ParseProblem::Missing,
+            },
+        );
+        check("!cloturer", Parsed::Command(Command::Close { poll: None }));
+        check(
+            "!close 4",
+            Parsed::Command(Command::Close { poll: Some(4) }),
+        );
+        check(
+            "!résultats",
+            Parsed::Command(Command::Results { poll: None }),
+        );
+        check("!sondages", Parsed::Command(Command::Polls));
+    }
+
+    #[test]
+    fn announced_commands_say_they_are_coming() {
         check(
             "!Réunion jeudi 18h",
             Parsed::NotYetAvailable(CommandId::Meeting),

@@ -11,6 +11,7 @@
 pub mod assembly;
 pub mod commands;
 mod groups;
+pub mod polls;
 pub mod privacy;
 pub mod render;
 pub mod text;
@@ -289,6 +290,25 @@ pub enum Input {
     Timer {
         purpose: TimerPurpose,
     },
+    /// A vote clicked in a client.
+    PollResponse(polls::PollResponse),
+    /// An event was redacted (a vote withdrawn, for instance).
+    Redaction {
+        event_id: String,
+        room_id: String,
+        redacts: String,
+    },
+    /// The homeserver accepted an event sent with a `report` tag.
+    Sent {
+        tag: String,
+        event_id: String,
+    },
+    /// The votes of a closing poll, re-read from the homeserver (answer to
+    /// [`Action::FinishPoll`]).
+    PollClosing {
+        number: u64,
+        responses: Vec<polls::PollResponse>,
+    },
 }
 
 impl Input {
@@ -300,6 +320,10 @@ impl Input {
             Input::Joined(joined) => Some(joined.event_id.clone()),
             Input::RoomReady { slug, .. } => Some(format!("room-ready:{slug}")),
             Input::Timer { .. } => None,
+            Input::PollResponse(response) => Some(response.event_id.clone()),
+            Input::Redaction { event_id, .. } => Some(event_id.clone()),
+            Input::Sent { tag, .. } => Some(format!("sent:{tag}")),
+            Input::PollClosing { number, .. } => Some(format!("poll-closing:{number}")),
         }
     }
 
@@ -308,7 +332,9 @@ impl Input {
             Input::Message(message) => Some(&message.room_id),
             Input::Joined(joined) => Some(&joined.room_id),
             Input::RoomReady { room_id, .. } => Some(room_id),
-            Input::Timer { .. } => None,
+            Input::PollResponse(response) => Some(&response.room_id),
+            Input::Redaction { room_id, .. } => Some(room_id),
+            Input::Timer { .. } | Input::Sent { .. } | Input::PollClosing { .. } => None,
         }
     }
 }
@@ -318,18 +344,23 @@ impl Input {
 pub enum TimerPurpose {
     /// The daily job that erases data past its retention period.
     Retention,
+    /// A poll's deadline.
+    ClosePoll(u64),
 }
 
 impl TimerPurpose {
-    pub fn name(self) -> &'static str {
+    /// How the timer is stored.
+    pub fn name(self) -> String {
         match self {
-            TimerPurpose::Retention => "retention",
+            TimerPurpose::Retention => "retention".to_owned(),
+            TimerPurpose::ClosePoll(number) => format!("close-poll:{number}"),
         }
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "retention" => Some(TimerPurpose::Retention),
+        match name.split_once(':') {
+            None if name == "retention" => Some(TimerPurpose::Retention),
+            Some(("close-poll", number)) => number.parse().ok().map(TimerPurpose::ClosePoll),
             _ => None,
         }
     }
@@ -354,6 +385,21 @@ pub enum Action {
         slug: String,
         name: String,
         topic: String,
+    },
+    /// Send an event other than a notice (a poll start or end). With a
+    /// `report` tag, the adapter answers with [`Input::Sent`] and its id.
+    SendEvent {
+        room_id: String,
+        event_type: String,
+        content: serde_json::Value,
+        report: Option<String>,
+    },
+    /// Re-read a closing poll's votes from the homeserver; the adapter
+    /// answers with [`Input::PollClosing`].
+    FinishPoll {
+        room_id: String,
+        number: u64,
+        start_event_id: String,
     },
     /// Send a file (a person's data export) into a room.
     SendFile {
@@ -422,7 +468,44 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Timer {
             purpose: TimerPurpose::Retention,
         } => privacy::retention(state, now),
+        Input::Timer {
+            purpose: TimerPurpose::ClosePoll(number),
+        } => polls::deadline(state, *number, now),
+        Input::PollResponse(response) => polls::response(state, response),
+        Input::Redaction {
+            room_id, redacts, ..
+        } => polls::redaction(state, room_id, redacts),
+        Input::Sent { tag, event_id } => polls::sent(state, tag, event_id),
+        Input::PollClosing { number, responses } => polls::finish(state, *number, responses),
     }
+}
+
+/// A date in full, as the bot repeats it back so a misreading shows at once:
+/// « jeudi 3 décembre 2026 à 18 h 30 ».
+pub fn format_date(state: &State, at: DateTime<Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let local = at.with_timezone(&state.settings.time_zone);
+    let translator = &state.translator;
+    let weekday = translator.plain(
+        &format!("weekday-{}", local.weekday().number_from_monday()),
+        &[],
+    );
+    let month = translator.plain(&format!("month-{}", local.month()), &[]);
+    translator.plain(
+        if local.minute() == 0 {
+            "date-full-hour"
+        } else {
+            "date-full"
+        },
+        &[
+            ("weekday", weekday.into()),
+            ("day", i64::from(local.day()).into()),
+            ("month", month.into()),
+            ("year", i64::from(local.year()).into()),
+            ("hours", i64::from(local.hour()).into()),
+            ("minutes", format!("{:02}", local.minute()).into()),
+        ],
+    )
 }
 
 /// When the daily retention job runs next: 04:00 in the assembly's time
@@ -540,6 +623,11 @@ impl Context<'_> {
             Command::Support { proposal } => self.support(proposal),
             Command::MyData => self.my_data(),
             Command::Forget { confirmed } => self.forget(confirmed),
+            Command::Poll(request) => self.create_poll(request),
+            Command::Vote { poll, choices } => self.vote(poll, &choices),
+            Command::Close { poll } => self.close_poll(poll),
+            Command::Results { poll } => self.poll_results(poll),
+            Command::Polls => self.open_polls(),
         }
     }
 
@@ -664,13 +752,28 @@ impl Context<'_> {
 
     fn invalid(&self, definition: &CommandDef, problem: &commands::ParseProblem) -> Rendered {
         use commands::ParseProblem;
-        let problem_id = match problem {
-            ParseProblem::Missing => "problem-missing",
-            ParseProblem::NotAUserId => "problem-not-a-user-id",
-            ParseProblem::NotANumber => "problem-not-a-number",
-            ParseProblem::UnknownAction => "problem-unknown-action",
+        let command: Arg = self.name(definition).into();
+        let mut reply = match problem {
+            ParseProblem::Missing => self.tr("problem-missing", &[("command", command)]),
+            ParseProblem::NotAUserId => self.tr("problem-not-a-user-id", &[("command", command)]),
+            ParseProblem::NotANumber => self.tr("problem-not-a-number", &[("command", command)]),
+            ParseProblem::UnknownAction => {
+                self.tr("problem-unknown-action", &[("command", command)])
+            }
+            ParseProblem::NoQuestion => self.tr("problem-no-question", &[]),
+            ParseProblem::OptionCount { found } => self.tr(
+                "problem-option-count",
+                &[
+                    ("found", (*found).into()),
+                    ("min", (*commands::POLL_OPTIONS.start()).into()),
+                    ("max", (*commands::POLL_OPTIONS.end()).into()),
+                ],
+            ),
+            ParseProblem::BadFlag(flag) => self.tr(
+                "problem-bad-flag",
+                &[("flag", format!("--{flag}").into()), ("command", command)],
+            ),
         };
-        let mut reply = self.tr(problem_id, &[("command", self.name(definition).into())]);
         reply.line(self.tr(
             "help-usage",
             &[("usage", self.tr(&definition.usage_id(), &[]).body.into())],

@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::assembly::{Change, Coordination, Proposal, ProposalStatus};
+use super::assembly::{Change, Coordination, Poll, Proposal, ProposalStatus, Vote};
 use super::commands::Place;
 use super::render::Rendered;
 use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, next_retention_run};
@@ -78,6 +78,20 @@ pub static REGISTRY: &[Entry] = &[
         handling: Handling::Personal {
             export: export_welcomes,
             erase: erase_welcomes,
+        },
+    },
+    Entry {
+        kind: "poll",
+        handling: Handling::Personal {
+            export: export_polls,
+            erase: erase_polls,
+        },
+    },
+    Entry {
+        kind: "vote",
+        handling: Handling::Personal {
+            export: export_votes,
+            erase: erase_votes,
         },
     },
     Entry {
@@ -373,6 +387,126 @@ fn erase_welcomes(state: &State, user_id: &str) -> Vec<Change> {
         .collect()
 }
 
+fn export_polls(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .polls
+        .values()
+        .filter(|poll| poll.author.as_deref() == Some(user_id))
+        .map(|poll| Item {
+            line: state.translator.render(
+                "data-poll-author",
+                &[
+                    ("number", poll.number.to_string().into()),
+                    ("question", poll.question.as_str().into()),
+                ],
+            ),
+            json: json!({
+                "type": "poll_started",
+                "number": poll.number,
+                "question": poll.question,
+                "opened_at": poll.opened_at,
+            }),
+        })
+        .collect()
+}
+
+/// The poll stays (the group's decision) without its author.
+fn erase_polls(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .polls
+        .values()
+        .filter(|poll| poll.author.as_deref() == Some(user_id))
+        .map(|poll| {
+            Change::Poll(Poll {
+                author: None,
+                ..poll.clone()
+            })
+        })
+        .collect()
+}
+
+fn export_votes(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .votes
+        .iter()
+        .filter(|((_, voter, _), _)| voter == user_id)
+        .filter_map(|((number, _, _), vote)| {
+            let poll = state.assembly.polls.get(number)?;
+            let choices: Vec<&str> = vote
+                .answers
+                .iter()
+                .filter_map(|id| id.parse::<usize>().ok())
+                .filter_map(|n| poll.answers.get(n.wrapping_sub(1)).map(String::as_str))
+                .collect();
+            Some(Item {
+                line: state.translator.render(
+                    "data-vote",
+                    &[
+                        ("number", number.to_string().into()),
+                        ("question", poll.question.as_str().into()),
+                        ("choices", choices.join(", ").into()),
+                    ],
+                ),
+                json: json!({
+                    "type": "vote",
+                    "poll": number,
+                    "answers": choices,
+                    "at": vote.at,
+                }),
+            })
+        })
+        .collect()
+}
+
+/// A person's votes leave no trace of them, but the totals stay: in each
+/// poll, the one vote that counts is kept under an anonymous name (numbered
+/// within that poll, never derived from the person) and the others go.
+fn erase_votes(state: &State, user_id: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for poll in state.assembly.polls.values() {
+        let mine: Vec<(&str, &str, &Vote)> = state
+            .assembly
+            .votes_of(poll.number)
+            .filter(|(voter, _, _)| *voter == user_id)
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let kept = mine
+            .iter()
+            .filter(|(_, _, vote)| poll.closed_at.is_none_or(|end| vote.at <= end))
+            .max_by_key(|(_, event_id, vote)| (vote.at, *event_id));
+        for (voter, event_id, _) in &mine {
+            changes.push(Change::Vote {
+                poll: poll.number,
+                voter: (*voter).to_owned(),
+                event_id: (*event_id).to_owned(),
+                value: None,
+            });
+        }
+        if let Some((_, _, vote)) = kept {
+            let erased_before = state
+                .assembly
+                .votes_of(poll.number)
+                .filter(|(voter, _, _)| voter.starts_with(ERASED_VOTER))
+                .count();
+            changes.push(Change::Vote {
+                poll: poll.number,
+                voter: format!("{ERASED_VOTER}{}", erased_before + 1),
+                event_id: "~".to_owned(),
+                value: Some((*vote).clone()),
+            });
+        }
+    }
+    changes
+}
+
+/// The name under which an erased person's vote still counts.
+pub const ERASED_VOTER: &str = "~effacé-";
+
 /// Everything stored about `user_id`, through the registry.
 pub fn export(state: &State, user_id: &str) -> Vec<Item> {
     REGISTRY
@@ -448,10 +582,11 @@ impl Context<'_> {
         if changes.is_empty() {
             return self.tr("forget-nothing", &[]);
         }
+        // What the person sees in !mesdonnees, not the number of writes.
+        let count = export(self.state, &sender).len().max(1);
         if !confirmed {
-            return self.tr("forget-confirm", &[("count", changes.len().into())]);
+            return self.tr("forget-confirm", &[("count", count.into())]);
         }
-        let count = changes.len();
         self.outcome.changes.extend(changes);
         self.tr("forget-done", &[("count", count.into())])
     }

@@ -4,6 +4,8 @@
 use chrono::TimeZone;
 use expect_test::{Expect, expect};
 
+use super::polls;
+
 use super::*;
 
 const ROOM: &str = "!theme:example.org";
@@ -14,7 +16,7 @@ const BOT: &str = "@boucle:example.org";
 const HOUSING: &str = "!logement:example.org";
 const DIRECT: &str = "!dm:example.org";
 
-fn settings(language: Language) -> Settings {
+pub(super) fn settings(language: Language) -> Settings {
     Settings {
         bot_user_id: BOT.into(),
         prefix: "!".into(),
@@ -97,7 +99,12 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !inviter : inviter une personne ou une association dans ce salon
             !mesdonnees : voir tout ce que boucle garde sur vous
             !oublier : effacer ce que boucle garde sur vous
-            Bientôt : !sondage, !vote, !cloturer, !resultats, !sondages, !scrutin, !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
+            !sondage : lancer un sondage : la question, puis une option par ligne
+            !vote : voter à un sondage sans cliquer
+            !cloturer : clore un sondage et publier les résultats
+            !resultats : les résultats d'un sondage en cours
+            !sondages : les sondages ouverts dans ce salon
+            Bientôt : !scrutin, !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -140,8 +147,7 @@ fn help_on_one_command_explains_it_with_an_example() {
             !sondage (ou !poll)
             lancer un sondage : la question, puis une option par ligne
             Utilisation : !sondage <question> puis une option par ligne (ou séparées par |), de 2 à 20 options ; --plusieurs N, --jusqu'au <date>, --resultats-caches
-            Exemple : !sondage Quel thème pour la réunion publique ? | Santé | Logement | Énergie
-            Cette commande arrive bientôt : elle n'est pas encore en service."#]],
+            Exemple : !sondage Quel thème pour la réunion publique ? | Santé | Logement | Énergie"#]],
     );
     check(
         "!aide aide",
@@ -162,8 +168,7 @@ fn english_help_uses_english_names() {
             !poll (or !sondage)
             start a poll: the question, then one option per line
             Usage: !poll <question> then one option per line (or separated by |), 2 to 20 options; --multiple N, --until <date>, --hidden
-            Example: !poll Which theme for the public meeting? | Health | Housing | Energy
-            This command is coming soon: it is not in service yet."#]],
+            Example: !poll Which theme for the public meeting? | Health | Housing | Energy"#]],
     );
 }
 
@@ -303,6 +308,22 @@ impl Chat {
                 Action::SendFile {
                     room_id, file_name, ..
                 } => format!("→ envoie {file_name} dans {}", room_label(room_id)),
+                Action::SendEvent {
+                    room_id,
+                    event_type,
+                    report,
+                    ..
+                } => format!(
+                    "→ envoie {event_type} dans {}{}",
+                    room_label(room_id),
+                    report
+                        .as_ref()
+                        .map(|tag| format!(" (signaler {tag})"))
+                        .unwrap_or_default()
+                ),
+                Action::FinishPoll { number, .. } => {
+                    format!("→ relit les votes du sondage #{number}")
+                }
             });
         }
         lines.join("\n")
@@ -839,4 +860,248 @@ fn retention_erases_old_sign_ups_and_orphan_profiles_then_sets_the_next_run() {
             purpose: TimerPurpose::Retention,
         }]
     );
+}
+
+fn response(event: &str, sender: &str, answers: &[&str], second: u32) -> Input {
+    Input::PollResponse(polls::PollResponse {
+        event_id: event.into(),
+        room_id: ROOM.into(),
+        sender: sender.into(),
+        start_event_id: "$poll1".into(),
+        answers: answers.iter().map(|answer| (*answer).to_owned()).collect(),
+        at: now() + chrono::Duration::seconds(i64::from(second)),
+    })
+}
+
+#[test]
+fn a_poll_is_created_voted_by_click_and_text_closed_and_published() {
+    let mut chat = Chat::new();
+    let created = chat.script(&[(
+        ROOM,
+        CAMILLE,
+        "!sondage Quel thème pour la réunion publique ?\nSanté\nLogement\nÉnergie",
+    )]);
+    expect![[r#"
+        > [santé] @camille:example.org : !sondage Quel thème pour la réunion publique ?
+        Santé
+        Logement
+        Énergie
+        [santé] Sondage #1 ouvert : votez en cliquant sur le sondage, ou tapez !vote 1 suivi de votre choix.
+        → envoie org.matrix.msc3381.poll.start dans santé (signaler poll:1)"#]]
+    .assert_eq(&created);
+    // Clicks before the start event id is known cannot be matched: the
+    // re-read at closing counts them.
+    assert_eq!(chat.input(response("$early", YANN, &["1"], 1)), "");
+    assert!(chat.state.assembly.votes.is_empty());
+    chat.input(Input::Sent {
+        tag: "poll:1".into(),
+        event_id: "$poll1".into(),
+    });
+    chat.input(response("$v1", YANN, &["2"], 2));
+    chat.input(response("$v2", "@lou:example.org", &["1"], 3));
+    chat.now = now() + chrono::Duration::minutes(1);
+    let transcript = chat.script(&[
+        (ROOM, ADMIN, "!vote 1 logement"),
+        (ROOM, "@zoe:example.org", "!vote 1 Cuisine"),
+        (ROOM, "@zoe:example.org", "!vote 1 1, 2"),
+        (ROOM, CAMILLE, "!resultats"),
+        (ROOM, CAMILLE, "!sondages"),
+        (ROOM, YANN, "!cloturer 1"),
+        (ROOM, CAMILLE, "!cloturer"),
+        (ROOM, CAMILLE, "!vote 1 Santé"),
+    ]);
+    expect![[r#"
+        > [santé] @admin:example.org : !vote 1 logement
+        [santé] C'est noté : au sondage #1, vous votez Logement. Vous pouvez changer d'avis tant qu'il est ouvert.
+        > [santé] @zoe:example.org : !vote 1 Cuisine
+        [santé] « Cuisine » n'est pas une des options.
+        Options : 1. Santé ; 2. Logement ; 3. Énergie
+        > [santé] @zoe:example.org : !vote 1 1, 2
+        [santé] Ce sondage permet 1 choix au plus.
+        > [santé] @camille:example.org : !resultats
+        [santé] Résultats provisoires du sondage #1 « Quel thème pour la réunion publique ? » (3 votants) :
+        • Santé : 1 voix (33 %)
+        • Logement : 2 voix (67 %)
+        • Énergie : 0 voix (0 %)
+        En tête : Logement
+        > [santé] @camille:example.org : !sondages
+        [santé] Le sondage ouvert ici
+        #1 « Quel thème pour la réunion publique ? » : 3 votants
+        > [santé] @yann:example.org : !cloturer 1
+        [santé] Seuls la personne qui a lancé le sondage #1, la coordination et les admins peuvent le clore.
+        > [santé] @camille:example.org : !cloturer
+        [santé] Je clos le sondage #1 : je compte tous les votes et je publie les résultats.
+        → relit les votes du sondage #1
+        > [santé] @camille:example.org : !vote 1 Santé
+        [santé] Le sondage #1 est clos. Tapez !resultats 1 pour voir ses résultats."#]]
+    .assert_eq(&transcript);
+    // A click after the end is not counted; the re-read brings the early
+    // click and Yann's vote once more (counted once).
+    chat.input(response("$late", "@max:example.org", &["3"], 3600));
+    let published = chat.input(Input::PollClosing {
+        number: 1,
+        responses: vec![
+            polls::PollResponse {
+                event_id: "$early".into(),
+                room_id: ROOM.into(),
+                sender: "@early:example.org".into(),
+                start_event_id: "$poll1".into(),
+                answers: vec!["1".into()],
+                at: now(),
+            },
+            polls::PollResponse {
+                event_id: "$v1".into(),
+                room_id: ROOM.into(),
+                sender: YANN.into(),
+                start_event_id: "$poll1".into(),
+                answers: vec!["2".into()],
+                at: now(),
+            },
+        ],
+    });
+    expect![[r#"
+        [santé] Résultats du sondage #1 « Quel thème pour la réunion publique ? » (4 votants) :
+        • Santé : 2 voix (50 %)
+        • Logement : 2 voix (50 %)
+        • Énergie : 0 voix (0 %)
+        Égalité entre : Santé, Logement
+        → envoie org.matrix.msc3381.poll.end dans santé"#]]
+    .assert_eq(&published);
+    // Published once: a second answer of the adapter changes nothing.
+    assert_eq!(
+        chat.input(Input::PollClosing {
+            number: 1,
+            responses: vec![]
+        }),
+        ""
+    );
+}
+
+#[test]
+fn poll_mistakes_get_a_helpful_answer() {
+    let mut chat = Chat::new();
+    expect![[r#"
+        > [santé] @camille:example.org : !sondage Une seule option ? | Oui
+        [santé] Un sondage a de 2 à 20 options, et j'en compte 1. Mettez une option par ligne (ou séparez-les par |).
+        Utilisation : !sondage <question> puis une option par ligne (ou séparées par |), de 2 à 20 options ; --plusieurs N, --jusqu'au <date>, --resultats-caches
+        Exemple : !sondage Quel thème pour la réunion publique ? | Santé | Logement | Énergie
+        > [santé] @camille:example.org : !sondage Quand ? | Mardi | Jeudi --jusqu'au hier
+        [santé] Je ne comprends pas la date « hier ».
+        Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
+        > [santé] @camille:example.org : !sondage Quand ? | Mardi | Jeudi --jusqu'au 28/11 18h
+        [santé] La date « 28/11 18h » est déjà passée.
+        Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
+        > [santé] @camille:example.org : !vote 4 oui
+        [santé] Il n'y a pas de sondage #4 dans ce salon. Tapez !sondages pour voir ceux qui sont ouverts.
+        > [santé] @camille:example.org : !cloturer
+        [santé] Il n'y a pas de sondage ouvert dans ce salon.
+        > [santé] @camille:example.org : !sondages
+        [santé] Aucun sondage ouvert dans ce salon. Pour en lancer un : !sondage <question> puis une option par ligne."#]]
+    .assert_eq(&chat.script(&[
+        (ROOM, CAMILLE, "!sondage Une seule option ? | Oui"),
+        (ROOM, CAMILLE, "!sondage Quand ? | Mardi | Jeudi --jusqu'au hier"),
+        (ROOM, CAMILLE, "!sondage Quand ? | Mardi | Jeudi --jusqu'au 28/11 18h"),
+        (ROOM, CAMILLE, "!vote 4 oui"),
+        (ROOM, CAMILLE, "!cloturer"),
+        (ROOM, CAMILLE, "!sondages"),
+    ]));
+}
+
+#[test]
+fn a_deadline_closes_the_poll_at_its_time_even_when_handled_late() {
+    let mut chat = Chat::new();
+    let created = chat.say(
+        ROOM,
+        CAMILLE,
+        "!sondage --plusieurs 2 --jusqu'au jeudi 18h --résultats-cachés\nQuand ?\nMardi\nJeudi\nSamedi",
+    );
+    expect![[r#"
+        [santé] Sondage #1 ouvert : votez en cliquant sur le sondage, ou tapez !vote 1 suivi de votre choix.
+        Jusqu'à 2 choix par personne.
+        Clôture automatique le jeudi 3 décembre 2026 à 18 h.
+        Les résultats resteront cachés jusqu'à la clôture.
+        → envoie org.matrix.msc3381.poll.start dans santé (signaler poll:1)"#]]
+    .assert_eq(&created);
+    let due = Utc.with_ymd_and_hms(2026, 12, 3, 17, 0, 0).unwrap();
+    assert_eq!(chat.state.assembly.polls[&1].closes_at, Some(due));
+    chat.input(Input::Sent {
+        tag: "poll:1".into(),
+        event_id: "$poll1".into(),
+    });
+    chat.input(response("$v1", YANN, &["1", "2"], 1));
+    assert_eq!(
+        chat.say(ROOM, CAMILLE, "!resultats 1"),
+        "[santé] Les résultats du sondage #1 sont cachés jusqu'à sa clôture. 1 personne a voté."
+    );
+    // The bot was down at the deadline and handles it two hours late: the
+    // poll ends at its deadline, so a vote cast after it does not count.
+    let late = due + chrono::Duration::hours(2);
+    chat.now = late;
+    let closing = handle(
+        &Input::Timer {
+            purpose: TimerPurpose::ClosePoll(1),
+        },
+        &chat.state,
+        late,
+    );
+    assert_eq!(chat.apply(&closing), "→ relit les votes du sondage #1");
+    assert_eq!(chat.state.assembly.polls[&1].closed_at, Some(due));
+    let after_deadline = polls::PollResponse {
+        event_id: "$v2".into(),
+        room_id: ROOM.into(),
+        sender: "@lou:example.org".into(),
+        start_event_id: "$poll1".into(),
+        answers: vec!["3".into()],
+        at: due + chrono::Duration::minutes(5),
+    };
+    let published = chat.input(Input::PollClosing {
+        number: 1,
+        responses: vec![after_deadline],
+    });
+    assert!(published.contains("(1 votant)"), "{published}");
+    assert!(
+        published.contains("Égalité entre : Mardi, Jeudi"),
+        "{published}"
+    );
+    // A second firing of the same timer does nothing.
+    let again = handle(
+        &Input::Timer {
+            purpose: TimerPurpose::ClosePoll(1),
+        },
+        &chat.state,
+        late,
+    );
+    assert!(again.is_empty());
+}
+
+#[test]
+fn forgetting_keeps_poll_totals_without_the_person() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!sondage Q ? | A | B");
+    chat.input(Input::Sent {
+        tag: "poll:1".into(),
+        event_id: "$poll1".into(),
+    });
+    chat.input(response("$v1", YANN, &["1"], 1));
+    chat.input(response("$v2", YANN, &["2"], 2));
+    chat.input(response("$v3", CAMILLE, &["2"], 3));
+    let before = chat.say(ROOM, CAMILLE, "!resultats");
+    let mut direct = message(DIRECT, YANN, "!mesdonnees");
+    direct.is_direct = true;
+    assert!(
+        chat.say_with(direct)
+            .contains("vote au sondage #1 « Q ? » : B")
+    );
+    chat.say(DIRECT, YANN, "!oublier confirmer");
+    chat.say(DIRECT, CAMILLE, "!oublier confirmer");
+    assert_eq!(
+        chat.say(ROOM, ADMIN, "!resultats"),
+        before.replace(CAMILLE, ADMIN)
+    );
+    let stored = format!("{:?}", chat.state.assembly);
+    assert!(
+        !stored.contains(YANN) && !stored.contains(CAMILLE),
+        "{stored}"
+    );
+    assert_eq!(chat.state.assembly.polls[&1].author, None);
 }

@@ -147,24 +147,24 @@ fn date_word(word: &str, today: NaiveDate) -> Option<Result<NaiveDate, WhenError
     Some(day_month(day, month, year, today))
 }
 
-/// Day and month, with the year if given, otherwise the next such day.
+/// Day and month, with the year if given. Without one, the nearest such
+/// day: « 12/1 » in November is next January, but « 28/11 » on the 29th is
+/// yesterday (and refused as past), not a year ahead.
 fn day_month(
     day: u32,
     month: u32,
     year: Option<i32>,
     today: NaiveDate,
 ) -> Result<NaiveDate, WhenError> {
-    match year {
-        Some(year) => NaiveDate::from_ymd_opt(year, month, day).ok_or(WhenError::Inconsistent),
-        None => {
-            let this_year = NaiveDate::from_ymd_opt(today.year(), month, day);
-            match this_year {
-                Some(date) if date >= today => Ok(date),
-                _ => NaiveDate::from_ymd_opt(today.year() + 1, month, day)
-                    .ok_or(WhenError::Inconsistent),
-            }
-        }
+    if let Some(year) = year {
+        return NaiveDate::from_ymd_opt(year, month, day).ok_or(WhenError::Inconsistent);
     }
+    [today.year() - 1, today.year(), today.year() + 1]
+        .into_iter()
+        .filter_map(|year| NaiveDate::from_ymd_opt(year, month, day))
+        // The nearest; on a tie, the future.
+        .min_by_key(|date| ((*date - today).num_days().abs(), *date < today))
+        .ok_or(WhenError::Inconsistent)
 }
 
 const FILLERS: &[&str] = &[
@@ -270,6 +270,7 @@ pub fn parse_when(text: &str, time_zone: Tz, now: DateTime<Utc>) -> Result<When,
                 let unit = word(index + 1);
                 index += 2;
                 let step = match unit.trim_end_matches('s') {
+                    "seconde" | "second" | "sec" => Duration::seconds(amount),
                     "minute" | "min" => Duration::minutes(amount),
                     "heure" | "hour" | "h" => Duration::hours(amount),
                     "jour" | "day" => Duration::days(amount),
@@ -486,6 +487,7 @@ mod tests {
             ("dans 3 jours", "Wed 2026-12-02 10:00"),
             ("dans 2 heures", "Sun 2026-11-29 12:00"),
             ("dans 30 minutes", "Sun 2026-11-29 10:30"),
+            ("dans 90 secondes", "Sun 2026-11-29 10:01"),
             ("le 14 mars à 14h", "Sun 2027-03-14 14:00"),
             ("14 mars 2027 14h", "Sun 2027-03-14 14:00"),
             ("le 29 mars à 2h30", "Mon 2027-03-29 02:30"),
@@ -530,6 +532,8 @@ mod tests {
             Err(WhenError::NotUnderstood("hier".into()))
         );
         assert_eq!(read("28/11/2026 18h"), Err(WhenError::Past));
+        assert_eq!(read("28/11 18h"), Err(WhenError::Past));
+        assert_eq!(read("le 20 novembre"), Err(WhenError::Past));
         assert_eq!(read("aujourd'hui 8h"), Err(WhenError::Past));
         assert_eq!(read("31/02 18h"), Err(WhenError::Inconsistent));
         assert_eq!(read("lundi 3 décembre 18h"), Err(WhenError::Inconsistent));

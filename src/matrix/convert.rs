@@ -10,6 +10,7 @@ use matrix_sdk::ruma::events::{
 };
 use matrix_sdk::ruma::serde::Raw;
 
+use crate::core::polls::PollResponse;
 use crate::core::{IncomingMessage, Joined, MessageKind, RoomPower};
 
 /// A timeline event reduced to what boucle may act on.
@@ -19,6 +20,10 @@ pub enum Converted {
         message: IncomingMessage,
         origin_millis: u64,
     },
+    /// A vote clicked in a client (stable or unstable poll response).
+    PollResponse(PollResponse),
+    /// A redaction of `redacts`.
+    Redaction { event_id: String, redacts: String },
     /// Someone joined (not a display name change of someone already in).
     Joined { joined: Joined, origin_millis: u64 },
     /// Still encrypted: the bot had no key for it.
@@ -36,6 +41,9 @@ pub struct RoomFacts {
 /// Converts a (decrypted when possible) timeline event. The sender's power
 /// level is filled in by the caller, which has the room's state.
 pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts) -> Converted {
+    if let Some(converted) = convert_by_json(raw, room_id) {
+        return converted;
+    }
     let Ok(event) = raw.deserialize() else {
         return Converted::Other;
     };
@@ -95,6 +103,51 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
             }
         }
         _ => Converted::Other,
+    }
+}
+
+/// Poll responses and redactions, read from the JSON: both the stable and
+/// the unstable poll forms are accepted, and redactions carry `redacts` at
+/// the top (room versions up to 10) or in the content (11 and later).
+fn convert_by_json(raw: &Raw<AnySyncTimelineEvent>, room_id: &str) -> Option<Converted> {
+    let event: serde_json::Value = serde_json::from_str(raw.json().get()).ok()?;
+    let event_type = event["type"].as_str()?;
+    let event_id = event["event_id"].as_str()?.to_owned();
+    match event_type {
+        "m.poll.response" | "org.matrix.msc3381.poll.response" => {
+            let content = &event["content"];
+            let relation = &content["m.relates_to"];
+            if relation["rel_type"] != "m.reference" {
+                return Some(Converted::Other);
+            }
+            let answers = content["m.selections"]
+                .as_array()
+                .or_else(|| content["org.matrix.msc3381.poll.response"]["answers"].as_array())
+                .map(|answers| {
+                    answers
+                        .iter()
+                        .filter_map(|answer| answer.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let millis = event["origin_server_ts"].as_i64()?;
+            Some(Converted::PollResponse(PollResponse {
+                event_id,
+                room_id: room_id.to_owned(),
+                sender: event["sender"].as_str()?.to_owned(),
+                start_event_id: relation["event_id"].as_str()?.to_owned(),
+                answers,
+                at: chrono::DateTime::from_timestamp_millis(millis)?,
+            }))
+        }
+        "m.room.redaction" => {
+            let redacts = event["redacts"]
+                .as_str()
+                .or_else(|| event["content"]["redacts"].as_str())?
+                .to_owned();
+            Some(Converted::Redaction { event_id, redacts })
+        }
+        _ => None,
     }
 }
 
@@ -265,6 +318,47 @@ mod tests {
             vec![owned_user_id!("@creator:s")],
         );
         assert_eq!(room_power(&old).level("@creator:s"), 0);
+    }
+
+    #[test]
+    fn poll_responses_in_both_forms_and_redactions_in_both_places() {
+        let stable = raw(json!({
+            "type": "m.poll.response", "event_id": "$v1:s", "sender": "@c:s",
+            "origin_server_ts": 1_700_000_000_000u64,
+            "content": {"m.selections": ["2"], "m.relates_to": {"rel_type": "m.reference", "event_id": "$p:s"}}
+        }));
+        let unstable = raw(json!({
+            "type": "org.matrix.msc3381.poll.response", "event_id": "$v2:s", "sender": "@d:s",
+            "origin_server_ts": 1_700_000_000_000u64,
+            "content": {"org.matrix.msc3381.poll.response": {"answers": ["1", "3"]},
+                        "m.relates_to": {"rel_type": "m.reference", "event_id": "$p:s"}}
+        }));
+        for (event, sender, answers) in [
+            (stable, "@c:s", vec!["2"]),
+            (unstable, "@d:s", vec!["1", "3"]),
+        ] {
+            let Converted::PollResponse(response) = convert(&event, "!r:s", facts()) else {
+                panic!("a poll response expected");
+            };
+            assert_eq!(response.sender, sender);
+            assert_eq!(response.start_event_id, "$p:s");
+            assert_eq!(response.answers, answers);
+            assert_eq!(response.at.timestamp_millis(), 1_700_000_000_000);
+        }
+        let old = raw(
+            json!({"type": "m.room.redaction", "event_id": "$r1:s", "sender": "@c:s",
+            "origin_server_ts": 1, "redacts": "$v1:s", "content": {}}),
+        );
+        let new = raw(
+            json!({"type": "m.room.redaction", "event_id": "$r2:s", "sender": "@c:s",
+            "origin_server_ts": 1, "content": {"redacts": "$v1:s"}}),
+        );
+        for event in [old, new] {
+            assert!(matches!(
+                convert(&event, "!r:s", facts()),
+                Converted::Redaction { redacts, .. } if redacts == "$v1:s"
+            ));
+        }
     }
 
     #[test]

@@ -167,6 +167,13 @@ async fn carry_out(
     if let OutboxItem::CreateThemeRoom { slug, name, topic } = &entry.item {
         return create_theme_room(adapter, slug, name, topic).await;
     }
+    if let OutboxItem::FinishPoll {
+        number,
+        start_event_id,
+    } = &entry.item
+    {
+        return finish_poll(adapter, &entry.room_id, *number, start_event_id).await;
+    }
     let client = &adapter.client;
     let Ok(room_id) = RoomId::parse(&entry.room_id) else {
         tracing::error!(room = %entry.room_id, "outbox entry for an invalid room id: dropped");
@@ -181,13 +188,31 @@ async fn carry_out(
         OutboxItem::Message {
             event_type,
             content,
-        } => room
+            report,
+        } => match room
             .send_raw(event_type, content.clone())
             .with_transaction_id(&transaction)
             .await
-            .map(|response| {
-                tracing::debug!(room = %room_id, event = %response.response.event_id, "delivered");
-            }),
+        {
+            Ok(response) => {
+                let event_id = response.response.event_id;
+                tracing::debug!(room = %room_id, event = %event_id, "delivered");
+                if let Some(tag) = report {
+                    // Sent again after a crash, the same transaction id gets
+                    // the same event id back, so the report is the same too.
+                    let input = Input::Sent {
+                        tag: tag.clone(),
+                        event_id: event_id.to_string(),
+                    };
+                    if let Err(error) = adapter.engine.process(&input, Utc::now()) {
+                        tracing::error!(%error, "cannot record a sent event, will retry");
+                        return Err(None);
+                    }
+                }
+                Ok(())
+            }
+            Err(error) => Err(error),
+        },
         OutboxItem::Invite { user_id } => {
             let Ok(user_id) = UserId::parse(user_id) else {
                 tracing::warn!(room = %room_id, "invite of an invalid user id dropped");
@@ -230,7 +255,9 @@ async fn carry_out(
             .await
             .map(|_| ())
         }
-        OutboxItem::CreateThemeRoom { .. } => unreachable!("handled above"),
+        OutboxItem::CreateThemeRoom { .. } | OutboxItem::FinishPoll { .. } => {
+            unreachable!("handled above")
+        }
     };
     result.map_err(|error| {
         if let Some(wait) = rate_limit_wait(&error) {
@@ -268,6 +295,67 @@ async fn create_theme_room(
         }
         Err(error) => {
             tracing::error!(%error, slug, "cannot record a theme's new room, will retry");
+            Err(None)
+        }
+    }
+}
+
+/// Re-reads a closing poll's votes with `/relations` (so votes sent while the
+/// bot was down count), then lets the engine publish the results.
+async fn finish_poll(
+    adapter: &Adapter,
+    room_id: &str,
+    number: u64,
+    start_event_id: &str,
+) -> Result<(), Option<Duration>> {
+    use matrix_sdk::room::{IncludeRelations, RelationsOptions};
+    use matrix_sdk::ruma::events::relation::RelationType;
+    let (Ok(room_id), Ok(start)) = (
+        RoomId::parse(room_id),
+        matrix_sdk::ruma::OwnedEventId::try_from(start_event_id),
+    ) else {
+        tracing::error!(room = room_id, "a poll to finish has invalid ids: dropped");
+        return Ok(());
+    };
+    let Some(room) = adapter.client.get_room(&room_id) else {
+        return Err(None);
+    };
+    let mut responses = Vec::new();
+    let mut from: Option<String> = None;
+    // Bounded: 50 pages of 100 votes.
+    for _ in 0..50 {
+        let options = RelationsOptions {
+            from: from.clone(),
+            limit: Some(100u32.into()),
+            include_relations: IncludeRelations::RelationsOfType(RelationType::Reference),
+            ..RelationsOptions::default()
+        };
+        let page = match room.relations(start.clone(), options).await {
+            Ok(page) => page,
+            Err(error) => {
+                tracing::warn!(%error, room = %room_id, "cannot read a poll's votes, will retry");
+                return Err(None);
+            }
+        };
+        for event in &page.chunk {
+            if let super::convert::Converted::PollResponse(response) = super::convert::convert(
+                event.raw(),
+                room_id.as_str(),
+                super::convert::RoomFacts { is_direct: false },
+            ) {
+                responses.push(response);
+            }
+        }
+        match page.next_batch_token {
+            Some(token) if !page.chunk.is_empty() => from = Some(token),
+            _ => break,
+        }
+    }
+    let input = Input::PollClosing { number, responses };
+    match adapter.engine.process(&input, Utc::now()) {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            tracing::error!(%error, "cannot record a poll's results, will retry");
             Err(None)
         }
     }

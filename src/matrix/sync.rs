@@ -231,6 +231,17 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             }
             Input::Joined(joined)
         }
+        Converted::PollResponse(response) => {
+            if too_old(u64::try_from(response.at.timestamp_millis()).unwrap_or(0)) {
+                return true;
+            }
+            Input::PollResponse(response)
+        }
+        Converted::Redaction { event_id, redacts } => Input::Redaction {
+            event_id,
+            room_id: room_id.to_string(),
+            redacts,
+        },
         Converted::Undecryptable { event_id } => {
             tracing::warn!(room = %room_id, event = %event_id, "message could not be decrypted");
             return true;

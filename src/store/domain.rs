@@ -64,7 +64,27 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
         let pair = split_pair(&key).ok_or_else(|| bad_key(Tree::Welcomes))?;
         assembly.welcomes.insert(pair, decode(&value)?);
     }
+    for (_, value) in store.scan_prefix(Tree::Polls, b"")? {
+        let poll: crate::core::assembly::Poll = decode(&value)?;
+        assembly.polls.insert(poll.number, poll);
+    }
+    for (key, value) in store.scan_prefix(Tree::Votes, b"")? {
+        let (number, rest) = key
+            .split_at_checked(8)
+            .ok_or_else(|| bad_key(Tree::Votes))?;
+        let number = u64::from_be_bytes(number.try_into().map_err(|_| bad_key(Tree::Votes))?);
+        let (voter, event_id) = split_pair(rest).ok_or_else(|| bad_key(Tree::Votes))?;
+        assembly
+            .votes
+            .insert((number, voter, event_id), decode(&value)?);
+    }
     Ok(assembly)
+}
+
+fn vote_key(poll: u64, voter: &str, event_id: &str) -> Vec<u8> {
+    let mut key = poll.to_be_bytes().to_vec();
+    key.extend_from_slice(&pair_key(voter, event_id));
+    key
 }
 
 fn put_or_delete<R: super::records::Record>(
@@ -130,6 +150,24 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             batch,
             Tree::Welcomes,
             pair_key(room_id, user_id),
+            value.as_ref(),
+        ),
+        Change::Poll(poll) => {
+            batch.put(
+                Tree::Polls,
+                poll.number.to_be_bytes().to_vec(),
+                encode(poll),
+            );
+        }
+        Change::Vote {
+            poll,
+            voter,
+            event_id,
+            value,
+        } => put_or_delete(
+            batch,
+            Tree::Votes,
+            vote_key(*poll, voter, event_id),
             value.as_ref(),
         ),
     }
@@ -209,6 +247,44 @@ mod tests {
             Change::Membership {
                 slug: "sante".into(),
                 user_id: "@b:s".into(),
+                value: None,
+            },
+            Change::Poll(crate::core::assembly::Poll {
+                number: 258,
+                room_id: "!r:s".into(),
+                author: Some("@a:s".into()),
+                question: "Q".into(),
+                answers: vec!["A".into(), "B".into()],
+                max_selections: 1,
+                hidden: false,
+                closes_at: None,
+                start_event_id: Some("$p".into()),
+                opened_at: at,
+                closed_at: None,
+                published: false,
+            }),
+            Change::Vote {
+                poll: 258,
+                voter: "@a:s".into(),
+                event_id: "$v1".into(),
+                value: Some(crate::core::assembly::Vote {
+                    answers: vec!["1".into()],
+                    at,
+                }),
+            },
+            Change::Vote {
+                poll: 258,
+                voter: "@b:s".into(),
+                event_id: "$v2".into(),
+                value: Some(crate::core::assembly::Vote {
+                    answers: vec!["2".into()],
+                    at,
+                }),
+            },
+            Change::Vote {
+                poll: 258,
+                voter: "@b:s".into(),
+                event_id: "$v2".into(),
                 value: None,
             },
         ];

@@ -44,10 +44,14 @@ pub enum Tree {
     Proposals,
     /// Who was welcomed where, keyed by room id then user id.
     Welcomes,
+    /// Polls, keyed by number (big-endian).
+    Polls,
+    /// Poll votes, keyed by poll number (big-endian), voter, event id.
+    Votes,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 10] = [
+    pub const ALL: [Tree; 12] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -58,6 +62,8 @@ impl Tree {
         Tree::Profiles,
         Tree::Proposals,
         Tree::Welcomes,
+        Tree::Polls,
+        Tree::Votes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -72,6 +78,8 @@ impl Tree {
             Tree::Profiles => "profiles",
             Tree::Proposals => "proposals",
             Tree::Welcomes => "welcomes",
+            Tree::Polls => "polls",
+            Tree::Votes => "votes",
         }
     }
 }

@@ -94,8 +94,16 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum OutboxItem {
-    /// A room event, sent as is.
-    Message { event_type: String, content: Value },
+    /// A room event, sent as is. With `report`, the event id the
+    /// homeserver gives it goes back to the engine under that tag.
+    Message {
+        event_type: String,
+        content: Value,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        report: Option<String>,
+    },
+    /// Re-read a closing poll's votes and hand them to the engine.
+    FinishPoll { number: u64, start_event_id: String },
     /// Invite a person into the lane's room.
     Invite { user_id: String },
     /// Create a theme's room in the Space; the result goes back to the engine.
@@ -203,7 +211,19 @@ impl Record for SpaceRecord {
 
 pub const SPACE_KEY: &[u8] = b"space";
 
-use crate::core::assembly::{Coordination, Membership, Profile, Proposal, ThemeRecord, Welcome};
+use crate::core::assembly::{
+    Coordination, Membership, Poll, Profile, Proposal, ThemeRecord, Vote, Welcome,
+};
+
+impl Record for Poll {
+    const KIND: &'static str = "poll";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Vote {
+    const KIND: &'static str = "vote";
+    const VERSION: u32 = 1;
+}
 
 impl Record for ThemeRecord {
     const KIND: &'static str = "theme";
@@ -292,11 +312,39 @@ mod tests {
                 item: OutboxItem::Message {
                     event_type: "m.room.message".into(),
                     content: serde_json::json!({"body": "x"}),
+                    report: None,
                 },
                 created_at: at(),
             },
             expect![[
                 r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{"body":"x"},"event_type":"m.room.message","type":"message"},"room_id":"!r:s","v":2}"#
+            ]],
+        );
+        snapshot(
+            OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::Message {
+                    event_type: "org.matrix.msc3381.poll.start".into(),
+                    content: serde_json::json!({}),
+                    report: Some("poll:3".into()),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{},"event_type":"org.matrix.msc3381.poll.start","report":"poll:3","type":"message"},"room_id":"!r:s","v":2}"#
+            ]],
+        );
+        snapshot(
+            OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::FinishPoll {
+                    number: 3,
+                    start_event_id: "$p".into(),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"number":3,"start_event_id":"$p","type":"finish_poll"},"room_id":"!r:s","v":2}"#
             ]],
         );
         snapshot(
@@ -350,6 +398,7 @@ mod tests {
                 item: OutboxItem::Message {
                     event_type: "m.room.message".into(),
                     content: serde_json::json!({"body": "x"}),
+                    report: None,
                 },
                 created_at: at(),
             }
@@ -412,6 +461,32 @@ mod tests {
             expect![[
                 r#"{"name":"Eau","number":2,"opened_at":"2026-11-29T08:30:00Z","proposer":null,"slug":"eau","status":"open","supporters":["@b:s"],"v":1}"#
             ]],
+        );
+        snapshot(
+            Poll {
+                number: 3,
+                room_id: "!r:s".into(),
+                author: Some("@a:s".into()),
+                question: "Quel thème ?".into(),
+                answers: vec!["Santé".into(), "Logement".into()],
+                max_selections: 1,
+                hidden: true,
+                closes_at: Some(at()),
+                start_event_id: Some("$p".into()),
+                opened_at: at(),
+                closed_at: None,
+                published: false,
+            },
+            expect![[
+                r#"{"answers":["Santé","Logement"],"author":"@a:s","closed_at":null,"closes_at":"2026-11-29T08:30:00Z","hidden":true,"max_selections":1,"number":3,"opened_at":"2026-11-29T08:30:00Z","published":false,"question":"Quel thème ?","room_id":"!r:s","start_event_id":"$p","v":1}"#
+            ]],
+        );
+        snapshot(
+            Vote {
+                answers: vec!["2".into()],
+                at: at(),
+            },
+            expect![[r#"{"answers":["2"],"at":"2026-11-29T08:30:00Z","v":1}"#]],
         );
         snapshot(
             Welcome { at: at() },

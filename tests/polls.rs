@@ -1,0 +1,221 @@
+//! Polls against a real Synapse: votes clicked in clients (stable and
+//! unstable forms), some while the bot is stopped, all counted at closing;
+//! the end event and the results message; a deadline that passes while the
+//! bot is down closes the poll right after restart, once.
+#![recursion_limit = "256"]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use matrix_sdk::Room;
+use matrix_sdk::ruma::UserId;
+use serde_json::{Value, json};
+use support::{Bot, Person, TIMEOUT, homeserver, room_events};
+
+/// Waits for an event from `bot` of `event_type` whose body satisfies `wanted`.
+async fn wait_for_bot_event(
+    room: &Room,
+    bot: &UserId,
+    event_type: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let found = room_events(room).await.into_iter().find(|event| {
+            event["sender"] == bot.as_str() && event["type"] == event_type && wanted(event)
+        });
+        if let Some(event) = found {
+            return event;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {event_type} from the bot in {}",
+            room.room_id()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn body_starts(prefix: &'static str) -> impl Fn(&Value) -> bool {
+    move |event| {
+        event["content"]["body"]
+            .as_str()
+            .is_some_and(|body| body.starts_with(prefix))
+    }
+}
+
+async fn count_bot_events(room: &Room, bot: &UserId, event_type: &str, prefix: &str) -> usize {
+    room_events(room)
+        .await
+        .into_iter()
+        .filter(|event| {
+            event["sender"] == bot.as_str()
+                && event["type"] == event_type
+                && (prefix.is_empty()
+                    || event["content"]["body"]
+                        .as_str()
+                        .is_some_and(|body| body.starts_with(prefix)))
+        })
+        .count()
+}
+
+/// Votes in `room` as whoever the room's client belongs to.
+async fn vote(room: &Room, start: &str, answer: &str, stable: bool) {
+    let (event_type, content) = if stable {
+        (
+            "m.poll.response",
+            json!({"m.selections": [answer], "m.relates_to": {"rel_type": "m.reference", "event_id": start}}),
+        )
+    } else {
+        (
+            "org.matrix.msc3381.poll.response",
+            json!({"org.matrix.msc3381.poll.response": {"answers": [answer]},
+                   "m.relates_to": {"rel_type": "m.reference", "event_id": start}}),
+        )
+    };
+    room.send_raw(event_type, content).await.unwrap();
+}
+
+/// Camille's room with the bot, and Lou and Zoé in it.
+async fn poll_room() -> (Person, Person, Person, Bot, Room) {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let zoe = Person::new_on(server, "zoe").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = camille.create_room(false, &bot.user_id).await;
+    bot.configure(&room, &camille.user_id);
+    bot.start(None);
+    camille.wait_for_join(&room, &bot.user_id).await;
+    for person in [&lou, &zoe] {
+        room.invite_user_by_id(&person.user_id).await.unwrap();
+        person.accept_invite(room.room_id()).await;
+    }
+    (camille, lou, zoe, bot, room)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn votes_clicked_in_both_forms_even_while_the_bot_is_down_are_all_counted() {
+    let (camille, lou, zoe, mut bot, room) = poll_room().await;
+    camille
+        .send(&room, "!sondage Quel thème ?\nSanté\nLogement\nÉnergie")
+        .await;
+    let start = wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.start", |_| {
+        true
+    })
+    .await;
+    let start_id = start["event_id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        start["content"]["org.matrix.msc3381.poll.start"]["answers"][1]["org.matrix.msc1767.text"],
+        "Logement"
+    );
+    let lou_room = lou.client.get_room(room.room_id()).unwrap();
+    let zoe_room = zoe.client.get_room(room.room_id()).unwrap();
+    vote(&lou_room, &start_id, "1", true).await;
+    vote(&room, &start_id, "2", false).await;
+    // The bot knows these two before it stops.
+    camille.send(&room, "!resultats").await;
+    let provisional = wait_for_bot_event(
+        &room,
+        &bot.user_id,
+        "m.room.message",
+        body_starts("Résultats provisoires"),
+    )
+    .await;
+    assert!(
+        provisional["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("(2 votants)"),
+        "{provisional}"
+    );
+
+    bot.kill();
+    vote(&zoe_room, &start_id, "2", true).await;
+    vote(&lou_room, &start_id, "3", false).await; // Lou changes their mind
+    bot.start(None);
+    camille.send(&room, "!cloturer").await;
+
+    let results = wait_for_bot_event(
+        &room,
+        &bot.user_id,
+        "m.room.message",
+        body_starts("Résultats du sondage #1"),
+    )
+    .await;
+    let body = results["content"]["body"].as_str().unwrap();
+    assert!(body.contains("(3 votants)"), "{body}");
+    assert!(body.contains("Santé : 0 voix"), "{body}");
+    assert!(body.contains("Logement : 2 voix (67 %)"), "{body}");
+    assert!(body.contains("Énergie : 1 voix (33 %)"), "{body}");
+    assert!(body.contains("En tête : Logement"), "{body}");
+    let end =
+        wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.end", |_| true).await;
+    assert_eq!(
+        end["content"]["m.relates_to"]["event_id"],
+        start_id.as_str()
+    );
+    assert_eq!(end["content"]["m.relates_to"]["rel_type"], "m.reference");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_deadline_passing_while_the_bot_is_down_closes_the_poll_once_after_restart() {
+    let (camille, lou, _zoe, mut bot, room) = poll_room().await;
+    camille
+        .send(
+            &room,
+            "!sondage On se voit quand ? | Mardi | Jeudi --jusqu'au dans 20 secondes",
+        )
+        .await;
+    let start = wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.start", |_| {
+        true
+    })
+    .await;
+    let start_id = start["event_id"].as_str().unwrap().to_owned();
+    let lou_room = lou.client.get_room(room.room_id()).unwrap();
+    vote(&lou_room, &start_id, "2", true).await;
+    bot.kill();
+    tokio::time::sleep(Duration::from_secs(22)).await;
+    bot.start(None);
+    let results = wait_for_bot_event(
+        &room,
+        &bot.user_id,
+        "m.room.message",
+        body_starts("Résultats du sondage #1"),
+    )
+    .await;
+    assert!(
+        results["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Jeudi : 1 voix (100 %)"),
+        "{results}"
+    );
+    wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.end", |_| true).await;
+    // Another restart does not close it again.
+    bot.kill();
+    bot.start(None);
+    camille.send(&room, "!aide").await;
+    wait_for_bot_event(
+        &room,
+        &bot.user_id,
+        "m.room.message",
+        body_starts("Commandes disponibles"),
+    )
+    .await;
+    assert_eq!(
+        count_bot_events(
+            &room,
+            &bot.user_id,
+            "m.room.message",
+            "Résultats du sondage"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count_bot_events(&room, &bot.user_id, "org.matrix.msc3381.poll.end", "").await,
+        1
+    );
+}
