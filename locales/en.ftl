@@ -85,7 +85,7 @@ cmd-sondages-usage = !polls
 cmd-sondages-example = !polls
 
 cmd-scrutin-summary = start a secret ballot
-cmd-scrutin-usage = !ballot <question> then one option per line
+cmd-scrutin-usage = !ballot <question> then one option per line; --quorum N, --until <date>, --multiple N
 cmd-scrutin-example = !ballot Who represents us at the assembly? | Camille | Yann
 
 cmd-voter-summary = vote in secret, in a direct chat with boucle
@@ -380,3 +380,31 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## Secret ballots
+
+ballot-opened = Secret ballot #{$number}: {$question}
+ballot-option = {$index}. {$answer}
+ballot-how = To vote, write to me in a private chat ({$bot}): !cast {$number} followed by your choice. Your choice is never kept with your name. { $electorate ->
+    [one] 1 person may vote.
+   *[other] {$electorate} people may vote.
+}
+ballot-quorum = Quorum: {$quorum} ballots.
+ballot-preparing-room = Preparing secret ballot #{$number}: I am listing the room's members, who may vote.
+ballot-preparing-members = Secret ballot #{$number} is open to the group's {$electorate} signed-up members.
+ballot-unknown = There is no ballot #{$number}.
+ballot-closed = Ballot #{$number} is closed.
+ballot-not-ready = Ballot #{$number} is still being prepared: try again in a moment.
+ballot-not-elector = You are not on the list of voters of ballot #{$number}, drawn up when it opened.
+ballot-already-voted = You have already voted in ballot #{$number}. A secret ballot cannot be changed.
+ballot-cast = Your ballot is in the box of ballot #{$number}. It is secret: I do not keep your choice with your name.
+ballot-closing = Closing ballot #{$number} and publishing the results.
+ballot-results = Results of secret ballot #{$number} "{$question}":
+ballot-turnout = Turnout: {$ballots} ballots out of {$electorate} voters ({$percent} %).
+ballot-quorum-met = Quorum of {$quorum} reached.
+ballot-quorum-missed = Quorum of {$quorum} not reached: the result is not a decision.
+ballot-turnout-open = Secret ballot #{$number}: {$ballots} ballots out of {$electorate} voters so far. Results are published when it closes.
+polls-line-ballot = #{$number} "{$question}": secret ballot, vote in a private chat
+data-ballot-author = you started secret ballot #{$number} "{$question}"
+data-elector = voter in secret ballot #{$number} (not voted yet)
+data-elector-voted = voter in secret ballot #{$number} (voted; your choice is not kept with your name)

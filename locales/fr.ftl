@@ -85,7 +85,7 @@ cmd-sondages-usage = !sondages
 cmd-sondages-example = !sondages
 
 cmd-scrutin-summary = lancer un vote à bulletin secret
-cmd-scrutin-usage = !scrutin <question> puis une option par ligne
+cmd-scrutin-usage = !scrutin <question> puis une option par ligne ; --quorum N, --jusqu'au <date>, --plusieurs N
 cmd-scrutin-example = !scrutin Qui pour nous représenter à l'AG ? | Camille | Yann
 
 cmd-voter-summary = voter en secret, en message privé avec boucle
@@ -380,3 +380,31 @@ month-9 = septembre
 month-10 = octobre
 month-11 = novembre
 month-12 = décembre
+
+## Scrutins secrets
+
+ballot-opened = Scrutin secret #{$number} : {$question}
+ballot-option = {$index}. {$answer}
+ballot-how = Pour voter, écrivez-moi en message privé ({$bot}) : !voter {$number} suivi de votre choix. Votre choix n'est jamais gardé avec votre nom. { $electorate ->
+    [one] 1 personne peut voter.
+   *[other] {$electorate} personnes peuvent voter.
+}
+ballot-quorum = Quorum : {$quorum} bulletins.
+ballot-preparing-room = Je prépare le scrutin secret #{$number} : je relève la liste des membres du salon, qui pourront voter.
+ballot-preparing-members = Scrutin secret #{$number} ouvert pour les {$electorate} membres inscrits du groupe.
+ballot-unknown = Il n'y a pas de scrutin #{$number}.
+ballot-closed = Le scrutin #{$number} est clos.
+ballot-not-ready = Le scrutin #{$number} se prépare encore : réessayez dans un instant.
+ballot-not-elector = Vous n'êtes pas sur la liste des électeurs du scrutin #{$number}, arrêtée à son ouverture.
+ballot-already-voted = Vous avez déjà voté au scrutin #{$number}. Un bulletin secret ne peut pas être changé.
+ballot-cast = Votre bulletin est dans l'urne du scrutin #{$number}. Il est secret : je ne garde pas votre choix avec votre nom.
+ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
+ballot-results = Résultats du scrutin secret #{$number} « {$question} » :
+ballot-turnout = Participation : {$ballots} bulletins sur {$electorate} électeurs ({$percent} %).
+ballot-quorum-met = Quorum de {$quorum} atteint.
+ballot-quorum-missed = Quorum de {$quorum} non atteint : le résultat ne vaut pas décision.
+ballot-turnout-open = Scrutin secret #{$number} : {$ballots} bulletins sur {$electorate} électeurs pour l'instant. Les résultats seront publiés à la clôture.
+polls-line-ballot = #{$number} « {$question} » : scrutin secret, votez en message privé
+data-ballot-author = vous avez lancé le scrutin secret #{$number} « {$question} »
+data-elector = électeur du scrutin secret #{$number} (pas encore voté)
+data-elector-voted = électeur du scrutin secret #{$number} (a voté ; votre choix n'est pas gardé avec votre nom)

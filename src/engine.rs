@@ -339,6 +339,9 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
                 start_event_id,
             },
         ),
+        Action::FreezeElectorate { room_id, number } => {
+            (room_id, OutboxItem::FreezeElectorate { number })
+        }
         Action::SendFile {
             room_id,
             file_name,

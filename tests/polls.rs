@@ -219,3 +219,63 @@ async fn a_deadline_passing_while_the_bot_is_down_closes_the_poll_once_after_res
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
+    let (camille, lou, zoe, bot, room) = poll_room().await;
+    camille
+        .send(
+            &room,
+            "!scrutin Pour ou contre ? | Pour | Contre --quorum 2",
+        )
+        .await;
+    // The electorate is the room's members, listed by the bot: three people.
+    let announced = wait_for_bot_event(
+        &room,
+        &bot.user_id,
+        "m.room.message",
+        body_starts("Scrutin secret #1"),
+    )
+    .await;
+    assert!(
+        announced["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("3 personnes peuvent voter"),
+        "{announced}"
+    );
+    for (person, choice) in [(&lou, "Contre"), (&zoe, "contre")] {
+        let direct = person.create_direct_chat(&bot.user_id).await;
+        person.wait_for_join(&direct, &bot.user_id).await;
+        person.send(&direct, &format!("!voter 1 {choice}")).await;
+        let receipt = wait_for_bot_event(
+            &direct,
+            &bot.user_id,
+            "m.room.message",
+            body_starts("Votre bulletin"),
+        )
+        .await;
+        assert!(
+            !receipt["content"]["body"]
+                .as_str()
+                .unwrap()
+                .contains("Contre"),
+            "the receipt repeats no choice"
+        );
+    }
+    camille.send(&room, "!cloturer").await;
+    let results = wait_for_bot_event(
+        &room,
+        &bot.user_id,
+        "m.room.message",
+        body_starts("Résultats du scrutin secret #1"),
+    )
+    .await;
+    let body = results["content"]["body"].as_str().unwrap();
+    assert!(body.contains("Contre : 2 voix (100 %)"), "{body}");
+    assert!(
+        body.contains("2 bulletins sur 3 électeurs (67 %)"),
+        "{body}"
+    );
+    assert!(body.contains("Quorum de 2 atteint"), "{body}");
+}

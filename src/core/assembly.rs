@@ -146,6 +146,51 @@ pub struct Vote {
     pub at: DateTime<Utc>,
 }
 
+/// A secret ballot. Who may vote and who has voted live in [`Elector`]
+/// records, the choices only as counts in [`BallotBox`]: no record links a
+/// person to a choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ballot {
+    pub number: u64,
+    pub room_id: String,
+    /// `None` once the author erased their data.
+    pub author: Option<String>,
+    pub question: String,
+    pub answers: Vec<String>,
+    pub max_selections: u32,
+    /// Ballots needed for the result to stand.
+    pub quorum: Option<u32>,
+    pub closes_at: Option<DateTime<Utc>>,
+    pub opened_at: DateTime<Utc>,
+    /// Voting starts once the electorate is frozen.
+    pub electorate_frozen: bool,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Ballot {
+    pub fn is_open(&self) -> bool {
+        self.closed_at.is_none()
+    }
+}
+
+/// A person allowed to vote in an open ballot. Keyed by (ballot number,
+/// user id); all of them are deleted when the ballot closes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Elector {
+    pub voted: bool,
+}
+
+/// The ballot box: counts only, no names, no times. Keyed by ballot number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BallotBox {
+    /// Votes per answer.
+    pub counts: Vec<u64>,
+    /// Ballots cast.
+    pub ballots: u64,
+    /// People allowed to vote, frozen at opening.
+    pub electorate: u64,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -177,6 +222,16 @@ pub enum Change {
         event_id: String,
         value: Option<Vote>,
     },
+    Ballot(Ballot),
+    Elector {
+        ballot: u64,
+        user_id: String,
+        value: Option<Elector>,
+    },
+    BallotBox {
+        ballot: u64,
+        value: BallotBox,
+    },
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -191,6 +246,9 @@ pub struct Assembly {
     pub welcomes: BTreeMap<(String, String), Welcome>,
     pub polls: BTreeMap<u64, Poll>,
     pub votes: BTreeMap<(u64, String, String), Vote>,
+    pub ballots: BTreeMap<u64, Ballot>,
+    pub electors: BTreeMap<(u64, String), Elector>,
+    pub ballot_boxes: BTreeMap<u64, BallotBox>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -238,6 +296,17 @@ impl Assembly {
                 event_id,
                 value,
             } => set(&mut self.votes, (poll, voter, event_id), value),
+            Change::Ballot(ballot) => {
+                self.ballots.insert(ballot.number, ballot);
+            }
+            Change::Elector {
+                ballot,
+                user_id,
+                value,
+            } => set(&mut self.electors, (ballot, user_id), value),
+            Change::BallotBox { ballot, value } => {
+                self.ballot_boxes.insert(ballot, value);
+            }
         }
     }
 
@@ -262,8 +331,12 @@ impl Assembly {
             .contains_key(&(slug.to_owned(), user_id.to_owned()))
     }
 
+    /// Polls and secret ballots share one numbering, so `#5` is never two
+    /// things.
     pub fn next_poll_number(&self) -> u64 {
-        self.polls.keys().next_back().map_or(1, |last| last + 1)
+        let last_poll = self.polls.keys().next_back().copied().unwrap_or(0);
+        let last_ballot = self.ballots.keys().next_back().copied().unwrap_or(0);
+        last_poll.max(last_ballot) + 1
     }
 
     /// The votes of a poll, by voter.

@@ -120,6 +120,13 @@ pub enum Command {
         poll: Option<u64>,
     },
     Polls,
+    /// `!scrutin`: a secret ballot, same syntax as a poll, plus `--quorum N`.
+    Ballot(PollRequest),
+    /// `!voter n choix`, in a direct chat.
+    BallotVote {
+        ballot: u64,
+        choices: String,
+    },
 }
 
 /// `!sondage`: a question and its options, checked for shape (2 to 20
@@ -131,6 +138,8 @@ pub struct PollRequest {
     pub multiple: Option<u32>,
     pub until: Option<String>,
     pub hidden: bool,
+    /// Secret ballots only: ballots needed for the result to stand.
+    pub quorum: Option<u32>,
 }
 
 /// Fewest and most options a poll may have.
@@ -156,6 +165,8 @@ impl Command {
             Command::Close { .. } => CommandId::Close,
             Command::Results { .. } => CommandId::Results,
             Command::Polls => CommandId::Polls,
+            Command::Ballot(_) => CommandId::Ballot,
+            Command::BallotVote { .. } => CommandId::BallotVote,
         }
     }
 }
@@ -402,14 +413,21 @@ pub static COMMANDS: &[CommandDef] = &[
         VOTING_ROOMS,
         Some(parse_polls),
     ),
-    def(C::Ballot, "scrutin", "ballot", Everyone, GROUP_ROOMS, None),
+    def(
+        C::Ballot,
+        "scrutin",
+        "ballot",
+        Everyone,
+        GROUP_ROOMS,
+        Some(parse_ballot),
+    ),
     def(
         C::BallotVote,
         "voter",
         "cast",
         Everyone,
         &[Place::Direct],
-        None,
+        Some(parse_ballot_vote),
     ),
     def(
         C::Meeting,
@@ -788,6 +806,25 @@ fn take_flags(arguments: &[Token]) -> (Vec<Token>, Vec<(String, Vec<String>)>) {
 }
 
 fn parse_poll(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    poll_request(arguments, false).map(Command::Poll)
+}
+
+fn parse_ballot(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    poll_request(arguments, true).map(Command::Ballot)
+}
+
+fn parse_ballot_vote(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    match parse_vote(arguments)? {
+        Command::Vote { poll, choices } => Ok(Command::BallotVote {
+            ballot: poll,
+            choices,
+        }),
+        other => Ok(other),
+    }
+}
+
+/// The shared syntax of `!sondage` and `!scrutin`.
+fn poll_request(arguments: &[Token], secret: bool) -> Result<PollRequest, ParseProblem> {
     let (rest, flags) = take_flags(arguments);
     let mut request = PollRequest {
         question: String::new(),
@@ -795,9 +832,14 @@ fn parse_poll(arguments: &[Token]) -> Result<Command, ParseProblem> {
         multiple: None,
         until: None,
         hidden: false,
+        quorum: None,
     };
     for (name, values) in flags {
         match name.as_str() {
+            "quorum" if secret => {
+                let count = values.first().and_then(|value| value.parse::<u32>().ok());
+                request.quorum = Some(count.ok_or(ParseProblem::BadFlag(name.clone()))?);
+            }
             "plusieurs" | "multiple" | "multi" => {
                 let count = values.first().and_then(|value| value.parse::<u32>().ok());
                 request.multiple = Some(
@@ -812,7 +854,9 @@ fn parse_poll(arguments: &[Token]) -> Result<Command, ParseProblem> {
                 }
                 request.until = Some(values.join(" "));
             }
-            "resultats-caches" | "caches" | "secret-results" | "hidden" => request.hidden = true,
+            "resultats-caches" | "caches" | "secret-results" | "hidden" if !secret => {
+                request.hidden = true
+            }
             _ => return Err(ParseProblem::BadFlag(name)),
         }
     }
@@ -836,7 +880,7 @@ fn parse_poll(arguments: &[Token]) -> Result<Command, ParseProblem> {
             found: request.options.len(),
         });
     }
-    Ok(Command::Poll(request))
+    Ok(request)
 }
 
 /// A poll number as typed: `3`, `#3`, `n°3`.
@@ -1097,6 +1141,7 @@ mod tests {
                 multiple: None,
                 until: None,
                 hidden: false,
+                quorum: None,
             })),
         );
         check(
@@ -1107,6 +1152,7 @@ mod tests {
                 multiple: Some(2),
                 until: Some("tomorrow 6pm".into()),
                 hidden: true,
+                quorum: None,
             })),
         );
         check(
@@ -1117,6 +1163,7 @@ mod tests {
                 multiple: None,
                 until: Some("jeudi 18h".into()),
                 hidden: true,
+                quorum: None,
             })),
         );
         let twenty_one = format!("!sondage Q{}", "\nx".repeat(21));
@@ -1180,6 +1227,31 @@ mod tests {
             Parsed::Command(Command::Results { poll: None }),
         );
         check("!sondages", Parsed::Command(Command::Polls));
+        check(
+            "!scrutin Qui ? | Camille | Yann --quorum 5",
+            Parsed::Command(Command::Ballot(PollRequest {
+                question: "Qui ?".into(),
+                options: vec!["Camille".into(), "Yann".into()],
+                multiple: None,
+                until: None,
+                hidden: false,
+                quorum: Some(5),
+            })),
+        );
+        check(
+            "!sondage Qui ? | Camille | Yann --quorum 5",
+            Parsed::Invalid {
+                id: CommandId::Poll,
+                problem: ParseProblem::BadFlag("quorum".into()),
+            },
+        );
+        check(
+            "!voter 4 Camille",
+            Parsed::Command(Command::BallotVote {
+                ballot: 4,
+                choices: "Camille".into(),
+            }),
+        );
     }
 
     #[test]

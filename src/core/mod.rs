@@ -9,6 +9,7 @@
 //! sled or the system clock; `now` is always a parameter.
 
 pub mod assembly;
+mod ballots;
 pub mod commands;
 mod groups;
 pub mod polls;
@@ -309,6 +310,12 @@ pub enum Input {
         number: u64,
         responses: Vec<polls::PollResponse>,
     },
+    /// The joined members of a room, listed for a secret ballot being
+    /// opened there (answer to [`Action::FreezeElectorate`]).
+    Electorate {
+        number: u64,
+        members: Vec<String>,
+    },
 }
 
 impl Input {
@@ -324,6 +331,7 @@ impl Input {
             Input::Redaction { event_id, .. } => Some(event_id.clone()),
             Input::Sent { tag, .. } => Some(format!("sent:{tag}")),
             Input::PollClosing { number, .. } => Some(format!("poll-closing:{number}")),
+            Input::Electorate { number, .. } => Some(format!("electorate:{number}")),
         }
     }
 
@@ -334,7 +342,10 @@ impl Input {
             Input::RoomReady { room_id, .. } => Some(room_id),
             Input::PollResponse(response) => Some(&response.room_id),
             Input::Redaction { room_id, .. } => Some(room_id),
-            Input::Timer { .. } | Input::Sent { .. } | Input::PollClosing { .. } => None,
+            Input::Timer { .. }
+            | Input::Sent { .. }
+            | Input::PollClosing { .. }
+            | Input::Electorate { .. } => None,
         }
     }
 }
@@ -401,6 +412,9 @@ pub enum Action {
         number: u64,
         start_event_id: String,
     },
+    /// List the joined members of `room_id` as the electorate of secret
+    /// ballot `number`; the adapter answers with [`Input::Electorate`].
+    FreezeElectorate { room_id: String, number: u64 },
     /// Send a file (a person's data export) into a room.
     SendFile {
         room_id: String,
@@ -470,7 +484,14 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         } => privacy::retention(state, now),
         Input::Timer {
             purpose: TimerPurpose::ClosePoll(number),
-        } => polls::deadline(state, *number, now),
+        } => {
+            if state.assembly.ballots.contains_key(number) {
+                ballots::deadline(state, *number, now)
+            } else {
+                polls::deadline(state, *number, now)
+            }
+        }
+        Input::Electorate { number, members } => ballots::electorate(state, *number, members),
         Input::PollResponse(response) => polls::response(state, response),
         Input::Redaction {
             room_id, redacts, ..
@@ -628,6 +649,8 @@ impl Context<'_> {
             Command::Close { poll } => self.close_poll(poll),
             Command::Results { poll } => self.poll_results(poll),
             Command::Polls => self.open_polls(),
+            Command::Ballot(request) => self.create_ballot(request),
+            Command::BallotVote { ballot, choices } => self.cast(ballot, &choices),
         }
     }
 

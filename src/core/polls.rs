@@ -487,6 +487,71 @@ impl Context<'_> {
         reply
     }
 
+    /// The options someone typed (numbers or names, several separated by
+    /// commas), as indexes into `answers`; or what is wrong with them.
+    pub(super) fn resolve_choices(
+        &self,
+        answers: &[String],
+        choices: &str,
+        max_selections: u32,
+    ) -> Result<Vec<usize>, Rendered> {
+        let typed: Vec<&str> = choices
+            .split([',', ';'])
+            .map(str::trim)
+            .filter(|choice| !choice.is_empty())
+            .collect();
+        let mut chosen = Vec::new();
+        for choice in typed {
+            let folded = fold(choice);
+            let by_number = choice
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=answers.len()).contains(n))
+                .map(|n| n - 1);
+            let by_text = answers
+                .iter()
+                .position(|answer| fold(answer) == folded)
+                .or_else(|| {
+                    let starting: Vec<usize> = (0..answers.len())
+                        .filter(|index| {
+                            folded.len() >= 2 && fold(&answers[*index]).starts_with(&folded)
+                        })
+                        .collect();
+                    (starting.len() == 1).then(|| starting[0])
+                });
+            match by_number.or(by_text) {
+                Some(index) if !chosen.contains(&index) => chosen.push(index),
+                Some(_) => {}
+                None => {
+                    let options: Vec<String> = answers
+                        .iter()
+                        .enumerate()
+                        .map(|(i, answer)| format!("{}. {answer}", i + 1))
+                        .collect();
+                    let mut reply = self.tr("vote-unknown-choice", &[("choice", choice.into())]);
+                    reply.line(self.tr("vote-options", &[("options", options.join(" ; ").into())]));
+                    return Err(reply);
+                }
+            }
+        }
+        if chosen.is_empty() {
+            return Err(self.tr(
+                "problem-missing",
+                &[(
+                    "command",
+                    format!("{}vote", self.state.settings.prefix).into(),
+                )],
+            ));
+        }
+        if chosen.len() > max_selections as usize {
+            return Err(self.tr(
+                "vote-too-many",
+                &[("max", i64::from(max_selections).into())],
+            ));
+        }
+        Ok(chosen)
+    }
+
     /// `!vote n choix`.
     pub(super) fn vote(&mut self, number: u64, choices: &str) -> Rendered {
         let poll = match self.poll_here(Some(number), false) {
@@ -496,56 +561,11 @@ impl Context<'_> {
         if !poll.is_open() {
             return self.tr("poll-closed", &[("number", number.to_string().into())]);
         }
-        let mut answers: Vec<String> = Vec::new();
-        let typed: Vec<&str> = if choices.contains(',') || choices.contains(';') {
-            choices
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|choice| !choice.is_empty())
-                .collect()
-        } else {
-            vec![choices.trim()]
-        };
-        for choice in typed {
-            let folded = fold(choice);
-            let by_number = choice
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=poll.answers.len()).contains(n))
-                .map(|n| n - 1);
-            let by_text = poll
-                .answers
-                .iter()
-                .position(|answer| fold(answer) == folded)
-                .or_else(|| {
-                    let starting: Vec<usize> = (0..poll.answers.len())
-                        .filter(|index| {
-                            folded.len() >= 2 && fold(&poll.answers[*index]).starts_with(&folded)
-                        })
-                        .collect();
-                    (starting.len() == 1).then(|| starting[0])
-                });
-            match by_number.or(by_text) {
-                Some(index) => answers.push(Poll::answer_id(index)),
-                None => {
-                    let options: Vec<String> = poll
-                        .answers
-                        .iter()
-                        .enumerate()
-                        .map(|(i, answer)| format!("{}. {answer}", i + 1))
-                        .collect();
-                    let mut reply = self.tr("vote-unknown-choice", &[("choice", choice.into())]);
-                    reply.line(self.tr("vote-options", &[("options", options.join(" ; ").into())]));
-                    return reply;
-                }
-            }
-        }
-        if answers.len() > poll.max_selections as usize {
-            return self.tr(
-                "vote-too-many",
-                &[("max", i64::from(poll.max_selections).into())],
-            );
-        }
+        let answers: Vec<String> =
+            match self.resolve_choices(&poll.answers, choices, poll.max_selections) {
+                Ok(indexes) => indexes.into_iter().map(Poll::answer_id).collect(),
+                Err(reply) => return reply,
+            };
         let chosen: Vec<&str> = answers
             .iter()
             .filter_map(|id| id.parse::<usize>().ok())
@@ -572,6 +592,9 @@ impl Context<'_> {
 
     /// `!cloturer [n]`: the author, a coordinator or an admin.
     pub(super) fn close_poll(&mut self, number: Option<u64>) -> Rendered {
+        if let Some(ballot) = self.ballot_in_question(number) {
+            return self.close_ballot(&ballot);
+        }
         let poll = match self.poll_here(number, true) {
             Ok(poll) => poll,
             Err(reply) => return reply,
@@ -590,8 +613,30 @@ impl Context<'_> {
         self.tr("poll-closing", &[("number", number_arg)])
     }
 
+    /// Whether `!cloturer`/`!resultats` with `number` (or none: the latest
+    /// open one here) is about a secret ballot rather than a poll.
+    fn ballot_in_question(&self, number: Option<u64>) -> Option<super::assembly::Ballot> {
+        let ballot = self.ballot_here(number)?;
+        if number.is_some() {
+            return Some(ballot);
+        }
+        let latest_poll = self
+            .state
+            .assembly
+            .polls
+            .values()
+            .filter(|poll| poll.room_id == self.message.room_id && poll.is_open())
+            .map(|poll| poll.number)
+            .max()
+            .unwrap_or(0);
+        (ballot.number > latest_poll).then_some(ballot)
+    }
+
     /// `!resultats [n]`.
     pub(super) fn poll_results(&self, number: Option<u64>) -> Rendered {
+        if let Some(ballot) = self.ballot_in_question(number) {
+            return self.ballot_results(&ballot);
+        }
         let poll = match self.poll_here(number, false) {
             Ok(poll) => poll,
             Err(reply) => return reply,
@@ -618,12 +663,31 @@ impl Context<'_> {
             .values()
             .filter(|poll| poll.room_id == self.message.room_id && poll.is_open())
             .collect();
-        if open.is_empty() {
+        let ballots: Vec<&super::assembly::Ballot> = self
+            .state
+            .assembly
+            .ballots
+            .values()
+            .filter(|ballot| ballot.room_id == self.message.room_id && ballot.is_open())
+            .collect();
+        if open.is_empty() && ballots.is_empty() {
             return self.tr("polls-none", &[]);
         }
         let mut reply = self
-            .tr("polls-header", &[("count", open.len().into())])
+            .tr(
+                "polls-header",
+                &[("count", (open.len() + ballots.len()).into())],
+            )
             .strong();
+        for ballot in ballots {
+            reply.line(self.tr(
+                "polls-line-ballot",
+                &[
+                    ("number", ballot.number.to_string().into()),
+                    ("question", ballot.question.as_str().into()),
+                ],
+            ));
+        }
         for poll in open {
             let voters = tally(poll, self.state.assembly.votes_of(poll.number)).voters;
             let line = match poll.closes_at {

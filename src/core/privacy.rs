@@ -95,6 +95,24 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "ballot",
+        handling: Handling::Personal {
+            export: export_ballots,
+            erase: erase_ballots,
+        },
+    },
+    Entry {
+        kind: "elector",
+        handling: Handling::Personal {
+            export: export_electors,
+            erase: erase_electors,
+        },
+    },
+    Entry {
+        kind: "ballot box",
+        handling: Handling::NotPersonal("counts only: no name, no time"),
+    },
+    Entry {
         kind: "theme",
         handling: Handling::NotPersonal("a theme's name, room and status"),
     },
@@ -502,6 +520,80 @@ fn erase_votes(state: &State, user_id: &str) -> Vec<Change> {
         }
     }
     changes
+}
+
+fn export_ballots(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .ballots
+        .values()
+        .filter(|ballot| ballot.author.as_deref() == Some(user_id))
+        .map(|ballot| Item {
+            line: state.translator.render(
+                "data-ballot-author",
+                &[
+                    ("number", ballot.number.to_string().into()),
+                    ("question", ballot.question.as_str().into()),
+                ],
+            ),
+            json: json!({
+                "type": "ballot_started",
+                "number": ballot.number,
+                "question": ballot.question,
+                "opened_at": ballot.opened_at,
+            }),
+        })
+        .collect()
+}
+
+fn erase_ballots(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .ballots
+        .values()
+        .filter(|ballot| ballot.author.as_deref() == Some(user_id))
+        .map(|ballot| {
+            Change::Ballot(super::assembly::Ballot {
+                author: None,
+                ..ballot.clone()
+            })
+        })
+        .collect()
+}
+
+/// Only whether the person may vote and has voted: the bot cannot say what.
+fn export_electors(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .electors
+        .iter()
+        .filter(|((_, user), _)| user == user_id)
+        .map(|((number, _), elector)| Item {
+            line: state.translator.render(
+                if elector.voted {
+                    "data-elector-voted"
+                } else {
+                    "data-elector"
+                },
+                &[("number", number.to_string().into())],
+            ),
+            json: json!({ "type": "secret_ballot_elector", "ballot": number, "voted": elector.voted }),
+        })
+        .collect()
+}
+
+fn erase_electors(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .electors
+        .keys()
+        .filter(|(_, user)| user == user_id)
+        .map(|(number, user)| Change::Elector {
+            ballot: *number,
+            user_id: user.clone(),
+            value: None,
+        })
+        .collect()
 }
 
 /// The name under which an erased person's vote still counts.

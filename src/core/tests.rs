@@ -104,7 +104,8 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !cloturer : clore un sondage et publier les résultats
             !resultats : les résultats d'un sondage en cours
             !sondages : les sondages ouverts dans ce salon
-            Bientôt : !scrutin, !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
+            !scrutin : lancer un vote à bulletin secret
+            Bientôt : !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -323,6 +324,12 @@ impl Chat {
                 ),
                 Action::FinishPoll { number, .. } => {
                     format!("→ relit les votes du sondage #{number}")
+                }
+                Action::FreezeElectorate { room_id, number } => {
+                    format!(
+                        "→ liste les membres de {} pour le scrutin #{number}",
+                        room_label(room_id)
+                    )
                 }
             });
         }
@@ -1104,4 +1111,128 @@ fn forgetting_keeps_poll_totals_without_the_person() {
         "{stored}"
     );
     assert_eq!(chat.state.assembly.polls[&1].author, None);
+}
+
+#[test]
+fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
+    let mut chat = Chat::new();
+    for person in [CAMILLE, YANN, "@lou:example.org"] {
+        chat.say(ROOM, person, "!inscription");
+    }
+    let opened = chat.script(&[(
+        ROOM,
+        CAMILLE,
+        "!scrutin Qui nous représente à l'AG ? | Camille | Yann --quorum 3",
+    )]);
+    expect![[r#"
+        > [santé] @camille:example.org : !scrutin Qui nous représente à l'AG ? | Camille | Yann --quorum 3
+        [santé] Scrutin secret #1 ouvert pour les 3 membres inscrits du groupe.
+        [santé] Scrutin secret #1 : Qui nous représente à l'AG ?
+        1. Camille
+        2. Yann
+        Pour voter, écrivez-moi en message privé (@boucle:example.org) : !voter 1 suivi de votre choix. Votre choix n'est jamais gardé avec votre nom. 3 personnes peuvent voter.
+        Quorum : 3 bulletins."#]]
+    .assert_eq(&opened);
+    let voting = chat.script(&[
+        (ROOM, YANN, "!voter 1 Yann"),
+        (DIRECT, YANN, "!voter 1 yann"),
+        (DIRECT, YANN, "!voter 1 Camille"),
+        (DIRECT, "@zoe:example.org", "!voter 1 Camille"),
+        (DIRECT, CAMILLE, "!voter 1 Personne"),
+        (DIRECT, CAMILLE, "!voter 1 2"),
+        (DIRECT, CAMILLE, "!voter 9 2"),
+        (ROOM, CAMILLE, "!resultats 1"),
+        (ROOM, CAMILLE, "!sondages"),
+    ]);
+    expect![[r#"
+        > [santé] @yann:example.org : !voter 1 Yann
+        [santé] !voter se tape en message privé avec moi.
+        > [privé] @yann:example.org : !voter 1 yann
+        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom.
+        > [privé] @yann:example.org : !voter 1 Camille
+        [privé] Vous avez déjà voté au scrutin #1. Un bulletin secret ne peut pas être changé.
+        > [privé] @zoe:example.org : !voter 1 Camille
+        [privé] Vous n'êtes pas sur la liste des électeurs du scrutin #1, arrêtée à son ouverture.
+        > [privé] @camille:example.org : !voter 1 Personne
+        [privé] « Personne » n'est pas une des options.
+        Options : 1. Camille ; 2. Yann
+        > [privé] @camille:example.org : !voter 1 2
+        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom.
+        > [privé] @camille:example.org : !voter 9 2
+        [privé] Il n'y a pas de scrutin #9.
+        > [santé] @camille:example.org : !resultats 1
+        [santé] Scrutin secret #1 : 2 bulletins sur 3 électeurs pour l'instant. Les résultats seront publiés à la clôture.
+        > [santé] @camille:example.org : !sondages
+        [santé] Le sondage ouvert ici
+        #1 « Qui nous représente à l'AG ? » : scrutin secret, votez en message privé"#]]
+    .assert_eq(&voting);
+    // While open: who voted, and the counts, and nothing joining them.
+    let ballot_records = format!(
+        "{:?} {:?}",
+        chat.state.assembly.ballot_boxes, chat.state.assembly.electors
+    );
+    assert!(!ballot_records.contains("Yann\""), "{ballot_records}");
+    let closed = chat.script(&[
+        (ROOM, "@lou:example.org", "!cloturer"),
+        (ROOM, CAMILLE, "!cloturer"),
+        (DIRECT, "@lou:example.org", "!voter 1 Camille"),
+    ]);
+    expect![[r#"
+        > [santé] @lou:example.org : !cloturer
+        [santé] Seuls la personne qui a lancé le sondage #1, la coordination et les admins peuvent le clore.
+        > [santé] @camille:example.org : !cloturer
+        [santé] Je clos le scrutin #1 et je publie les résultats.
+        [santé] Résultats du scrutin secret #1 « Qui nous représente à l'AG ? » :
+        • Camille : 0 voix (0 %)
+        • Yann : 2 voix (100 %)
+        Participation : 2 bulletins sur 3 électeurs (67 %).
+        Quorum de 3 non atteint : le résultat ne vaut pas décision.
+        En tête : Yann
+        > [privé] @lou:example.org : !voter 1 Camille
+        [privé] Le scrutin #1 est clos."#]]
+    .assert_eq(&closed);
+    // Closed: the ballot's stored data names nobody, let alone a choice.
+    let stored = format!(
+        "{:?} {:?} {:?}",
+        chat.state.assembly.ballots[&1].answers,
+        chat.state.assembly.ballot_boxes,
+        chat.state.assembly.electors
+    );
+    for person in [CAMILLE, YANN, "@lou:example.org"] {
+        assert!(!stored.contains(person), "{person} in {stored}");
+    }
+    assert!(chat.state.assembly.electors.is_empty());
+}
+
+#[test]
+fn a_ballot_in_the_hub_waits_for_the_room_members_list() {
+    let mut chat = Chat::new();
+    expect![[r#"
+        [hub] Je prépare le scrutin secret #1 : je relève la liste des membres du salon, qui pourront voter.
+        → liste les membres de hub pour le scrutin #1"#]]
+    .assert_eq(&chat.say(HUB, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre"));
+    assert_eq!(
+        chat.say(DIRECT, YANN, "!voter 1 Pour"),
+        "[privé] Le scrutin #1 se prépare encore : réessayez dans un instant."
+    );
+    let announced = chat.input(Input::Electorate {
+        number: 1,
+        members: vec![CAMILLE.into(), YANN.into(), BOT.into()],
+    });
+    assert!(
+        announced.contains("2 personnes peuvent voter"),
+        "{announced}"
+    );
+    assert!(
+        chat.say(DIRECT, YANN, "!voter 1 Pour")
+            .contains("dans l'urne")
+    );
+    // The list is frozen: a second answer of the adapter changes nothing.
+    assert_eq!(
+        chat.input(Input::Electorate {
+            number: 1,
+            members: vec!["@zoe:example.org".into()],
+        }),
+        ""
+    );
 }

@@ -167,6 +167,9 @@ async fn carry_out(
     if let OutboxItem::CreateThemeRoom { slug, name, topic } = &entry.item {
         return create_theme_room(adapter, slug, name, topic).await;
     }
+    if let OutboxItem::FreezeElectorate { number } = &entry.item {
+        return freeze_electorate(adapter, &entry.room_id, *number).await;
+    }
     if let OutboxItem::FinishPoll {
         number,
         start_event_id,
@@ -255,7 +258,9 @@ async fn carry_out(
             .await
             .map(|_| ())
         }
-        OutboxItem::CreateThemeRoom { .. } | OutboxItem::FinishPoll { .. } => {
+        OutboxItem::CreateThemeRoom { .. }
+        | OutboxItem::FinishPoll { .. }
+        | OutboxItem::FreezeElectorate { .. } => {
             unreachable!("handled above")
         }
     };
@@ -356,6 +361,42 @@ async fn finish_poll(
         Ok(_) => Ok(()),
         Err(error) => {
             tracing::error!(%error, "cannot record a poll's results, will retry");
+            Err(None)
+        }
+    }
+}
+
+/// Lists the joined members of a room for a secret ballot opened there.
+async fn freeze_electorate(
+    adapter: &Adapter,
+    room_id: &str,
+    number: u64,
+) -> Result<(), Option<Duration>> {
+    let Ok(room_id) = RoomId::parse(room_id) else {
+        tracing::error!(room = room_id, "a ballot in an invalid room: dropped");
+        return Ok(());
+    };
+    let Some(room) = adapter.client.get_room(&room_id) else {
+        return Err(None);
+    };
+    // Asks the homeserver, not the local cache, so the list is complete.
+    let members = match room.members(matrix_sdk::RoomMemberships::JOIN).await {
+        Ok(members) => members
+            .iter()
+            .map(|member| member.user_id().to_string())
+            .collect(),
+        Err(error) => {
+            tracing::warn!(%error, room = %room_id, "cannot list the room's members, will retry");
+            return Err(None);
+        }
+    };
+    match adapter
+        .engine
+        .process(&Input::Electorate { number, members }, Utc::now())
+    {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            tracing::error!(%error, "cannot record a ballot's electorate, will retry");
             Err(None)
         }
     }

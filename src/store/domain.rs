@@ -78,6 +78,27 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
             .votes
             .insert((number, voter, event_id), decode(&value)?);
     }
+    for (_, value) in store.scan_prefix(Tree::Ballots, b"")? {
+        let ballot: crate::core::assembly::Ballot = decode(&value)?;
+        assembly.ballots.insert(ballot.number, ballot);
+    }
+    for (key, value) in store.scan_prefix(Tree::Electors, b"")? {
+        let (number, rest) = key
+            .split_at_checked(8)
+            .ok_or_else(|| bad_key(Tree::Electors))?;
+        let number = u64::from_be_bytes(number.try_into().map_err(|_| bad_key(Tree::Electors))?);
+        let user = text_key(rest).ok_or_else(|| bad_key(Tree::Electors))?;
+        assembly.electors.insert((number, user), decode(&value)?);
+    }
+    for (key, value) in store.scan_prefix(Tree::BallotBoxes, b"")? {
+        let number: [u8; 8] = key
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad_key(Tree::BallotBoxes))?;
+        assembly
+            .ballot_boxes
+            .insert(u64::from_be_bytes(number), decode(&value)?);
+    }
     Ok(assembly)
 }
 
@@ -170,6 +191,29 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             vote_key(*poll, voter, event_id),
             value.as_ref(),
         ),
+        Change::Ballot(ballot) => {
+            batch.put(
+                Tree::Ballots,
+                ballot.number.to_be_bytes().to_vec(),
+                encode(ballot),
+            );
+        }
+        Change::Elector {
+            ballot,
+            user_id,
+            value,
+        } => {
+            let mut key = ballot.to_be_bytes().to_vec();
+            key.extend_from_slice(user_id.as_bytes());
+            put_or_delete(batch, Tree::Electors, key, value.as_ref());
+        }
+        Change::BallotBox { ballot, value } => {
+            batch.put(
+                Tree::BallotBoxes,
+                ballot.to_be_bytes().to_vec(),
+                encode(value),
+            );
+        }
     }
 }
 
@@ -286,6 +330,42 @@ mod tests {
                 voter: "@b:s".into(),
                 event_id: "$v2".into(),
                 value: None,
+            },
+            Change::Ballot(crate::core::assembly::Ballot {
+                number: 259,
+                room_id: "!r:s".into(),
+                author: None,
+                question: "Q".into(),
+                answers: vec!["A".into(), "B".into()],
+                max_selections: 1,
+                quorum: Some(2),
+                closes_at: None,
+                opened_at: at,
+                electorate_frozen: true,
+                closed_at: None,
+            }),
+            Change::Elector {
+                ballot: 259,
+                user_id: "@a:s".into(),
+                value: Some(crate::core::assembly::Elector { voted: true }),
+            },
+            Change::Elector {
+                ballot: 259,
+                user_id: "@b:s".into(),
+                value: Some(crate::core::assembly::Elector { voted: false }),
+            },
+            Change::Elector {
+                ballot: 259,
+                user_id: "@b:s".into(),
+                value: None,
+            },
+            Change::BallotBox {
+                ballot: 259,
+                value: crate::core::assembly::BallotBox {
+                    counts: vec![1, 0],
+                    ballots: 1,
+                    electorate: 2,
+                },
             },
         ];
         let store = MemoryStore::new();

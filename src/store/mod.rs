@@ -48,10 +48,16 @@ pub enum Tree {
     Polls,
     /// Poll votes, keyed by poll number (big-endian), voter, event id.
     Votes,
+    /// Secret ballots, keyed by number (big-endian).
+    Ballots,
+    /// Who may vote and has voted in open ballots: number, user id.
+    Electors,
+    /// Ballot boxes (counts only), keyed by ballot number.
+    BallotBoxes,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 12] = [
+    pub const ALL: [Tree; 15] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -64,6 +70,9 @@ impl Tree {
         Tree::Welcomes,
         Tree::Polls,
         Tree::Votes,
+        Tree::Ballots,
+        Tree::Electors,
+        Tree::BallotBoxes,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +89,9 @@ impl Tree {
             Tree::Welcomes => "welcomes",
             Tree::Polls => "polls",
             Tree::Votes => "votes",
+            Tree::Ballots => "ballots",
+            Tree::Electors => "electors",
+            Tree::BallotBoxes => "ballot_boxes",
         }
     }
 }

@@ -104,6 +104,8 @@ pub enum OutboxItem {
     },
     /// Re-read a closing poll's votes and hand them to the engine.
     FinishPoll { number: u64, start_event_id: String },
+    /// List the lane room's joined members as a secret ballot's electorate.
+    FreezeElectorate { number: u64 },
     /// Invite a person into the lane's room.
     Invite { user_id: String },
     /// Create a theme's room in the Space; the result goes back to the engine.
@@ -212,8 +214,24 @@ impl Record for SpaceRecord {
 pub const SPACE_KEY: &[u8] = b"space";
 
 use crate::core::assembly::{
-    Coordination, Membership, Poll, Profile, Proposal, ThemeRecord, Vote, Welcome,
+    Ballot, BallotBox, Coordination, Elector, Membership, Poll, Profile, Proposal, ThemeRecord,
+    Vote, Welcome,
 };
+
+impl Record for Ballot {
+    const KIND: &'static str = "ballot";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Elector {
+    const KIND: &'static str = "elector";
+    const VERSION: u32 = 1;
+}
+
+impl Record for BallotBox {
+    const KIND: &'static str = "ballot box";
+    const VERSION: u32 = 1;
+}
 
 impl Record for Poll {
     const KIND: &'static str = "poll";
@@ -487,6 +505,36 @@ mod tests {
                 at: at(),
             },
             expect![[r#"{"answers":["2"],"at":"2026-11-29T08:30:00Z","v":1}"#]],
+        );
+        snapshot(
+            Ballot {
+                number: 4,
+                room_id: "!r:s".into(),
+                author: Some("@a:s".into()),
+                question: "Qui ?".into(),
+                answers: vec!["Camille".into(), "Yann".into()],
+                max_selections: 1,
+                quorum: Some(5),
+                closes_at: None,
+                opened_at: at(),
+                electorate_frozen: true,
+                closed_at: None,
+            },
+            expect![[
+                r#"{"answers":["Camille","Yann"],"author":"@a:s","closed_at":null,"closes_at":null,"electorate_frozen":true,"max_selections":1,"number":4,"opened_at":"2026-11-29T08:30:00Z","question":"Qui ?","quorum":5,"room_id":"!r:s","v":1}"#
+            ]],
+        );
+        snapshot(
+            Elector { voted: true },
+            expect![[r#"{"v":1,"voted":true}"#]],
+        );
+        snapshot(
+            BallotBox {
+                counts: vec![3, 1],
+                ballots: 4,
+                electorate: 9,
+            },
+            expect![[r#"{"ballots":4,"counts":[3,1],"electorate":9,"v":1}"#]],
         );
         snapshot(
             Welcome { at: at() },

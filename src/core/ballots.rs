@@ -1,0 +1,402 @@
+//! Secret ballots: what native polls cannot do. The vote happens in a direct
+//! chat with the bot (`!voter n choix`); who may vote and who has voted are
+//! kept apart from the ballot box, which holds counts only, so no stored
+//! record links a person to a choice. The electorate is frozen at opening:
+//! the theme's members, or the room's members. Who voted is forgotten at
+//! closing; the box (totals, turnout) stays.
+
+use chrono::{DateTime, Utc};
+
+use super::assembly::{Ballot, BallotBox, Change, Elector};
+use super::commands::PollRequest;
+use super::render::{OutgoingMessage, Rendered};
+use super::when::parse_when;
+use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose};
+use crate::i18n::Arg;
+
+fn percent(part: u64, whole: u64) -> i64 {
+    (part * 100 + whole / 2)
+        .checked_div(whole)
+        .map_or(0, |value| value as i64)
+}
+
+/// The announcement in the ballot's room, once the electorate is known.
+fn announcement(state: &State, ballot: &Ballot, electorate: usize) -> Rendered {
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    let number: Arg = ballot.number.to_string().into();
+    let mut text = tr(
+        "ballot-opened",
+        &[
+            ("number", number.clone()),
+            ("question", ballot.question.as_str().into()),
+        ],
+    )
+    .strong();
+    for (index, answer) in ballot.answers.iter().enumerate() {
+        text.line(tr(
+            "ballot-option",
+            &[
+                ("index", (index + 1).into()),
+                ("answer", answer.as_str().into()),
+            ],
+        ));
+    }
+    text.line(tr(
+        "ballot-how",
+        &[
+            ("number", number),
+            ("electorate", electorate.into()),
+            ("bot", state.settings.bot_user_id.as_str().into()),
+        ],
+    ));
+    if let Some(quorum) = ballot.quorum {
+        text.line(tr("ballot-quorum", &[("quorum", i64::from(quorum).into())]));
+    }
+    if let Some(due) = ballot.closes_at {
+        text.line(tr(
+            "poll-created-until",
+            &[("date", super::format_date(state, due).into())],
+        ));
+    }
+    text
+}
+
+/// Freezes `members` as the electorate and announces the ballot.
+fn freeze(state: &State, ballot: &Ballot, members: &[String], outcome: &mut Outcome) {
+    let mut members: Vec<&String> = members
+        .iter()
+        .filter(|member| **member != state.settings.bot_user_id)
+        .collect();
+    members.sort();
+    members.dedup();
+    for member in &members {
+        outcome.changes.push(Change::Elector {
+            ballot: ballot.number,
+            user_id: (*member).clone(),
+            value: Some(Elector { voted: false }),
+        });
+    }
+    outcome.changes.push(Change::BallotBox {
+        ballot: ballot.number,
+        value: BallotBox {
+            counts: vec![0; ballot.answers.len()],
+            ballots: 0,
+            electorate: members.len() as u64,
+        },
+    });
+    outcome.changes.push(Change::Ballot(Ballot {
+        electorate_frozen: true,
+        ..ballot.clone()
+    }));
+    outcome.messages.push(OutgoingMessage::notice(
+        &ballot.room_id,
+        announcement(state, ballot, members.len()),
+    ));
+}
+
+/// The adapter listed the room's members for a ballot being opened.
+pub fn electorate(state: &State, number: u64, members: &[String]) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some(ballot) = state
+        .assembly
+        .ballots
+        .get(&number)
+        .filter(|ballot| !ballot.electorate_frozen && ballot.is_open())
+    {
+        freeze(state, ballot, members, &mut outcome);
+    }
+    outcome
+}
+
+/// The results: totals, turnout, quorum.
+pub fn results_text(state: &State, ballot: &Ballot, ballot_box: &BallotBox) -> Rendered {
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    let mut text = tr(
+        "ballot-results",
+        &[
+            ("number", ballot.number.to_string().into()),
+            ("question", ballot.question.as_str().into()),
+        ],
+    )
+    .strong();
+    for (index, answer) in ballot.answers.iter().enumerate() {
+        let votes = ballot_box.counts.get(index).copied().unwrap_or(0);
+        text.line(tr(
+            "poll-results-line",
+            &[
+                ("answer", answer.as_str().into()),
+                ("votes", i64::try_from(votes).unwrap_or(i64::MAX).into()),
+                ("percent", percent(votes, ballot_box.ballots).into()),
+            ],
+        ));
+    }
+    text.line(tr(
+        "ballot-turnout",
+        &[
+            (
+                "ballots",
+                i64::try_from(ballot_box.ballots).unwrap_or(0).into(),
+            ),
+            (
+                "electorate",
+                i64::try_from(ballot_box.electorate).unwrap_or(0).into(),
+            ),
+            (
+                "percent",
+                percent(ballot_box.ballots, ballot_box.electorate).into(),
+            ),
+        ],
+    ));
+    if let Some(quorum) = ballot.quorum {
+        let id = if ballot_box.ballots >= u64::from(quorum) {
+            "ballot-quorum-met"
+        } else {
+            "ballot-quorum-missed"
+        };
+        text.line(tr(id, &[("quorum", i64::from(quorum).into())]));
+    }
+    let best = ballot_box.counts.iter().copied().max().unwrap_or(0);
+    let winners: Vec<&str> = ballot
+        .answers
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| best > 0 && ballot_box.counts.get(*index) == Some(&best))
+        .map(|(_, answer)| answer.as_str())
+        .collect();
+    match winners.len() {
+        0 => text.line(tr("poll-results-no-votes", &[])),
+        1 => text.line(tr("poll-results-winner", &[("answer", winners[0].into())])),
+        _ => text.line(tr(
+            "poll-results-tie",
+            &[("answers", winners.join(", ").into())],
+        )),
+    };
+    text
+}
+
+/// Closes a ballot: forgets who voted, keeps the box, publishes.
+pub fn close(state: &State, ballot: &Ballot, now: DateTime<Utc>, outcome: &mut Outcome) {
+    let closed = Ballot {
+        closed_at: Some(now),
+        ..ballot.clone()
+    };
+    for (number, user) in state.assembly.electors.keys() {
+        if *number == ballot.number {
+            outcome.changes.push(Change::Elector {
+                ballot: ballot.number,
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    let ballot_box = state
+        .assembly
+        .ballot_boxes
+        .get(&ballot.number)
+        .cloned()
+        .unwrap_or(BallotBox {
+            counts: vec![0; ballot.answers.len()],
+            ballots: 0,
+            electorate: 0,
+        });
+    outcome.messages.push(OutgoingMessage::notice(
+        &ballot.room_id,
+        results_text(state, &closed, &ballot_box),
+    ));
+    outcome.changes.push(Change::Ballot(closed));
+}
+
+/// A ballot's deadline passed.
+pub fn deadline(state: &State, number: u64, now: DateTime<Utc>) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some(ballot) = state
+        .assembly
+        .ballots
+        .get(&number)
+        .filter(|ballot| ballot.is_open())
+    {
+        close(state, ballot, now, &mut outcome);
+    }
+    outcome
+}
+
+impl Context<'_> {
+    /// `!scrutin`.
+    pub(super) fn create_ballot(&mut self, request: PollRequest) -> Rendered {
+        let closes_at = match &request.until {
+            None => None,
+            Some(text) => match parse_when(text, self.state.settings.time_zone, self.now) {
+                Ok(when) => Some(when.at.with_timezone(&Utc)),
+                Err(error) => return self.date_problem(text, &error),
+            },
+        };
+        let ballot = Ballot {
+            number: self.state.assembly.next_poll_number(),
+            room_id: self.message.room_id.clone(),
+            author: Some(self.message.sender.clone()),
+            question: request.question,
+            max_selections: request
+                .multiple
+                .unwrap_or(1)
+                .min(request.options.len() as u32),
+            answers: request.options,
+            quorum: request.quorum,
+            closes_at,
+            opened_at: self.now,
+            electorate_frozen: false,
+            closed_at: None,
+        };
+        if let Some(due) = closes_at {
+            self.outcome.timers.push(NewTimer {
+                due,
+                purpose: TimerPurpose::ClosePoll(ballot.number),
+            });
+        }
+        let members: Vec<String> = self
+            .theme
+            .as_ref()
+            .map(|theme| {
+                self.state
+                    .assembly
+                    .members_of(&theme.slug)
+                    .into_iter()
+                    .map(|(user, _)| user.to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let number: Arg = ballot.number.to_string().into();
+        if members.is_empty() {
+            // Not a theme with sign-ups: the room's members, listed by the
+            // adapter, will be the electorate.
+            self.act(Action::FreezeElectorate {
+                room_id: ballot.room_id.clone(),
+                number: ballot.number,
+            });
+            self.change(Change::Ballot(ballot));
+            return self.tr("ballot-preparing-room", &[("number", number)]);
+        }
+        let mut outcome = std::mem::take(&mut self.outcome);
+        freeze(self.state, &ballot, &members, &mut outcome);
+        self.outcome = outcome;
+        self.tr(
+            "ballot-preparing-members",
+            &[("number", number), ("electorate", members.len().into())],
+        )
+    }
+
+    /// `!voter n choix`, in a direct chat.
+    pub(super) fn cast(&mut self, number: u64, choices: &str) -> Rendered {
+        let number_arg: Arg = number.to_string().into();
+        let Some(ballot) = self.state.assembly.ballots.get(&number).cloned() else {
+            return self.tr("ballot-unknown", &[("number", number_arg)]);
+        };
+        if !ballot.is_open() {
+            return self.tr("ballot-closed", &[("number", number_arg)]);
+        }
+        if !ballot.electorate_frozen {
+            return self.tr("ballot-not-ready", &[("number", number_arg)]);
+        }
+        let sender = self.message.sender.clone();
+        let Some(elector) = self.state.assembly.electors.get(&(number, sender.clone())) else {
+            return self.tr("ballot-not-elector", &[("number", number_arg)]);
+        };
+        if elector.voted {
+            return self.tr("ballot-already-voted", &[("number", number_arg)]);
+        }
+        let chosen = match self.resolve_choices(&ballot.answers, choices, ballot.max_selections) {
+            Ok(chosen) => chosen,
+            Err(reply) => return reply,
+        };
+        let mut ballot_box = self
+            .state
+            .assembly
+            .ballot_boxes
+            .get(&number)
+            .cloned()
+            .unwrap_or(BallotBox {
+                counts: vec![0; ballot.answers.len()],
+                ballots: 0,
+                electorate: 0,
+            });
+        for index in chosen {
+            if let Some(count) = ballot_box.counts.get_mut(index) {
+                *count += 1;
+            }
+        }
+        ballot_box.ballots += 1;
+        self.change(Change::Elector {
+            ballot: number,
+            user_id: sender,
+            value: Some(Elector { voted: true }),
+        });
+        self.change(Change::BallotBox {
+            ballot: number,
+            value: ballot_box,
+        });
+        // The reply does not repeat the choice: it would sit in the chat.
+        self.tr("ballot-cast", &[("number", number_arg)])
+    }
+
+    /// `!cloturer n` on a ballot: the author, a coordinator or an admin.
+    pub(super) fn close_ballot(&mut self, ballot: &Ballot) -> Rendered {
+        let number: Arg = ballot.number.to_string().into();
+        if !ballot.is_open() {
+            return self.tr("ballot-closed", &[("number", number)]);
+        }
+        let is_author = ballot.author.as_deref() == Some(self.message.sender.as_str());
+        if !is_author && !self.role.is_coordinator && !self.role.is_admin {
+            return self.tr("poll-close-refused", &[("number", number)]);
+        }
+        let mut outcome = std::mem::take(&mut self.outcome);
+        close(self.state, ballot, self.now, &mut outcome);
+        self.outcome = outcome;
+        self.tr("ballot-closing", &[("number", number)])
+    }
+
+    /// `!resultats n` on a ballot: turnout while open, results once closed.
+    pub(super) fn ballot_results(&self, ballot: &Ballot) -> Rendered {
+        let ballot_box = self
+            .state
+            .assembly
+            .ballot_boxes
+            .get(&ballot.number)
+            .cloned()
+            .unwrap_or(BallotBox {
+                counts: vec![0; ballot.answers.len()],
+                ballots: 0,
+                electorate: 0,
+            });
+        if ballot.is_open() {
+            return self.tr(
+                "ballot-turnout-open",
+                &[
+                    ("number", ballot.number.to_string().into()),
+                    (
+                        "ballots",
+                        i64::try_from(ballot_box.ballots).unwrap_or(0).into(),
+                    ),
+                    (
+                        "electorate",
+                        i64::try_from(ballot_box.electorate).unwrap_or(0).into(),
+                    ),
+                ],
+            );
+        }
+        results_text(self.state, ballot, &ballot_box)
+    }
+
+    /// The ballot numbered `number` in this room, or the latest open one.
+    pub(super) fn ballot_here(&self, number: Option<u64>) -> Option<Ballot> {
+        let mut here = self
+            .state
+            .assembly
+            .ballots
+            .values()
+            .filter(|ballot| ballot.room_id == self.message.room_id);
+        match number {
+            Some(number) => here.find(|ballot| ballot.number == number),
+            None => here.rfind(|ballot| ballot.is_open()),
+        }
+        .cloned()
+    }
+}
