@@ -408,3 +408,54 @@ polls-line-ballot = #{$number} "{$question}": secret ballot, vote in a private c
 data-ballot-author = you started secret ballot #{$number} "{$question}"
 data-elector = voter in secret ballot #{$number} (not voted yet)
 data-elector-voted = voter in secret ballot #{$number} (voted; your choice is not kept with your name)
+
+## Meetings
+
+meeting-announced = Meeting #{$number}: {$date}
+meeting-place = Place: {$place}
+meeting-subject = Subject: {$subject}
+meeting-video = Video: {$link}
+meeting-every-week = Every week, at the same time.
+meeting-every-weeks = Every {$every} weeks, at the same time.
+meeting-every-month = Every month, at the same time.
+meeting-every-months = Every {$every} months, at the same time.
+meeting-how-to-answer = React to this message: ✅ I'm coming, 🤔 maybe, ❌ I'm not coming (or type !going {$number}).
+meeting-needs-time = At what time? "{$typed}" gives a day without a time: for example "thursday 6:30pm".
+meeting-bad-link = The video link must start with https://
+meeting-unknown = There is no meeting #{$number} here. Type !agenda to see the next ones.
+meeting-none-here = No upcoming meeting in this room. To announce one: !meeting thursday 6:30pm | place | subject
+meeting-manage-refused = Only the person who organised meeting #{$number}, the coordinators and the admins can change it.
+meeting-already-cancelled = Meeting #{$number} is cancelled.
+meeting-cancelled = Meeting #{$number} on {$date} is cancelled.
+meeting-cancel-done = Done: meeting #{$number} cancelled, the people who were coming are told.
+meeting-moved = Meeting #{$number} has moved: no longer on {$before} but on {$date}.
+meeting-move-done = Done: meeting #{$number} moved, the people who were coming are told.
+rsvp-going = Noted: you are coming to meeting #{$number} ({$date}).
+rsvp-maybe = Noted: you may come to meeting #{$number} ({$date}).
+rsvp-not-going = Noted: you are not coming to meeting #{$number} ({$date}).
+attendees-header = Meeting #{$number}, {$date}
+attendees-going = Coming ({$count}):
+attendees-maybe = Maybe ({$count}):
+attendees-not-going = Not coming ({$count}):
+attendees-none = Nobody has answered yet. React ✅ 🤔 ❌ on the announcement or type !going {$number}.
+reminder = Reminder: meeting #{$number}, {$date}
+reminder-late = Late reminder: meeting #{$number}, {$date}
+reminders-room = Your meeting reminders come in the group's room, with a mention.
+reminders-direct = Your meeting reminders come in a private chat.
+reminders-off = You no longer get meeting reminders.
+reminders-how = To change: !reminders room, !reminders dm or !reminders off.
+agenda-empty = No upcoming meeting. To announce one: !meeting thursday 6:30pm | place | subject
+agenda-header = { $count ->
+    [one] The next meeting
+   *[other] The next {$count} meetings
+}
+agenda-line = #{$number} {$date}: {$theme}, {$place} ({ $going ->
+    [0] nobody said they are coming yet
+    [one] 1 person coming
+   *[other] {$going} people coming
+})
+agenda-hub = assembly
+agenda-more = … and {$count} more.
+data-meeting-organiser = you organise meeting #{$number} on {$date}
+data-rsvp = answer to meeting #{$number}: {$answer}
+data-reminder-choice = meeting reminders: {$choice}

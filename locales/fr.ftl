@@ -408,3 +408,54 @@ polls-line-ballot = #{$number} « {$question} » : scrutin secret, votez en mess
 data-ballot-author = vous avez lancé le scrutin secret #{$number} « {$question} »
 data-elector = électeur du scrutin secret #{$number} (pas encore voté)
 data-elector-voted = électeur du scrutin secret #{$number} (a voté ; votre choix n'est pas gardé avec votre nom)
+
+## Réunions
+
+meeting-announced = Réunion #{$number} : {$date}
+meeting-place = Lieu : {$place}
+meeting-subject = Sujet : {$subject}
+meeting-video = Visio : {$link}
+meeting-every-week = Chaque semaine, à la même heure.
+meeting-every-weeks = Toutes les {$every} semaines, à la même heure.
+meeting-every-month = Chaque mois, à la même heure.
+meeting-every-months = Tous les {$every} mois, à la même heure.
+meeting-how-to-answer = Réagissez à ce message : ✅ je viens, 🤔 peut-être, ❌ je ne viens pas (ou tapez !participe {$number}).
+meeting-needs-time = À quelle heure ? « {$typed} » donne un jour sans heure : par exemple « jeudi 18h30 ».
+meeting-bad-link = Le lien de visio doit commencer par https://
+meeting-unknown = Il n'y a pas de réunion #{$number} ici. Tapez !agenda pour voir les prochaines.
+meeting-none-here = Aucune réunion à venir dans ce salon. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet
+meeting-manage-refused = Seuls la personne qui a organisé la réunion #{$number}, la coordination et les admins peuvent la changer.
+meeting-already-cancelled = La réunion #{$number} est annulée.
+meeting-cancelled = La réunion #{$number} du {$date} est annulée.
+meeting-cancel-done = C'est fait : réunion #{$number} annulée, les personnes qui venaient sont prévenues.
+meeting-moved = La réunion #{$number} est déplacée : elle n'a plus lieu le {$before} mais le {$date}.
+meeting-move-done = C'est fait : réunion #{$number} déplacée, les personnes qui venaient sont prévenues.
+rsvp-going = C'est noté : vous venez à la réunion #{$number} ({$date}).
+rsvp-maybe = C'est noté : vous viendrez peut-être à la réunion #{$number} ({$date}).
+rsvp-not-going = C'est noté : vous ne venez pas à la réunion #{$number} ({$date}).
+attendees-header = Réunion #{$number}, {$date}
+attendees-going = Viennent ({$count}) :
+attendees-maybe = Peut-être ({$count}) :
+attendees-not-going = Ne viennent pas ({$count}) :
+attendees-none = Personne n'a encore répondu. Réagissez ✅ 🤔 ❌ sur l'annonce ou tapez !participe {$number}.
+reminder = Rappel : réunion #{$number}, {$date}
+reminder-late = Rappel en retard : réunion #{$number}, {$date}
+reminders-room = Vos rappels de réunion arrivent dans le salon du groupe, avec une mention.
+reminders-direct = Vos rappels de réunion arrivent en message privé.
+reminders-off = Vous ne recevez plus de rappels de réunion.
+reminders-how = Pour changer : !rappels salon, !rappels prive ou !rappels aucun.
+agenda-empty = Aucune réunion à venir. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet
+agenda-header = { $count ->
+    [one] La prochaine réunion
+   *[other] Les {$count} prochaines réunions
+}
+agenda-line = #{$number} {$date} : {$theme}, {$place} ({ $going ->
+    [0] personne n'a encore dit venir
+    [one] 1 personne vient
+   *[other] {$going} personnes viennent
+})
+agenda-hub = assemblée
+agenda-more = … et {$count} autres.
+data-meeting-organiser = vous organisez la réunion #{$number} du {$date}
+data-rsvp = réponse à la réunion #{$number} : {$answer}
+data-reminder-choice = rappels de réunion : {$choice}

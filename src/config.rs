@@ -121,6 +121,21 @@ pub struct AssemblyConfig {
     /// Supporters (proposer included) at which a proposed theme is created.
     #[serde(default = "default_proposal_threshold")]
     pub proposal_threshold: u32,
+    /// Default meeting reminders: `"1j,1h"` (days, hours, minutes, weeks).
+    #[serde(default = "default_meeting_reminders")]
+    pub meeting_reminders: String,
+}
+
+fn default_meeting_reminders() -> String {
+    "1j,1h".to_owned()
+}
+
+impl AssemblyConfig {
+    /// The default reminders in minutes (checked by `validate`).
+    pub fn meeting_reminders(&self) -> Vec<u32> {
+        crate::core::commands::parse_offsets(&self.meeting_reminders)
+            .unwrap_or_else(|| vec![1440, 60])
+    }
 }
 
 impl Default for AssemblyConfig {
@@ -131,6 +146,7 @@ impl Default for AssemblyConfig {
             space: None,
             admins: Vec::new(),
             proposal_threshold: default_proposal_threshold(),
+            meeting_reminders: default_meeting_reminders(),
         }
     }
 }
@@ -269,6 +285,7 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("space", Kind::Text),
             ("admins", Kind::TextList),
             ("proposal_threshold", Kind::Count),
+            ("meeting_reminders", Kind::Text),
         ],
     ),
     (
@@ -394,6 +411,16 @@ impl Config {
                 fix: fix.to_owned(),
             });
         };
+        if crate::core::commands::parse_offsets(&self.assembly.meeting_reminders).is_none() {
+            report(
+                "meeting_reminders",
+                format!(
+                    "`{}` is not a list of reminders",
+                    self.assembly.meeting_reminders
+                ),
+                "meeting_reminders = \"1j,1h\" (j/d days, h hours, min minutes, sem/w weeks)",
+            );
+        }
         if self.matrix.homeserver.is_some() {
             if let Some(url) = &self.matrix.homeserver
                 && url::Url::parse(url).is_err()

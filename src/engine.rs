@@ -19,8 +19,8 @@ use crate::core::{self, Action, Input, Outcome, Settings, State, TimerPurpose};
 use crate::scheduler::{FiredTimer, Scheduler};
 use crate::store::domain::{load_assembly, write_change};
 use crate::store::records::{
-    CREATION_LANE, LedgerEntry, OutboxEntry, OutboxItem, TimerEntry, decode, encode, outbox_key,
-    timer_key,
+    CREATION_LANE, DIRECT_LANE_PREFIX, LedgerEntry, OutboxEntry, OutboxItem, TimerEntry, decode,
+    encode, outbox_key, timer_key,
 };
 use crate::store::{Batch, Store, StoreError, Tree};
 
@@ -339,6 +339,13 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
                 start_event_id,
             },
         ),
+        Action::DirectMessage { user_id, text } => (
+            format!("{DIRECT_LANE_PREFIX}{user_id}"),
+            OutboxItem::Direct {
+                content: crate::core::render::OutgoingMessage::notice("", text).content(),
+                user_id,
+            },
+        ),
         Action::FreezeElectorate { room_id, number } => {
             (room_id, OutboxItem::FreezeElectorate { number })
         }
@@ -380,6 +387,7 @@ mod tests {
                 room_id: Some("!sante:s".into()),
             }],
             proposal_threshold: 3,
+            meeting_reminders: vec![1440, 60],
             retention: crate::core::Retention::default(),
         }
     }

@@ -191,6 +191,85 @@ pub struct BallotBox {
     pub electorate: u64,
 }
 
+/// How a meeting repeats, in the assembly's time zone: the same wall-clock
+/// time every `every` weeks or months, whatever the daylight-saving time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Recurrence {
+    Weeks(u32),
+    Months(u32),
+}
+
+/// A meeting of a working group (or the general assembly).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub number: u64,
+    pub room_id: String,
+    /// `None` once the organiser erased their data.
+    pub organiser: Option<String>,
+    /// The start of the next (or current) occurrence.
+    pub starts_at: DateTime<Utc>,
+    /// The wall-clock start of the first occurrence in the assembly's time
+    /// zone, from which repeats are computed.
+    pub first_local: chrono::NaiveDateTime,
+    /// Which occurrence `starts_at` is (0 for the first).
+    pub occurrence: u32,
+    pub place: Option<String>,
+    pub subject: Option<String>,
+    pub video: Option<String>,
+    pub recurrence: Option<Recurrence>,
+    /// Reminders, in minutes before the start.
+    pub reminders: Vec<u32>,
+    /// The announcement's event id, on which reactions count as answers.
+    pub announcement_event_id: Option<String>,
+    pub cancelled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Someone's answer to a meeting's invitation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    Going,
+    Maybe,
+    NotGoing,
+}
+
+/// An answer, keyed by (meeting number, user id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rsvp {
+    pub answer: Attendance,
+    pub at: DateTime<Utc>,
+    /// The reaction that gave this answer, so withdrawing it withdraws the
+    /// answer.
+    pub reaction_event_id: Option<String>,
+}
+
+/// Where a person wants meeting reminders. Keyed by user id; absent means
+/// in the room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderChoice {
+    Room,
+    Direct,
+    Off,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderPreference {
+    pub choice: ReminderChoice,
+}
+
+/// A reminder that fell due while the bot was down and could not be sent
+/// before the meeting started; the next digest lists it. Keyed by meeting
+/// number and due time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissedReminder {
+    pub meeting: u64,
+    pub due: DateTime<Utc>,
+    pub starts_at: DateTime<Utc>,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -232,6 +311,17 @@ pub enum Change {
         ballot: u64,
         value: BallotBox,
     },
+    Meeting(Meeting),
+    Rsvp {
+        meeting: u64,
+        user_id: String,
+        value: Option<Rsvp>,
+    },
+    ReminderPreference {
+        user_id: String,
+        value: Option<ReminderPreference>,
+    },
+    MissedReminder(MissedReminder),
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -249,6 +339,10 @@ pub struct Assembly {
     pub ballots: BTreeMap<u64, Ballot>,
     pub electors: BTreeMap<(u64, String), Elector>,
     pub ballot_boxes: BTreeMap<u64, BallotBox>,
+    pub meetings: BTreeMap<u64, Meeting>,
+    pub rsvps: BTreeMap<(u64, String), Rsvp>,
+    pub reminder_preferences: BTreeMap<String, ReminderPreference>,
+    pub missed_reminders: Vec<MissedReminder>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -307,6 +401,22 @@ impl Assembly {
             Change::BallotBox { ballot, value } => {
                 self.ballot_boxes.insert(ballot, value);
             }
+            Change::Meeting(meeting) => {
+                self.meetings.insert(meeting.number, meeting);
+            }
+            Change::Rsvp {
+                meeting,
+                user_id,
+                value,
+            } => set(&mut self.rsvps, (meeting, user_id), value),
+            Change::ReminderPreference { user_id, value } => {
+                set(&mut self.reminder_preferences, user_id, value)
+            }
+            Change::MissedReminder(missed) => {
+                if !self.missed_reminders.contains(&missed) {
+                    self.missed_reminders.push(missed);
+                }
+            }
         }
     }
 
@@ -345,6 +455,10 @@ impl Assembly {
             .range((poll, String::new(), String::new())..)
             .take_while(move |((number, _, _), _)| *number == poll)
             .map(|((_, voter, event_id), vote)| (voter.as_str(), event_id.as_str(), vote))
+    }
+
+    pub fn next_meeting_number(&self) -> u64 {
+        self.meetings.keys().next_back().map_or(1, |last| last + 1)
     }
 
     pub fn next_proposal_number(&self) -> u64 {

@@ -6,6 +6,7 @@
 //! listed as coming soon and answered as such, never silently ignored.
 //! Help texts live in the translation files under `cmd-<french name>-*`.
 
+use super::assembly::{Attendance, Recurrence, ReminderChoice};
 use super::text::{Token, fold, tokenize};
 use crate::i18n::Language;
 
@@ -127,6 +128,37 @@ pub enum Command {
         ballot: u64,
         choices: String,
     },
+    Meeting(MeetingRequest),
+    Cancel {
+        meeting: u64,
+    },
+    Move {
+        meeting: u64,
+        when: String,
+    },
+    Rsvp {
+        meeting: Option<u64>,
+        answer: Attendance,
+    },
+    Attendees {
+        meeting: Option<u64>,
+    },
+    /// `None`: show the current choice.
+    Reminders(Option<ReminderChoice>),
+    Agenda,
+}
+
+/// `!reunion <quand> | <lieu> | <sujet>` and its flags, checked for shape;
+/// the date is read by the core, which knows now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingRequest {
+    pub when: String,
+    pub place: Option<String>,
+    pub subject: Option<String>,
+    pub video: Option<String>,
+    pub recurrence: Option<Recurrence>,
+    /// Minutes before the start; `None`: the assembly's default.
+    pub reminders: Option<Vec<u32>>,
 }
 
 /// `!sondage`: a question and its options, checked for shape (2 to 20
@@ -167,6 +199,24 @@ impl Command {
             Command::Polls => CommandId::Polls,
             Command::Ballot(_) => CommandId::Ballot,
             Command::BallotVote { .. } => CommandId::BallotVote,
+            Command::Meeting(_) => CommandId::Meeting,
+            Command::Cancel { .. } => CommandId::Cancel,
+            Command::Move { .. } => CommandId::Move,
+            Command::Rsvp {
+                answer: Attendance::Going,
+                ..
+            } => CommandId::Going,
+            Command::Rsvp {
+                answer: Attendance::NotGoing,
+                ..
+            } => CommandId::NotGoing,
+            Command::Rsvp {
+                answer: Attendance::Maybe,
+                ..
+            } => CommandId::Maybe,
+            Command::Attendees { .. } => CommandId::Attendees,
+            Command::Reminders(_) => CommandId::Reminders,
+            Command::Agenda => CommandId::Agenda,
         }
     }
 }
@@ -435,30 +485,72 @@ pub static COMMANDS: &[CommandDef] = &[
         "meeting",
         Everyone,
         GROUP_ROOMS,
-        None,
+        Some(parse_meeting),
     ),
-    def(C::Cancel, "annuler", "cancel", Everyone, GROUP_ROOMS, None),
-    def(C::Move, "deplacer", "move", Everyone, GROUP_ROOMS, None),
-    def(C::Going, "participe", "going", Everyone, GROUP_ROOMS, None),
+    def(
+        C::Cancel,
+        "annuler",
+        "cancel",
+        Everyone,
+        GROUP_ROOMS,
+        Some(parse_cancel),
+    ),
+    def(
+        C::Move,
+        "deplacer",
+        "move",
+        Everyone,
+        GROUP_ROOMS,
+        Some(parse_move),
+    ),
+    def(
+        C::Going,
+        "participe",
+        "going",
+        Everyone,
+        GROUP_ROOMS,
+        Some(parse_going),
+    ),
     def(
         C::NotGoing,
         "absent",
         "notgoing",
         Everyone,
         GROUP_ROOMS,
-        None,
+        Some(parse_not_going),
     ),
-    def(C::Maybe, "peutetre", "maybe", Everyone, GROUP_ROOMS, None),
+    def(
+        C::Maybe,
+        "peutetre",
+        "maybe",
+        Everyone,
+        GROUP_ROOMS,
+        Some(parse_maybe),
+    ),
     def(
         C::Attendees,
         "participants",
         "attendees",
         Everyone,
         GROUP_ROOMS,
-        None,
+        Some(parse_attendees),
     ),
-    def(C::Reminders, "rappels", "reminders", Everyone, &[], None),
-    def(C::Agenda, "agenda", "agenda", Everyone, &[], None),
+    def(
+        C::Reminders,
+        "rappels",
+        "reminders",
+        Everyone,
+        &[],
+        Some(parse_reminders),
+    ),
+    def(
+        C::Agenda,
+        "agenda",
+        "agenda",
+        Everyone,
+        &[],
+        Some(parse_agenda),
+    ),
     def(C::Slots, "creneaux", "slots", Everyone, GROUP_ROOMS, None),
     def(C::Assembly, "ag", "assembly", Admins, &[Place::Hub], None),
     def(
@@ -924,6 +1016,150 @@ fn parse_polls(arguments: &[Token]) -> Result<Command, ParseProblem> {
     no_arguments(Command::Polls)(arguments)
 }
 
+/// `semaine`, `2 semaines`, `mois`, `week`, `2 weeks`, `month`.
+pub fn parse_recurrence(values: &[String]) -> Option<Recurrence> {
+    let (count, unit) = match values {
+        [unit] => (1, unit.as_str()),
+        [count, unit] => (
+            count.parse::<u32>().ok().filter(|count| *count >= 1)?,
+            unit.as_str(),
+        ),
+        _ => return None,
+    };
+    match fold(unit).trim_end_matches('s') {
+        "semaine" | "week" => Some(Recurrence::Weeks(count)),
+        "moi" | "month" => Some(Recurrence::Months(count)),
+        _ => None,
+    }
+}
+
+/// `2j,1h`, `30min`, `1sem`, `1d,1h`: reminder offsets in minutes.
+pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
+    let mut offsets = Vec::new();
+    for part in text
+        .split([',', ' ', ';'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+    {
+        let folded = fold(part);
+        let digits: String = folded.chars().take_while(char::is_ascii_digit).collect();
+        let amount: u32 = digits.parse().ok()?;
+        let minutes = match folded[digits.len()..].trim_end_matches('s') {
+            "min" | "minute" | "m" => amount,
+            "h" | "heure" | "hour" => amount.checked_mul(60)?,
+            "j" | "jour" | "d" | "day" => amount.checked_mul(24 * 60)?,
+            "sem" | "semaine" | "w" | "week" => amount.checked_mul(7 * 24 * 60)?,
+            _ => return None,
+        };
+        if minutes > 0 && !offsets.contains(&minutes) {
+            offsets.push(minutes);
+        }
+    }
+    offsets.sort_unstable_by(|a, b| b.cmp(a));
+    Some(offsets)
+}
+
+fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let (rest, flags) = take_flags(arguments);
+    let mut request = MeetingRequest {
+        when: String::new(),
+        place: None,
+        subject: None,
+        video: None,
+        recurrence: None,
+        reminders: None,
+    };
+    for (name, values) in flags {
+        match name.as_str() {
+            "visio" | "video" | "lien" | "link" => {
+                request.video = Some(values.join(" ")).filter(|link| !link.is_empty());
+                if request.video.is_none() {
+                    return Err(ParseProblem::BadFlag(name));
+                }
+            }
+            "chaque" | "every" | "tous-les" | "toutes-les" => {
+                request.recurrence =
+                    Some(parse_recurrence(&values).ok_or(ParseProblem::BadFlag(name))?);
+            }
+            "rappels" | "rappel" | "reminders" | "reminder" => {
+                request.reminders =
+                    Some(parse_offsets(&values.join(",")).ok_or(ParseProblem::BadFlag(name))?);
+            }
+            _ => return Err(ParseProblem::BadFlag(name)),
+        }
+    }
+    let mut segments = rest.split(|token| *token == Token::Separator).map(phrase);
+    request.when = segments.next().flatten().ok_or(ParseProblem::Missing)?;
+    request.place = segments.next().flatten();
+    request.subject = segments.flatten().reduce(|a, b| format!("{a} | {b}"));
+    Ok(Command::Meeting(request))
+}
+
+fn meeting_number(arguments: &[Token]) -> Result<(u64, Vec<String>), ParseProblem> {
+    let words = words(arguments);
+    let (first, rest) = words.split_first().ok_or(ParseProblem::Missing)?;
+    let number = poll_number(first).ok_or(ParseProblem::NotANumber)?;
+    Ok((number, rest.iter().map(|word| (*word).to_owned()).collect()))
+}
+
+fn parse_cancel(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let (meeting, _) = meeting_number(arguments)?;
+    Ok(Command::Cancel { meeting })
+}
+
+fn parse_move(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let (meeting, rest) = meeting_number(arguments)?;
+    if rest.is_empty() {
+        return Err(ParseProblem::Missing);
+    }
+    Ok(Command::Move {
+        meeting,
+        when: rest.join(" "),
+    })
+}
+
+fn rsvp(arguments: &[Token], answer: Attendance) -> Result<Command, ParseProblem> {
+    Ok(Command::Rsvp {
+        meeting: optional_poll(arguments)?,
+        answer,
+    })
+}
+
+fn parse_going(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    rsvp(arguments, Attendance::Going)
+}
+
+fn parse_not_going(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    rsvp(arguments, Attendance::NotGoing)
+}
+
+fn parse_maybe(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    rsvp(arguments, Attendance::Maybe)
+}
+
+fn parse_attendees(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Attendees {
+        meeting: optional_poll(arguments)?,
+    })
+}
+
+fn parse_reminders(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let Some(word) = words(arguments).first().map(|word| fold(word)) else {
+        return Ok(Command::Reminders(None));
+    };
+    let choice = match word.as_str() {
+        "salon" | "room" | "groupe" => ReminderChoice::Room,
+        "prive" | "dm" | "private" | "direct" => ReminderChoice::Direct,
+        "aucun" | "off" | "non" | "none" | "aucune" => ReminderChoice::Off,
+        _ => return Err(ParseProblem::UnknownAction),
+    };
+    Ok(Command::Reminders(Some(choice)))
+}
+
+fn parse_agenda(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::Agenda)(arguments)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1255,12 +1491,131 @@ mod tests {
     }
 
     #[test]
+    fn meeting_commands_parse() {
+        check(
+            "!reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique",
+            Parsed::Command(Command::Meeting(MeetingRequest {
+                when: "jeudi 18h30".into(),
+                place: Some("Maison des associations".into()),
+                subject: Some("Préparer la réunion publique".into()),
+                video: None,
+                recurrence: None,
+                reminders: None,
+            })),
+        );
+        check(
+            "!meeting tomorrow 6pm --visio https://visio.example/ap --every 2 weeks --reminders 2d,1h",
+            Parsed::Command(Command::Meeting(MeetingRequest {
+                when: "tomorrow 6pm".into(),
+                place: None,
+                subject: None,
+                video: Some("https://visio.example/ap".into()),
+                recurrence: Some(Recurrence::Weeks(2)),
+                reminders: Some(vec![2880, 60]),
+            })),
+        );
+        check(
+            "!réunion le 3 décembre à 18h30 --chaque mois --rappels 1sem, 30min",
+            Parsed::Command(Command::Meeting(MeetingRequest {
+                when: "le 3 décembre à 18h30".into(),
+                place: None,
+                subject: None,
+                video: None,
+                recurrence: Some(Recurrence::Months(1)),
+                reminders: Some(vec![10080, 30]),
+            })),
+        );
+        for (body, problem) in [
+            ("!reunion", ParseProblem::Missing),
+            (
+                "!reunion jeudi 18h --chaque jour",
+                ParseProblem::BadFlag("chaque".into()),
+            ),
+            (
+                "!reunion jeudi 18h --rappels bientot",
+                ParseProblem::BadFlag("rappels".into()),
+            ),
+        ] {
+            check(
+                body,
+                Parsed::Invalid {
+                    id: CommandId::Meeting,
+                    problem,
+                },
+            );
+        }
+        check(
+            "!annuler 5",
+            Parsed::Command(Command::Cancel { meeting: 5 }),
+        );
+        check(
+            "!cancel",
+            Parsed::Invalid {
+                id: CommandId::Cancel,
+                problem: ParseProblem::Missing,
+            },
+        );
+        check(
+            "!déplacer 5 vendredi 18h",
+            Parsed::Command(Command::Move {
+                meeting: 5,
+                when: "vendredi 18h".into(),
+            }),
+        );
+        check(
+            "!participe",
+            Parsed::Command(Command::Rsvp {
+                meeting: None,
+                answer: Attendance::Going,
+            }),
+        );
+        check(
+            "!notgoing 5",
+            Parsed::Command(Command::Rsvp {
+                meeting: Some(5),
+                answer: Attendance::NotGoing,
+            }),
+        );
+        check(
+            "!peut-être",
+            Parsed::Unknown {
+                typed: "peut-être".into(),
+                suggestion: Some(CommandId::Maybe),
+            },
+        );
+        check(
+            "!peutetre 2",
+            Parsed::Command(Command::Rsvp {
+                meeting: Some(2),
+                answer: Attendance::Maybe,
+            }),
+        );
+        check(
+            "!participants",
+            Parsed::Command(Command::Attendees { meeting: None }),
+        );
+        check(
+            "!rappels privé",
+            Parsed::Command(Command::Reminders(Some(ReminderChoice::Direct))),
+        );
+        check(
+            "!reminders off",
+            Parsed::Command(Command::Reminders(Some(ReminderChoice::Off))),
+        );
+        check("!rappels", Parsed::Command(Command::Reminders(None)));
+        check("!agenda", Parsed::Command(Command::Agenda));
+    }
+
+    #[test]
     fn announced_commands_say_they_are_coming() {
         check(
-            "!Réunion jeudi 18h",
-            Parsed::NotYetAvailable(CommandId::Meeting),
+            "!creneaux Réunion | mardi 18h | jeudi 18h",
+            Parsed::NotYetAvailable(CommandId::Slots),
         );
-        check("!going", Parsed::NotYetAvailable(CommandId::Going));
+        check(
+            "!remontee Le bus ne passe plus",
+            Parsed::NotYetAvailable(CommandId::Report),
+        );
     }
 
     #[test]

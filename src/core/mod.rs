@@ -12,6 +12,7 @@ pub mod assembly;
 mod ballots;
 pub mod commands;
 mod groups;
+mod meetings;
 pub mod polls;
 pub mod privacy;
 pub mod render;
@@ -71,6 +72,8 @@ pub struct Settings {
     pub themes: Vec<ThemeSettings>,
     /// Supporters (the proposer included) at which a proposed theme is created.
     pub proposal_threshold: usize,
+    /// Default meeting reminders, in minutes before the start.
+    pub meeting_reminders: Vec<u32>,
     pub retention: Retention,
 }
 
@@ -310,6 +313,15 @@ pub enum Input {
         number: u64,
         responses: Vec<polls::PollResponse>,
     },
+    /// A reaction (`m.annotation`) to an event.
+    Reaction {
+        event_id: String,
+        room_id: String,
+        sender: String,
+        relates_to: String,
+        key: String,
+        at: DateTime<Utc>,
+    },
     /// The joined members of a room, listed for a secret ballot being
     /// opened there (answer to [`Action::FreezeElectorate`]).
     Electorate {
@@ -332,6 +344,7 @@ impl Input {
             Input::Sent { tag, .. } => Some(format!("sent:{tag}")),
             Input::PollClosing { number, .. } => Some(format!("poll-closing:{number}")),
             Input::Electorate { number, .. } => Some(format!("electorate:{number}")),
+            Input::Reaction { event_id, .. } => Some(event_id.clone()),
         }
     }
 
@@ -341,7 +354,7 @@ impl Input {
             Input::Joined(joined) => Some(&joined.room_id),
             Input::RoomReady { room_id, .. } => Some(room_id),
             Input::PollResponse(response) => Some(&response.room_id),
-            Input::Redaction { room_id, .. } => Some(room_id),
+            Input::Redaction { room_id, .. } | Input::Reaction { room_id, .. } => Some(room_id),
             Input::Timer { .. }
             | Input::Sent { .. }
             | Input::PollClosing { .. }
@@ -357,6 +370,15 @@ pub enum TimerPurpose {
     Retention,
     /// A poll's deadline.
     ClosePoll(u64),
+    /// A meeting reminder, `minutes` before the occurrence starting at
+    /// `start` (seconds since the epoch): stale if the meeting moved.
+    Reminder {
+        meeting: u64,
+        minutes: u32,
+        start: i64,
+    },
+    /// A series' occurrence starting at `start` began: set up the next.
+    NextOccurrence { meeting: u64, start: i64 },
 }
 
 impl TimerPurpose {
@@ -365,13 +387,31 @@ impl TimerPurpose {
         match self {
             TimerPurpose::Retention => "retention".to_owned(),
             TimerPurpose::ClosePoll(number) => format!("close-poll:{number}"),
+            TimerPurpose::Reminder {
+                meeting,
+                minutes,
+                start,
+            } => format!("reminder:{meeting}:{minutes}:{start}"),
+            TimerPurpose::NextOccurrence { meeting, start } => {
+                format!("next-occurrence:{meeting}:{start}")
+            }
         }
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        match name.split_once(':') {
-            None if name == "retention" => Some(TimerPurpose::Retention),
-            Some(("close-poll", number)) => number.parse().ok().map(TimerPurpose::ClosePoll),
+        let parts: Vec<&str> = name.split(':').collect();
+        match parts.as_slice() {
+            ["retention"] => Some(TimerPurpose::Retention),
+            ["close-poll", number] => number.parse().ok().map(TimerPurpose::ClosePoll),
+            ["reminder", meeting, minutes, start] => Some(TimerPurpose::Reminder {
+                meeting: meeting.parse().ok()?,
+                minutes: minutes.parse().ok()?,
+                start: start.parse().ok()?,
+            }),
+            ["next-occurrence", meeting, start] => Some(TimerPurpose::NextOccurrence {
+                meeting: meeting.parse().ok()?,
+                start: start.parse().ok()?,
+            }),
             _ => None,
         }
     }
@@ -412,6 +452,8 @@ pub enum Action {
         number: u64,
         start_event_id: String,
     },
+    /// Send `text` to `user_id` in a direct chat (found, or created).
+    DirectMessage { user_id: String, text: Rendered },
     /// List the joined members of `room_id` as the electorate of secret
     /// ballot `number`; the adapter answers with [`Input::Electorate`].
     FreezeElectorate { room_id: String, number: u64 },
@@ -492,11 +534,42 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
             }
         }
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
+        Input::Timer {
+            purpose:
+                TimerPurpose::Reminder {
+                    meeting,
+                    minutes,
+                    start,
+                },
+        } => meetings::reminder(state, *meeting, *minutes, *start, now),
+        Input::Timer {
+            purpose: TimerPurpose::NextOccurrence { meeting, start },
+        } => meetings::next_occurrence(state, *meeting, *start, now),
+        Input::Reaction {
+            event_id,
+            room_id,
+            sender,
+            relates_to,
+            key,
+            at,
+        } => meetings::reaction(state, event_id, room_id, sender, relates_to, key, *at),
         Input::PollResponse(response) => polls::response(state, response),
         Input::Redaction {
             room_id, redacts, ..
-        } => polls::redaction(state, room_id, redacts),
-        Input::Sent { tag, event_id } => polls::sent(state, tag, event_id),
+        } => {
+            let mut outcome = polls::redaction(state, room_id, redacts);
+            outcome
+                .changes
+                .extend(meetings::redaction(state, redacts).changes);
+            outcome
+        }
+        Input::Sent { tag, event_id } => match tag
+            .strip_prefix("meeting:")
+            .and_then(|number| number.parse().ok())
+        {
+            Some(number) => meetings::announced(state, number, event_id),
+            None => polls::sent(state, tag, event_id),
+        },
         Input::PollClosing { number, responses } => polls::finish(state, *number, responses),
     }
 }
@@ -591,26 +664,28 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
             let id = command.id();
             let definition = commands::definition(id);
             let reply = if !definition.allowed_in(place) {
-                context.wrong_place(definition)
+                Some(context.wrong_place(definition))
             } else if !context.role.may_use(definition.audience) {
-                context.refused(definition)
+                Some(context.refused(definition))
             } else {
                 context.run(command)
             };
             (reply, Some(id))
         }
-        Parsed::Unknown { typed, suggestion } => (context.unknown(&typed, suggestion), None),
+        Parsed::Unknown { typed, suggestion } => (Some(context.unknown(&typed, suggestion)), None),
         Parsed::Invalid { id, problem } => (
-            context.invalid(commands::definition(id), &problem),
+            Some(context.invalid(commands::definition(id), &problem)),
             Some(id),
         ),
-        Parsed::NotYetAvailable(id) => (context.not_yet(commands::definition(id)), Some(id)),
+        Parsed::NotYetAvailable(id) => (Some(context.not_yet(commands::definition(id))), Some(id)),
     };
     let mut outcome = context.outcome;
-    outcome.messages.insert(
-        0,
-        OutgoingMessage::reply(&message.room_id, &message.event_id, reply),
-    );
+    if let Some(reply) = reply {
+        outcome.messages.insert(
+            0,
+            OutgoingMessage::reply(&message.room_id, &message.event_id, reply),
+        );
+    }
     outcome.command = command;
     outcome
 }
@@ -630,27 +705,35 @@ struct Context<'a> {
 
 impl Context<'_> {
     /// Runs a parsed command the sender may use here; returns the reply.
-    fn run(&mut self, command: Command) -> Rendered {
+    fn run(&mut self, command: Command) -> Option<Rendered> {
         match command {
-            Command::Help { topic } => self.help(topic.as_ref()),
-            Command::Themes => self.themes(),
-            Command::Join { theme } => self.join(theme.as_deref()),
-            Command::Leave { theme } => self.leave(theme.as_deref()),
-            Command::Members => self.members(),
-            Command::Profile(action) => self.profile(action),
-            Command::Coordinator { user_id, remove } => self.appoint(&user_id, remove),
-            Command::Invite { user_id } => self.invite(&user_id),
-            Command::Theme(action) => self.theme_command(action),
-            Command::Support { proposal } => self.support(proposal),
-            Command::MyData => self.my_data(),
-            Command::Forget { confirmed } => self.forget(confirmed),
-            Command::Poll(request) => self.create_poll(request),
-            Command::Vote { poll, choices } => self.vote(poll, &choices),
-            Command::Close { poll } => self.close_poll(poll),
-            Command::Results { poll } => self.poll_results(poll),
-            Command::Polls => self.open_polls(),
-            Command::Ballot(request) => self.create_ballot(request),
-            Command::BallotVote { ballot, choices } => self.cast(ballot, &choices),
+            Command::Help { topic } => Some(self.help(topic.as_ref())),
+            Command::Themes => Some(self.themes()),
+            Command::Join { theme } => Some(self.join(theme.as_deref())),
+            Command::Leave { theme } => Some(self.leave(theme.as_deref())),
+            Command::Members => Some(self.members()),
+            Command::Profile(action) => Some(self.profile(action)),
+            Command::Coordinator { user_id, remove } => Some(self.appoint(&user_id, remove)),
+            Command::Invite { user_id } => Some(self.invite(&user_id)),
+            Command::Theme(action) => Some(self.theme_command(action)),
+            Command::Support { proposal } => Some(self.support(proposal)),
+            Command::MyData => Some(self.my_data()),
+            Command::Forget { confirmed } => Some(self.forget(confirmed)),
+            Command::Poll(request) => Some(self.create_poll(request)),
+            Command::Vote { poll, choices } => Some(self.vote(poll, &choices)),
+            Command::Close { poll } => Some(self.close_poll(poll)),
+            Command::Results { poll } => Some(self.poll_results(poll)),
+            Command::Polls => Some(self.open_polls()),
+            Command::Ballot(request) => Some(self.create_ballot(request)),
+            Command::BallotVote { ballot, choices } => Some(self.cast(ballot, &choices)),
+            // The announcement is itself the reply (reactions go on it).
+            Command::Meeting(request) => self.create_meeting(request),
+            Command::Cancel { meeting } => Some(self.cancel_meeting(meeting)),
+            Command::Move { meeting, when } => Some(self.move_meeting(meeting, &when)),
+            Command::Rsvp { meeting, answer } => Some(self.answer(meeting, answer)),
+            Command::Attendees { meeting } => Some(self.attendees(meeting)),
+            Command::Reminders(choice) => Some(self.reminder_choice(choice)),
+            Command::Agenda => Some(self.agenda()),
         }
     }
 

@@ -113,6 +113,31 @@ pub static REGISTRY: &[Entry] = &[
         handling: Handling::NotPersonal("counts only: no name, no time"),
     },
     Entry {
+        kind: "meeting",
+        handling: Handling::Personal {
+            export: export_meetings,
+            erase: erase_meetings,
+        },
+    },
+    Entry {
+        kind: "rsvp",
+        handling: Handling::Personal {
+            export: export_rsvps,
+            erase: erase_rsvps,
+        },
+    },
+    Entry {
+        kind: "reminder preference",
+        handling: Handling::Personal {
+            export: export_reminder_preference,
+            erase: erase_reminder_preference,
+        },
+    },
+    Entry {
+        kind: "missed reminder",
+        handling: Handling::NotPersonal("a meeting number and two times"),
+    },
+    Entry {
         kind: "theme",
         handling: Handling::NotPersonal("a theme's name, room and status"),
     },
@@ -594,6 +619,115 @@ fn erase_electors(state: &State, user_id: &str) -> Vec<Change> {
             value: None,
         })
         .collect()
+}
+
+fn export_meetings(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .meetings
+        .values()
+        .filter(|meeting| meeting.organiser.as_deref() == Some(user_id))
+        .map(|meeting| Item {
+            line: state.translator.render(
+                "data-meeting-organiser",
+                &[
+                    ("number", meeting.number.to_string().into()),
+                    ("date", super::format_date(state, meeting.starts_at).into()),
+                ],
+            ),
+            json: json!({
+                "type": "meeting_organised",
+                "number": meeting.number,
+                "starts_at": meeting.starts_at,
+            }),
+        })
+        .collect()
+}
+
+/// The meeting stays (the group's calendar) without its organiser.
+fn erase_meetings(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .meetings
+        .values()
+        .filter(|meeting| meeting.organiser.as_deref() == Some(user_id))
+        .map(|meeting| {
+            Change::Meeting(super::assembly::Meeting {
+                organiser: None,
+                ..meeting.clone()
+            })
+        })
+        .collect()
+}
+
+fn export_rsvps(state: &State, user_id: &str) -> Vec<Item> {
+    use super::assembly::Attendance;
+    state
+        .assembly
+        .rsvps
+        .iter()
+        .filter(|((_, user), _)| user == user_id)
+        .map(|((number, _), rsvp)| {
+            let answer = match rsvp.answer {
+                Attendance::Going => "✅",
+                Attendance::Maybe => "🤔",
+                Attendance::NotGoing => "❌",
+            };
+            Item {
+                line: state.translator.render(
+                    "data-rsvp",
+                    &[
+                        ("number", number.to_string().into()),
+                        ("answer", answer.into()),
+                    ],
+                ),
+                json: json!({ "type": "meeting_answer", "meeting": number, "answer": rsvp.answer, "at": rsvp.at }),
+            }
+        })
+        .collect()
+}
+
+fn erase_rsvps(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .rsvps
+        .keys()
+        .filter(|(_, user)| user == user_id)
+        .map(|(number, user)| Change::Rsvp {
+            meeting: *number,
+            user_id: user.clone(),
+            value: None,
+        })
+        .collect()
+}
+
+fn export_reminder_preference(state: &State, user_id: &str) -> Vec<Item> {
+    use super::assembly::ReminderChoice;
+    let Some(preference) = state.assembly.reminder_preferences.get(user_id) else {
+        return Vec::new();
+    };
+    let choice = match preference.choice {
+        ReminderChoice::Room => "salon",
+        ReminderChoice::Direct => "prive",
+        ReminderChoice::Off => "aucun",
+    };
+    vec![Item {
+        line: state
+            .translator
+            .render("data-reminder-choice", &[("choice", choice.into())]),
+        json: json!({ "type": "reminder_preference", "choice": preference.choice }),
+    }]
+}
+
+fn erase_reminder_preference(state: &State, user_id: &str) -> Vec<Change> {
+    if state.assembly.reminder_preferences.contains_key(user_id) {
+        vec![Change::ReminderPreference {
+            user_id: user_id.to_owned(),
+            value: None,
+        }]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The name under which an erased person's vote still counts.

@@ -38,6 +38,7 @@ pub(super) fn settings(language: Language) -> Settings {
             },
         ],
         proposal_threshold: 3,
+        meeting_reminders: vec![1440, 60],
         retention: Retention::default(),
     }
 }
@@ -105,7 +106,16 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !resultats : les résultats d'un sondage en cours
             !sondages : les sondages ouverts dans ce salon
             !scrutin : lancer un vote à bulletin secret
-            Bientôt : !reunion, !annuler, !deplacer, !participe, !absent, !peutetre, !participants, !rappels, !agenda, !creneaux, !remontee, !intervenant, !intervenants
+            !reunion : annoncer une réunion
+            !annuler : annuler une réunion
+            !deplacer : changer la date d'une réunion
+            !participe : dire que vous venez à une réunion
+            !absent : dire que vous ne venez pas
+            !peutetre : dire que vous viendrez peut-être
+            !participants : qui vient à une réunion
+            !rappels : choisir où recevoir les rappels de réunion
+            !agenda : les prochaines réunions
+            Bientôt : !creneaux, !remontee, !intervenant, !intervenants
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -198,9 +208,9 @@ fn a_typo_gets_the_closest_command() {
 #[test]
 fn a_coming_command_says_so() {
     check(
-        "!Réunion jeudi 18h30",
+        "!Créneaux Réunion de rentrée | mardi 18h | jeudi 18h",
         expect![
-            "!reunion arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
+            "!creneaux arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
         ],
     );
 }
@@ -324,6 +334,9 @@ impl Chat {
                 ),
                 Action::FinishPoll { number, .. } => {
                     format!("→ relit les votes du sondage #{number}")
+                }
+                Action::DirectMessage { user_id, text } => {
+                    format!("→ écrit en privé à {user_id} : {}", text.body)
                 }
                 Action::FreezeElectorate { room_id, number } => {
                     format!(
@@ -1235,4 +1248,313 @@ fn a_ballot_in_the_hub_waits_for_the_room_members_list() {
         }),
         ""
     );
+}
+
+fn meeting_chat() -> Chat {
+    let mut chat = Chat::new();
+    for person in [CAMILLE, YANN] {
+        chat.say(ROOM, person, "!inscription");
+    }
+    chat
+}
+
+#[test]
+fn a_meeting_is_announced_with_its_date_in_full_and_answered() {
+    let mut chat = meeting_chat();
+    let announced = chat.script(&[(
+        ROOM,
+        CAMILLE,
+        "!reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique --visio https://visio.example/ap",
+    )]);
+    expect![[r#"
+        > [santé] @camille:example.org : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique --visio https://visio.example/ap
+        → envoie m.room.message dans santé (signaler meeting:1)"#]]
+    .assert_eq(&announced);
+    let Some(Action::SendEvent { content, .. }) = handle(
+        &Input::Message(message(
+            ROOM,
+            CAMILLE,
+            "!reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique --visio https://visio.example/ap",
+        )),
+        &chat.state,
+        now(),
+    )
+    .actions
+    .first()
+    .cloned() else {
+        panic!("the announcement is an event to report");
+    };
+    expect![[r#"
+        Réunion #2 : jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Maison des associations
+        Sujet : Préparer la réunion publique
+        Visio : https://visio.example/ap
+        Réagissez à ce message : ✅ je viens, 🤔 peut-être, ❌ je ne viens pas (ou tapez !participe 2)."#]]
+    .assert_eq(content["body"].as_str().unwrap());
+    assert_eq!(
+        content["m.relates_to"]["m.in_reply_to"]["event_id"],
+        "$command"
+    );
+    assert_eq!(content["m.mentions"]["user_ids"], serde_json::json!([]));
+    // Two timers: the day before and the hour before.
+    chat.input(Input::Sent {
+        tag: "meeting:1".into(),
+        event_id: "$announce1".into(),
+    });
+    let reactions = |key: &str, sender: &str, event: &str| Input::Reaction {
+        event_id: event.into(),
+        room_id: ROOM.into(),
+        sender: sender.into(),
+        relates_to: "$announce1".into(),
+        key: key.into(),
+        at: now(),
+    };
+    chat.input(reactions("✅", YANN, "$r1"));
+    chat.input(reactions("🤔", "@lou:example.org", "$r2"));
+    chat.input(reactions("🎉", "@zoe:example.org", "$r3"));
+    let answered = chat.script(&[
+        (ROOM, "@zoe:example.org", "!absent"),
+        (ROOM, CAMILLE, "!participe 1"),
+        (ROOM, CAMILLE, "!participants"),
+        (HUB, CAMILLE, "!agenda"),
+    ]);
+    expect![[r#"
+        > [santé] @zoe:example.org : !absent
+        [santé] C'est noté : vous ne venez pas à la réunion #1 (jeudi 3 décembre 2026 à 18 h 30).
+        > [santé] @camille:example.org : !participe 1
+        [santé] C'est noté : vous venez à la réunion #1 (jeudi 3 décembre 2026 à 18 h 30).
+        > [santé] @camille:example.org : !participants
+        [santé] Réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        Viennent (2) :
+        • @camille:example.org
+        • @yann:example.org
+        Peut-être (1) :
+        • @lou:example.org
+        Ne viennent pas (1) :
+        • @zoe:example.org
+        > [hub] @camille:example.org : !agenda
+        [hub] La prochaine réunion
+        #1 jeudi 3 décembre 2026 à 18 h 30 : Santé, Maison des associations (2 personnes viennent)"#]]
+    .assert_eq(&answered);
+    // Withdrawing the reaction withdraws the answer.
+    chat.input(Input::Redaction {
+        event_id: "$x".into(),
+        room_id: ROOM.into(),
+        redacts: "$r2".into(),
+    });
+    assert!(
+        !chat
+            .state
+            .assembly
+            .rsvps
+            .contains_key(&(1, "@lou:example.org".to_owned()))
+    );
+}
+
+#[test]
+fn meeting_mistakes_and_rights() {
+    let mut chat = meeting_chat();
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h30");
+    expect![[r#"
+        > [santé] @camille:example.org : !reunion jeudi
+        [santé] À quelle heure ? « jeudi » donne un jour sans heure : par exemple « jeudi 18h30 ».
+        > [santé] @camille:example.org : !reunion hier 18h
+        [santé] Je ne comprends pas la date « hier 18h ».
+        Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
+        > [santé] @camille:example.org : !reunion demain 18h --visio javascript:alert(1)
+        [santé] Le lien de visio doit commencer par https://
+        > [santé] @yann:example.org : !annuler 1
+        [santé] Seuls la personne qui a organisé la réunion #1, la coordination et les admins peuvent la changer.
+        > [santé] @yann:example.org : !deplacer 1 vendredi 18h
+        [santé] Seuls la personne qui a organisé la réunion #1, la coordination et les admins peuvent la changer.
+        > [santé] @camille:example.org : !annuler 7
+        [santé] Il n'y a pas de réunion #7 ici. Tapez !agenda pour voir les prochaines.
+        > [logement] @camille:example.org : !participe
+        [logement] Aucune réunion à venir dans ce salon. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet
+        > [santé] @camille:example.org : !rappels
+        [santé] Vos rappels de réunion arrivent dans le salon du groupe, avec une mention.
+        Pour changer : !rappels salon, !rappels prive ou !rappels aucun.
+        > [santé] @camille:example.org : !rappels privé
+        [santé] Vos rappels de réunion arrivent en message privé."#]]
+    .assert_eq(&chat.script(&[
+        (ROOM, CAMILLE, "!reunion jeudi"),
+        (ROOM, CAMILLE, "!reunion hier 18h"),
+        (ROOM, CAMILLE, "!reunion demain 18h --visio javascript:alert(1)"),
+        (ROOM, YANN, "!annuler 1"),
+        (ROOM, YANN, "!deplacer 1 vendredi 18h"),
+        (ROOM, CAMILLE, "!annuler 7"),
+        (HOUSING, CAMILLE, "!participe"),
+        (ROOM, CAMILLE, "!rappels"),
+        (ROOM, CAMILLE, "!rappels privé"),
+    ]));
+}
+
+#[test]
+fn reminders_are_set_on_time_marked_late_or_recorded_as_missed() {
+    let mut chat = meeting_chat();
+    let created = handle(
+        &Input::Message(message(ROOM, CAMILLE, "!reunion jeudi 18h30 | Local")),
+        &chat.state,
+        now(),
+    );
+    chat.apply(&created);
+    let timers = created.timers.clone();
+    let start = Utc.with_ymd_and_hms(2026, 12, 3, 17, 30, 0).unwrap();
+    assert_eq!(
+        timers,
+        vec![
+            NewTimer {
+                due: start - chrono::Duration::days(1),
+                purpose: TimerPurpose::Reminder {
+                    meeting: 1,
+                    minutes: 1440,
+                    start: start.timestamp()
+                }
+            },
+            NewTimer {
+                due: start - chrono::Duration::hours(1),
+                purpose: TimerPurpose::Reminder {
+                    meeting: 1,
+                    minutes: 60,
+                    start: start.timestamp()
+                }
+            },
+        ]
+    );
+    chat.say(ROOM, YANN, "!participe");
+    chat.say(ROOM, "@lou:example.org", "!participe");
+    chat.say(ROOM, "@lou:example.org", "!rappels prive");
+    let fire = |chat: &mut Chat, timer: &NewTimer, at: DateTime<Utc>| {
+        chat.now = at;
+        let outcome = handle(
+            &Input::Timer {
+                purpose: timer.purpose,
+            },
+            &chat.state,
+            at,
+        );
+        chat.apply(&outcome)
+    };
+    // On time: in the room, pinging Yann; Lou gets it in private.
+    expect![[r#"
+        [santé] (mentionne @yann:example.org) Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Local
+        → écrit en privé à @lou:example.org : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Local"#]]
+    .assert_eq(&fire(&mut chat, &timers[0], timers[0].due));
+    // Late (the bot was down) but before the start: sent, marked late.
+    let late = fire(
+        &mut chat,
+        &timers[1],
+        timers[1].due + chrono::Duration::minutes(20),
+    );
+    assert!(
+        late.starts_with("[santé] (mentionne @yann:example.org) Rappel en retard : réunion #1"),
+        "{late}"
+    );
+    // After the start: nothing said, one line kept for the digest.
+    assert_eq!(
+        fire(&mut chat, &timers[1], start + chrono::Duration::minutes(5)),
+        ""
+    );
+    assert_eq!(chat.state.assembly.missed_reminders.len(), 1);
+    assert_eq!(chat.state.assembly.missed_reminders[0].due, timers[1].due);
+}
+
+#[test]
+fn moving_or_cancelling_makes_old_reminders_stale_and_tells_those_coming() {
+    let mut chat = meeting_chat();
+    let created = handle(
+        &Input::Message(message(ROOM, CAMILLE, "!reunion jeudi 18h30")),
+        &chat.state,
+        now(),
+    );
+    chat.apply(&created);
+    chat.say(ROOM, YANN, "!participe");
+    let moved = handle(
+        &Input::Message(message(ROOM, CAMILLE, "!deplacer 1 vendredi 18h")),
+        &chat.state,
+        now(),
+    );
+    let moved_text = chat.apply(&moved);
+    expect![[r#"
+        [santé] C'est fait : réunion #1 déplacée, les personnes qui venaient sont prévenues.
+        [santé] (mentionne @yann:example.org) La réunion #1 est déplacée : elle n'a plus lieu le jeudi 3 décembre 2026 à 18 h 30 mais le vendredi 4 décembre 2026 à 18 h."#]]
+    .assert_eq(&moved_text);
+    assert_eq!(moved.timers.len(), 2, "new reminders for the new date");
+    // The reminders of the old date fire and say nothing.
+    for timer in &created.timers {
+        let outcome = handle(
+            &Input::Timer {
+                purpose: timer.purpose,
+            },
+            &chat.state,
+            timer.due,
+        );
+        assert!(outcome.is_empty(), "{timer:?}");
+    }
+    let cancelled = chat.say(ROOM, CAMILLE, "!annuler 1");
+    assert!(cancelled.contains("(mentionne @yann:example.org) La réunion #1 du vendredi 4 décembre 2026 à 18 h est annulée."), "{cancelled}");
+    for timer in &moved.timers {
+        let outcome = handle(
+            &Input::Timer {
+                purpose: timer.purpose,
+            },
+            &chat.state,
+            timer.due,
+        );
+        assert!(outcome.is_empty(), "{timer:?}");
+    }
+    assert_eq!(
+        chat.say(ROOM, CAMILLE, "!agenda"),
+        "[santé] Aucune réunion à venir. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet"
+    );
+}
+
+#[test]
+fn a_weekly_meeting_moves_to_its_next_occurrence_at_the_same_local_hour() {
+    let mut chat = meeting_chat();
+    chat.now = Utc.with_ymd_and_hms(2027, 3, 20, 9, 0, 0).unwrap();
+    let created = handle(
+        &Input::Message(message(
+            ROOM,
+            CAMILLE,
+            "!reunion jeudi 18h30 --chaque semaine --rappels 1h",
+        )),
+        &chat.state,
+        chat.now,
+    );
+    chat.apply(&created);
+    let first = Utc.with_ymd_and_hms(2027, 3, 25, 17, 30, 0).unwrap();
+    assert_eq!(chat.state.assembly.meetings[&1].starts_at, first);
+    chat.say(ROOM, YANN, "!participe");
+    let next = created
+        .timers
+        .iter()
+        .find(|timer| matches!(timer.purpose, TimerPurpose::NextOccurrence { .. }))
+        .expect("a series sets its next occurrence");
+    assert_eq!(next.due, first);
+    chat.now = first;
+    let advanced = handle(
+        &Input::Timer {
+            purpose: next.purpose,
+        },
+        &chat.state,
+        first,
+    );
+    chat.apply(&advanced);
+    // Summer time began on 28 March: 18:30 in Paris is now 16:30 UTC.
+    let second = Utc.with_ymd_and_hms(2027, 4, 1, 16, 30, 0).unwrap();
+    assert_eq!(chat.state.assembly.meetings[&1].starts_at, second);
+    assert!(
+        chat.state.assembly.rsvps.is_empty(),
+        "answers were for the last one"
+    );
+    assert!(
+        advanced
+            .timers
+            .iter()
+            .any(|timer| timer.due == second - chrono::Duration::hours(1))
+    );
+    assert!(advanced.timers.iter().any(|timer| timer.due == second));
 }

@@ -24,6 +24,14 @@ pub enum Converted {
     PollResponse(PollResponse),
     /// A redaction of `redacts`.
     Redaction { event_id: String, redacts: String },
+    /// A reaction (`m.annotation`) with `key` on `relates_to`.
+    Reaction {
+        event_id: String,
+        sender: String,
+        relates_to: String,
+        key: String,
+        origin_millis: i64,
+    },
     /// Someone joined (not a display name change of someone already in).
     Joined { joined: Joined, origin_millis: u64 },
     /// Still encrypted: the bot had no key for it.
@@ -139,6 +147,19 @@ fn convert_by_json(raw: &Raw<AnySyncTimelineEvent>, room_id: &str) -> Option<Con
                 answers,
                 at: chrono::DateTime::from_timestamp_millis(millis)?,
             }))
+        }
+        "m.reaction" => {
+            let relation = &event["content"]["m.relates_to"];
+            if relation["rel_type"] != "m.annotation" {
+                return Some(Converted::Other);
+            }
+            Some(Converted::Reaction {
+                event_id,
+                sender: event["sender"].as_str()?.to_owned(),
+                relates_to: relation["event_id"].as_str()?.to_owned(),
+                key: relation["key"].as_str()?.to_owned(),
+                origin_millis: event["origin_server_ts"].as_i64()?,
+            })
         }
         "m.room.redaction" => {
             let redacts = event["redacts"]
@@ -380,7 +401,16 @@ mod tests {
             "type": "m.reaction", "event_id": "$y:s", "sender": "@c:s", "origin_server_ts": 1,
             "content": {"m.relates_to": {"rel_type": "m.annotation", "event_id": "$e:s", "key": "✅"}}
         }));
-        assert_eq!(convert(&reaction, "!r:s", facts()), Converted::Other);
+        assert_eq!(
+            convert(&reaction, "!r:s", facts()),
+            Converted::Reaction {
+                event_id: "$y:s".into(),
+                sender: "@c:s".into(),
+                relates_to: "$e:s".into(),
+                key: "✅".into(),
+                origin_millis: 1,
+            }
+        );
         assert_eq!(
             convert(&raw(json!({"garbage": true})), "!r:s", facts()),
             Converted::Other

@@ -184,6 +184,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         admins: config.assembly.admins.clone(),
         themes,
         proposal_threshold: usize::try_from(config.assembly.proposal_threshold).unwrap_or(3),
+        meeting_reminders: config.assembly.meeting_reminders(),
         retention: Retention {
             former_members_days: config.retention.former_members_days,
             open_proposals_days: config.retention.open_proposals_days,

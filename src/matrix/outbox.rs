@@ -167,6 +167,9 @@ async fn carry_out(
     if let OutboxItem::CreateThemeRoom { slug, name, topic } = &entry.item {
         return create_theme_room(adapter, slug, name, topic).await;
     }
+    if let OutboxItem::Direct { user_id, content } = &entry.item {
+        return send_direct(adapter, user_id, content, sequence).await;
+    }
     if let OutboxItem::FreezeElectorate { number } = &entry.item {
         return freeze_electorate(adapter, &entry.room_id, *number).await;
     }
@@ -260,7 +263,8 @@ async fn carry_out(
         }
         OutboxItem::CreateThemeRoom { .. }
         | OutboxItem::FinishPoll { .. }
-        | OutboxItem::FreezeElectorate { .. } => {
+        | OutboxItem::FreezeElectorate { .. }
+        | OutboxItem::Direct { .. } => {
             unreachable!("handled above")
         }
     };
@@ -398,6 +402,59 @@ async fn freeze_electorate(
         Err(error) => {
             tracing::error!(%error, "cannot record a ballot's electorate, will retry");
             Err(None)
+        }
+    }
+}
+
+/// Sends `content` to `user_id` in a direct chat with the bot: the one the
+/// account data names, or a small room the two share outside the assembly's
+/// rooms, or a new one.
+async fn send_direct(
+    adapter: &Adapter,
+    user_id: &str,
+    content: &serde_json::Value,
+    sequence: u64,
+) -> Result<(), Option<Duration>> {
+    let Ok(user) = UserId::parse(user_id) else {
+        tracing::warn!("a direct message to an invalid user id: dropped");
+        return Ok(());
+    };
+    let mut room = adapter.client.get_dm_room(&user);
+    if room.is_none() {
+        for candidate in adapter.client.joined_rooms() {
+            if candidate.active_members_count() <= 2
+                && !adapter.is_assembly_room(candidate.room_id())
+                && candidate
+                    .get_member_no_sync(&user)
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some()
+            {
+                room = Some(candidate);
+                break;
+            }
+        }
+    }
+    let room = match room {
+        Some(room) => room,
+        None => match adapter.client.create_dm(&user).await {
+            Ok(room) => room,
+            Err(error) => {
+                tracing::warn!(%error, "cannot open a direct chat, will retry");
+                return Err(rate_limit_wait(&error));
+            }
+        },
+    };
+    match room
+        .send_raw("m.room.message", content.clone())
+        .with_transaction_id(&transaction_id(sequence))
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(error) => {
+            tracing::warn!(%error, "direct message failed, will retry");
+            Err(rate_limit_wait(&error))
         }
     }
 }

@@ -237,6 +237,27 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             }
             Input::PollResponse(response)
         }
+        Converted::Reaction {
+            event_id,
+            sender,
+            relates_to,
+            key,
+            origin_millis,
+        } => {
+            if too_old(u64::try_from(origin_millis).unwrap_or(0))
+                || sender == adapter.user_id.as_str()
+            {
+                return true;
+            }
+            Input::Reaction {
+                event_id,
+                room_id: room_id.to_string(),
+                sender,
+                relates_to,
+                key,
+                at: chrono::DateTime::from_timestamp_millis(origin_millis).unwrap_or(now),
+            }
+        }
         Converted::Redaction { event_id, redacts } => Input::Redaction {
             event_id,
             room_id: room_id.to_string(),

@@ -99,6 +99,25 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
             .ballot_boxes
             .insert(u64::from_be_bytes(number), decode(&value)?);
     }
+    for (_, value) in store.scan_prefix(Tree::Meetings, b"")? {
+        let meeting: crate::core::assembly::Meeting = decode(&value)?;
+        assembly.meetings.insert(meeting.number, meeting);
+    }
+    for (key, value) in store.scan_prefix(Tree::Rsvps, b"")? {
+        let (number, rest) = key
+            .split_at_checked(8)
+            .ok_or_else(|| bad_key(Tree::Rsvps))?;
+        let number = u64::from_be_bytes(number.try_into().map_err(|_| bad_key(Tree::Rsvps))?);
+        let user = text_key(rest).ok_or_else(|| bad_key(Tree::Rsvps))?;
+        assembly.rsvps.insert((number, user), decode(&value)?);
+    }
+    for (key, value) in store.scan_prefix(Tree::ReminderPreferences, b"")? {
+        let user = text_key(&key).ok_or_else(|| bad_key(Tree::ReminderPreferences))?;
+        assembly.reminder_preferences.insert(user, decode(&value)?);
+    }
+    for (_, value) in store.scan_prefix(Tree::MissedReminders, b"")? {
+        assembly.missed_reminders.push(decode(&value)?);
+    }
     Ok(assembly)
 }
 
@@ -213,6 +232,33 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
                 ballot.to_be_bytes().to_vec(),
                 encode(value),
             );
+        }
+        Change::Meeting(meeting) => {
+            batch.put(
+                Tree::Meetings,
+                meeting.number.to_be_bytes().to_vec(),
+                encode(meeting),
+            );
+        }
+        Change::Rsvp {
+            meeting,
+            user_id,
+            value,
+        } => {
+            let mut key = meeting.to_be_bytes().to_vec();
+            key.extend_from_slice(user_id.as_bytes());
+            put_or_delete(batch, Tree::Rsvps, key, value.as_ref());
+        }
+        Change::ReminderPreference { user_id, value } => put_or_delete(
+            batch,
+            Tree::ReminderPreferences,
+            user_id.as_bytes().to_vec(),
+            value.as_ref(),
+        ),
+        Change::MissedReminder(missed) => {
+            let mut key = missed.meeting.to_be_bytes().to_vec();
+            key.extend_from_slice(&missed.due.timestamp_millis().to_be_bytes());
+            batch.put(Tree::MissedReminders, key, encode(missed));
         }
     }
 }

@@ -54,10 +54,18 @@ pub enum Tree {
     Electors,
     /// Ballot boxes (counts only), keyed by ballot number.
     BallotBoxes,
+    /// Meetings, keyed by number (big-endian).
+    Meetings,
+    /// Answers to meetings, keyed by meeting number then user id.
+    Rsvps,
+    /// Where each person wants reminders, keyed by user id.
+    ReminderPreferences,
+    /// Reminders missed while down, for the next digest: meeting, due time.
+    MissedReminders,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 15] = [
+    pub const ALL: [Tree; 19] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -73,6 +81,10 @@ impl Tree {
         Tree::Ballots,
         Tree::Electors,
         Tree::BallotBoxes,
+        Tree::Meetings,
+        Tree::Rsvps,
+        Tree::ReminderPreferences,
+        Tree::MissedReminders,
     ];
 
     pub fn name(self) -> &'static str {
@@ -92,6 +104,10 @@ impl Tree {
             Tree::Ballots => "ballots",
             Tree::Electors => "electors",
             Tree::BallotBoxes => "ballot_boxes",
+            Tree::Meetings => "meetings",
+            Tree::Rsvps => "rsvps",
+            Tree::ReminderPreferences => "reminder_preferences",
+            Tree::MissedReminders => "missed_reminders",
         }
     }
 }

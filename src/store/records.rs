@@ -106,6 +106,9 @@ pub enum OutboxItem {
     FinishPoll { number: u64, start_event_id: String },
     /// List the lane room's joined members as a secret ballot's electorate.
     FreezeElectorate { number: u64 },
+    /// A message to one person, in their direct chat with the bot (found or
+    /// created). Lane: [`DIRECT_LANE_PREFIX`] and the user id.
+    Direct { user_id: String, content: Value },
     /// Invite a person into the lane's room.
     Invite { user_id: String },
     /// Create a theme's room in the Space; the result goes back to the engine.
@@ -120,6 +123,9 @@ pub enum OutboxItem {
 
 /// The lane of actions not tied to an existing room (room creation).
 pub const CREATION_LANE: &str = "~create";
+
+/// The lanes of messages to one person: this prefix, then the user id.
+pub const DIRECT_LANE_PREFIX: &str = "~dm:";
 
 impl Record for OutboxEntry {
     const KIND: &'static str = "outbox entry";
@@ -214,9 +220,29 @@ impl Record for SpaceRecord {
 pub const SPACE_KEY: &[u8] = b"space";
 
 use crate::core::assembly::{
-    Ballot, BallotBox, Coordination, Elector, Membership, Poll, Profile, Proposal, ThemeRecord,
-    Vote, Welcome,
+    Ballot, BallotBox, Coordination, Elector, Meeting, Membership, MissedReminder, Poll, Profile,
+    Proposal, ReminderPreference, Rsvp, ThemeRecord, Vote, Welcome,
 };
+
+impl Record for Meeting {
+    const KIND: &'static str = "meeting";
+    const VERSION: u32 = 1;
+}
+
+impl Record for Rsvp {
+    const KIND: &'static str = "rsvp";
+    const VERSION: u32 = 1;
+}
+
+impl Record for ReminderPreference {
+    const KIND: &'static str = "reminder preference";
+    const VERSION: u32 = 1;
+}
+
+impl Record for MissedReminder {
+    const KIND: &'static str = "missed reminder";
+    const VERSION: u32 = 1;
+}
 
 impl Record for Ballot {
     const KIND: &'static str = "ballot";
@@ -535,6 +561,53 @@ mod tests {
                 electorate: 9,
             },
             expect![[r#"{"ballots":4,"counts":[3,1],"electorate":9,"v":1}"#]],
+        );
+        snapshot(
+            Meeting {
+                number: 5,
+                room_id: "!r:s".into(),
+                organiser: Some("@a:s".into()),
+                starts_at: at(),
+                first_local: at().naive_utc(),
+                occurrence: 0,
+                place: Some("Maison des associations".into()),
+                subject: None,
+                video: None,
+                recurrence: Some(crate::core::assembly::Recurrence::Weeks(2)),
+                reminders: vec![1440, 60],
+                announcement_event_id: None,
+                cancelled: false,
+                created_at: at(),
+            },
+            expect![[
+                r#"{"announcement_event_id":null,"cancelled":false,"created_at":"2026-11-29T08:30:00Z","first_local":"2026-11-29T08:30:00","number":5,"occurrence":0,"organiser":"@a:s","place":"Maison des associations","recurrence":{"weeks":2},"reminders":[1440,60],"room_id":"!r:s","starts_at":"2026-11-29T08:30:00Z","subject":null,"v":1,"video":null}"#
+            ]],
+        );
+        snapshot(
+            Rsvp {
+                answer: crate::core::assembly::Attendance::Maybe,
+                at: at(),
+                reaction_event_id: Some("$r".into()),
+            },
+            expect![[
+                r#"{"answer":"maybe","at":"2026-11-29T08:30:00Z","reaction_event_id":"$r","v":1}"#
+            ]],
+        );
+        snapshot(
+            ReminderPreference {
+                choice: crate::core::assembly::ReminderChoice::Direct,
+            },
+            expect![[r#"{"choice":"direct","v":1}"#]],
+        );
+        snapshot(
+            MissedReminder {
+                meeting: 5,
+                due: at(),
+                starts_at: at(),
+            },
+            expect![[
+                r#"{"due":"2026-11-29T08:30:00Z","meeting":5,"starts_at":"2026-11-29T08:30:00Z","v":1}"#
+            ]],
         );
         snapshot(
             Welcome { at: at() },

@@ -1,0 +1,742 @@
+//! Meetings: scheduled in the group's room with a date read back in full,
+//! repeated by a rule in the assembly's time zone, answered by command or
+//! by reaction on the announcement, reminded before, never lost, never
+//! twice.
+//!
+//! Reminders are scheduler timers named after the occurrence they belong
+//! to (meeting, offset, start). Moving or cancelling a meeting needs no
+//! timer bookkeeping: a timer whose occurrence no longer matches is stale
+//! and does nothing when it fires. A timer fired late (the bot was down)
+//! still reminds, marked late, until the meeting starts; after that, the
+//! miss is recorded for the next digest. The timer is removed in the same
+//! batch as the reminder, so a restart never repeats it.
+
+use chrono::{DateTime, Duration, Months, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+use super::assembly::{
+    Attendance, Change, Meeting, MissedReminder, Recurrence, ReminderChoice, ReminderPreference,
+    Rsvp,
+};
+use super::commands::MeetingRequest;
+use super::render::{OutgoingMessage, Rendered};
+use super::when::parse_when;
+use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, format_date};
+use crate::i18n::Arg;
+
+/// A reminder is "on time" if sent within this long after it fell due.
+const LATE_AFTER: Duration = Duration::seconds(30);
+/// How many meetings `!agenda` lists.
+const AGENDA_LENGTH: usize = 10;
+
+/// The start of occurrence `k` of a series starting at `first_local` (wall
+/// clock in `time_zone`): the same wall-clock time, whatever the
+/// daylight-saving time. In a skipped hour, the first valid moment after.
+pub fn occurrence_start(
+    first_local: NaiveDateTime,
+    recurrence: Option<Recurrence>,
+    k: u32,
+    time_zone: Tz,
+) -> Option<DateTime<Utc>> {
+    let local = match recurrence {
+        None if k == 0 => first_local,
+        None => return None,
+        Some(Recurrence::Weeks(every)) => {
+            first_local + Duration::weeks(i64::from(every) * i64::from(k))
+        }
+        Some(Recurrence::Months(every)) => {
+            first_local.checked_add_months(Months::new(every.checked_mul(k)?))?
+        }
+    };
+    time_zone
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| {
+            time_zone
+                .from_local_datetime(&(local + Duration::hours(1)))
+                .earliest()
+        })
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// The timers of a meeting's current occurrence: each reminder still ahead,
+/// and for a series, the move to the next occurrence at the start.
+fn timers_for(meeting: &Meeting, now: DateTime<Utc>) -> Vec<NewTimer> {
+    let start = meeting.starts_at.timestamp();
+    let mut timers: Vec<NewTimer> = meeting
+        .reminders
+        .iter()
+        .map(|minutes| {
+            (
+                meeting.starts_at - Duration::minutes(i64::from(*minutes)),
+                *minutes,
+            )
+        })
+        .filter(|(due, _)| *due > now)
+        .map(|(due, minutes)| NewTimer {
+            due,
+            purpose: TimerPurpose::Reminder {
+                meeting: meeting.number,
+                minutes,
+                start,
+            },
+        })
+        .collect();
+    if meeting.recurrence.is_some() {
+        timers.push(NewTimer {
+            due: meeting.starts_at,
+            purpose: TimerPurpose::NextOccurrence {
+                meeting: meeting.number,
+                start,
+            },
+        });
+    }
+    timers
+}
+
+fn going(state: &State, meeting: u64) -> Vec<String> {
+    state
+        .assembly
+        .rsvps
+        .iter()
+        .filter(|((number, _), rsvp)| *number == meeting && rsvp.answer == Attendance::Going)
+        .map(|((_, user), _)| user.clone())
+        .collect()
+}
+
+/// A reminder fell due (maybe late).
+pub fn reminder(
+    state: &State,
+    number: u64,
+    minutes: u32,
+    start: i64,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(meeting) = state.assembly.meetings.get(&number) else {
+        return outcome;
+    };
+    if meeting.cancelled || meeting.starts_at.timestamp() != start {
+        return outcome; // moved or cancelled: this timer is stale
+    }
+    let due = meeting.starts_at - Duration::minutes(i64::from(minutes));
+    if now >= meeting.starts_at {
+        outcome.changes.push(Change::MissedReminder(MissedReminder {
+            meeting: number,
+            due,
+            starts_at: meeting.starts_at,
+        }));
+        return outcome;
+    }
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    let late = now > due + LATE_AFTER;
+    let mut text = tr(
+        if late { "reminder-late" } else { "reminder" },
+        &[
+            ("number", number.to_string().into()),
+            ("date", format_date(state, meeting.starts_at).into()),
+        ],
+    )
+    .strong();
+    describe(state, meeting, &mut text);
+    let mut in_room = Vec::new();
+    for user in going(state, number) {
+        match state
+            .assembly
+            .reminder_preferences
+            .get(&user)
+            .map_or(ReminderChoice::Room, |preference| preference.choice)
+        {
+            ReminderChoice::Room => in_room.push(user),
+            ReminderChoice::Direct => outcome.actions.push(Action::DirectMessage {
+                user_id: user,
+                text: text.clone(),
+            }),
+            ReminderChoice::Off => {}
+        }
+    }
+    let mut message = OutgoingMessage::notice(&meeting.room_id, text);
+    // Those who said they come, and only them, are pinged.
+    message.mentions = in_room;
+    outcome.messages.push(message);
+    outcome
+}
+
+/// A series' occurrence started: move to the next one and set its timers.
+pub fn next_occurrence(state: &State, number: u64, start: i64, now: DateTime<Utc>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(meeting) = state.assembly.meetings.get(&number) else {
+        return outcome;
+    };
+    if meeting.cancelled || meeting.starts_at.timestamp() != start || meeting.recurrence.is_none() {
+        return outcome;
+    }
+    let time_zone = state.settings.time_zone;
+    let mut next = meeting.clone();
+    // Skip occurrences already past (after a long outage).
+    loop {
+        next.occurrence += 1;
+        let Some(at) = occurrence_start(
+            next.first_local,
+            next.recurrence,
+            next.occurrence,
+            time_zone,
+        ) else {
+            return outcome;
+        };
+        next.starts_at = at;
+        if at > now {
+            break;
+        }
+    }
+    // Answers were for the occurrence that just happened.
+    for (meeting_number, user) in state.assembly.rsvps.keys() {
+        if *meeting_number == number {
+            outcome.changes.push(Change::Rsvp {
+                meeting: number,
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    outcome.timers = timers_for(&next, now);
+    outcome.changes.push(Change::Meeting(next));
+    outcome
+}
+
+/// A reaction: ✅ ❌ 🤔 on a meeting's announcement answer for the person.
+pub fn reaction(
+    state: &State,
+    event_id: &str,
+    room_id: &str,
+    sender: &str,
+    relates_to: &str,
+    key: &str,
+    at: DateTime<Utc>,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let answer = match key.trim_end_matches('\u{fe0f}') {
+        "✅" | "✔" | "👍" => Attendance::Going,
+        "❌" | "👎" => Attendance::NotGoing,
+        "🤔" => Attendance::Maybe,
+        _ => return outcome,
+    };
+    let meeting = state.assembly.meetings.values().find(|meeting| {
+        meeting.room_id == room_id && meeting.announcement_event_id.as_deref() == Some(relates_to)
+    });
+    if let Some(meeting) = meeting.filter(|meeting| !meeting.cancelled) {
+        outcome.changes.push(Change::Rsvp {
+            meeting: meeting.number,
+            user_id: sender.to_owned(),
+            value: Some(Rsvp {
+                answer,
+                at,
+                reaction_event_id: Some(event_id.to_owned()),
+            }),
+        });
+    }
+    outcome
+}
+
+/// A withdrawn reaction withdraws the answer it gave.
+pub fn redaction(state: &State, redacts: &str) -> Outcome {
+    let mut outcome = Outcome::default();
+    for ((meeting, user), rsvp) in &state.assembly.rsvps {
+        if rsvp.reaction_event_id.as_deref() == Some(redacts) {
+            outcome.changes.push(Change::Rsvp {
+                meeting: *meeting,
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    outcome
+}
+
+/// The homeserver gave the announcement its id: reactions can now count.
+pub fn announced(state: &State, number: u64, event_id: &str) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some(meeting) = state.assembly.meetings.get(&number)
+        && meeting.announcement_event_id.is_none()
+    {
+        outcome.changes.push(Change::Meeting(Meeting {
+            announcement_event_id: Some(event_id.to_owned()),
+            ..meeting.clone()
+        }));
+    }
+    outcome
+}
+
+/// Place, subject, video link and repeat rule, one line each.
+fn describe(state: &State, meeting: &Meeting, text: &mut Rendered) {
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    if let Some(place) = &meeting.place {
+        text.line(tr("meeting-place", &[("place", place.as_str().into())]));
+    }
+    if let Some(subject) = &meeting.subject {
+        text.line(tr(
+            "meeting-subject",
+            &[("subject", subject.as_str().into())],
+        ));
+    }
+    if let Some(video) = &meeting.video {
+        text.line(tr(
+            "meeting-video",
+            &[(
+                "link",
+                Arg::Link {
+                    text: video.clone(),
+                    url: video.clone(),
+                    quiet: true,
+                },
+            )],
+        ));
+    }
+    match meeting.recurrence {
+        Some(Recurrence::Weeks(1)) => text.line(tr("meeting-every-week", &[])),
+        Some(Recurrence::Weeks(every)) => text.line(tr(
+            "meeting-every-weeks",
+            &[("every", i64::from(every).into())],
+        )),
+        Some(Recurrence::Months(1)) => text.line(tr("meeting-every-month", &[])),
+        Some(Recurrence::Months(every)) => text.line(tr(
+            "meeting-every-months",
+            &[("every", i64::from(every).into())],
+        )),
+        None => text,
+    };
+}
+
+/// Only `http(s)` links become video links: anything else could be a
+/// `javascript:` trap in an HTML client.
+fn safe_link(link: &str) -> Option<String> {
+    let lower = link.to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| link.to_owned())
+}
+
+impl Context<'_> {
+    fn meeting_here(&self, number: Option<u64>) -> Result<Meeting, Rendered> {
+        let meetings = self.state.assembly.meetings.values();
+        let found = match number {
+            Some(number) => meetings
+                .filter(|meeting| meeting.number == number)
+                .find(|meeting| self.in_scope(meeting)),
+            None => meetings
+                .filter(|meeting| {
+                    meeting.room_id == self.message.room_id
+                        && !meeting.cancelled
+                        && meeting.starts_at > self.now
+                })
+                .min_by_key(|meeting| meeting.starts_at),
+        };
+        match (found, number) {
+            (Some(meeting), _) => Ok(meeting.clone()),
+            (None, Some(number)) => {
+                Err(self.tr("meeting-unknown", &[("number", number.to_string().into())]))
+            }
+            (None, None) => Err(self.tr("meeting-none-here", &[])),
+        }
+    }
+
+    /// Meetings of this room; in the hub and the deputy room, all of them.
+    fn in_scope(&self, meeting: &Meeting) -> bool {
+        self.theme.is_none() || meeting.room_id == self.message.room_id
+    }
+
+    fn may_manage(&self, meeting: &Meeting) -> bool {
+        meeting.organiser.as_deref() == Some(self.message.sender.as_str())
+            || self.role.is_coordinator
+            || self.role.is_admin
+    }
+
+    /// `!reunion`.
+    pub(super) fn create_meeting(&mut self, request: MeetingRequest) -> Option<Rendered> {
+        let time_zone = self.state.settings.time_zone;
+        let when = match parse_when(&request.when, time_zone, self.now) {
+            Ok(when) if when.time_given => when,
+            Ok(_) => {
+                return Some(self.tr(
+                    "meeting-needs-time",
+                    &[("typed", request.when.as_str().into())],
+                ));
+            }
+            Err(error) => return Some(self.date_problem(&request.when, &error)),
+        };
+        let video = match request.video.as_deref().map(safe_link) {
+            Some(None) => return Some(self.tr("meeting-bad-link", &[])),
+            Some(link) => link,
+            None => None,
+        };
+        let meeting = Meeting {
+            number: self.state.assembly.next_meeting_number(),
+            room_id: self.message.room_id.clone(),
+            organiser: Some(self.message.sender.clone()),
+            starts_at: when.at.with_timezone(&Utc),
+            first_local: when.at.naive_local(),
+            occurrence: 0,
+            place: request.place,
+            subject: request.subject,
+            video,
+            recurrence: request.recurrence,
+            reminders: request
+                .reminders
+                .unwrap_or_else(|| self.state.settings.meeting_reminders.clone()),
+            announcement_event_id: None,
+            cancelled: false,
+            created_at: self.now,
+        };
+        let mut text = self
+            .tr(
+                "meeting-announced",
+                &[
+                    ("number", meeting.number.to_string().into()),
+                    ("date", format_date(self.state, meeting.starts_at).into()),
+                ],
+            )
+            .strong();
+        describe(self.state, &meeting, &mut text);
+        text.line(self.tr(
+            "meeting-how-to-answer",
+            &[("number", meeting.number.to_string().into())],
+        ));
+        // The announcement is the reply; reactions on it count as answers,
+        // so its event id must come back (`report`).
+        let announcement =
+            OutgoingMessage::reply(&self.message.room_id, &self.message.event_id, text);
+        self.act(Action::SendEvent {
+            room_id: meeting.room_id.clone(),
+            event_type: "m.room.message".to_owned(),
+            content: announcement.content(),
+            report: Some(format!("meeting:{}", meeting.number)),
+        });
+        self.outcome.timers.extend(timers_for(&meeting, self.now));
+        self.change(Change::Meeting(meeting));
+        None
+    }
+
+    /// `!annuler n`.
+    pub(super) fn cancel_meeting(&mut self, number: u64) -> Rendered {
+        let meeting = match self.meeting_here(Some(number)) {
+            Ok(meeting) => meeting,
+            Err(reply) => return reply,
+        };
+        if !self.may_manage(&meeting) {
+            return self.tr(
+                "meeting-manage-refused",
+                &[("number", number.to_string().into())],
+            );
+        }
+        if meeting.cancelled {
+            return self.tr(
+                "meeting-already-cancelled",
+                &[("number", number.to_string().into())],
+            );
+        }
+        let mut notice = OutgoingMessage::notice(
+            &meeting.room_id,
+            self.tr(
+                "meeting-cancelled",
+                &[
+                    ("number", number.to_string().into()),
+                    ("date", format_date(self.state, meeting.starts_at).into()),
+                ],
+            ),
+        );
+        notice.mentions = going(self.state, number);
+        self.outcome.messages.push(notice);
+        self.change(Change::Meeting(Meeting {
+            cancelled: true,
+            ..meeting
+        }));
+        self.tr(
+            "meeting-cancel-done",
+            &[("number", number.to_string().into())],
+        )
+    }
+
+    /// `!deplacer n <quand>`.
+    pub(super) fn move_meeting(&mut self, number: u64, typed: &str) -> Rendered {
+        let meeting = match self.meeting_here(Some(number)) {
+            Ok(meeting) => meeting,
+            Err(reply) => return reply,
+        };
+        if !self.may_manage(&meeting) {
+            return self.tr(
+                "meeting-manage-refused",
+                &[("number", number.to_string().into())],
+            );
+        }
+        if meeting.cancelled {
+            return self.tr(
+                "meeting-already-cancelled",
+                &[("number", number.to_string().into())],
+            );
+        }
+        let when = match parse_when(typed, self.state.settings.time_zone, self.now) {
+            Ok(when) if when.time_given => when,
+            Ok(_) => return self.tr("meeting-needs-time", &[("typed", typed.into())]),
+            Err(error) => return self.date_problem(typed, &error),
+        };
+        let moved = Meeting {
+            starts_at: when.at.with_timezone(&Utc),
+            first_local: when.at.naive_local(),
+            occurrence: 0,
+            ..meeting.clone()
+        };
+        let mut notice = OutgoingMessage::notice(
+            &meeting.room_id,
+            self.tr(
+                "meeting-moved",
+                &[
+                    ("number", number.to_string().into()),
+                    ("before", format_date(self.state, meeting.starts_at).into()),
+                    ("date", format_date(self.state, moved.starts_at).into()),
+                ],
+            ),
+        );
+        notice.mentions = going(self.state, number);
+        self.outcome.messages.push(notice);
+        self.outcome.timers.extend(timers_for(&moved, self.now));
+        self.change(Change::Meeting(moved));
+        self.tr(
+            "meeting-move-done",
+            &[("number", number.to_string().into())],
+        )
+    }
+
+    /// `!participe`, `!absent`, `!peutetre` `[n]`.
+    pub(super) fn answer(&mut self, number: Option<u64>, answer: Attendance) -> Rendered {
+        let meeting = match self.meeting_here(number) {
+            Ok(meeting) => meeting,
+            Err(reply) => return reply,
+        };
+        if meeting.cancelled {
+            return self.tr(
+                "meeting-already-cancelled",
+                &[("number", meeting.number.to_string().into())],
+            );
+        }
+        let id = match answer {
+            Attendance::Going => "rsvp-going",
+            Attendance::Maybe => "rsvp-maybe",
+            Attendance::NotGoing => "rsvp-not-going",
+        };
+        let reply = self.tr(
+            id,
+            &[
+                ("number", meeting.number.to_string().into()),
+                ("date", format_date(self.state, meeting.starts_at).into()),
+            ],
+        );
+        self.change(Change::Rsvp {
+            meeting: meeting.number,
+            user_id: self.message.sender.clone(),
+            value: Some(Rsvp {
+                answer,
+                at: self.now,
+                reaction_event_id: None,
+            }),
+        });
+        reply
+    }
+
+    fn person(&self, user_id: &str) -> Arg {
+        let name = self
+            .state
+            .assembly
+            .memberships
+            .iter()
+            .find(|((_, user), _)| user == user_id)
+            .and_then(|(_, membership)| membership.display_name.clone())
+            .unwrap_or_else(|| user_id.to_owned());
+        Arg::person(&name, user_id)
+    }
+
+    /// `!participants [n]`.
+    pub(super) fn attendees(&self, number: Option<u64>) -> Rendered {
+        let meeting = match self.meeting_here(number) {
+            Ok(meeting) => meeting,
+            Err(reply) => return reply,
+        };
+        let mut reply = self
+            .tr(
+                "attendees-header",
+                &[
+                    ("number", meeting.number.to_string().into()),
+                    ("date", format_date(self.state, meeting.starts_at).into()),
+                ],
+            )
+            .strong();
+        let mut any = false;
+        for (answer, id) in [
+            (Attendance::Going, "attendees-going"),
+            (Attendance::Maybe, "attendees-maybe"),
+            (Attendance::NotGoing, "attendees-not-going"),
+        ] {
+            let people: Vec<&String> = self
+                .state
+                .assembly
+                .rsvps
+                .iter()
+                .filter(|((number, _), rsvp)| *number == meeting.number && rsvp.answer == answer)
+                .map(|((_, user), _)| user)
+                .collect();
+            if people.is_empty() {
+                continue;
+            }
+            any = true;
+            reply.line(self.tr(id, &[("count", people.len().into())]));
+            for user in people {
+                reply.line(self.tr("members-line", &[("person", self.person(user))]));
+            }
+        }
+        if !any {
+            reply.line(self.tr(
+                "attendees-none",
+                &[("number", meeting.number.to_string().into())],
+            ));
+        }
+        reply
+    }
+
+    /// `!rappels [salon|prive|aucun]`.
+    pub(super) fn reminder_choice(&mut self, choice: Option<ReminderChoice>) -> Rendered {
+        let current = self
+            .state
+            .assembly
+            .reminder_preferences
+            .get(&self.message.sender)
+            .map_or(ReminderChoice::Room, |preference| preference.choice);
+        let id = |choice: ReminderChoice| match choice {
+            ReminderChoice::Room => "reminders-room",
+            ReminderChoice::Direct => "reminders-direct",
+            ReminderChoice::Off => "reminders-off",
+        };
+        let Some(choice) = choice else {
+            let mut reply = self.tr(id(current), &[]);
+            reply.line(self.tr("reminders-how", &[]));
+            return reply;
+        };
+        self.change(Change::ReminderPreference {
+            user_id: self.message.sender.clone(),
+            // The default is not stored: nothing kept about who chose it.
+            value: (choice != ReminderChoice::Room).then_some(ReminderPreference { choice }),
+        });
+        self.tr(id(choice), &[])
+    }
+
+    /// `!agenda`: upcoming meetings here; in the hub and the deputy room, all.
+    pub(super) fn agenda(&self) -> Rendered {
+        let mut upcoming: Vec<&Meeting> = self
+            .state
+            .assembly
+            .meetings
+            .values()
+            .filter(|meeting| {
+                !meeting.cancelled && meeting.starts_at > self.now && self.in_scope(meeting)
+            })
+            .collect();
+        upcoming.sort_by_key(|meeting| meeting.starts_at);
+        if upcoming.is_empty() {
+            return self.tr("agenda-empty", &[]);
+        }
+        let mut reply = self
+            .tr("agenda-header", &[("count", upcoming.len().into())])
+            .strong();
+        for meeting in upcoming.iter().take(AGENDA_LENGTH) {
+            let theme = self
+                .state
+                .theme_of_room(&meeting.room_id)
+                .map_or_else(|| self.tr("agenda-hub", &[]).body, |theme| theme.name);
+            let going = going(self.state, meeting.number).len();
+            reply.line(self.tr(
+                "agenda-line",
+                &[
+                    ("number", meeting.number.to_string().into()),
+                    ("date", format_date(self.state, meeting.starts_at).into()),
+                    ("theme", theme.into()),
+                    (
+                        "place",
+                        meeting.place.clone().unwrap_or_else(|| "—".into()).into(),
+                    ),
+                    ("going", going.into()),
+                ],
+            ));
+        }
+        if upcoming.len() > AGENDA_LENGTH {
+            reply.line(self.tr(
+                "agenda-more",
+                &[("count", (upcoming.len() - AGENDA_LENGTH).into())],
+            ));
+        }
+        reply
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn local(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap()
+    }
+
+    #[test]
+    fn a_weekly_meeting_keeps_its_hour_across_both_daylight_saving_changes() {
+        let paris = chrono_tz::Europe::Paris;
+        // Thursday 19 March 2026 at 18:30, every week: winter then summer time.
+        let first = local(2026, 3, 19, 18, 30);
+        let weekly = Some(Recurrence::Weeks(1));
+        let utc = |k| {
+            occurrence_start(first, weekly, k, paris)
+                .unwrap()
+                .to_rfc3339()
+        };
+        assert_eq!(utc(0), "2026-03-19T17:30:00+00:00");
+        assert_eq!(utc(1), "2026-03-26T17:30:00+00:00");
+        assert_eq!(
+            utc(2),
+            "2026-04-02T16:30:00+00:00",
+            "summer time: still 18:30 in Paris"
+        );
+        // October: back to winter time on the 25th.
+        let autumn = local(2026, 10, 22, 18, 30);
+        let utc = |k| {
+            occurrence_start(autumn, weekly, k, paris)
+                .unwrap()
+                .to_rfc3339()
+        };
+        assert_eq!(utc(0), "2026-10-22T16:30:00+00:00");
+        assert_eq!(
+            utc(1),
+            "2026-10-29T17:30:00+00:00",
+            "winter time: still 18:30 in Paris"
+        );
+    }
+
+    #[test]
+    fn monthly_and_fortnightly_series_and_single_meetings() {
+        let paris = chrono_tz::Europe::Paris;
+        let first = local(2026, 1, 31, 18, 0);
+        let monthly = Some(Recurrence::Months(1));
+        // 31 January + 1 month: the last day of February.
+        assert_eq!(
+            occurrence_start(first, monthly, 1, paris)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-02-28T17:00:00+00:00"
+        );
+        let fortnightly = Some(Recurrence::Weeks(2));
+        assert_eq!(
+            occurrence_start(first, fortnightly, 1, paris)
+                .unwrap()
+                .to_rfc3339(),
+            "2026-02-14T17:00:00+00:00"
+        );
+        assert!(occurrence_start(first, None, 1, paris).is_none());
+    }
+}

@@ -1,0 +1,124 @@
+//! Meetings against a real Synapse: the announcement answered by reaction,
+//! a reminder on time pinging those who come, and a reminder that fell due
+//! while the bot was stopped sent once, marked late, after restart.
+#![recursion_limit = "256"]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use matrix_sdk::Room;
+use matrix_sdk::ruma::UserId;
+use serde_json::{Value, json};
+use support::{Bot, Person, TIMEOUT, homeserver, room_events};
+
+async fn bot_messages(room: &Room, bot: &UserId, prefix: &str) -> Vec<Value> {
+    room_events(room)
+        .await
+        .into_iter()
+        .filter(|event| {
+            event["sender"] == bot.as_str()
+                && event["type"] == "m.room.message"
+                && event["content"]["body"]
+                    .as_str()
+                    .is_some_and(|body| body.starts_with(prefix))
+        })
+        .collect()
+}
+
+async fn wait_for_bot_message(room: &Room, bot: &Bot, prefix: &str) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(event) = bot_messages(room, &bot.user_id, prefix)
+            .await
+            .into_iter()
+            .next()
+        {
+            return event;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no \"{prefix}\" from the bot\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Camille's group room with the bot, and Lou in it.
+async fn meeting_room() -> (Person, Person, Bot, Room) {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = camille.create_room(false, &bot.user_id).await;
+    bot.configure(&room, &camille.user_id);
+    bot.start(None);
+    camille.wait_for_join(&room, &bot.user_id).await;
+    room.invite_user_by_id(&lou.user_id).await.unwrap();
+    lou.accept_invite(room.room_id()).await;
+    (camille, lou, bot, room)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reaction_answers_and_the_reminder_pings_who_comes() {
+    let (camille, lou, bot, room) = meeting_room().await;
+    camille
+        .send(&room, "!reunion dans 80 secondes | Local --rappels 1min")
+        .await;
+    let announcement = wait_for_bot_message(&room, &bot, "Réunion #1").await;
+    let lou_room = lou.client.get_room(room.room_id()).unwrap();
+    lou_room
+        .send_raw(
+            "m.reaction",
+            json!({"m.relates_to": {"rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "✅"}}),
+        )
+        .await
+        .unwrap();
+    // The reaction counts as an answer.
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        camille.send(&room, "!participants").await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let listed = bot_messages(&room, &bot.user_id, "Réunion #1,").await;
+        if listed.iter().any(|event| {
+            event["content"]["body"].as_str().is_some_and(|body| {
+                body.contains("Viennent (1)") && body.contains(lou.user_id.as_str())
+            })
+        }) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the reaction never counted\n{}",
+            bot.log()
+        );
+    }
+    let reminder = wait_for_bot_message(&room, &bot, "Rappel : réunion #1").await;
+    assert_eq!(
+        reminder["content"]["m.mentions"]["user_ids"],
+        json!([lou.user_id.as_str()])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reminder_due_while_the_bot_is_down_is_sent_once_marked_late() {
+    let (camille, _lou, mut bot, room) = meeting_room().await;
+    camille
+        .send(&room, "!reunion dans 3 minutes | Local --rappels 2min")
+        .await;
+    wait_for_bot_message(&room, &bot, "Réunion #1").await;
+    bot.kill();
+    // The reminder falls due a minute after the announcement, while stopped;
+    // the restart comes 40 s after that (late: more than 30 s), 80 s before
+    // the meeting starts.
+    tokio::time::sleep(Duration::from_secs(100)).await;
+    bot.start(None);
+    wait_for_bot_message(&room, &bot, "Rappel en retard : réunion #1").await;
+    // Another restart does not send it again.
+    bot.kill();
+    bot.start(None);
+    camille.send(&room, "!agenda").await;
+    wait_for_bot_message(&room, &bot, "La prochaine réunion").await;
+    assert_eq!(bot_messages(&room, &bot.user_id, "Rappel").await.len(), 1);
+}
