@@ -125,7 +125,7 @@ cmd-rappels-usage = !reminders room | dm | off
 cmd-rappels-example = !reminders dm
 
 cmd-agenda-summary = the next meetings
-cmd-agenda-usage = !agenda
+cmd-agenda-usage = !agenda [ics]
 cmd-agenda-example = !agenda
 
 cmd-creneaux-summary = find a date: propose time slots
@@ -459,3 +459,9 @@ agenda-more = … and {$count} more.
 data-meeting-organiser = you organise meeting #{$number} on {$date}
 data-rsvp = answer to meeting #{$number}: {$answer}
 data-reminder-choice = meeting reminders: {$choice}
+ics-summary = Meeting {$group}
+ics-summary-subject = Meeting {$group}: {$subject}
+agenda-file = Here is the calendar of { $count ->
+    [one] the next meeting
+   *[other] the next {$count} meetings
+}: tap the file to add it to your calendar.

@@ -125,7 +125,7 @@ cmd-rappels-usage = !rappels salon | prive | aucun
 cmd-rappels-example = !rappels prive
 
 cmd-agenda-summary = les prochaines réunions
-cmd-agenda-usage = !agenda
+cmd-agenda-usage = !agenda [ics]
 cmd-agenda-example = !agenda
 
 cmd-creneaux-summary = trouver une date : proposer des créneaux
@@ -459,3 +459,9 @@ agenda-more = … et {$count} autres.
 data-meeting-organiser = vous organisez la réunion #{$number} du {$date}
 data-rsvp = réponse à la réunion #{$number} : {$answer}
 data-reminder-choice = rappels de réunion : {$choice}
+ics-summary = Réunion {$group}
+ics-summary-subject = Réunion {$group} : {$subject}
+agenda-file = Voici le calendrier { $count ->
+    [one] de la prochaine réunion
+   *[other] des {$count} prochaines réunions
+} : touchez le fichier pour l'ajouter à votre agenda.

@@ -352,8 +352,16 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
         Action::SendFile {
             room_id,
             file_name,
+            content_type,
             content,
-        } => (room_id, OutboxItem::File { file_name, content }),
+        } => (
+            room_id,
+            OutboxItem::File {
+                file_name,
+                content_type,
+                content,
+            },
+        ),
     }
 }
 

@@ -145,7 +145,10 @@ pub enum Command {
     },
     /// `None`: show the current choice.
     Reminders(Option<ReminderChoice>),
-    Agenda,
+    /// `ics`: as a calendar file.
+    Agenda {
+        ics: bool,
+    },
 }
 
 /// `!reunion <quand> | <lieu> | <sujet>` and its flags, checked for shape;
@@ -216,7 +219,7 @@ impl Command {
             } => CommandId::Maybe,
             Command::Attendees { .. } => CommandId::Attendees,
             Command::Reminders(_) => CommandId::Reminders,
-            Command::Agenda => CommandId::Agenda,
+            Command::Agenda { .. } => CommandId::Agenda,
         }
     }
 }
@@ -1157,7 +1160,13 @@ fn parse_reminders(arguments: &[Token]) -> Result<Command, ParseProblem> {
 }
 
 fn parse_agenda(arguments: &[Token]) -> Result<Command, ParseProblem> {
-    no_arguments(Command::Agenda)(arguments)
+    let ics = words(arguments).first().is_some_and(|word| {
+        matches!(
+            fold(word).as_str(),
+            "ics" | "calendrier" | "calendar" | ".ics"
+        )
+    });
+    Ok(Command::Agenda { ics })
 }
 
 #[cfg(test)]
@@ -1603,7 +1612,11 @@ mod tests {
             Parsed::Command(Command::Reminders(Some(ReminderChoice::Off))),
         );
         check("!rappels", Parsed::Command(Command::Reminders(None)));
-        check("!agenda", Parsed::Command(Command::Agenda));
+        check("!agenda", Parsed::Command(Command::Agenda { ics: false }));
+        check(
+            "!agenda ics",
+            Parsed::Command(Command::Agenda { ics: true }),
+        );
     }
 
     #[test]

@@ -21,7 +21,7 @@ use super::assembly::{
 use super::commands::MeetingRequest;
 use super::render::{OutgoingMessage, Rendered};
 use super::when::parse_when;
-use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, format_date};
+use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, format_date, ics};
 use crate::i18n::Arg;
 
 /// A reminder is "on time" if sent within this long after it fell due.
@@ -409,9 +409,70 @@ impl Context<'_> {
             content: announcement.content(),
             report: Some(format!("meeting:{}", meeting.number)),
         });
+        let calendar = self.calendar(&[&meeting]);
+        self.act(Action::SendFile {
+            room_id: meeting.room_id.clone(),
+            file_name: format!("reunion-{}.ics", meeting.number),
+            content_type: "text/calendar".to_owned(),
+            content: calendar,
+        });
         self.outcome.timers.extend(timers_for(&meeting, self.now));
         self.change(Change::Meeting(meeting));
         None
+    }
+
+    /// An iCalendar file of `meetings`.
+    fn calendar(&self, meetings: &[&Meeting]) -> String {
+        let events: Vec<ics::Event> = meetings
+            .iter()
+            .map(|meeting| {
+                let group = self
+                    .state
+                    .theme_of_room(&meeting.room_id)
+                    .map_or_else(|| self.tr("agenda-hub", &[]).body, |theme| theme.name);
+                let summary = match &meeting.subject {
+                    Some(subject) => self.tr(
+                        "ics-summary-subject",
+                        &[
+                            ("group", group.into()),
+                            ("subject", subject.as_str().into()),
+                        ],
+                    ),
+                    None => self.tr("ics-summary", &[("group", group.into())]),
+                };
+                ics::Event {
+                    meeting,
+                    summary: summary.body,
+                    domain: self.state.settings.server_name(),
+                }
+            })
+            .collect();
+        ics::calendar(&events, self.state.settings.time_zone, self.now)
+    }
+
+    /// `!agenda ics`: the upcoming meetings of this scope as one file.
+    pub(super) fn agenda_file(&mut self) -> Rendered {
+        let mut upcoming: Vec<&Meeting> = self
+            .state
+            .assembly
+            .meetings
+            .values()
+            .filter(|meeting| {
+                !meeting.cancelled && meeting.starts_at > self.now && self.in_scope(meeting)
+            })
+            .collect();
+        if upcoming.is_empty() {
+            return self.tr("agenda-empty", &[]);
+        }
+        upcoming.sort_by_key(|meeting| meeting.starts_at);
+        let calendar = self.calendar(&upcoming);
+        self.act(Action::SendFile {
+            room_id: self.message.room_id.clone(),
+            file_name: "agenda.ics".to_owned(),
+            content_type: "text/calendar".to_owned(),
+            content: calendar,
+        });
+        self.tr("agenda-file", &[("count", upcoming.len().into())])
     }
 
     /// `!annuler n`.

@@ -12,6 +12,7 @@ pub mod assembly;
 mod ballots;
 pub mod commands;
 mod groups;
+pub mod ics;
 mod meetings;
 pub mod polls;
 pub mod privacy;
@@ -457,10 +458,11 @@ pub enum Action {
     /// List the joined members of `room_id` as the electorate of secret
     /// ballot `number`; the adapter answers with [`Input::Electorate`].
     FreezeElectorate { room_id: String, number: u64 },
-    /// Send a file (a person's data export) into a room.
+    /// Send a text file (a data export, a calendar) into a room.
     SendFile {
         room_id: String,
         file_name: String,
+        content_type: String,
         content: String,
     },
 }
@@ -733,7 +735,8 @@ impl Context<'_> {
             Command::Rsvp { meeting, answer } => Some(self.answer(meeting, answer)),
             Command::Attendees { meeting } => Some(self.attendees(meeting)),
             Command::Reminders(choice) => Some(self.reminder_choice(choice)),
-            Command::Agenda => Some(self.agenda()),
+            Command::Agenda { ics: false } => Some(self.agenda()),
+            Command::Agenda { ics: true } => Some(self.agenda_file()),
         }
     }
 

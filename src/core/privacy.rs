@@ -796,6 +796,7 @@ impl Context<'_> {
         self.act(Action::SendFile {
             room_id: self.message.room_id.clone(),
             file_name: "mes-donnees-boucle.json".to_owned(),
+            content_type: "application/json".to_owned(),
             content: serde_json::to_string_pretty(&document).expect("JSON values serialise"),
         });
         reply

@@ -1268,7 +1268,8 @@ fn a_meeting_is_announced_with_its_date_in_full_and_answered() {
     )]);
     expect![[r#"
         > [santé] @camille:example.org : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique --visio https://visio.example/ap
-        → envoie m.room.message dans santé (signaler meeting:1)"#]]
+        → envoie m.room.message dans santé (signaler meeting:1)
+        → envoie reunion-1.ics dans santé"#]]
     .assert_eq(&announced);
     let Some(Action::SendEvent { content, .. }) = handle(
         &Input::Message(message(

@@ -248,13 +248,20 @@ async fn carry_out(
                 other => other,
             }
         }
-        OutboxItem::File { file_name, content } => {
+        OutboxItem::File {
+            file_name,
+            content_type,
+            content,
+        } => {
+            let content_type: mime::Mime = content_type
+                .parse()
+                .unwrap_or(mime::APPLICATION_OCTET_STREAM);
             let config = AttachmentConfig::new()
                 .txn_id(transaction.clone())
                 .mentions(Some(Mentions::new()));
             room.send_attachment(
                 file_name.as_str(),
-                &mime::APPLICATION_JSON,
+                &content_type,
                 content.clone().into_bytes(),
                 config,
             )

@@ -118,7 +118,17 @@ pub enum OutboxItem {
         topic: String,
     },
     /// Upload a text file and post it in the lane's room.
-    File { file_name: String, content: String },
+    File {
+        file_name: String,
+        /// Absent in entries written before calendars: JSON exports.
+        #[serde(default = "json_content_type")]
+        content_type: String,
+        content: String,
+    },
+}
+
+fn json_content_type() -> String {
+    "application/json".to_owned()
 }
 
 /// The lane of actions not tied to an existing room (room creation).
@@ -422,12 +432,13 @@ mod tests {
                 room_id: "!r:s".into(),
                 item: OutboxItem::File {
                     file_name: "f.json".into(),
+                    content_type: "application/json".into(),
                     content: "{}".into(),
                 },
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","file_name":"f.json","type":"file"},"room_id":"!r:s","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","content_type":"application/json","file_name":"f.json","type":"file"},"room_id":"!r:s","v":2}"#
             ]],
         );
     }
