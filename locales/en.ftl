@@ -465,3 +465,16 @@ agenda-file = Here is the calendar of { $count ->
     [one] the next meeting
    *[other] the next {$count} meetings
 }: tap the file to add it to your calendar.
+
+## Slots
+
+problem-slot-count = Propose 2 to 10 slots (I count {$found}), separated by | or one per line.
+slots-opened = Slots #{$number} "{$subject}": react on each line below, ✅ yes, 🤔 if need be, ❌ no. To choose: !slots close {$number}
+slots-line = Slots #{$number}, no. {$index}: {$date}
+slots-unknown = There are no slots #{$number} in this room.
+slots-none-here = No date being chosen in this room. To start: !slots <subject> | <slot 1> | <slot 2>
+slots-closed = Slots #{$number} are already closed.
+slots-close-refused = Only the person who proposed slots #{$number}, the coordinators and the admins can choose.
+slots-no-answer = Nobody has answered yes or if need be to an upcoming slot of slots #{$number} yet.
+slots-chosen = Slot chosen for slots #{$number}: {$date} ({$yes} yes, {$maybe} if need be).
+data-slot-answer = answer to slot no. {$index} of slots #{$number}

@@ -129,7 +129,7 @@ cmd-agenda-usage = !agenda [ics]
 cmd-agenda-example = !agenda
 
 cmd-creneaux-summary = trouver une date : proposer des créneaux
-cmd-creneaux-usage = !creneaux <objet> | <créneau 1> | <créneau 2> | …
+cmd-creneaux-usage = !creneaux <objet> | <créneau 1> | <créneau 2> | … ; puis !creneaux clore <numéro>
 cmd-creneaux-example = !creneaux Réunion de rentrée | mardi 18h | jeudi 18h30
 
 cmd-ag-summary = annoncer l'assemblée générale du trimestre
@@ -465,3 +465,16 @@ agenda-file = Voici le calendrier { $count ->
     [one] de la prochaine réunion
    *[other] des {$count} prochaines réunions
 } : touchez le fichier pour l'ajouter à votre agenda.
+
+## Créneaux
+
+problem-slot-count = Proposez de 2 à 10 créneaux (j'en compte {$found}), séparés par | ou un par ligne.
+slots-opened = Créneaux #{$number} « {$subject} » : réagissez sur chaque ligne ci-dessous, ✅ oui, 🤔 si nécessaire, ❌ non. Pour choisir : !creneaux clore {$number}
+slots-line = Créneaux #{$number}, n° {$index} : {$date}
+slots-unknown = Il n'y a pas de créneaux #{$number} dans ce salon.
+slots-none-here = Aucun choix de date en cours dans ce salon. Pour en lancer un : !creneaux <objet> | <créneau 1> | <créneau 2>
+slots-closed = Les créneaux #{$number} sont déjà clos.
+slots-close-refused = Seuls la personne qui a proposé les créneaux #{$number}, la coordination et les admins peuvent choisir.
+slots-no-answer = Personne n'a encore répondu oui ou si nécessaire à un créneau à venir des créneaux #{$number}.
+slots-chosen = Créneau retenu pour les créneaux #{$number} : {$date} ({$yes} oui, {$maybe} si nécessaire).
+data-slot-answer = réponse au créneau n° {$index} des créneaux #{$number}

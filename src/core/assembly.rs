@@ -270,6 +270,31 @@ pub struct MissedReminder {
     pub starts_at: DateTime<Utc>,
 }
 
+/// Finding a date: candidate slots, one announcement line each, answered
+/// by reactions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotPoll {
+    pub number: u64,
+    pub room_id: String,
+    /// `None` once the author erased their data.
+    pub author: Option<String>,
+    pub subject: String,
+    pub slots: Vec<DateTime<Utc>>,
+    /// The event of each slot's line, once sent.
+    pub slot_event_ids: Vec<Option<String>>,
+    /// The meeting created when it was closed.
+    pub meeting: Option<u64>,
+    pub closed: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reaction on a slot's line. Keyed by (slot poll, slot index, user).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlotAnswer {
+    pub answer: Attendance,
+    pub reaction_event_id: String,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -322,6 +347,13 @@ pub enum Change {
         value: Option<ReminderPreference>,
     },
     MissedReminder(MissedReminder),
+    SlotPoll(SlotPoll),
+    SlotAnswer {
+        poll: u64,
+        slot: u32,
+        user_id: String,
+        value: Option<SlotAnswer>,
+    },
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -343,6 +375,8 @@ pub struct Assembly {
     pub rsvps: BTreeMap<(u64, String), Rsvp>,
     pub reminder_preferences: BTreeMap<String, ReminderPreference>,
     pub missed_reminders: Vec<MissedReminder>,
+    pub slot_polls: BTreeMap<u64, SlotPoll>,
+    pub slot_answers: BTreeMap<(u64, u32, String), SlotAnswer>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -412,6 +446,15 @@ impl Assembly {
             Change::ReminderPreference { user_id, value } => {
                 set(&mut self.reminder_preferences, user_id, value)
             }
+            Change::SlotPoll(poll) => {
+                self.slot_polls.insert(poll.number, poll);
+            }
+            Change::SlotAnswer {
+                poll,
+                slot,
+                user_id,
+                value,
+            } => set(&mut self.slot_answers, (poll, slot, user_id), value),
             Change::MissedReminder(missed) => {
                 if !self.missed_reminders.contains(&missed) {
                     self.missed_reminders.push(missed);

@@ -149,6 +149,14 @@ pub enum Command {
     Agenda {
         ics: bool,
     },
+    /// `!creneaux <objet> | <créneau> | …`: slots as typed.
+    Slots {
+        subject: String,
+        slots: Vec<String>,
+    },
+    SlotsClose {
+        poll: Option<u64>,
+    },
 }
 
 /// `!reunion <quand> | <lieu> | <sujet>` and its flags, checked for shape;
@@ -220,6 +228,7 @@ impl Command {
             Command::Attendees { .. } => CommandId::Attendees,
             Command::Reminders(_) => CommandId::Reminders,
             Command::Agenda { .. } => CommandId::Agenda,
+            Command::Slots { .. } | Command::SlotsClose { .. } => CommandId::Slots,
         }
     }
 }
@@ -263,6 +272,8 @@ pub enum ParseProblem {
     OptionCount { found: usize },
     /// An option flag (`--…`) that does not exist, or lacks its value.
     BadFlag(String),
+    /// `!creneaux` with too few or too many slots.
+    SlotCount { found: usize },
 }
 
 type Parser = fn(&[Token]) -> Result<Command, ParseProblem>;
@@ -554,7 +565,14 @@ pub static COMMANDS: &[CommandDef] = &[
         &[],
         Some(parse_agenda),
     ),
-    def(C::Slots, "creneaux", "slots", Everyone, GROUP_ROOMS, None),
+    def(
+        C::Slots,
+        "creneaux",
+        "slots",
+        Everyone,
+        GROUP_ROOMS,
+        Some(parse_slots),
+    ),
     def(C::Assembly, "ag", "assembly", Admins, &[Place::Hub], None),
     def(
         C::Report,
@@ -1169,6 +1187,27 @@ fn parse_agenda(arguments: &[Token]) -> Result<Command, ParseProblem> {
     Ok(Command::Agenda { ics })
 }
 
+fn parse_slots(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let first = arguments.first().and_then(Token::as_word).map(fold);
+    if matches!(
+        first.as_deref(),
+        Some("clore" | "close" | "cloturer" | "fermer")
+    ) {
+        return Ok(Command::SlotsClose {
+            poll: optional_poll(&arguments[1..])?,
+        });
+    }
+    let mut segments = arguments
+        .split(|token| *token == Token::Separator)
+        .filter_map(phrase);
+    let subject = segments.next().ok_or(ParseProblem::Missing)?;
+    let slots: Vec<String> = segments.collect();
+    if !(2..=10).contains(&slots.len()) {
+        return Err(ParseProblem::SlotCount { found: slots.len() });
+    }
+    Ok(Command::Slots { subject, slots })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1622,8 +1661,8 @@ mod tests {
     #[test]
     fn announced_commands_say_they_are_coming() {
         check(
-            "!creneaux Réunion | mardi 18h | jeudi 18h",
-            Parsed::NotYetAvailable(CommandId::Slots),
+            "!ag le 14 mars à 14h",
+            Parsed::NotYetAvailable(CommandId::Assembly),
         );
         check(
             "!remontee Le bus ne passe plus",

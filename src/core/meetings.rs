@@ -215,11 +215,8 @@ pub fn reaction(
     at: DateTime<Utc>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    let answer = match key.trim_end_matches('\u{fe0f}') {
-        "✅" | "✔" | "👍" => Attendance::Going,
-        "❌" | "👎" => Attendance::NotGoing,
-        "🤔" => Attendance::Maybe,
-        _ => return outcome,
+    let Some(answer) = super::slots::answer_of(key) else {
+        return outcome;
     };
     let meeting = state.assembly.meetings.values().find(|meeting| {
         meeting.room_id == room_id && meeting.announcement_event_id.as_deref() == Some(relates_to)
@@ -385,6 +382,13 @@ impl Context<'_> {
             cancelled: false,
             created_at: self.now,
         };
+        self.publish_meeting(meeting);
+        None
+    }
+
+    /// Announces `meeting` in its room as the reply to this command (with
+    /// its calendar file), sets its timers and stores it.
+    pub(super) fn publish_meeting(&mut self, meeting: Meeting) {
         let mut text = self
             .tr(
                 "meeting-announced",
@@ -418,7 +422,6 @@ impl Context<'_> {
         });
         self.outcome.timers.extend(timers_for(&meeting, self.now));
         self.change(Change::Meeting(meeting));
-        None
     }
 
     /// An iCalendar file of `meetings`.

@@ -17,6 +17,7 @@ mod meetings;
 pub mod polls;
 pub mod privacy;
 pub mod render;
+mod slots;
 pub mod text;
 pub mod when;
 
@@ -554,7 +555,14 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
             relates_to,
             key,
             at,
-        } => meetings::reaction(state, event_id, room_id, sender, relates_to, key, *at),
+        } => {
+            let mut outcome =
+                meetings::reaction(state, event_id, room_id, sender, relates_to, key, *at);
+            outcome
+                .changes
+                .extend(slots::reaction(state, event_id, room_id, sender, relates_to, key).changes);
+            outcome
+        }
         Input::PollResponse(response) => polls::response(state, response),
         Input::Redaction {
             room_id, redacts, ..
@@ -564,14 +572,24 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
                 .changes
                 .extend(meetings::redaction(state, redacts).changes);
             outcome
+                .changes
+                .extend(slots::redaction(state, redacts).changes);
+            outcome
         }
-        Input::Sent { tag, event_id } => match tag
-            .strip_prefix("meeting:")
-            .and_then(|number| number.parse().ok())
-        {
-            Some(number) => meetings::announced(state, number, event_id),
-            None => polls::sent(state, tag, event_id),
-        },
+        Input::Sent { tag, event_id } => {
+            let parts: Vec<&str> = tag.split(':').collect();
+            match parts.as_slice() {
+                ["meeting", number] => number
+                    .parse()
+                    .map(|number| meetings::announced(state, number, event_id))
+                    .unwrap_or_default(),
+                ["slot", number, index] => match (number.parse(), index.parse()) {
+                    (Ok(number), Ok(index)) => slots::line_sent(state, number, index, event_id),
+                    _ => Outcome::default(),
+                },
+                _ => polls::sent(state, tag, event_id),
+            }
+        }
         Input::PollClosing { number, responses } => polls::finish(state, *number, responses),
     }
 }
@@ -737,6 +755,8 @@ impl Context<'_> {
             Command::Reminders(choice) => Some(self.reminder_choice(choice)),
             Command::Agenda { ics: false } => Some(self.agenda()),
             Command::Agenda { ics: true } => Some(self.agenda_file()),
+            Command::Slots { subject, slots } => Some(self.create_slots(&subject, &slots)),
+            Command::SlotsClose { poll } => self.close_slots(poll),
         }
     }
 
@@ -878,6 +898,9 @@ impl Context<'_> {
                     ("max", (*commands::POLL_OPTIONS.end()).into()),
                 ],
             ),
+            ParseProblem::SlotCount { found } => {
+                self.tr("problem-slot-count", &[("found", (*found).into())])
+            }
             ParseProblem::BadFlag(flag) => self.tr(
                 "problem-bad-flag",
                 &[("flag", format!("--{flag}").into()), ("command", command)],

@@ -134,6 +134,20 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "slot poll",
+        handling: Handling::Personal {
+            export: export_slot_polls,
+            erase: erase_slot_polls,
+        },
+    },
+    Entry {
+        kind: "slot answer",
+        handling: Handling::Personal {
+            export: export_slot_answers,
+            erase: erase_slot_answers,
+        },
+    },
+    Entry {
         kind: "missed reminder",
         handling: Handling::NotPersonal("a meeting number and two times"),
     },
@@ -728,6 +742,68 @@ fn erase_reminder_preference(state: &State, user_id: &str) -> Vec<Change> {
     } else {
         Vec::new()
     }
+}
+
+fn export_slot_polls(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .slot_polls
+        .values()
+        .filter(|poll| poll.author.as_deref() == Some(user_id))
+        .map(|poll| Item {
+            line: Rendered::plain(&format!("#{} « {} »", poll.number, poll.subject)),
+            json: json!({ "type": "slots_proposed", "number": poll.number, "subject": poll.subject }),
+        })
+        .collect()
+}
+
+fn erase_slot_polls(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .slot_polls
+        .values()
+        .filter(|poll| poll.author.as_deref() == Some(user_id))
+        .map(|poll| {
+            Change::SlotPoll(super::assembly::SlotPoll {
+                author: None,
+                ..poll.clone()
+            })
+        })
+        .collect()
+}
+
+fn export_slot_answers(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .slot_answers
+        .iter()
+        .filter(|((_, _, user), _)| user == user_id)
+        .map(|((number, slot, _), answer)| Item {
+            line: state.translator.render(
+                "data-slot-answer",
+                &[
+                    ("number", number.to_string().into()),
+                    ("index", i64::from(*slot + 1).into()),
+                ],
+            ),
+            json: json!({ "type": "slot_answer", "slots": number, "slot": slot + 1, "answer": answer.answer }),
+        })
+        .collect()
+}
+
+fn erase_slot_answers(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .slot_answers
+        .keys()
+        .filter(|(_, _, user)| user == user_id)
+        .map(|(number, slot, user)| Change::SlotAnswer {
+            poll: *number,
+            slot: *slot,
+            user_id: user.clone(),
+            value: None,
+        })
+        .collect()
 }
 
 /// The name under which an erased person's vote still counts.

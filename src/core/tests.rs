@@ -115,7 +115,8 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !participants : qui vient à une réunion
             !rappels : choisir où recevoir les rappels de réunion
             !agenda : les prochaines réunions
-            Bientôt : !creneaux, !remontee, !intervenant, !intervenants
+            !creneaux : trouver une date : proposer des créneaux
+            Bientôt : !remontee, !intervenant, !intervenants
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -208,9 +209,9 @@ fn a_typo_gets_the_closest_command() {
 #[test]
 fn a_coming_command_says_so() {
     check(
-        "!Créneaux Réunion de rentrée | mardi 18h | jeudi 18h",
+        "!Remontée Le bus de 7h15 ne passe plus",
         expect![
-            "!creneaux arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
+            "!remontee arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
         ],
     );
 }
@@ -1558,4 +1559,83 @@ fn a_weekly_meeting_moves_to_its_next_occurrence_at_the_same_local_hour() {
             .any(|timer| timer.due == second - chrono::Duration::hours(1))
     );
     assert!(advanced.timers.iter().any(|timer| timer.due == second));
+}
+
+#[test]
+fn slots_are_answered_by_reaction_and_the_best_becomes_a_meeting() {
+    let mut chat = meeting_chat();
+    let opened = chat.script(&[(
+        ROOM,
+        CAMILLE,
+        "!creneaux Réunion de rentrée | mardi 18h | jeudi 18h30 | samedi 10h",
+    )]);
+    expect![[r#"
+        > [santé] @camille:example.org : !creneaux Réunion de rentrée | mardi 18h | jeudi 18h30 | samedi 10h
+        [santé] Créneaux #1 « Réunion de rentrée » : réagissez sur chaque ligne ci-dessous, ✅ oui, 🤔 si nécessaire, ❌ non. Pour choisir : !creneaux clore 1
+        → envoie m.room.message dans santé (signaler slot:1:0)
+        → envoie m.room.message dans santé (signaler slot:1:1)
+        → envoie m.room.message dans santé (signaler slot:1:2)"#]]
+    .assert_eq(&opened);
+    for index in 0..3 {
+        chat.input(Input::Sent {
+            tag: format!("slot:1:{index}"),
+            event_id: format!("$slot{index}"),
+        });
+    }
+    let react = |chat: &mut Chat, event: &str, sender: &str, slot: usize, key: &str| {
+        chat.input(Input::Reaction {
+            event_id: event.into(),
+            room_id: ROOM.into(),
+            sender: sender.into(),
+            relates_to: format!("$slot{slot}"),
+            key: key.into(),
+            at: now(),
+        })
+    };
+    // Tuesday: 2 yes. Thursday: 2 yes + 1 if need be. Saturday: 1 no.
+    react(&mut chat, "$a", CAMILLE, 0, "✅");
+    react(&mut chat, "$b", YANN, 0, "✅");
+    react(&mut chat, "$c", CAMILLE, 1, "✅");
+    react(&mut chat, "$d", YANN, 1, "✅️");
+    react(&mut chat, "$e", "@lou:example.org", 1, "🤔");
+    react(&mut chat, "$f", "@lou:example.org", 2, "❌");
+    react(&mut chat, "$g", "@zoe:example.org", 1, "✅");
+    // Zoé changes her mind: her reaction is withdrawn.
+    chat.input(Input::Redaction {
+        event_id: "$x".into(),
+        room_id: ROOM.into(),
+        redacts: "$g".into(),
+    });
+    let closed = chat.script(&[
+        (ROOM, "@lou:example.org", "!creneaux clore"),
+        (ROOM, CAMILLE, "!creneaux clore 1"),
+        (ROOM, CAMILLE, "!creneaux clore 1"),
+    ]);
+    expect![[r#"
+        > [santé] @lou:example.org : !creneaux clore
+        [santé] Seuls la personne qui a proposé les créneaux #1, la coordination et les admins peuvent choisir.
+        > [santé] @camille:example.org : !creneaux clore 1
+        [santé] Créneau retenu pour les créneaux #1 : jeudi 3 décembre 2026 à 18 h 30 (2 oui, 1 si nécessaire).
+        → envoie m.room.message dans santé (signaler meeting:1)
+        → envoie reunion-1.ics dans santé
+        > [santé] @camille:example.org : !creneaux clore 1
+        [santé] Les créneaux #1 sont déjà clos."#]]
+    .assert_eq(&closed);
+    let meeting = &chat.state.assembly.meetings[&1];
+    assert_eq!(meeting.subject.as_deref(), Some("Réunion de rentrée"));
+    let answers: Vec<(&str, assembly::Attendance)> = chat
+        .state
+        .assembly
+        .rsvps
+        .iter()
+        .map(|((_, user), rsvp)| (user.as_str(), rsvp.answer))
+        .collect();
+    assert_eq!(
+        answers,
+        vec![
+            (CAMILLE, assembly::Attendance::Going),
+            ("@lou:example.org", assembly::Attendance::Maybe),
+            (YANN, assembly::Attendance::Going),
+        ]
+    );
 }

@@ -118,6 +118,21 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
     for (_, value) in store.scan_prefix(Tree::MissedReminders, b"")? {
         assembly.missed_reminders.push(decode(&value)?);
     }
+    for (_, value) in store.scan_prefix(Tree::SlotPolls, b"")? {
+        let poll: crate::core::assembly::SlotPoll = decode(&value)?;
+        assembly.slot_polls.insert(poll.number, poll);
+    }
+    for (key, value) in store.scan_prefix(Tree::SlotAnswers, b"")? {
+        let bad = || bad_key(Tree::SlotAnswers);
+        let (number, rest) = key.split_at_checked(8).ok_or_else(bad)?;
+        let (slot, user) = rest.split_at_checked(4).ok_or_else(bad)?;
+        let number = u64::from_be_bytes(number.try_into().map_err(|_| bad())?);
+        let slot = u32::from_be_bytes(slot.try_into().map_err(|_| bad())?);
+        let user = text_key(user).ok_or_else(bad)?;
+        assembly
+            .slot_answers
+            .insert((number, slot, user), decode(&value)?);
+    }
     Ok(assembly)
 }
 
@@ -255,6 +270,24 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             user_id.as_bytes().to_vec(),
             value.as_ref(),
         ),
+        Change::SlotPoll(poll) => {
+            batch.put(
+                Tree::SlotPolls,
+                poll.number.to_be_bytes().to_vec(),
+                encode(poll),
+            );
+        }
+        Change::SlotAnswer {
+            poll,
+            slot,
+            user_id,
+            value,
+        } => {
+            let mut key = poll.to_be_bytes().to_vec();
+            key.extend_from_slice(&slot.to_be_bytes());
+            key.extend_from_slice(user_id.as_bytes());
+            put_or_delete(batch, Tree::SlotAnswers, key, value.as_ref());
+        }
         Change::MissedReminder(missed) => {
             let mut key = missed.meeting.to_be_bytes().to_vec();
             key.extend_from_slice(&missed.due.timestamp_millis().to_be_bytes());

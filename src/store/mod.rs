@@ -62,10 +62,14 @@ pub enum Tree {
     ReminderPreferences,
     /// Reminders missed while down, for the next digest: meeting, due time.
     MissedReminders,
+    /// Date-finding polls (`!creneaux`), keyed by number.
+    SlotPolls,
+    /// Reactions on their slots: number, slot index, user id.
+    SlotAnswers,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 19] = [
+    pub const ALL: [Tree; 21] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -85,6 +89,8 @@ impl Tree {
         Tree::Rsvps,
         Tree::ReminderPreferences,
         Tree::MissedReminders,
+        Tree::SlotPolls,
+        Tree::SlotAnswers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -108,6 +114,8 @@ impl Tree {
             Tree::Rsvps => "rsvps",
             Tree::ReminderPreferences => "reminder_preferences",
             Tree::MissedReminders => "missed_reminders",
+            Tree::SlotPolls => "slot_polls",
+            Tree::SlotAnswers => "slot_answers",
         }
     }
 }

@@ -231,8 +231,18 @@ pub const SPACE_KEY: &[u8] = b"space";
 
 use crate::core::assembly::{
     Ballot, BallotBox, Coordination, Elector, Meeting, Membership, MissedReminder, Poll, Profile,
-    Proposal, ReminderPreference, Rsvp, ThemeRecord, Vote, Welcome,
+    Proposal, ReminderPreference, Rsvp, SlotAnswer, SlotPoll, ThemeRecord, Vote, Welcome,
 };
+
+impl Record for SlotPoll {
+    const KIND: &'static str = "slot poll";
+    const VERSION: u32 = 1;
+}
+
+impl Record for SlotAnswer {
+    const KIND: &'static str = "slot answer";
+    const VERSION: u32 = 1;
+}
 
 impl Record for Meeting {
     const KIND: &'static str = "meeting";
@@ -619,6 +629,29 @@ mod tests {
             expect![[
                 r#"{"due":"2026-11-29T08:30:00Z","meeting":5,"starts_at":"2026-11-29T08:30:00Z","v":1}"#
             ]],
+        );
+        snapshot(
+            SlotPoll {
+                number: 2,
+                room_id: "!r:s".into(),
+                author: Some("@a:s".into()),
+                subject: "Rentrée".into(),
+                slots: vec![at()],
+                slot_event_ids: vec![Some("$s".into())],
+                meeting: None,
+                closed: false,
+                created_at: at(),
+            },
+            expect![[
+                r#"{"author":"@a:s","closed":false,"created_at":"2026-11-29T08:30:00Z","meeting":null,"number":2,"room_id":"!r:s","slot_event_ids":["$s"],"slots":["2026-11-29T08:30:00Z"],"subject":"Rentrée","v":1}"#
+            ]],
+        );
+        snapshot(
+            SlotAnswer {
+                answer: crate::core::assembly::Attendance::Going,
+                reaction_event_id: "$r".into(),
+            },
+            expect![[r#"{"answer":"going","reaction_event_id":"$r","v":1}"#]],
         );
         snapshot(
             Welcome { at: at() },
