@@ -478,3 +478,4 @@ slots-close-refused = Only the person who proposed slots #{$number}, the coordin
 slots-no-answer = Nobody has answered yes or if need be to an upcoming slot of slots #{$number} yet.
 slots-chosen = Slot chosen for slots #{$number}: {$date} ({$yes} yes, {$maybe} if need be).
 data-slot-answer = answer to slot no. {$index} of slots #{$number}
+assembly-none-scheduled = No general assembly is planned in the next three months. To announce it, in the main room: !assembly <when> | <place> | <agenda>

@@ -478,3 +478,4 @@ slots-close-refused = Seuls la personne qui a proposé les créneaux #{$number},
 slots-no-answer = Personne n'a encore répondu oui ou si nécessaire à un créneau à venir des créneaux #{$number}.
 slots-chosen = Créneau retenu pour les créneaux #{$number} : {$date} ({$yes} oui, {$maybe} si nécessaire).
 data-slot-answer = réponse au créneau n° {$index} des créneaux #{$number}
+assembly-none-scheduled = Aucune assemblée générale n'est prévue dans les trois prochains mois. Pour l'annoncer, dans le salon principal : !ag <quand> | <lieu> | <ordre du jour>

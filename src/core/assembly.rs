@@ -224,6 +224,22 @@ pub struct Meeting {
     pub announcement_event_id: Option<String>,
     pub cancelled: bool,
     pub created_at: DateTime<Utc>,
+    /// A general assembly: announced and reminded in the hub and every
+    /// theme room, answered from any of them. (Added without a version
+    /// change: records written before read as `false`.)
+    #[serde(default)]
+    pub general: bool,
+    /// The announcements in the other rooms (general assemblies).
+    #[serde(default)]
+    pub other_announcements: Vec<String>,
+}
+
+impl Meeting {
+    /// Whether `event_id` is one of this meeting's announcements.
+    pub fn is_announcement(&self, event_id: &str) -> bool {
+        self.announcement_event_id.as_deref() == Some(event_id)
+            || self.other_announcements.iter().any(|id| id == event_id)
+    }
 }
 
 /// Someone's answer to a meeting's invitation.

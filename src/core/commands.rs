@@ -157,6 +157,8 @@ pub enum Command {
     SlotsClose {
         poll: Option<u64>,
     },
+    /// `!ag`: the general assembly, a meeting announced everywhere.
+    Assembly(MeetingRequest),
 }
 
 /// `!reunion <quand> | <lieu> | <sujet>` and its flags, checked for shape;
@@ -229,6 +231,7 @@ impl Command {
             Command::Reminders(_) => CommandId::Reminders,
             Command::Agenda { .. } => CommandId::Agenda,
             Command::Slots { .. } | Command::SlotsClose { .. } => CommandId::Slots,
+            Command::Assembly(_) => CommandId::Assembly,
         }
     }
 }
@@ -573,7 +576,14 @@ pub static COMMANDS: &[CommandDef] = &[
         GROUP_ROOMS,
         Some(parse_slots),
     ),
-    def(C::Assembly, "ag", "assembly", Admins, &[Place::Hub], None),
+    def(
+        C::Assembly,
+        "ag",
+        "assembly",
+        Admins,
+        &[Place::Hub],
+        Some(parse_assembly),
+    ),
     def(
         C::Report,
         "remontee",
@@ -1114,6 +1124,13 @@ fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
     request.place = segments.next().flatten();
     request.subject = segments.flatten().reduce(|a, b| format!("{a} | {b}"));
     Ok(Command::Meeting(request))
+}
+
+fn parse_assembly(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    match parse_meeting(arguments)? {
+        Command::Meeting(request) => Ok(Command::Assembly(request)),
+        other => Ok(other),
+    }
 }
 
 fn meeting_number(arguments: &[Token]) -> Result<(u64, Vec<String>), ParseProblem> {
@@ -1661,8 +1678,8 @@ mod tests {
     #[test]
     fn announced_commands_say_they_are_coming() {
         check(
-            "!ag le 14 mars à 14h",
-            Parsed::NotYetAvailable(CommandId::Assembly),
+            "!intervenants",
+            Parsed::NotYetAvailable(CommandId::Speakers),
         );
         check(
             "!remontee Le bus ne passe plus",

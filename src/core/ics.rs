@@ -232,6 +232,8 @@ mod tests {
             announcement_event_id: None,
             cancelled: false,
             created_at: starts_at,
+            general: false,
+            other_announcements: Vec::new(),
         }
     }
 

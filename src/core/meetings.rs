@@ -26,6 +26,8 @@ use crate::i18n::Arg;
 
 /// A reminder is "on time" if sent within this long after it fell due.
 const LATE_AFTER: Duration = Duration::seconds(30);
+/// A general assembly's reminders: a week and a day before.
+const GENERAL_ASSEMBLY_REMINDERS: [u32; 2] = [7 * 24 * 60, 24 * 60];
 /// How many meetings `!agenda` lists.
 const AGENDA_LENGTH: usize = 10;
 
@@ -155,10 +157,57 @@ pub fn reminder(
             ReminderChoice::Off => {}
         }
     }
+    if meeting.general {
+        for room in general_rooms(state) {
+            if room != meeting.room_id {
+                outcome
+                    .messages
+                    .push(OutgoingMessage::notice(&room, text.clone()));
+            }
+        }
+    }
     let mut message = OutgoingMessage::notice(&meeting.room_id, text);
     // Those who said they come, and only them, are pinged.
     message.mentions = in_room;
-    outcome.messages.push(message);
+    outcome.messages.insert(0, message);
+    outcome
+}
+
+/// Where a general assembly is announced and reminded: every active theme
+/// room (the hub is the meeting's own room).
+fn general_rooms(state: &State) -> Vec<String> {
+    state
+        .themes()
+        .into_iter()
+        .filter(|theme| theme.is_active())
+        .filter_map(|theme| theme.room_id)
+        .collect()
+}
+
+/// The weekly check: with no general assembly in the next three months,
+/// the admins are told (in a direct chat), then again a week later at most.
+pub fn assembly_check(state: &State, now: DateTime<Utc>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let horizon = now + Duration::days(90);
+    let scheduled = state.assembly.meetings.values().any(|meeting| {
+        meeting.general
+            && !meeting.cancelled
+            && meeting.starts_at > now
+            && meeting.starts_at <= horizon
+    });
+    if !scheduled {
+        let text = state.translator.render("assembly-none-scheduled", &[]);
+        for admin in &state.settings.admins {
+            outcome.actions.push(Action::DirectMessage {
+                user_id: admin.clone(),
+                text: text.clone(),
+            });
+        }
+    }
+    outcome.timers.push(NewTimer {
+        due: now + Duration::weeks(1),
+        purpose: TimerPurpose::AssemblyCheck,
+    });
     outcome
 }
 
@@ -219,7 +268,7 @@ pub fn reaction(
         return outcome;
     };
     let meeting = state.assembly.meetings.values().find(|meeting| {
-        meeting.room_id == room_id && meeting.announcement_event_id.as_deref() == Some(relates_to)
+        (meeting.general || meeting.room_id == room_id) && meeting.is_announcement(relates_to)
     });
     if let Some(meeting) = meeting.filter(|meeting| !meeting.cancelled) {
         outcome.changes.push(Change::Rsvp {
@@ -253,14 +302,20 @@ pub fn redaction(state: &State, redacts: &str) -> Outcome {
 /// The homeserver gave the announcement its id: reactions can now count.
 pub fn announced(state: &State, number: u64, event_id: &str) -> Outcome {
     let mut outcome = Outcome::default();
-    if let Some(meeting) = state.assembly.meetings.get(&number)
-        && meeting.announcement_event_id.is_none()
-    {
-        outcome.changes.push(Change::Meeting(Meeting {
-            announcement_event_id: Some(event_id.to_owned()),
-            ..meeting.clone()
-        }));
+    let Some(meeting) = state.assembly.meetings.get(&number) else {
+        return outcome;
+    };
+    if meeting.is_announcement(event_id) {
+        return outcome;
     }
+    let mut meeting = meeting.clone();
+    if meeting.announcement_event_id.is_none() {
+        meeting.announcement_event_id = Some(event_id.to_owned());
+    } else {
+        // A general assembly's announcement in another room.
+        meeting.other_announcements.push(event_id.to_owned());
+    }
+    outcome.changes.push(Change::Meeting(meeting));
     outcome
 }
 
@@ -320,7 +375,7 @@ impl Context<'_> {
                 .find(|meeting| self.in_scope(meeting)),
             None => meetings
                 .filter(|meeting| {
-                    meeting.room_id == self.message.room_id
+                    (meeting.room_id == self.message.room_id || meeting.general)
                         && !meeting.cancelled
                         && meeting.starts_at > self.now
                 })
@@ -337,7 +392,7 @@ impl Context<'_> {
 
     /// Meetings of this room; in the hub and the deputy room, all of them.
     fn in_scope(&self, meeting: &Meeting) -> bool {
-        self.theme.is_none() || meeting.room_id == self.message.room_id
+        meeting.general || self.theme.is_none() || meeting.room_id == self.message.room_id
     }
 
     fn may_manage(&self, meeting: &Meeting) -> bool {
@@ -381,6 +436,8 @@ impl Context<'_> {
             announcement_event_id: None,
             cancelled: false,
             created_at: self.now,
+            general: self.general_assembly,
+            other_announcements: Vec::new(),
         };
         self.publish_meeting(meeting);
         None
@@ -406,7 +463,7 @@ impl Context<'_> {
         // The announcement is the reply; reactions on it count as answers,
         // so its event id must come back (`report`).
         let announcement =
-            OutgoingMessage::reply(&self.message.room_id, &self.message.event_id, text);
+            OutgoingMessage::reply(&self.message.room_id, &self.message.event_id, text.clone());
         self.act(Action::SendEvent {
             room_id: meeting.room_id.clone(),
             event_type: "m.room.message".to_owned(),
@@ -414,14 +471,41 @@ impl Context<'_> {
             report: Some(format!("meeting:{}", meeting.number)),
         });
         let calendar = self.calendar(&[&meeting]);
-        self.act(Action::SendFile {
-            room_id: meeting.room_id.clone(),
-            file_name: format!("reunion-{}.ics", meeting.number),
-            content_type: "text/calendar".to_owned(),
-            content: calendar,
-        });
+        let mut rooms = vec![meeting.room_id.clone()];
+        if meeting.general {
+            for room in general_rooms(self.state) {
+                if room != meeting.room_id {
+                    // The same announcement, answered from any room.
+                    self.act(Action::SendEvent {
+                        room_id: room.clone(),
+                        event_type: "m.room.message".to_owned(),
+                        content: OutgoingMessage::notice(&room, text.clone()).content(),
+                        report: Some(format!("meeting:{}", meeting.number)),
+                    });
+                    rooms.push(room);
+                }
+            }
+        }
+        for room in rooms {
+            self.act(Action::SendFile {
+                room_id: room,
+                file_name: format!("reunion-{}.ics", meeting.number),
+                content_type: "text/calendar".to_owned(),
+                content: calendar.clone(),
+            });
+        }
         self.outcome.timers.extend(timers_for(&meeting, self.now));
         self.change(Change::Meeting(meeting));
+    }
+
+    /// `!ag` (admins, in the hub): a meeting announced in every room,
+    /// reminded a week and a day before everywhere.
+    pub(super) fn create_assembly(&mut self, mut request: MeetingRequest) -> Option<Rendered> {
+        if request.reminders.is_none() {
+            request.reminders = Some(GENERAL_ASSEMBLY_REMINDERS.to_vec());
+        }
+        self.general_assembly = true;
+        self.create_meeting(request)
     }
 
     /// An iCalendar file of `meetings`.

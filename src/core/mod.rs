@@ -381,6 +381,8 @@ pub enum TimerPurpose {
     },
     /// A series' occurrence starting at `start` began: set up the next.
     NextOccurrence { meeting: u64, start: i64 },
+    /// The weekly check that a general assembly is scheduled.
+    AssemblyCheck,
 }
 
 impl TimerPurpose {
@@ -397,6 +399,7 @@ impl TimerPurpose {
             TimerPurpose::NextOccurrence { meeting, start } => {
                 format!("next-occurrence:{meeting}:{start}")
             }
+            TimerPurpose::AssemblyCheck => "assembly-check".to_owned(),
         }
     }
 
@@ -404,6 +407,7 @@ impl TimerPurpose {
         let parts: Vec<&str> = name.split(':').collect();
         match parts.as_slice() {
             ["retention"] => Some(TimerPurpose::Retention),
+            ["assembly-check"] => Some(TimerPurpose::AssemblyCheck),
             ["close-poll", number] => number.parse().ok().map(TimerPurpose::ClosePoll),
             ["reminder", meeting, minutes, start] => Some(TimerPurpose::Reminder {
                 meeting: meeting.parse().ok()?,
@@ -548,6 +552,9 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Timer {
             purpose: TimerPurpose::NextOccurrence { meeting, start },
         } => meetings::next_occurrence(state, *meeting, *start, now),
+        Input::Timer {
+            purpose: TimerPurpose::AssemblyCheck,
+        } => meetings::assembly_check(state, now),
         Input::Reaction {
             event_id,
             room_id,
@@ -622,6 +629,29 @@ pub fn format_date(state: &State, at: DateTime<Utc>) -> String {
     )
 }
 
+/// When the weekly general-assembly check runs next: Monday 10:00 in the
+/// assembly's time zone.
+pub fn next_assembly_check(time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{Datelike, TimeZone};
+    let today = now.with_timezone(&time_zone).date_naive();
+    for days in 0..15 {
+        let day = today + chrono::Duration::days(days);
+        if day.weekday() != chrono::Weekday::Mon {
+            continue;
+        }
+        let Some(ten) = day.and_hms_opt(10, 0, 0) else {
+            continue;
+        };
+        if let Some(at) = time_zone.from_local_datetime(&ten).earliest() {
+            let at = at.with_timezone(&Utc);
+            if at > now {
+                return at;
+            }
+        }
+    }
+    now + chrono::Duration::weeks(1)
+}
+
 /// When the daily retention job runs next: 04:00 in the assembly's time
 /// zone, the first such time after `now`.
 pub fn next_retention_run(time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
@@ -677,6 +707,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
             is_coordinator,
         },
         outcome: Outcome::default(),
+        general_assembly: false,
     };
     let (reply, command) = match parsed {
         Parsed::NotCommand => return Outcome::ignore(),
@@ -721,6 +752,8 @@ struct Context<'a> {
     role: Role,
     /// Effects decided so far besides the reply.
     outcome: Outcome,
+    /// The meeting being created is the general assembly (`!ag`).
+    general_assembly: bool,
 }
 
 impl Context<'_> {
@@ -757,6 +790,7 @@ impl Context<'_> {
             Command::Agenda { ics: true } => Some(self.agenda_file()),
             Command::Slots { subject, slots } => Some(self.create_slots(&subject, &slots)),
             Command::SlotsClose { poll } => self.close_slots(poll),
+            Command::Assembly(request) => self.create_assembly(request),
         }
     }
 

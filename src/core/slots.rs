@@ -224,6 +224,8 @@ impl Context<'_> {
             announcement_event_id: None,
             cancelled: false,
             created_at: self.now,
+            general: false,
+            other_announcements: Vec::new(),
         };
         // Who said « oui » comes; « si nécessaire » may come.
         for ((poll_number, slot, user), answer) in &self.state.assembly.slot_answers {

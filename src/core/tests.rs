@@ -1639,3 +1639,115 @@ fn slots_are_answered_by_reaction_and_the_best_becomes_a_meeting() {
         ]
     );
 }
+
+#[test]
+fn the_general_assembly_is_announced_reminded_and_answered_everywhere() {
+    let mut chat = meeting_chat();
+    let refused = chat.script(&[
+        (
+            HUB,
+            CAMILLE,
+            "!ag le 14 mars à 14h | Salle des fêtes | Bilan du trimestre",
+        ),
+        (ROOM, ADMIN, "!ag le 14 mars à 14h"),
+    ]);
+    expect![[r#"
+        > [hub] @camille:example.org : !ag le 14 mars à 14h | Salle des fêtes | Bilan du trimestre
+        [hub] !ag est réservée aux admins de l'assemblée.
+        > [santé] @admin:example.org : !ag le 14 mars à 14h
+        [santé] !ag se tape dans le salon principal de l'assemblée."#]]
+    .assert_eq(&refused);
+    let created = handle(
+        &Input::Message(message(
+            HUB,
+            ADMIN,
+            "!ag le 14 mars à 14h | Salle des fêtes | Bilan du trimestre",
+        )),
+        &chat.state,
+        now(),
+    );
+    expect![[r#"
+        → envoie m.room.message dans hub (signaler meeting:1)
+        → envoie m.room.message dans santé (signaler meeting:1)
+        → envoie m.room.message dans logement (signaler meeting:1)
+        → envoie reunion-1.ics dans hub
+        → envoie reunion-1.ics dans santé
+        → envoie reunion-1.ics dans logement"#]]
+    .assert_eq(&chat.apply(&created));
+    let start = Utc.with_ymd_and_hms(2027, 3, 14, 13, 0, 0).unwrap();
+    let dues: Vec<DateTime<Utc>> = created.timers.iter().map(|timer| timer.due).collect();
+    assert_eq!(
+        dues,
+        vec![
+            start - chrono::Duration::weeks(1),
+            start - chrono::Duration::days(1)
+        ]
+    );
+    for (event, room) in [("$hub", HUB), ("$sante", ROOM)] {
+        let _ = room;
+        chat.input(Input::Sent {
+            tag: "meeting:1".into(),
+            event_id: event.into(),
+        });
+    }
+    // A ✅ on the announcement in a theme room counts, and so does a command
+    // in another room.
+    chat.input(Input::Reaction {
+        event_id: "$r".into(),
+        room_id: ROOM.into(),
+        sender: YANN.into(),
+        relates_to: "$sante".into(),
+        key: "✅".into(),
+        at: now(),
+    });
+    chat.say(HOUSING, "@lou:example.org", "!participe 1");
+    assert!(
+        chat.say(HUB, ADMIN, "!participants 1")
+            .contains("Viennent (2)")
+    );
+    let reminder = handle(
+        &Input::Timer {
+            purpose: created.timers[1].purpose,
+        },
+        &chat.state,
+        created.timers[1].due,
+    );
+    let rooms: Vec<&str> = reminder
+        .messages
+        .iter()
+        .map(|message| message.room_id.as_str())
+        .collect();
+    assert_eq!(rooms, vec![HUB, ROOM, HOUSING]);
+    assert_eq!(
+        reminder.messages[0].mentions,
+        vec!["@lou:example.org".to_owned(), YANN.to_owned()]
+    );
+    assert!(reminder.messages[1].mentions.is_empty());
+}
+
+#[test]
+fn admins_are_told_weekly_when_no_general_assembly_is_planned() {
+    let mut chat = Chat::new();
+    let check = |chat: &Chat| {
+        handle(
+            &Input::Timer {
+                purpose: TimerPurpose::AssemblyCheck,
+            },
+            &chat.state,
+            now(),
+        )
+    };
+    let nothing_planned = check(&chat);
+    assert_eq!(
+        chat.apply(&nothing_planned),
+        "→ écrit en privé à @admin:example.org : Aucune assemblée générale n'est prévue dans les trois prochains mois. Pour l'annoncer, dans le salon principal : !ag <quand> | <lieu> | <ordre du jour>"
+    );
+    assert_eq!(
+        nothing_planned.timers[0].due,
+        now() + chrono::Duration::weeks(1)
+    );
+    chat.say(HUB, ADMIN, "!ag le 14 février à 14h");
+    let planned = check(&chat);
+    assert!(planned.actions.is_empty());
+    assert_eq!(planned.timers.len(), 1, "checked again next week");
+}

@@ -196,6 +196,10 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         TimerPurpose::Retention,
         next_retention_run(time_zone, Utc::now()),
     )?;
+    engine.ensure_timer(
+        TimerPurpose::AssemblyCheck,
+        crate::core::next_assembly_check(time_zone, Utc::now()),
+    )?;
     let space_address = config.assembly.space.clone();
     // Twice the catch-up window: an event that old is never handled again.
     let catch_up = chrono::Duration::hours(i64::from(config.bot.catch_up_hours));

@@ -454,6 +454,14 @@ mod tests {
     }
 
     #[test]
+    fn a_meeting_written_before_general_assemblies_reads_as_an_ordinary_one() {
+        let old = br#"{"announcement_event_id":null,"cancelled":false,"created_at":"2026-11-29T08:30:00Z","first_local":"2026-11-29T08:30:00","number":5,"occurrence":0,"organiser":"@a:s","place":null,"recurrence":null,"reminders":[60],"room_id":"!r:s","starts_at":"2026-11-29T08:30:00Z","subject":null,"v":1,"video":null}"#;
+        let meeting = decode::<Meeting>(old).unwrap();
+        assert!(!meeting.general);
+        assert!(meeting.other_announcements.is_empty());
+    }
+
+    #[test]
     fn an_outbox_entry_of_version_1_is_read_as_a_message() {
         let old = br#"{"content":{"body":"x"},"created_at":"2026-11-29T08:30:00Z","event_type":"m.room.message","room_id":"!r:s","v":1}"#;
         assert_eq!(
@@ -599,9 +607,11 @@ mod tests {
                 announcement_event_id: None,
                 cancelled: false,
                 created_at: at(),
+                general: false,
+                other_announcements: Vec::new(),
             },
             expect![[
-                r#"{"announcement_event_id":null,"cancelled":false,"created_at":"2026-11-29T08:30:00Z","first_local":"2026-11-29T08:30:00","number":5,"occurrence":0,"organiser":"@a:s","place":"Maison des associations","recurrence":{"weeks":2},"reminders":[1440,60],"room_id":"!r:s","starts_at":"2026-11-29T08:30:00Z","subject":null,"v":1,"video":null}"#
+                r#"{"announcement_event_id":null,"cancelled":false,"created_at":"2026-11-29T08:30:00Z","first_local":"2026-11-29T08:30:00","general":false,"number":5,"occurrence":0,"organiser":"@a:s","other_announcements":[],"place":"Maison des associations","recurrence":{"weeks":2},"reminders":[1440,60],"room_id":"!r:s","starts_at":"2026-11-29T08:30:00Z","subject":null,"v":1,"video":null}"#
             ]],
         );
         snapshot(
