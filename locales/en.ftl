@@ -479,3 +479,4 @@ slots-no-answer = Nobody has answered yes or if need be to an upcoming slot of s
 slots-chosen = Slot chosen for slots #{$number}: {$date} ({$yes} yes, {$maybe} if need be).
 data-slot-answer = answer to slot no. {$index} of slots #{$number}
 assembly-none-scheduled = No general assembly is planned in the next three months. To announce it, in the main room: !assembly <when> | <place> | <agenda>
+themes-next-meeting = {" "}; next meeting on {$date}

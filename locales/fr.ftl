@@ -479,3 +479,4 @@ slots-no-answer = Personne n'a encore répondu oui ou si nécessaire à un crén
 slots-chosen = Créneau retenu pour les créneaux #{$number} : {$date} ({$yes} oui, {$maybe} si nécessaire).
 data-slot-answer = réponse au créneau n° {$index} des créneaux #{$number}
 assembly-none-scheduled = Aucune assemblée générale n'est prévue dans les trois prochains mois. Pour l'annoncer, dans le salon principal : !ag <quand> | <lieu> | <ordre du jour>
+themes-next-meeting = {" "}; prochaine réunion le {$date}

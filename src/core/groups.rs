@@ -111,7 +111,7 @@ impl Context<'_> {
                 .assembly
                 .membership(&theme.slug, self.sender())
                 .is_some_and(Membership::is_current);
-            reply.line(self.tr(
+            let mut line = self.tr(
                 if mine {
                     "themes-line-member"
                 } else {
@@ -122,7 +122,28 @@ impl Context<'_> {
                     ("slug", theme.slug.as_str().into()),
                     ("members", members.into()),
                 ],
-            ));
+            );
+            let next = self
+                .state
+                .assembly
+                .meetings
+                .values()
+                .filter(|meeting| {
+                    theme.room_id.as_deref() == Some(meeting.room_id.as_str())
+                        && !meeting.cancelled
+                        && meeting.starts_at > self.now
+                })
+                .map(|meeting| meeting.starts_at)
+                .min();
+            if let Some(next) = next {
+                let when = self.tr(
+                    "themes-next-meeting",
+                    &[("date", super::format_date(self.state, next).into())],
+                );
+                line.body.push_str(&when.body);
+                line.html.push_str(&when.html);
+            }
+            reply.line(line);
         }
         let dormant: Vec<&str> = themes
             .iter()

@@ -1751,3 +1751,21 @@ fn admins_are_told_weekly_when_no_general_assembly_is_planned() {
     assert!(planned.actions.is_empty());
     assert_eq!(planned.timers.len(), 1, "checked again next week");
 }
+
+#[test]
+fn themes_show_each_group_s_next_meeting() {
+    let mut chat = meeting_chat();
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h30");
+    chat.say(ROOM, CAMILLE, "!reunion le 10 décembre à 18h30");
+    let themes = chat.say(HUB, CAMILLE, "!themes");
+    assert!(
+        themes.contains(
+            "(sante) : 2 membres, dont vous ; prochaine réunion le jeudi 3 décembre 2026 à 18 h 30"
+        ),
+        "{themes}"
+    );
+    assert!(
+        themes.contains("(logement) : personne d'inscrit pour l'instant\n"),
+        "{themes}"
+    );
+}
