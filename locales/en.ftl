@@ -480,3 +480,35 @@ slots-chosen = Slot chosen for slots #{$number}: {$date} ({$yes} yes, {$maybe} i
 data-slot-answer = answer to slot no. {$index} of slots #{$number}
 assembly-none-scheduled = No general assembly is planned in the next three months. To announce it, in the main room: !assembly <when> | <place> | <agenda>
 themes-next-meeting = {" "}; next meeting on {$date}
+
+## Field reports
+
+report-in-theme-room = Type !report in your working group's room, followed by what is happening. (The guided flow in a private chat is coming soon.)
+report-no-deputy-room = The deputy team's room is not configured: I cannot pass anything on yet. Tell an admin.
+report-deputy-room-not-encrypted = Not passed on: this room is encrypted and the deputy team's room is not, so your message would leave it in clear. The team must turn on encryption in its room.
+report-card-title = Report #{$number}, {$theme} group
+report-card-anonymous = Author: anonymous (the answer will reach them)
+report-card-author = Author: {$person}
+report-card-commune = Town: {$commune}
+report-card-link = {$link} · To answer: reply to this message or type !reply {$number} <text>
+report-card-link-text = see the message
+report-sent = Report #{$number} passed on to the deputy's team. You will be told of their answer here.
+report-sent-anonymous = Report #{$number} passed on anonymously to the deputy's team: your name is not on it. You will be told of their answer here.
+report-unknown = There is no report #{$number}.
+report-answer = The deputy team's answer to report #{$number}: {$text}
+report-answered = Answer to report #{$number} posted in the group's room.
+report-status-new = new
+report-status-received = received
+report-status-in-progress = in progress
+report-status-handled = handled
+report-status-closed = closed
+report-status-same = Report #{$number} is already "{$status}".
+report-status-set = Report #{$number}: status "{$status}".
+report-status-told = Your report #{$number} is now "{$status}" for the deputy's team.
+reports-none = No reports.
+reports-header = { $count ->
+    [one] 1 report
+   *[other] {$count} reports
+}, oldest waiting first:
+reports-line = #{$number} {$theme}, {$status}, from {$date}: {$text}
+data-report = report #{$number} ({$theme}): {$text}

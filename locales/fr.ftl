@@ -480,3 +480,35 @@ slots-chosen = Créneau retenu pour les créneaux #{$number} : {$date} ({$yes} o
 data-slot-answer = réponse au créneau n° {$index} des créneaux #{$number}
 assembly-none-scheduled = Aucune assemblée générale n'est prévue dans les trois prochains mois. Pour l'annoncer, dans le salon principal : !ag <quand> | <lieu> | <ordre du jour>
 themes-next-meeting = {" "}; prochaine réunion le {$date}
+
+## Remontées de terrain
+
+report-in-theme-room = Tapez !remontee dans le salon de votre groupe de travail, suivi de ce qui se passe. (Le parcours guidé en message privé arrive bientôt.)
+report-no-deputy-room = Le salon de l'équipe de la députée n'est pas configuré : je ne peux rien transmettre pour l'instant. Prévenez un·e admin.
+report-deputy-room-not-encrypted = Je ne transmets pas : ce salon est chiffré et celui de l'équipe de la députée ne l'est pas, votre message en sortirait en clair. L'équipe doit activer le chiffrement de son salon.
+report-card-title = Remontée #{$number}, groupe {$theme}
+report-card-anonymous = Auteur : anonyme (la réponse lui parviendra)
+report-card-author = Auteur : {$person}
+report-card-commune = Commune : {$commune}
+report-card-link = {$link} · Pour répondre : répondez à ce message ou tapez !repondre {$number} <texte>
+report-card-link-text = voir le message
+report-sent = Remontée #{$number} transmise à l'équipe de la députée. Vous serez prévenu·e de sa réponse ici.
+report-sent-anonymous = Remontée #{$number} transmise anonymement à l'équipe de la députée : votre nom n'y figure pas. Vous serez prévenu·e de sa réponse ici.
+report-unknown = Il n'y a pas de remontée #{$number}.
+report-answer = Réponse de l'équipe de la députée à la remontée #{$number} : {$text}
+report-answered = Réponse à la remontée #{$number} transmise dans le salon du groupe.
+report-status-new = nouvelle
+report-status-received = reçue
+report-status-in-progress = en cours
+report-status-handled = traitée
+report-status-closed = classée
+report-status-same = La remontée #{$number} est déjà « {$status} ».
+report-status-set = Remontée #{$number} : statut « {$status} ».
+report-status-told = Votre remontée #{$number} est maintenant « {$status} » pour l'équipe de la députée.
+reports-none = Aucune remontée.
+reports-header = { $count ->
+    [one] 1 remontée
+   *[other] {$count} remontées
+}, les plus anciennes en attente d'abord :
+reports-line = #{$number} {$theme}, {$status}, du {$date} : {$text}
+data-report = remontée #{$number} ({$theme}) : {$text}

@@ -419,6 +419,9 @@ mod tests {
             is_edit: false,
             power: crate::core::RoomPower::default(),
             sender_is_deputy_team: false,
+            in_reply_to: None,
+            room_encrypted: false,
+            deputy_room_encrypted: false,
             is_direct: false,
         })
     }

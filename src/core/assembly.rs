@@ -311,6 +311,65 @@ pub struct SlotAnswer {
     pub reaction_event_id: String,
 }
 
+/// Where a field report stands with the deputy's team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    New,
+    Received,
+    InProgress,
+    Handled,
+    Closed,
+}
+
+impl ReportStatus {
+    pub fn is_waiting(self) -> bool {
+        matches!(
+            self,
+            ReportStatus::New | ReportStatus::Received | ReportStatus::InProgress
+        )
+    }
+}
+
+/// A status change, kept with who and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: ReportStatus,
+    /// `None` once that person erased their data.
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// An answer of the team, carried back to the theme room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportAnswer {
+    pub text: String,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// A field report ("remontée de terrain"), numbered for the team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub number: u64,
+    pub theme: String,
+    pub room_id: String,
+    /// The message the report was typed in, answered in reply.
+    pub event_id: String,
+    /// Kept even for anonymous reports (so the answer reaches them), never
+    /// shown to the team then; `None` once the author erased their data.
+    pub author: Option<String>,
+    pub anonymous: bool,
+    pub commune: Option<String>,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+    /// The card in the deputy room, once sent (replies to it are answers).
+    pub card_event_id: Option<String>,
+    pub status: ReportStatus,
+    pub history: Vec<StatusChange>,
+    pub answers: Vec<ReportAnswer>,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -370,6 +429,7 @@ pub enum Change {
         user_id: String,
         value: Option<SlotAnswer>,
     },
+    Report(Report),
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -393,6 +453,7 @@ pub struct Assembly {
     pub missed_reminders: Vec<MissedReminder>,
     pub slot_polls: BTreeMap<u64, SlotPoll>,
     pub slot_answers: BTreeMap<(u64, u32, String), SlotAnswer>,
+    pub reports: BTreeMap<u64, Report>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -471,6 +532,9 @@ impl Assembly {
                 user_id,
                 value,
             } => set(&mut self.slot_answers, (poll, slot, user_id), value),
+            Change::Report(report) => {
+                self.reports.insert(report.number, report);
+            }
             Change::MissedReminder(missed) => {
                 if !self.missed_reminders.contains(&missed) {
                     self.missed_reminders.push(missed);

@@ -6,7 +6,7 @@
 //! listed as coming soon and answered as such, never silently ignored.
 //! Help texts live in the translation files under `cmd-<french name>-*`.
 
-use super::assembly::{Attendance, Recurrence, ReminderChoice};
+use super::assembly::{Attendance, Recurrence, ReminderChoice, ReportStatus};
 use super::text::{Token, fold, tokenize};
 use crate::i18n::Language;
 
@@ -159,6 +159,24 @@ pub enum Command {
     },
     /// `!ag`: the general assembly, a meeting announced everywhere.
     Assembly(MeetingRequest),
+    /// `!remontee <texte> [--anonyme]`; the text is taken from the message
+    /// as typed (the core keeps its punctuation and lines).
+    Report {
+        has_text: bool,
+        anonymous: bool,
+    },
+    /// `!repondre n <texte>` (text taken as typed).
+    Reply {
+        report: u64,
+    },
+    Status {
+        report: u64,
+        status: ReportStatus,
+    },
+    /// `!remontees [ouvertes|<thème>]`.
+    Reports {
+        filter: Option<String>,
+    },
 }
 
 /// `!reunion <quand> | <lieu> | <sujet>` and its flags, checked for shape;
@@ -232,6 +250,10 @@ impl Command {
             Command::Agenda { .. } => CommandId::Agenda,
             Command::Slots { .. } | Command::SlotsClose { .. } => CommandId::Slots,
             Command::Assembly(_) => CommandId::Assembly,
+            Command::Report { .. } => CommandId::Report,
+            Command::Reply { .. } => CommandId::Reply,
+            Command::Status { .. } => CommandId::Status,
+            Command::Reports { .. } => CommandId::Reports,
         }
     }
 }
@@ -590,7 +612,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "report",
         Everyone,
         &[Place::Theme, Place::Direct],
-        None,
+        Some(parse_report),
     ),
     def(
         C::Reply,
@@ -598,7 +620,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "reply",
         Everyone,
         &[Place::Deputy],
-        None,
+        Some(parse_reply),
     ),
     def(
         C::Status,
@@ -606,7 +628,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "status",
         Everyone,
         &[Place::Deputy],
-        None,
+        Some(parse_status),
     ),
     def(
         C::Reports,
@@ -614,7 +636,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "reports",
         Everyone,
         &[Place::Deputy],
-        None,
+        Some(parse_reports),
     ),
     def(
         C::Announce,
@@ -1124,6 +1146,52 @@ fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
     request.place = segments.next().flatten();
     request.subject = segments.flatten().reduce(|a, b| format!("{a} | {b}"));
     Ok(Command::Meeting(request))
+}
+
+/// Whether a word is the anonymity flag of `!remontee`.
+pub fn is_anonymous_flag(word: &str) -> bool {
+    matches!(
+        fold(word.trim_start_matches(['-', '—'])).as_str(),
+        "anonyme" | "anonymous" | "anon"
+    ) && word.starts_with(['-', '—'])
+}
+
+fn parse_report(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let words = words(arguments);
+    let anonymous = words.iter().any(|word| is_anonymous_flag(word));
+    let has_text = words.iter().any(|word| !is_anonymous_flag(word));
+    Ok(Command::Report {
+        has_text,
+        anonymous,
+    })
+}
+
+fn parse_reply(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let (report, rest) = meeting_number(arguments)?;
+    if rest.is_empty() {
+        return Err(ParseProblem::Missing);
+    }
+    Ok(Command::Reply { report })
+}
+
+fn parse_status(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let (report, rest) = meeting_number(arguments)?;
+    let typed = rest.join(" ");
+    let status = match fold(&typed).replace(' ', "-").as_str() {
+        "recu" | "received" => ReportStatus::Received,
+        "en-cours" | "encours" | "in-progress" => ReportStatus::InProgress,
+        "traite" | "handled" | "done" => ReportStatus::Handled,
+        "classe" | "closed" | "classe-sans-suite" => ReportStatus::Closed,
+        "" => return Err(ParseProblem::Missing),
+        _ => return Err(ParseProblem::UnknownAction),
+    };
+    Ok(Command::Status { report, status })
+}
+
+fn parse_reports(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    Ok(Command::Reports {
+        filter: phrase(arguments),
+    })
 }
 
 fn parse_assembly(arguments: &[Token]) -> Result<Command, ParseProblem> {
@@ -1676,14 +1744,70 @@ mod tests {
     }
 
     #[test]
+    fn report_commands_parse() {
+        check(
+            "!remontee Le bus de 7h15 ne passe plus --anonyme",
+            Parsed::Command(Command::Report {
+                has_text: true,
+                anonymous: true,
+            }),
+        );
+        check(
+            "!remontée",
+            Parsed::Command(Command::Report {
+                has_text: false,
+                anonymous: false,
+            }),
+        );
+        check(
+            "!repondre 12 Question écrite déposée",
+            Parsed::Command(Command::Reply { report: 12 }),
+        );
+        check(
+            "!reply 12",
+            Parsed::Invalid {
+                id: CommandId::Reply,
+                problem: ParseProblem::Missing,
+            },
+        );
+        check(
+            "!statut 12 en cours",
+            Parsed::Command(Command::Status {
+                report: 12,
+                status: ReportStatus::InProgress,
+            }),
+        );
+        check(
+            "!statut 12 traité",
+            Parsed::Command(Command::Status {
+                report: 12,
+                status: ReportStatus::Handled,
+            }),
+        );
+        check(
+            "!statut 12 perdu",
+            Parsed::Invalid {
+                id: CommandId::Status,
+                problem: ParseProblem::UnknownAction,
+            },
+        );
+        check(
+            "!remontees ouvertes",
+            Parsed::Command(Command::Reports {
+                filter: Some("ouvertes".into()),
+            }),
+        );
+    }
+
+    #[test]
     fn announced_commands_say_they_are_coming() {
         check(
             "!intervenants",
             Parsed::NotYetAvailable(CommandId::Speakers),
         );
         check(
-            "!remontee Le bus ne passe plus",
-            Parsed::NotYetAvailable(CommandId::Report),
+            "!annonce Le projet de loi arrive en séance",
+            Parsed::NotYetAvailable(CommandId::Announce),
         );
     }
 

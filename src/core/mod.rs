@@ -17,6 +17,7 @@ mod meetings;
 pub mod polls;
 pub mod privacy;
 pub mod render;
+mod reports;
 mod slots;
 pub mod text;
 pub mod when;
@@ -269,6 +270,12 @@ pub struct IncomingMessage {
     pub power: RoomPower,
     /// The sender is a joined member of the deputy team's room.
     pub sender_is_deputy_team: bool,
+    /// The event this message replies to (`m.in_reply_to`), if any.
+    pub in_reply_to: Option<String>,
+    /// This room is encrypted.
+    pub room_encrypted: bool,
+    /// The deputy team's room is encrypted.
+    pub deputy_room_encrypted: bool,
     /// A room with only the bot and one person.
     pub is_direct: bool,
 }
@@ -590,6 +597,10 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
                     .parse()
                     .map(|number| meetings::announced(state, number, event_id))
                     .unwrap_or_default(),
+                ["report", number] => number
+                    .parse()
+                    .map(|number| reports::card_sent(state, number, event_id))
+                    .unwrap_or_default(),
                 ["slot", number, index] => match (number.parse(), index.parse()) {
                     (Ok(number), Ok(index)) => slots::line_sent(state, number, index, event_id),
                     _ => Outcome::default(),
@@ -682,7 +693,8 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
     }
     let parsed = commands::parse(&message.body, &settings.prefix, settings.language);
     if parsed == Parsed::NotCommand {
-        return Outcome::ignore();
+        // In the deputy room, a plain reply to a report's card answers it.
+        return reports::card_reply(message, state, now);
     }
     let place = state.place_of(&message.room_id, message.is_direct);
     let theme = match place {
@@ -791,6 +803,13 @@ impl Context<'_> {
             Command::Slots { subject, slots } => Some(self.create_slots(&subject, &slots)),
             Command::SlotsClose { poll } => self.close_slots(poll),
             Command::Assembly(request) => self.create_assembly(request),
+            Command::Report {
+                has_text,
+                anonymous,
+            } => Some(self.report(has_text, anonymous)),
+            Command::Reply { report } => Some(self.reply_to_report(report)),
+            Command::Status { report, status } => Some(self.set_status(report, status)),
+            Command::Reports { filter } => Some(self.list_reports(filter.as_deref())),
         }
     }
 

@@ -148,6 +148,13 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "report",
+        handling: Handling::Personal {
+            export: export_reports,
+            erase: erase_reports,
+        },
+    },
+    Entry {
         kind: "missed reminder",
         handling: Handling::NotPersonal("a meeting number and two times"),
     },
@@ -804,6 +811,73 @@ fn erase_slot_answers(state: &State, user_id: &str) -> Vec<Change> {
             value: None,
         })
         .collect()
+}
+
+fn export_reports(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .reports
+        .values()
+        .filter(|report| report.author.as_deref() == Some(user_id))
+        .map(|report| Item {
+            line: state.translator.render(
+                "data-report",
+                &[
+                    ("number", report.number.to_string().into()),
+                    ("theme", report.theme.as_str().into()),
+                    ("text", report.text.as_str().into()),
+                ],
+            ),
+            json: json!({
+                "type": "field_report",
+                "number": report.number,
+                "theme": report.theme,
+                "text": report.text,
+                "anonymous": report.anonymous,
+                "commune": report.commune,
+                "created_at": report.created_at,
+                "answers": report.answers.iter().map(|answer| &answer.text).collect::<Vec<_>>(),
+            }),
+        })
+        .collect()
+}
+
+/// An erased author's reports stay, as anonymous reports without their
+/// commune; the team members' names leave answers and status changes.
+fn erase_reports(state: &State, user_id: &str) -> Vec<Change> {
+    let mut changes = Vec::new();
+    for report in state.assembly.reports.values() {
+        let authored = report.author.as_deref() == Some(user_id);
+        let acted = report
+            .answers
+            .iter()
+            .any(|answer| answer.by.as_deref() == Some(user_id))
+            || report
+                .history
+                .iter()
+                .any(|change| change.by.as_deref() == Some(user_id));
+        if !authored && !acted {
+            continue;
+        }
+        let mut report = report.clone();
+        if authored {
+            report.author = None;
+            report.anonymous = true;
+            report.commune = None;
+        }
+        for answer in &mut report.answers {
+            if answer.by.as_deref() == Some(user_id) {
+                answer.by = None;
+            }
+        }
+        for change in &mut report.history {
+            if change.by.as_deref() == Some(user_id) {
+                change.by = None;
+            }
+        }
+        changes.push(Change::Report(report));
+    }
+    changes
 }
 
 /// The name under which an erased person's vote still counts.

@@ -57,6 +57,9 @@ fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
             ..RoomPower::default()
         },
         sender_is_deputy_team: false,
+        in_reply_to: None,
+        room_encrypted: false,
+        deputy_room_encrypted: false,
         is_direct: room == DIRECT,
     }
 }
@@ -116,7 +119,8 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !rappels : choisir où recevoir les rappels de réunion
             !agenda : les prochaines réunions
             !creneaux : trouver une date : proposer des créneaux
-            Bientôt : !remontee, !intervenant, !intervenants
+            !remontee : faire remonter un problème de terrain à l'équipe de la députée
+            Bientôt : !intervenant, !intervenants
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -209,9 +213,9 @@ fn a_typo_gets_the_closest_command() {
 #[test]
 fn a_coming_command_says_so() {
     check(
-        "!Remontée Le bus de 7h15 ne passe plus",
+        "!Intervenant Collectif Eau Pure | qualité de l'eau | contact@exemple.fr",
         expect![
-            "!remontee arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
+            "!intervenant arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
         ],
     );
 }
@@ -1768,4 +1772,135 @@ fn themes_show_each_group_s_next_meeting() {
         themes.contains("(logement) : personne d'inscrit pour l'instant\n"),
         "{themes}"
     );
+}
+
+fn deputy_chat() -> Chat {
+    let mut chat = meeting_chat();
+    chat.say(ROOM, CAMILLE, "!profil commune Kermaria");
+    chat
+}
+
+#[test]
+fn a_field_report_goes_to_the_team_as_a_card_and_the_answer_comes_back() {
+    let mut chat = deputy_chat();
+    let mut named = message(
+        ROOM,
+        CAMILLE,
+        "!remontee Le bus de 7h15 ne passe plus ; « depuis septembre »",
+    );
+    named.sender_display_name = Some("Camille".into());
+    let outcome = handle(&Input::Message(named), &chat.state, now());
+    let Some(Action::SendEvent {
+        room_id,
+        content,
+        report,
+        ..
+    }) = outcome.actions.first().cloned()
+    else {
+        panic!("a card for the deputy room");
+    };
+    assert_eq!(room_id, DEPUTY);
+    assert_eq!(report.as_deref(), Some("report:1"));
+    expect![[r#"
+        Remontée #1, groupe Santé
+        Le bus de 7h15 ne passe plus ; « depuis septembre »
+        Auteur : Camille
+        Commune : Kermaria
+        voir le message (https://matrix.to/#/!theme:example.org/$command?via=example.org) · Pour répondre : répondez à ce message ou tapez !repondre 1 <texte>"#]]
+    .assert_eq(content["body"].as_str().unwrap());
+    assert_eq!(
+        chat.apply(&outcome).lines().next().unwrap(),
+        "[santé] Remontée #1 transmise à l'équipe de la députée. Vous serez prévenu·e de sa réponse ici."
+    );
+    chat.input(Input::Sent {
+        tag: "report:1".into(),
+        event_id: "$card1".into(),
+    });
+    let transcript = chat.script(&[
+        (ROOM, YANN, "!repondre 1 Merci"),
+        (DEPUTY, "@equipe:example.org", "!statut 1 en cours"),
+        (
+            DEPUTY,
+            "@equipe:example.org",
+            "!repondre 1 Question écrite déposée, merci !",
+        ),
+        (DEPUTY, "@equipe:example.org", "!statut 1 traité"),
+        (DEPUTY, "@equipe:example.org", "!statut 9 traité"),
+        (DEPUTY, "@equipe:example.org", "!remontees"),
+    ]);
+    expect![[r#"
+        > [santé] @yann:example.org : !repondre 1 Merci
+        [santé] !repondre se tape dans le salon de l'équipe de la députée.
+        > [équipe] @equipe:example.org : !statut 1 en cours
+        [équipe] Remontée #1 : statut « en cours ».
+        > [équipe] @equipe:example.org : !repondre 1 Question écrite déposée, merci !
+        [équipe] Réponse à la remontée #1 transmise dans le salon du groupe.
+        [santé] (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Question écrite déposée, merci !
+        > [équipe] @equipe:example.org : !statut 1 traité
+        [équipe] Remontée #1 : statut « traitée ».
+        [santé] (mentionne @camille:example.org) Votre remontée #1 est maintenant « traitée » pour l'équipe de la députée.
+        > [équipe] @equipe:example.org : !statut 9 traité
+        [équipe] Il n'y a pas de remontée #9.
+        > [équipe] @equipe:example.org : !remontees
+        [équipe] 1 remontée, les plus anciennes en attente d'abord :
+        #1 Santé, traitée, du dimanche 29 novembre 2026 à 11 h : Le bus de 7h15 ne passe plus ; « depuis septembre »"#]]
+    .assert_eq(&transcript);
+    // A plain reply to the card is an answer too, without the quoted part.
+    let mut reply = message(
+        DEPUTY,
+        "@equipe:example.org",
+        "> <@boucle:example.org> Remontée #1\n\nNous relançons la région.",
+    );
+    reply.in_reply_to = Some("$card1".into());
+    let answered = chat.say_with(reply);
+    assert!(answered.contains("[santé] (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Nous relançons la région."), "{answered}");
+    let history = &chat.state.assembly.reports[&1].history;
+    assert_eq!(history.len(), 2);
+    assert_eq!(history[1].by.as_deref(), Some("@equipe:example.org"));
+}
+
+#[test]
+fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgraded() {
+    let mut chat = deputy_chat();
+    let outcome = handle(
+        &Input::Message(message(
+            ROOM,
+            CAMILLE,
+            "!remontee --anonyme Le dispensaire ferme le mardi",
+        )),
+        &chat.state,
+        now(),
+    );
+    let Some(Action::SendEvent { content, .. }) = outcome.actions.first() else {
+        panic!("a card");
+    };
+    let card = content.to_string();
+    assert!(
+        !card.contains(CAMILLE) && !card.contains("Kermaria"),
+        "{card}"
+    );
+    assert!(
+        card.contains("anonyme") && card.contains("Le dispensaire ferme le mardi"),
+        "{card}"
+    );
+    assert!(chat.apply(&outcome).contains("transmise anonymement"));
+    assert_eq!(
+        chat.state.assembly.reports[&1].author.as_deref(),
+        Some(CAMILLE),
+        "kept for the answer"
+    );
+    let mut encrypted = message(ROOM, CAMILLE, "!remontee Un problème");
+    encrypted.room_encrypted = true;
+    let refused = chat.say_with(encrypted);
+    assert!(refused.contains("Je ne transmets pas"), "{refused}");
+    assert_eq!(chat.state.assembly.reports.len(), 1);
+    let mut both = message(ROOM, CAMILLE, "!remontee Un problème");
+    both.room_encrypted = true;
+    both.deputy_room_encrypted = true;
+    assert!(chat.say_with(both).contains("Remontée #2 transmise"));
+    // Erased, the author's reports stay, anonymous.
+    chat.say(DIRECT, CAMILLE, "!oublier confirmer");
+    let report = &chat.state.assembly.reports[&2];
+    assert!(report.author.is_none() && report.anonymous && report.commune.is_none());
+    assert_eq!(report.text, "Un problème");
 }

@@ -89,6 +89,10 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                 other => (MessageKind::Other, other.body().to_owned()),
             };
             let is_edit = matches!(original.content.relates_to, Some(Relation::Replacement(_)));
+            let in_reply_to = match &original.content.relates_to {
+                Some(Relation::Reply(reply)) => Some(reply.in_reply_to.event_id.to_string()),
+                _ => None,
+            };
             Converted::Message {
                 message: IncomingMessage {
                     event_id: original.event_id.to_string(),
@@ -100,6 +104,9 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                     is_edit,
                     power: RoomPower::default(),
                     sender_is_deputy_team: false,
+                    in_reply_to,
+                    room_encrypted: false,
+                    deputy_room_encrypted: false,
                     is_direct: facts.is_direct,
                 },
                 origin_millis: original.origin_server_ts.0.into(),

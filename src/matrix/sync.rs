@@ -215,8 +215,16 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             if too_old(origin_millis) || message.sender == adapter.user_id.as_str() {
                 return true;
             }
-            let prefix = adapter.engine.read(|state| state.settings.prefix.clone());
-            if !commands::may_be_command(&message.body, &prefix) {
+            let (prefix, deputy_room) = adapter.engine.read(|state| {
+                (
+                    state.settings.prefix.clone(),
+                    state.settings.deputy_room_id.clone(),
+                )
+            });
+            // A reply in the deputy room may answer a report's card.
+            let may_answer_a_card =
+                message.in_reply_to.is_some() && deputy_room.as_deref() == Some(room_id.as_str());
+            if !commands::may_be_command(&message.body, &prefix) && !may_answer_a_card {
                 return true; // an ordinary message: nothing to look up, nothing to do
             }
             enrich(adapter, &room, &mut message).await;
@@ -292,6 +300,7 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
     if let Ok(levels) = room.power_levels().await {
         message.power = room_power(&levels);
     }
+    message.room_encrypted = room.encryption_state().is_encrypted();
     let Ok(sender) = UserId::parse(&message.sender) else {
         return;
     };
@@ -303,8 +312,10 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
         .read(|state| state.settings.deputy_room_id.clone());
     if let Some(deputy_room) = deputy_room.and_then(|id| OwnedRoomId::try_from(id).ok())
         && let Some(deputy) = adapter.client.get_room(&deputy_room)
-        && let Ok(Some(member)) = deputy.get_member_no_sync(&sender).await
     {
-        message.sender_is_deputy_team = *member.membership() == MembershipState::Join;
+        message.deputy_room_encrypted = deputy.encryption_state().is_encrypted();
+        if let Ok(Some(member)) = deputy.get_member_no_sync(&sender).await {
+            message.sender_is_deputy_team = *member.membership() == MembershipState::Join;
+        }
     }
 }

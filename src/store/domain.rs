@@ -118,6 +118,10 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
     for (_, value) in store.scan_prefix(Tree::MissedReminders, b"")? {
         assembly.missed_reminders.push(decode(&value)?);
     }
+    for (_, value) in store.scan_prefix(Tree::Reports, b"")? {
+        let report: crate::core::assembly::Report = decode(&value)?;
+        assembly.reports.insert(report.number, report);
+    }
     for (_, value) in store.scan_prefix(Tree::SlotPolls, b"")? {
         let poll: crate::core::assembly::SlotPoll = decode(&value)?;
         assembly.slot_polls.insert(poll.number, poll);
@@ -270,6 +274,13 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             user_id.as_bytes().to_vec(),
             value.as_ref(),
         ),
+        Change::Report(report) => {
+            batch.put(
+                Tree::Reports,
+                report.number.to_be_bytes().to_vec(),
+                encode(report),
+            );
+        }
         Change::SlotPoll(poll) => {
             batch.put(
                 Tree::SlotPolls,

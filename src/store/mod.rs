@@ -66,10 +66,12 @@ pub enum Tree {
     SlotPolls,
     /// Reactions on their slots: number, slot index, user id.
     SlotAnswers,
+    /// Field reports, keyed by number.
+    Reports,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 21] = [
+    pub const ALL: [Tree; 22] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -91,6 +93,7 @@ impl Tree {
         Tree::MissedReminders,
         Tree::SlotPolls,
         Tree::SlotAnswers,
+        Tree::Reports,
     ];
 
     pub fn name(self) -> &'static str {
@@ -116,6 +119,7 @@ impl Tree {
             Tree::MissedReminders => "missed_reminders",
             Tree::SlotPolls => "slot_polls",
             Tree::SlotAnswers => "slot_answers",
+            Tree::Reports => "reports",
         }
     }
 }

@@ -231,8 +231,13 @@ pub const SPACE_KEY: &[u8] = b"space";
 
 use crate::core::assembly::{
     Ballot, BallotBox, Coordination, Elector, Meeting, Membership, MissedReminder, Poll, Profile,
-    Proposal, ReminderPreference, Rsvp, SlotAnswer, SlotPoll, ThemeRecord, Vote, Welcome,
+    Proposal, ReminderPreference, Report, Rsvp, SlotAnswer, SlotPoll, ThemeRecord, Vote, Welcome,
 };
+
+impl Record for Report {
+    const KIND: &'static str = "report";
+    const VERSION: u32 = 1;
+}
 
 impl Record for SlotPoll {
     const KIND: &'static str = "slot poll";
@@ -662,6 +667,34 @@ mod tests {
                 reaction_event_id: "$r".into(),
             },
             expect![[r#"{"answer":"going","reaction_event_id":"$r","v":1}"#]],
+        );
+        snapshot(
+            Report {
+                number: 12,
+                theme: "transports".into(),
+                room_id: "!t:s".into(),
+                event_id: "$m".into(),
+                author: Some("@a:s".into()),
+                anonymous: true,
+                commune: Some("Kermaria".into()),
+                text: "Le bus de 7h15 ne passe plus".into(),
+                created_at: at(),
+                card_event_id: Some("$c".into()),
+                status: crate::core::assembly::ReportStatus::InProgress,
+                history: vec![crate::core::assembly::StatusChange {
+                    status: crate::core::assembly::ReportStatus::InProgress,
+                    by: Some("@d:s".into()),
+                    at: at(),
+                }],
+                answers: vec![crate::core::assembly::ReportAnswer {
+                    text: "Question écrite déposée".into(),
+                    by: Some("@d:s".into()),
+                    at: at(),
+                }],
+            },
+            expect![[
+                r#"{"anonymous":true,"answers":[{"at":"2026-11-29T08:30:00Z","by":"@d:s","text":"Question écrite déposée"}],"author":"@a:s","card_event_id":"$c","commune":"Kermaria","created_at":"2026-11-29T08:30:00Z","event_id":"$m","history":[{"at":"2026-11-29T08:30:00Z","by":"@d:s","status":"in_progress"}],"number":12,"room_id":"!t:s","status":"in_progress","text":"Le bus de 7h15 ne passe plus","theme":"transports","v":1}"#
+            ]],
         );
         snapshot(
             Welcome { at: at() },

@@ -1,0 +1,388 @@
+//! Field reports ("remontées de terrain"): from a theme room to the deputy
+//! team's room as a card, answers carried back to the people who wrote
+//! them, statuses kept with who and when.
+//!
+//! Anonymity is towards the team: an anonymous card names nobody, but the
+//! bot keeps the author so that the answer reaches them. Nothing leaves an
+//! encrypted theme room for an unencrypted deputy room.
+
+use chrono::{DateTime, Utc};
+
+use super::assembly::{Change, Report, ReportAnswer, ReportStatus, StatusChange};
+use super::commands::{self, CommandId, is_anonymous_flag};
+use super::render::{OutgoingMessage, Rendered};
+use super::{Action, Context, IncomingMessage, Outcome, State, format_date};
+use crate::i18n::Arg;
+
+/// The text after the command name and `skip` words, as typed (lines and
+/// punctuation kept), without the anonymity flag.
+fn typed_text(body: &str, prefix: &str, skip: usize) -> String {
+    let rest = body
+        .trim_start()
+        .strip_prefix(prefix)
+        .unwrap_or(body)
+        .trim_start();
+    let mut rest = rest
+        .split_once(char::is_whitespace)
+        .map_or("", |(_, rest)| rest);
+    for _ in 0..skip {
+        rest = rest
+            .trim_start()
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, rest)| rest);
+    }
+    rest.split(' ')
+        .filter(|word| !is_anonymous_flag(word.trim()))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim()
+        .to_owned()
+}
+
+/// A reply's own text, without the quoted fallback clients put first.
+fn without_fallback(body: &str) -> String {
+    body.lines()
+        .skip_while(|line| line.starts_with('>'))
+        .skip_while(|line| line.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn status_id(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::New => "report-status-new",
+        ReportStatus::Received => "report-status-received",
+        ReportStatus::InProgress => "report-status-in-progress",
+        ReportStatus::Handled => "report-status-handled",
+        ReportStatus::Closed => "report-status-closed",
+    }
+}
+
+/// The answer posted in the theme room, replying to the original message
+/// and mentioning its author.
+fn answer_outcome(
+    state: &State,
+    report: &Report,
+    text: &str,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut message = OutgoingMessage::reply(
+        &report.room_id,
+        &report.event_id,
+        state.translator.render(
+            "report-answer",
+            &[
+                ("number", report.number.to_string().into()),
+                ("text", text.into()),
+            ],
+        ),
+    );
+    message.mentions = report.author.iter().cloned().collect();
+    outcome.messages.push(message);
+    let mut updated = report.clone();
+    updated.answers.push(ReportAnswer {
+        text: text.to_owned(),
+        by: Some(by.to_owned()),
+        at: now,
+    });
+    outcome.changes.push(Change::Report(updated));
+    outcome
+}
+
+/// A plain Matrix reply to a report's card, in the deputy room.
+pub fn card_reply(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> Outcome {
+    if state.settings.deputy_room_id.as_deref() != Some(message.room_id.as_str()) {
+        return Outcome::default();
+    }
+    let Some(replied) = &message.in_reply_to else {
+        return Outcome::default();
+    };
+    let Some(report) = state
+        .assembly
+        .reports
+        .values()
+        .find(|report| report.card_event_id.as_deref() == Some(replied.as_str()))
+    else {
+        return Outcome::default();
+    };
+    let text = without_fallback(&message.body);
+    if text.trim().is_empty() {
+        return Outcome::default();
+    }
+    let mut outcome = answer_outcome(state, report, text.trim(), &message.sender, now);
+    outcome.messages.push(OutgoingMessage::reply(
+        &message.room_id,
+        &message.event_id,
+        state.translator.render(
+            "report-answered",
+            &[("number", report.number.to_string().into())],
+        ),
+    ));
+    outcome.command = Some(CommandId::Reply);
+    outcome
+}
+
+/// The homeserver gave a report's card its id.
+pub fn card_sent(state: &State, number: u64, event_id: &str) -> Outcome {
+    let mut outcome = Outcome::default();
+    if let Some(report) = state.assembly.reports.get(&number)
+        && report.card_event_id.is_none()
+    {
+        outcome.changes.push(Change::Report(Report {
+            card_event_id: Some(event_id.to_owned()),
+            ..report.clone()
+        }));
+    }
+    outcome
+}
+
+impl Context<'_> {
+    /// `!remontee <texte> [--anonyme]`, in a theme room.
+    pub(super) fn report(&mut self, has_text: bool, anonymous: bool) -> Rendered {
+        let Some(theme) = self.theme.clone() else {
+            // The guided flow in a direct chat is still to come.
+            return self.tr("report-in-theme-room", &[]);
+        };
+        if !has_text {
+            let definition = commands::definition(CommandId::Report);
+            return self.invalid(definition, &commands::ParseProblem::Missing);
+        }
+        let Some(deputy_room) = self.state.settings.deputy_room_id.clone() else {
+            return self.tr("report-no-deputy-room", &[]);
+        };
+        if self.message.room_encrypted && !self.message.deputy_room_encrypted {
+            return self.tr("report-deputy-room-not-encrypted", &[]);
+        }
+        let text = typed_text(&self.message.body, &self.state.settings.prefix, 0);
+        let commune = self
+            .state
+            .assembly
+            .profiles
+            .get(&self.message.sender)
+            .and_then(|profile| profile.commune.clone());
+        let report = Report {
+            number: self
+                .state
+                .assembly
+                .reports
+                .keys()
+                .next_back()
+                .map_or(1, |last| last + 1),
+            theme: theme.slug.clone(),
+            room_id: self.message.room_id.clone(),
+            event_id: self.message.event_id.clone(),
+            author: Some(self.message.sender.clone()),
+            anonymous,
+            commune,
+            text,
+            created_at: self.now,
+            card_event_id: None,
+            status: ReportStatus::New,
+            history: Vec::new(),
+            answers: Vec::new(),
+        };
+        let number: Arg = report.number.to_string().into();
+        let mut card = self
+            .tr(
+                "report-card-title",
+                &[
+                    ("number", number.clone()),
+                    ("theme", theme.name.as_str().into()),
+                ],
+            )
+            .strong();
+        card.line(Rendered::plain(&report.text));
+        let who = if anonymous {
+            self.tr("report-card-anonymous", &[])
+        } else {
+            let name = self
+                .message
+                .sender_display_name
+                .clone()
+                .unwrap_or_else(|| self.message.sender.clone());
+            self.tr(
+                "report-card-author",
+                &[("person", Arg::person(&name, &self.message.sender))],
+            )
+        };
+        card.line(who);
+        if let Some(commune) = &report.commune
+            && !anonymous
+        {
+            card.line(self.tr(
+                "report-card-commune",
+                &[("commune", commune.as_str().into())],
+            ));
+        }
+        let link = format!(
+            "https://matrix.to/#/{}/{}?via={}",
+            report.room_id,
+            report.event_id,
+            self.state.settings.server_name()
+        );
+        card.line(self.tr(
+            "report-card-link",
+            &[
+                (
+                    "link",
+                    Arg::Link {
+                        text: self.tr("report-card-link-text", &[]).body,
+                        url: link,
+                        quiet: false,
+                    },
+                ),
+                ("number", number.clone()),
+            ],
+        ));
+        self.act(Action::SendEvent {
+            room_id: deputy_room.clone(),
+            event_type: "m.room.message".to_owned(),
+            content: OutgoingMessage::notice(&deputy_room, card).content(),
+            report: Some(format!("report:{}", report.number)),
+        });
+        self.change(Change::Report(report));
+        self.tr(
+            if anonymous {
+                "report-sent-anonymous"
+            } else {
+                "report-sent"
+            },
+            &[("number", number)],
+        )
+    }
+
+    fn report_by_number(&self, number: u64) -> Result<Report, Rendered> {
+        self.state
+            .assembly
+            .reports
+            .get(&number)
+            .cloned()
+            .ok_or_else(|| self.tr("report-unknown", &[("number", number.to_string().into())]))
+    }
+
+    /// `!repondre n <texte>`, in the deputy room.
+    pub(super) fn reply_to_report(&mut self, number: u64) -> Rendered {
+        let report = match self.report_by_number(number) {
+            Ok(report) => report,
+            Err(reply) => return reply,
+        };
+        let text = typed_text(&self.message.body, &self.state.settings.prefix, 1);
+        let mut outcome =
+            answer_outcome(self.state, &report, &text, &self.message.sender, self.now);
+        self.outcome.messages.append(&mut outcome.messages);
+        self.outcome.changes.append(&mut outcome.changes);
+        self.tr("report-answered", &[("number", number.to_string().into())])
+    }
+
+    /// `!statut n <statut>`: kept with who and when; the author is told when
+    /// the report is handled or closed.
+    pub(super) fn set_status(&mut self, number: u64, status: ReportStatus) -> Rendered {
+        let mut report = match self.report_by_number(number) {
+            Ok(report) => report,
+            Err(reply) => return reply,
+        };
+        let status_text = self.tr(status_id(status), &[]).body;
+        if report.status == status {
+            return self.tr(
+                "report-status-same",
+                &[
+                    ("number", number.to_string().into()),
+                    ("status", status_text.into()),
+                ],
+            );
+        }
+        report.status = status;
+        report.history.push(StatusChange {
+            status,
+            by: Some(self.message.sender.clone()),
+            at: self.now,
+        });
+        if matches!(status, ReportStatus::Handled | ReportStatus::Closed) {
+            let mut told = OutgoingMessage::reply(
+                &report.room_id,
+                &report.event_id,
+                self.tr(
+                    "report-status-told",
+                    &[
+                        ("number", number.to_string().into()),
+                        ("status", status_text.clone().into()),
+                    ],
+                ),
+            );
+            told.mentions = report.author.iter().cloned().collect();
+            self.outcome.messages.push(told);
+        }
+        self.change(Change::Report(report));
+        self.tr(
+            "report-status-set",
+            &[
+                ("number", number.to_string().into()),
+                ("status", status_text.into()),
+            ],
+        )
+    }
+
+    /// `!remontees [ouvertes|<thème>]`: oldest waiting first.
+    pub(super) fn list_reports(&self, filter: Option<&str>) -> Rendered {
+        let open_only = filter.is_some_and(|filter| {
+            matches!(
+                super::text::fold(filter).as_str(),
+                "ouvertes" | "open" | "en-attente"
+            )
+        });
+        let theme = filter.filter(|_| !open_only).map(super::text::fold);
+        let mut reports: Vec<&Report> = self
+            .state
+            .assembly
+            .reports
+            .values()
+            .filter(|report| !open_only || report.status.is_waiting())
+            .filter(|report| {
+                theme.as_ref().is_none_or(|wanted| {
+                    report.theme == *wanted
+                        || self
+                            .state
+                            .theme(&report.theme)
+                            .is_some_and(|theme| super::text::fold(&theme.name) == *wanted)
+                })
+            })
+            .collect();
+        if reports.is_empty() {
+            return self.tr("reports-none", &[]);
+        }
+        // Waiting ones first, oldest first; then the others, newest first.
+        reports.sort_by_key(|report| {
+            (
+                !report.status.is_waiting(),
+                if report.status.is_waiting() {
+                    report.created_at.timestamp()
+                } else {
+                    -report.created_at.timestamp()
+                },
+            )
+        });
+        let mut reply = self
+            .tr("reports-header", &[("count", reports.len().into())])
+            .strong();
+        for report in reports.iter().take(20) {
+            let theme = self
+                .state
+                .theme(&report.theme)
+                .map_or_else(|| report.theme.clone(), |theme| theme.name);
+            let excerpt: String = report.text.chars().take(80).collect();
+            reply.line(self.tr(
+                "reports-line",
+                &[
+                    ("number", report.number.to_string().into()),
+                    ("theme", theme.into()),
+                    ("status", self.tr(status_id(report.status), &[]).body.into()),
+                    ("date", format_date(self.state, report.created_at).into()),
+                    ("text", excerpt.into()),
+                ],
+            ));
+        }
+        reply
+    }
+}
