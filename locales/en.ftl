@@ -512,3 +512,49 @@ reports-header = { $count ->
 }, oldest waiting first:
 reports-line = #{$number} {$theme}, {$status}, from {$date}: {$text}
 data-report = report #{$number} ({$theme}): {$text}
+
+cmd-digest-summary = the week's summary for the team, right now
+cmd-digest-usage = !digest
+cmd-digest-example = !digest
+
+## Announcements, speakers, digest
+
+announce-header = 📣 Parliamentary work: news from the deputy's team
+announce-done = Announcement sent to { $count ->
+    [one] 1 room
+   *[other] {$count} rooms
+}.
+announce-unknown-themes = I don't know all these themes: "{$themes}". Type !announce then the text for every room, or themes separated by commas then the text (for example "!announce health,housing …").
+speaker-added = Noted: speaker #{$number}, {$name}. The deputy's team will see it in its digest.
+speakers-none = No speaker proposed for this group. To propose one: !speaker <name> | <subject> | <contact>
+speakers-header = { $count ->
+    [one] 1 speaker proposed
+   *[other] {$count} speakers proposed
+}
+speakers-line = #{$number} {$name}: {$subject} ({$contact})
+digest-title = Assembly digest, from {$since} to {$until}
+digest-quiet = Nothing new over the period.
+digest-new-reports = New reports ({$count})
+digest-report-line = {$theme}: #{$number} {$text}
+digest-waiting = { $count ->
+    [one] 1 report is waiting for an answer
+   *[other] {$count} reports are waiting for an answer
+}, the oldest (#{$number}) for { $days ->
+    [0] less than a day
+    [one] 1 day
+   *[other] {$days} days
+}.
+digest-polls = Polls ({$open} open)
+digest-poll-line = closed: #{$number} "{$question}", {$voters} voters, ahead: {$result}
+digest-meetings = Meetings in the next 14 days
+digest-meeting-line = #{$number} {$date}, {$group}: {$going} coming
+digest-members = Members
+digest-members-line = {$theme}: +{$joined} / −{$left}
+digest-speakers = Speakers proposed
+digest-speaker-line = {$theme}: {$name} ({$subject})
+digest-themes = Themes
+digest-theme-proposed = proposed: {$name}
+digest-theme-archived = made dormant: {$name}
+digest-missed = Missed reminders (boucle was stopped)
+digest-missed-line = meeting #{$number}, reminder due on {$due}
+data-speaker = speaker #{$number} proposed: {$name}

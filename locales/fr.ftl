@@ -512,3 +512,49 @@ reports-header = { $count ->
 }, les plus anciennes en attente d'abord :
 reports-line = #{$number} {$theme}, {$status}, du {$date} : {$text}
 data-report = remontée #{$number} ({$theme}) : {$text}
+
+cmd-digest-summary = le résumé de la semaine pour l'équipe, tout de suite
+cmd-digest-usage = !digest
+cmd-digest-example = !digest
+
+## Annonces, intervenants, digest
+
+announce-header = 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+announce-done = Annonce envoyée dans { $count ->
+    [one] 1 salon
+   *[other] {$count} salons
+}.
+announce-unknown-themes = Je ne connais pas tous ces thèmes : « {$themes} ». Tapez !annonce suivi du texte pour tous les salons, ou des thèmes séparés par des virgules puis le texte (par exemple « !annonce sante,logement … »).
+speaker-added = C'est noté : intervenant #{$number}, {$name}. L'équipe de la députée le verra dans son résumé.
+speakers-none = Aucun intervenant proposé pour ce groupe. Pour en proposer : !intervenant <nom> | <sujet> | <contact>
+speakers-header = { $count ->
+    [one] 1 intervenant proposé
+   *[other] {$count} intervenants proposés
+}
+speakers-line = #{$number} {$name} : {$subject} ({$contact})
+digest-title = Résumé de l'assemblée, du {$since} au {$until}
+digest-quiet = Rien de neuf sur la période.
+digest-new-reports = Nouvelles remontées ({$count})
+digest-report-line = {$theme} : #{$number} {$text}
+digest-waiting = { $count ->
+    [one] 1 remontée attend une réponse
+   *[other] {$count} remontées attendent une réponse
+}, la plus ancienne (#{$number}) depuis { $days ->
+    [0] aujourd'hui
+    [one] 1 jour
+   *[other] {$days} jours
+}.
+digest-polls = Sondages ({$open} ouverts)
+digest-poll-line = clos : #{$number} « {$question} », {$voters} votants, en tête : {$result}
+digest-meetings = Réunions des 14 prochains jours
+digest-meeting-line = #{$number} {$date}, {$group} : {$going} viennent
+digest-members = Membres
+digest-members-line = {$theme} : +{$joined} / −{$left}
+digest-speakers = Intervenants proposés
+digest-speaker-line = {$theme} : {$name} ({$subject})
+digest-themes = Thèmes
+digest-theme-proposed = proposé : {$name}
+digest-theme-archived = mis en sommeil : {$name}
+digest-missed = Rappels manqués (boucle était arrêté)
+digest-missed-line = réunion #{$number}, rappel prévu le {$due}
+data-speaker = intervenant #{$number} proposé : {$name}

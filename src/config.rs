@@ -124,6 +124,13 @@ pub struct AssemblyConfig {
     /// Default meeting reminders: `"1j,1h"` (days, hours, minutes, weeks).
     #[serde(default = "default_meeting_reminders")]
     pub meeting_reminders: String,
+    /// When the team's digest goes out: `"lundi 09:00"`, `"quotidien 9h"`.
+    #[serde(default = "default_digest")]
+    pub digest: String,
+}
+
+fn default_digest() -> String {
+    "lundi 09:00".to_owned()
 }
 
 fn default_meeting_reminders() -> String {
@@ -147,6 +154,7 @@ impl Default for AssemblyConfig {
             admins: Vec::new(),
             proposal_threshold: default_proposal_threshold(),
             meeting_reminders: default_meeting_reminders(),
+            digest: default_digest(),
         }
     }
 }
@@ -286,6 +294,7 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("admins", Kind::TextList),
             ("proposal_threshold", Kind::Count),
             ("meeting_reminders", Kind::Text),
+            ("digest", Kind::Text),
         ],
     ),
     (
@@ -419,6 +428,13 @@ impl Config {
                     self.assembly.meeting_reminders
                 ),
                 "meeting_reminders = \"1j,1h\" (j/d days, h hours, min minutes, sem/w weeks)",
+            );
+        }
+        if crate::core::DigestSchedule::parse(&self.assembly.digest).is_none() {
+            report(
+                "digest",
+                format!("`{}` is not a digest schedule", self.assembly.digest),
+                "digest = \"lundi 09:00\" (a weekday, or \"quotidien\", then a time)",
             );
         }
         if self.matrix.homeserver.is_some() {

@@ -396,6 +396,7 @@ mod tests {
             }],
             proposal_threshold: 3,
             meeting_reminders: vec![1440, 60],
+            digest: crate::core::DigestSchedule::default(),
             retention: crate::core::Retention::default(),
         }
     }

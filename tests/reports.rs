@@ -135,3 +135,88 @@ async fn an_encrypted_theme_room_never_reports_into_an_unencrypted_deputy_room()
         .any(|event| event.to_string().contains("dispensaire"));
     assert!(!leaked);
 }
+
+/// Three rooms (hub, one theme, deputy) and the bot configured with
+/// `extra` in `[assembly]`.
+async fn assembly_rooms(extra: &str) -> (Person, Person, Bot, Room, Room, Room) {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let dora = Person::new_on(server, "dora").await;
+    let bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille.create_room(false, &bot.user_id).await;
+    let deputy = dora.create_room(false, &bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n{extra}\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        deputy.room_id(),
+        theme.room_id(),
+    ));
+    (camille, dora, bot, hub, theme, deputy)
+}
+
+async fn count(room: &Room, bot: &Bot, prefix: &str) -> usize {
+    room_events(room)
+        .await
+        .iter()
+        .filter(|event| {
+            event["sender"] == bot.user_id.as_str()
+                && event["content"]["body"]
+                    .as_str()
+                    .is_some_and(|body| body.starts_with(prefix))
+        })
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_announcement_reaches_the_hub_and_every_theme_room_once() {
+    let (camille, dora, mut bot, hub, theme, deputy) = assembly_rooms("").await;
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    camille.wait_for_join(&theme, &bot.user_id).await;
+    dora.wait_for_join(&deputy, &bot.user_id).await;
+    dora.send(&deputy, "!annonce Le projet de loi arrive en séance mardi")
+        .await;
+    wait_for(&deputy, &bot, |body| {
+        body.starts_with("Annonce envoyée dans 2 salons")
+    })
+    .await;
+    for room in [&hub, &theme] {
+        let announced = wait_for(room, &bot, |body| body.contains("Le projet de loi arrive")).await;
+        assert_eq!(announced["content"]["m.mentions"], json!({"user_ids": []}));
+        assert_eq!(count(room, &bot, "📣").await, 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_scheduled_digest_arrives_once_across_a_restart_around_its_time() {
+    use chrono::{Duration as Span, Timelike};
+    // Due at the start of a minute at least 40 s ahead, in Paris time.
+    let paris = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris) + Span::seconds(40);
+    let due = paris.with_second(0).unwrap() + Span::minutes(1);
+    let schedule = format!(
+        "digest = \"quotidien {:02}:{:02}\"",
+        due.hour(),
+        due.minute()
+    );
+    let (_camille, dora, mut bot, _hub, _theme, deputy) = assembly_rooms(&schedule).await;
+    bot.start(None);
+    dora.wait_for_join(&deputy, &bot.user_id).await;
+    // Stopped a little before the time, started again after it.
+    let until_due = (due.with_timezone(&chrono::Utc) - chrono::Utc::now())
+        .to_std()
+        .unwrap_or_default();
+    tokio::time::sleep(until_due.saturating_sub(Duration::from_secs(5))).await;
+    bot.kill();
+    tokio::time::sleep(Duration::from_secs(15)).await;
+    bot.start(None);
+    wait_for(&deputy, &bot, |body| {
+        body.starts_with("Résumé de l'assemblée")
+    })
+    .await;
+    bot.kill();
+    bot.start(None);
+    dora.send(&deputy, "!remontees").await;
+    wait_for(&deputy, &bot, |body| body == "Aucune remontée.").await;
+    assert_eq!(count(&deputy, &bot, "Résumé de l'assemblée").await, 1);
+}

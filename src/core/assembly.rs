@@ -370,6 +370,26 @@ pub struct Report {
     pub answers: Vec<ReportAnswer>,
 }
 
+/// A speaker or association proposed to a group (`!intervenant`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    pub number: u64,
+    pub theme: String,
+    /// `None` once the proposer erased their data.
+    pub proposer: Option<String>,
+    pub name: String,
+    pub subject: Option<String>,
+    /// `None` once the proposer erased their data.
+    pub contact: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// When the last digest went to the team (a singleton in `Meta`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DigestState {
+    pub last_at: DateTime<Utc>,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -430,6 +450,11 @@ pub enum Change {
         value: Option<SlotAnswer>,
     },
     Report(Report),
+    Speaker(Speaker),
+    /// A digest was sent: remember when.
+    DigestSent(DigestState),
+    /// A missed reminder was listed in a digest: forget it.
+    MissedReminderTold(MissedReminder),
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -454,6 +479,8 @@ pub struct Assembly {
     pub slot_polls: BTreeMap<u64, SlotPoll>,
     pub slot_answers: BTreeMap<(u64, u32, String), SlotAnswer>,
     pub reports: BTreeMap<u64, Report>,
+    pub speakers: BTreeMap<u64, Speaker>,
+    pub last_digest: Option<DateTime<Utc>>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -534,6 +561,15 @@ impl Assembly {
             } => set(&mut self.slot_answers, (poll, slot, user_id), value),
             Change::Report(report) => {
                 self.reports.insert(report.number, report);
+            }
+            Change::Speaker(speaker) => {
+                self.speakers.insert(speaker.number, speaker);
+            }
+            Change::DigestSent(digest) => {
+                self.last_digest = Some(digest.last_at);
+            }
+            Change::MissedReminderTold(missed) => {
+                self.missed_reminders.retain(|kept| *kept != missed);
             }
             Change::MissedReminder(missed) => {
                 if !self.missed_reminders.contains(&missed) {

@@ -50,6 +50,7 @@ pub enum CommandId {
     Announce,
     Speaker,
     Speakers,
+    Digest,
 }
 
 /// Who may use a command.
@@ -177,6 +178,15 @@ pub enum Command {
     Reports {
         filter: Option<String>,
     },
+    /// `!annonce [thèmes] <texte>` (text and targets read as typed).
+    Announce,
+    Speaker {
+        name: String,
+        subject: Option<String>,
+        contact: Option<String>,
+    },
+    Speakers,
+    Digest,
 }
 
 /// `!reunion <quand> | <lieu> | <sujet>` and its flags, checked for shape;
@@ -254,6 +264,10 @@ impl Command {
             Command::Reply { .. } => CommandId::Reply,
             Command::Status { .. } => CommandId::Status,
             Command::Reports { .. } => CommandId::Reports,
+            Command::Announce => CommandId::Announce,
+            Command::Speaker { .. } => CommandId::Speaker,
+            Command::Speakers => CommandId::Speakers,
+            Command::Digest => CommandId::Digest,
         }
     }
 }
@@ -644,7 +658,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "announce",
         Everyone,
         &[Place::Deputy],
-        None,
+        Some(parse_announce),
     ),
     def(
         C::Speaker,
@@ -652,7 +666,7 @@ pub static COMMANDS: &[CommandDef] = &[
         "speaker",
         Everyone,
         &[Place::Theme],
-        None,
+        Some(parse_speaker),
     ),
     def(
         C::Speakers,
@@ -660,7 +674,15 @@ pub static COMMANDS: &[CommandDef] = &[
         "speakers",
         Everyone,
         &[Place::Theme],
-        None,
+        Some(parse_speakers),
+    ),
+    def(
+        C::Digest,
+        "digest",
+        "digest",
+        Everyone,
+        &[Place::Deputy],
+        Some(parse_digest),
     ),
 ];
 
@@ -1192,6 +1214,33 @@ fn parse_reports(arguments: &[Token]) -> Result<Command, ParseProblem> {
     Ok(Command::Reports {
         filter: phrase(arguments),
     })
+}
+
+fn parse_announce(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    if words(arguments).is_empty() {
+        return Err(ParseProblem::Missing);
+    }
+    Ok(Command::Announce)
+}
+
+fn parse_speaker(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let mut segments = arguments
+        .split(|token| *token == Token::Separator)
+        .map(phrase);
+    let name = segments.next().flatten().ok_or(ParseProblem::Missing)?;
+    Ok(Command::Speaker {
+        name,
+        subject: segments.next().flatten(),
+        contact: segments.next().flatten(),
+    })
+}
+
+fn parse_speakers(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::Speakers)(arguments)
+}
+
+fn parse_digest(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    no_arguments(Command::Digest)(arguments)
 }
 
 fn parse_assembly(arguments: &[Token]) -> Result<Command, ParseProblem> {
@@ -1800,15 +1849,28 @@ mod tests {
     }
 
     #[test]
-    fn announced_commands_say_they_are_coming() {
-        check(
-            "!intervenants",
-            Parsed::NotYetAvailable(CommandId::Speakers),
-        );
+    fn deputy_loop_commands_parse() {
         check(
             "!annonce Le projet de loi arrive en séance",
-            Parsed::NotYetAvailable(CommandId::Announce),
+            Parsed::Command(Command::Announce),
         );
+        check(
+            "!annonce",
+            Parsed::Invalid {
+                id: CommandId::Announce,
+                problem: ParseProblem::Missing,
+            },
+        );
+        check(
+            "!intervenant Collectif Eau Pure | qualité de l'eau | contact@exemple.fr",
+            Parsed::Command(Command::Speaker {
+                name: "Collectif Eau Pure".into(),
+                subject: Some("qualité de l'eau".into()),
+                contact: Some("contact@exemple.fr".into()),
+            }),
+        );
+        check("!speakers", Parsed::Command(Command::Speakers));
+        check("!digest", Parsed::Command(Command::Digest));
     }
 
     #[test]

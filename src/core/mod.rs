@@ -11,6 +11,8 @@
 pub mod assembly;
 mod ballots;
 pub mod commands;
+pub use digest::DigestSchedule;
+mod digest;
 mod groups;
 pub mod ics;
 mod meetings;
@@ -77,6 +79,8 @@ pub struct Settings {
     pub proposal_threshold: usize,
     /// Default meeting reminders, in minutes before the start.
     pub meeting_reminders: Vec<u32>,
+    /// When the team's digest goes out.
+    pub digest: digest::DigestSchedule,
     pub retention: Retention,
 }
 
@@ -390,6 +394,8 @@ pub enum TimerPurpose {
     NextOccurrence { meeting: u64, start: i64 },
     /// The weekly check that a general assembly is scheduled.
     AssemblyCheck,
+    /// The team's digest.
+    Digest,
 }
 
 impl TimerPurpose {
@@ -407,6 +413,7 @@ impl TimerPurpose {
                 format!("next-occurrence:{meeting}:{start}")
             }
             TimerPurpose::AssemblyCheck => "assembly-check".to_owned(),
+            TimerPurpose::Digest => "digest".to_owned(),
         }
     }
 
@@ -415,6 +422,7 @@ impl TimerPurpose {
         match parts.as_slice() {
             ["retention"] => Some(TimerPurpose::Retention),
             ["assembly-check"] => Some(TimerPurpose::AssemblyCheck),
+            ["digest"] => Some(TimerPurpose::Digest),
             ["close-poll", number] => number.parse().ok().map(TimerPurpose::ClosePoll),
             ["reminder", meeting, minutes, start] => Some(TimerPurpose::Reminder {
                 meeting: meeting.parse().ok()?,
@@ -562,6 +570,9 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Timer {
             purpose: TimerPurpose::AssemblyCheck,
         } => meetings::assembly_check(state, now),
+        Input::Timer {
+            purpose: TimerPurpose::Digest,
+        } => digest::scheduled(state, now),
         Input::Reaction {
             event_id,
             room_id,
@@ -810,6 +821,19 @@ impl Context<'_> {
             Command::Reply { report } => Some(self.reply_to_report(report)),
             Command::Status { report, status } => Some(self.set_status(report, status)),
             Command::Reports { filter } => Some(self.list_reports(filter.as_deref())),
+            Command::Announce => Some(self.announce()),
+            Command::Speaker {
+                name,
+                subject,
+                contact,
+            } => Some(self.propose_speaker(name, subject, contact)),
+            Command::Speakers => Some(self.list_speakers()),
+            Command::Digest => {
+                let mut digest = digest::now_for(self.state, self.now);
+                self.outcome.messages.append(&mut digest.messages);
+                self.outcome.changes.append(&mut digest.changes);
+                None
+            }
         }
     }
 

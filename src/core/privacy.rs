@@ -155,6 +155,17 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "speaker",
+        handling: Handling::Personal {
+            export: export_speakers,
+            erase: erase_speakers,
+        },
+    },
+    Entry {
+        kind: "digest state",
+        handling: Handling::NotPersonal("the time of the last digest"),
+    },
+    Entry {
         kind: "missed reminder",
         handling: Handling::NotPersonal("a meeting number and two times"),
     },
@@ -878,6 +889,50 @@ fn erase_reports(state: &State, user_id: &str) -> Vec<Change> {
         changes.push(Change::Report(report));
     }
     changes
+}
+
+fn export_speakers(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .speakers
+        .values()
+        .filter(|speaker| speaker.proposer.as_deref() == Some(user_id))
+        .map(|speaker| Item {
+            line: state.translator.render(
+                "data-speaker",
+                &[
+                    ("number", speaker.number.to_string().into()),
+                    ("name", speaker.name.as_str().into()),
+                ],
+            ),
+            json: json!({
+                "type": "speaker_proposed",
+                "number": speaker.number,
+                "name": speaker.name,
+                "subject": speaker.subject,
+                "contact": speaker.contact,
+                "at": speaker.at,
+            }),
+        })
+        .collect()
+}
+
+/// The proposal stays (a name and a subject for the group) without its
+/// proposer and without the contact they gave.
+fn erase_speakers(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .speakers
+        .values()
+        .filter(|speaker| speaker.proposer.as_deref() == Some(user_id))
+        .map(|speaker| {
+            Change::Speaker(super::assembly::Speaker {
+                proposer: None,
+                contact: None,
+                ..speaker.clone()
+            })
+        })
+        .collect()
 }
 
 /// The name under which an erased person's vote still counts.

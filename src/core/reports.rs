@@ -386,3 +386,124 @@ impl Context<'_> {
         reply
     }
 }
+
+impl Context<'_> {
+    /// `!annonce [sante,logement] <texte>`: in the hub and every active
+    /// theme room, or in the themes named first.
+    pub(super) fn announce(&mut self) -> Rendered {
+        let text = typed_text(&self.message.body, &self.state.settings.prefix, 0);
+        let first = text.split_whitespace().next().unwrap_or_default();
+        let named: Vec<Option<super::Theme>> = first
+            .split(',')
+            .map(|slug| self.state.theme(&super::text::fold(slug.trim())))
+            .collect();
+        let targeted = first.contains(',') || named.iter().all(Option::is_some);
+        let (rooms, text) = if targeted && named.iter().all(Option::is_some) {
+            let rooms: Vec<String> = named
+                .into_iter()
+                .flatten()
+                .filter(super::Theme::is_active)
+                .filter_map(|theme| theme.room_id)
+                .collect();
+            (rooms, text[first.len()..].trim().to_owned())
+        } else if targeted {
+            return self.tr("announce-unknown-themes", &[("themes", first.into())]);
+        } else {
+            let mut rooms: Vec<String> = self.state.settings.hub_room_id.iter().cloned().collect();
+            rooms.extend(
+                self.state
+                    .themes()
+                    .into_iter()
+                    .filter(super::Theme::is_active)
+                    .filter_map(|theme| theme.room_id),
+            );
+            (rooms, text)
+        };
+        if text.is_empty() {
+            let definition = commands::definition(CommandId::Announce);
+            return self.invalid(definition, &commands::ParseProblem::Missing);
+        }
+        let mut message = self.tr("announce-header", &[]).strong();
+        message.line(Rendered::plain(&text));
+        for room in &rooms {
+            self.outcome
+                .messages
+                .push(OutgoingMessage::notice(room, message.clone()));
+        }
+        self.tr("announce-done", &[("count", rooms.len().into())])
+    }
+
+    /// `!intervenant <nom> | <sujet> | <contact>`, in a theme room.
+    pub(super) fn propose_speaker(
+        &mut self,
+        name: String,
+        subject: Option<String>,
+        contact: Option<String>,
+    ) -> Rendered {
+        let Some(theme) = self.theme.clone() else {
+            return self.wrong_place(commands::definition(CommandId::Speaker));
+        };
+        let number = self
+            .state
+            .assembly
+            .speakers
+            .keys()
+            .next_back()
+            .map_or(1, |last| last + 1);
+        let reply = self.tr(
+            "speaker-added",
+            &[
+                ("number", number.to_string().into()),
+                ("name", name.as_str().into()),
+            ],
+        );
+        self.change(Change::Speaker(super::assembly::Speaker {
+            number,
+            theme: theme.slug,
+            proposer: Some(self.message.sender.clone()),
+            name,
+            subject,
+            contact,
+            at: self.now,
+        }));
+        reply
+    }
+
+    /// `!intervenants`: this group's proposed speakers.
+    pub(super) fn list_speakers(&self) -> Rendered {
+        let Some(theme) = &self.theme else {
+            return self.wrong_place(commands::definition(CommandId::Speakers));
+        };
+        let speakers: Vec<_> = self
+            .state
+            .assembly
+            .speakers
+            .values()
+            .filter(|speaker| speaker.theme == theme.slug)
+            .collect();
+        if speakers.is_empty() {
+            return self.tr("speakers-none", &[]);
+        }
+        let mut reply = self
+            .tr("speakers-header", &[("count", speakers.len().into())])
+            .strong();
+        for speaker in speakers {
+            reply.line(self.tr(
+                "speakers-line",
+                &[
+                    ("number", speaker.number.to_string().into()),
+                    ("name", speaker.name.as_str().into()),
+                    (
+                        "subject",
+                        speaker.subject.clone().unwrap_or_else(|| "—".into()).into(),
+                    ),
+                    (
+                        "contact",
+                        speaker.contact.clone().unwrap_or_else(|| "—".into()).into(),
+                    ),
+                ],
+            ));
+        }
+        reply
+    }
+}

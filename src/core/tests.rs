@@ -39,6 +39,7 @@ pub(super) fn settings(language: Language) -> Settings {
         ],
         proposal_threshold: 3,
         meeting_reminders: vec![1440, 60],
+        digest: DigestSchedule::default(),
         retention: Retention::default(),
     }
 }
@@ -120,7 +121,8 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !agenda : les prochaines réunions
             !creneaux : trouver une date : proposer des créneaux
             !remontee : faire remonter un problème de terrain à l'équipe de la députée
-            Bientôt : !intervenant, !intervenants
+            !intervenant : proposer un intervenant ou une association
+            !intervenants : les intervenants proposés
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
     );
 }
@@ -207,16 +209,6 @@ fn a_typo_gets_the_closest_command() {
         expect![[r#"
             Je ne connais pas de commande « reunoin ».
             Vouliez-vous dire !reunion ?"#]],
-    );
-}
-
-#[test]
-fn a_coming_command_says_so() {
-    check(
-        "!Intervenant Collectif Eau Pure | qualité de l'eau | contact@exemple.fr",
-        expect![
-            "!intervenant arrive bientôt : cette commande n'est pas encore en service. Tapez !aide pour voir ce qui marche déjà."
-        ],
     );
 }
 
@@ -1903,4 +1895,134 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
     let report = &chat.state.assembly.reports[&2];
     assert!(report.author.is_none() && report.anonymous && report.commune.is_none());
     assert_eq!(report.text, "Un problème");
+}
+
+#[test]
+fn announcements_reach_the_hub_and_every_theme_or_the_ones_named() {
+    let mut chat = deputy_chat();
+    let transcript = chat.script(&[
+        (DEPUTY, "@equipe:example.org", "!annonce Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier"),
+        (DEPUTY, "@equipe:example.org", "!annonce sante La proposition de loi est adoptée"),
+        (DEPUTY, "@equipe:example.org", "!annonce sante,transports Texte"),
+        (ROOM, CAMILLE, "!annonce Hello"),
+    ]);
+    expect![[r#"
+        > [équipe] @equipe:example.org : !annonce Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
+        [équipe] Annonce envoyée dans 3 salons.
+        [hub] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
+        [santé] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
+        [logement] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
+        > [équipe] @equipe:example.org : !annonce sante La proposition de loi est adoptée
+        [équipe] Annonce envoyée dans 1 salon.
+        [santé] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        La proposition de loi est adoptée
+        > [équipe] @equipe:example.org : !annonce sante,transports Texte
+        [équipe] Je ne connais pas tous ces thèmes : « sante,transports ». Tapez !annonce suivi du texte pour tous les salons, ou des thèmes séparés par des virgules puis le texte (par exemple « !annonce sante,logement … »).
+        > [santé] @camille:example.org : !annonce Hello
+        [santé] !annonce se tape dans le salon de l'équipe de la députée."#]]
+    .assert_eq(&transcript);
+}
+
+#[test]
+fn a_scripted_week_makes_a_digest_with_only_the_sections_that_have_news() {
+    let mut chat = deputy_chat();
+    let start = now();
+    // An empty period says so in one line.
+    let quiet = Chat::new().input(Input::Timer {
+        purpose: TimerPurpose::Digest,
+    });
+    expect![[r#"
+        [équipe] Résumé de l'assemblée, du dimanche 22 novembre 2026 à 11 h au dimanche 29 novembre 2026 à 11 h
+        Rien de neuf sur la période."#]]
+    .assert_eq(&quiet);
+    // The week.
+    chat.now = start + chrono::Duration::days(1);
+    chat.say(ROOM, CAMILLE, "!remontee Le bus de 7h15 ne passe plus");
+    chat.say(ROOM, "@lou:example.org", "!inscription");
+    chat.say(ROOM, YANN, "!desinscription");
+    chat.say(
+        ROOM,
+        YANN,
+        "!intervenant Collectif Eau Pure | qualité de l'eau | contact@exemple.fr",
+    );
+    chat.say(HUB, CAMILLE, "!theme proposer Culture");
+    chat.say(ROOM, CAMILLE, "!sondage Quel jour ? | Mardi | Jeudi");
+    chat.input(Input::Sent {
+        tag: "poll:1".into(),
+        event_id: "$p".into(),
+    });
+    chat.say(ROOM, YANN, "!vote 1 Jeudi");
+    chat.say(ROOM, CAMILLE, "!cloturer 1");
+    chat.input(Input::PollClosing {
+        number: 1,
+        responses: vec![],
+    });
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h30 | Local");
+    chat.say(ROOM, YANN, "!participe");
+    chat.state
+        .assembly
+        .missed_reminders
+        .push(assembly::MissedReminder {
+            meeting: 1,
+            due: chat.now,
+            starts_at: chat.now + chrono::Duration::hours(1),
+        });
+    chat.now = start + chrono::Duration::days(7);
+    let digest = handle(
+        &Input::Timer {
+            purpose: TimerPurpose::Digest,
+        },
+        &chat.state,
+        chat.now,
+    );
+    let text = chat.apply(&digest);
+    expect![[r#"
+        [équipe] Résumé de l'assemblée, du dimanche 29 novembre 2026 à 11 h au dimanche 6 décembre 2026 à 11 h
+        Nouvelles remontées (1)
+        • Santé : #1 Le bus de 7h15 ne passe plus
+        1 remontée attend une réponse, la plus ancienne (#1) depuis 6 jours.
+        Sondages (0 ouverts)
+        • clos : #1 « Quel jour ? », 1 votants, en tête : Jeudi
+        Membres
+        • Santé : +1 / −1
+        Intervenants proposés
+        • Santé : Collectif Eau Pure (qualité de l'eau)
+        Thèmes
+        • proposé : Culture
+        Rappels manqués (boucle était arrêté)
+        • réunion #1, rappel prévu le lundi 30 novembre 2026 à 11 h"#]]
+    .assert_eq(&text);
+    assert!(chat.state.assembly.missed_reminders.is_empty(), "told once");
+    assert_eq!(chat.state.assembly.last_digest, Some(chat.now));
+    // The meeting of Thursday 3 December is past by then; the next digest
+    // starts where this one ended, and the timer is set for next Monday.
+    assert_eq!(
+        digest.timers[0].due,
+        Utc.with_ymd_and_hms(2026, 12, 7, 8, 0, 0).unwrap()
+    );
+}
+
+#[test]
+fn speakers_are_listed_per_group_and_forgetting_drops_the_contact() {
+    let mut chat = deputy_chat();
+    chat.say(
+        ROOM,
+        YANN,
+        "!intervenant Collectif Eau Pure | qualité de l'eau | contact@exemple.fr",
+    );
+    expect![[r#"
+        [santé] 1 intervenant proposé
+        #1 Collectif Eau Pure : qualité de l'eau (contact@exemple.fr)"#]]
+    .assert_eq(&chat.say(ROOM, CAMILLE, "!intervenants"));
+    assert_eq!(
+        chat.say(HOUSING, CAMILLE, "!intervenants"),
+        "[logement] Aucun intervenant proposé pour ce groupe. Pour en proposer : !intervenant <nom> | <sujet> | <contact>"
+    );
+    chat.say(DIRECT, YANN, "!oublier confirmer");
+    let speaker = &chat.state.assembly.speakers[&1];
+    assert!(speaker.proposer.is_none() && speaker.contact.is_none());
+    assert_eq!(speaker.name, "Collectif Eau Pure");
 }

@@ -185,6 +185,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         themes,
         proposal_threshold: usize::try_from(config.assembly.proposal_threshold).unwrap_or(3),
         meeting_reminders: config.assembly.meeting_reminders(),
+        digest: crate::core::DigestSchedule::parse(&config.assembly.digest).unwrap_or_default(),
         retention: Retention {
             former_members_days: config.retention.former_members_days,
             open_proposals_days: config.retention.open_proposals_days,
@@ -195,6 +196,12 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     engine.ensure_timer(
         TimerPurpose::Retention,
         next_retention_run(time_zone, Utc::now()),
+    )?;
+    let digest_schedule =
+        crate::core::DigestSchedule::parse(&config.assembly.digest).unwrap_or_default();
+    engine.ensure_timer(
+        TimerPurpose::Digest,
+        digest_schedule.next(time_zone, Utc::now()),
     )?;
     engine.ensure_timer(
         TimerPurpose::AssemblyCheck,

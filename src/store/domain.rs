@@ -7,7 +7,7 @@
 
 use crate::core::assembly::{Assembly, Change};
 
-use super::records::{decode, encode};
+use super::records::{DIGEST_KEY, decode, encode};
 use super::{Batch, Store, StoreError, Tree};
 
 fn pair_key(first: &str, second: &str) -> Vec<u8> {
@@ -118,6 +118,14 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
     for (_, value) in store.scan_prefix(Tree::MissedReminders, b"")? {
         assembly.missed_reminders.push(decode(&value)?);
     }
+    for (_, value) in store.scan_prefix(Tree::Speakers, b"")? {
+        let speaker: crate::core::assembly::Speaker = decode(&value)?;
+        assembly.speakers.insert(speaker.number, speaker);
+    }
+    if let Some(bytes) = store.get(Tree::Meta, DIGEST_KEY)? {
+        let digest: crate::core::assembly::DigestState = decode(&bytes)?;
+        assembly.last_digest = Some(digest.last_at);
+    }
     for (_, value) in store.scan_prefix(Tree::Reports, b"")? {
         let report: crate::core::assembly::Report = decode(&value)?;
         assembly.reports.insert(report.number, report);
@@ -138,6 +146,12 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
             .insert((number, slot, user), decode(&value)?);
     }
     Ok(assembly)
+}
+
+fn missed_key(missed: &crate::core::assembly::MissedReminder) -> Vec<u8> {
+    let mut key = missed.meeting.to_be_bytes().to_vec();
+    key.extend_from_slice(&missed.due.timestamp_millis().to_be_bytes());
+    key
 }
 
 fn vote_key(poll: u64, voter: &str, event_id: &str) -> Vec<u8> {
@@ -274,6 +288,19 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             user_id.as_bytes().to_vec(),
             value.as_ref(),
         ),
+        Change::Speaker(speaker) => {
+            batch.put(
+                Tree::Speakers,
+                speaker.number.to_be_bytes().to_vec(),
+                encode(speaker),
+            );
+        }
+        Change::DigestSent(digest) => {
+            batch.put(Tree::Meta, DIGEST_KEY.to_vec(), encode(digest));
+        }
+        Change::MissedReminderTold(missed) => {
+            batch.delete(Tree::MissedReminders, missed_key(missed));
+        }
         Change::Report(report) => {
             batch.put(
                 Tree::Reports,
@@ -300,9 +327,7 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             put_or_delete(batch, Tree::SlotAnswers, key, value.as_ref());
         }
         Change::MissedReminder(missed) => {
-            let mut key = missed.meeting.to_be_bytes().to_vec();
-            key.extend_from_slice(&missed.due.timestamp_millis().to_be_bytes());
-            batch.put(Tree::MissedReminders, key, encode(missed));
+            batch.put(Tree::MissedReminders, missed_key(missed), encode(missed));
         }
     }
 }

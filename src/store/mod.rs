@@ -68,10 +68,12 @@ pub enum Tree {
     SlotAnswers,
     /// Field reports, keyed by number.
     Reports,
+    /// Proposed speakers, keyed by number.
+    Speakers,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 22] = [
+    pub const ALL: [Tree; 23] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -94,6 +96,7 @@ impl Tree {
         Tree::SlotPolls,
         Tree::SlotAnswers,
         Tree::Reports,
+        Tree::Speakers,
     ];
 
     pub fn name(self) -> &'static str {
@@ -120,6 +123,7 @@ impl Tree {
             Tree::SlotPolls => "slot_polls",
             Tree::SlotAnswers => "slot_answers",
             Tree::Reports => "reports",
+            Tree::Speakers => "speakers",
         }
     }
 }

@@ -229,10 +229,25 @@ impl Record for SpaceRecord {
 
 pub const SPACE_KEY: &[u8] = b"space";
 
+use crate::core::assembly::DigestState;
 use crate::core::assembly::{
     Ballot, BallotBox, Coordination, Elector, Meeting, Membership, MissedReminder, Poll, Profile,
-    Proposal, ReminderPreference, Report, Rsvp, SlotAnswer, SlotPoll, ThemeRecord, Vote, Welcome,
+    Proposal, ReminderPreference, Report, Rsvp, SlotAnswer, SlotPoll, Speaker, ThemeRecord, Vote,
+    Welcome,
 };
+
+impl Record for Speaker {
+    const KIND: &'static str = "speaker";
+    const VERSION: u32 = 1;
+}
+
+impl Record for DigestState {
+    const KIND: &'static str = "digest state";
+    const VERSION: u32 = 1;
+}
+
+/// Where the last digest's time is kept in `Meta`.
+pub const DIGEST_KEY: &[u8] = b"digest";
 
 impl Record for Report {
     const KIND: &'static str = "report";
@@ -695,6 +710,24 @@ mod tests {
             expect![[
                 r#"{"anonymous":true,"answers":[{"at":"2026-11-29T08:30:00Z","by":"@d:s","text":"Question écrite déposée"}],"author":"@a:s","card_event_id":"$c","commune":"Kermaria","created_at":"2026-11-29T08:30:00Z","event_id":"$m","history":[{"at":"2026-11-29T08:30:00Z","by":"@d:s","status":"in_progress"}],"number":12,"room_id":"!t:s","status":"in_progress","text":"Le bus de 7h15 ne passe plus","theme":"transports","v":1}"#
             ]],
+        );
+        snapshot(
+            Speaker {
+                number: 1,
+                theme: "eau".into(),
+                proposer: Some("@a:s".into()),
+                name: "Collectif Eau Pure".into(),
+                subject: Some("qualité de l'eau".into()),
+                contact: Some("contact@exemple.fr".into()),
+                at: at(),
+            },
+            expect![[
+                r#"{"at":"2026-11-29T08:30:00Z","contact":"contact@exemple.fr","name":"Collectif Eau Pure","number":1,"proposer":"@a:s","subject":"qualité de l'eau","theme":"eau","v":1}"#
+            ]],
+        );
+        snapshot(
+            DigestState { last_at: at() },
+            expect![[r#"{"last_at":"2026-11-29T08:30:00Z","v":1}"#]],
         );
         snapshot(
             Welcome { at: at() },
