@@ -558,3 +558,7 @@ digest-theme-archived = made dormant: {$name}
 digest-missed = Missed reminders (boucle was stopped)
 digest-missed-line = meeting #{$number}, reminder due on {$due}
 data-speaker = speaker #{$number} proposed: {$name}
+report-status-withdrawn = withdrawn
+report-edited = Report #{$number} edited by its author:
+report-updated = Report #{$number} updated for the deputy's team.
+report-withdrawn = Report #{$number} withdrawn: its message was deleted.

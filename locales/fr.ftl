@@ -558,3 +558,7 @@ digest-theme-archived = mis en sommeil : {$name}
 digest-missed = Rappels manqués (boucle était arrêté)
 digest-missed-line = réunion #{$number}, rappel prévu le {$due}
 data-speaker = intervenant #{$number} proposé : {$name}
+report-status-withdrawn = retirée
+report-edited = Remontée #{$number} modifiée par son auteur :
+report-updated = Remontée #{$number} mise à jour pour l'équipe de la députée.
+report-withdrawn = Remontée #{$number} retirée : son message a été supprimé.

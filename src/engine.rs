@@ -421,6 +421,7 @@ mod tests {
             power: crate::core::RoomPower::default(),
             sender_is_deputy_team: false,
             in_reply_to: None,
+            replaces: None,
             room_encrypted: false,
             deputy_room_encrypted: false,
             is_direct: false,

@@ -320,6 +320,8 @@ pub enum ReportStatus {
     InProgress,
     Handled,
     Closed,
+    /// Its author edited it away or deleted the message before an answer.
+    Withdrawn,
 }
 
 impl ReportStatus {

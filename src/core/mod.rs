@@ -276,6 +276,8 @@ pub struct IncomingMessage {
     pub sender_is_deputy_team: bool,
     /// The event this message replies to (`m.in_reply_to`), if any.
     pub in_reply_to: Option<String>,
+    /// For an edit, the event it replaces (its `body` is the new text).
+    pub replaces: Option<String>,
     /// This room is encrypted.
     pub room_encrypted: bool,
     /// The deputy team's room is encrypted.
@@ -593,6 +595,9 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
             room_id, redacts, ..
         } => {
             let mut outcome = polls::redaction(state, room_id, redacts);
+            let withdrawn = reports::redacted(state, room_id, redacts, now);
+            outcome.messages.extend(withdrawn.messages);
+            outcome.changes.extend(withdrawn.changes);
             outcome
                 .changes
                 .extend(meetings::redaction(state, redacts).changes);
@@ -696,11 +701,12 @@ pub fn next_retention_run(time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
 
 fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> Outcome {
     let settings = &state.settings;
-    if message.sender == settings.bot_user_id
-        || message.kind != MessageKind::Text
-        || message.is_edit
-    {
+    if message.sender == settings.bot_user_id || message.kind != MessageKind::Text {
         return Outcome::ignore();
+    }
+    if message.is_edit {
+        // Edits are never commands; an edited field report is updated.
+        return reports::edited(message, state, now);
     }
     let parsed = commands::parse(&message.body, &settings.prefix, settings.language);
     if parsed == Parsed::NotCommand {

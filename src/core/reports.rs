@@ -55,6 +55,7 @@ fn status_id(status: ReportStatus) -> &'static str {
         ReportStatus::InProgress => "report-status-in-progress",
         ReportStatus::Handled => "report-status-handled",
         ReportStatus::Closed => "report-status-closed",
+        ReportStatus::Withdrawn => "report-status-withdrawn",
     }
 }
 
@@ -506,4 +507,99 @@ impl Context<'_> {
         }
         reply
     }
+}
+
+/// A report the team has not answered yet, typed in `event_id`.
+fn unanswered<'a>(state: &'a State, room_id: &str, event_id: &str) -> Option<&'a Report> {
+    state.assembly.reports.values().find(|report| {
+        report.room_id == room_id
+            && report.event_id == event_id
+            && report.answers.is_empty()
+            && report.status.is_waiting()
+    })
+}
+
+/// A notice to the team, as a reply to the report's card when it is known.
+fn to_team(state: &State, report: &Report, text: Rendered) -> Option<OutgoingMessage> {
+    let room = state.settings.deputy_room_id.as_deref()?;
+    Some(match &report.card_event_id {
+        Some(card) => OutgoingMessage::reply(room, card, text),
+        None => OutgoingMessage::notice(room, text),
+    })
+}
+
+/// The author edited the message of an unanswered report: the team gets
+/// the new text.
+pub fn edited(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(original) = &message.replaces else {
+        return outcome;
+    };
+    let Some(report) = unanswered(state, &message.room_id, original) else {
+        return outcome;
+    };
+    if report.author.as_deref() != Some(message.sender.as_str()) {
+        return outcome;
+    }
+    let is_report = matches!(
+        commands::parse(
+            &message.body,
+            &state.settings.prefix,
+            state.settings.language
+        ),
+        commands::Parsed::Command(commands::Command::Report { has_text: true, .. })
+    );
+    let text = typed_text(&message.body, &state.settings.prefix, 0);
+    if !is_report || text.is_empty() || text == report.text {
+        return outcome;
+    }
+    let number: Arg = report.number.to_string().into();
+    let mut notice = state
+        .translator
+        .render("report-edited", &[("number", number.clone())]);
+    notice.line(Rendered::plain(&text));
+    outcome.messages.extend(to_team(state, report, notice));
+    outcome.messages.push(OutgoingMessage::reply(
+        &message.room_id,
+        &message.event_id,
+        state
+            .translator
+            .render("report-updated", &[("number", number)]),
+    ));
+    let mut updated = report.clone();
+    updated.text = text;
+    updated.history.push(StatusChange {
+        status: updated.status,
+        by: Some(message.sender.clone()),
+        at: now,
+    });
+    outcome.changes.push(Change::Report(updated));
+    outcome.command = Some(CommandId::Report);
+    outcome
+}
+
+/// The message of an unanswered report was deleted: the report is
+/// withdrawn and the team told.
+pub fn redacted(state: &State, room_id: &str, redacts: &str, now: DateTime<Utc>) -> Outcome {
+    let mut outcome = Outcome::default();
+    let Some(report) = unanswered(state, room_id, redacts) else {
+        return outcome;
+    };
+    outcome.messages.extend(to_team(
+        state,
+        report,
+        state.translator.render(
+            "report-withdrawn",
+            &[("number", report.number.to_string().into())],
+        ),
+    ));
+    let mut withdrawn = report.clone();
+    withdrawn.status = ReportStatus::Withdrawn;
+    withdrawn.history.push(StatusChange {
+        status: ReportStatus::Withdrawn,
+        by: None,
+        at: now,
+    });
+    outcome.changes.push(Change::Report(withdrawn));
+    outcome
 }

@@ -59,6 +59,7 @@ fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
         },
         sender_is_deputy_team: false,
         in_reply_to: None,
+        replaces: None,
         room_encrypted: false,
         deputy_room_encrypted: false,
         is_direct: room == DIRECT,
@@ -2025,4 +2026,51 @@ fn speakers_are_listed_per_group_and_forgetting_drops_the_contact() {
     let speaker = &chat.state.assembly.speakers[&1];
     assert!(speaker.proposer.is_none() && speaker.contact.is_none());
     assert_eq!(speaker.name, "Collectif Eau Pure");
+}
+
+#[test]
+fn an_unanswered_report_follows_edits_and_deletion_of_its_message() {
+    let mut chat = deputy_chat();
+    let mut first = message(ROOM, CAMILLE, "!remontee Le bus ne passe plus");
+    first.event_id = "$original".into();
+    chat.apply(&handle(&Input::Message(first), &chat.state, now()));
+    chat.input(Input::Sent {
+        tag: "report:1".into(),
+        event_id: "$card".into(),
+    });
+    let edit = |sender: &str, body: &str| {
+        let mut edit = message(ROOM, sender, body);
+        edit.event_id = "$edit".into();
+        edit.is_edit = true;
+        edit.replaces = Some("$original".into());
+        edit
+    };
+    // Only its author's edits count.
+    assert_eq!(chat.say_with(edit(YANN, "!remontee Autre chose")), "");
+    expect![[r#"
+        [équipe] Remontée #1 modifiée par son auteur :
+        Le bus de 7h15 ne passe plus depuis septembre
+        [santé] Remontée #1 mise à jour pour l'équipe de la députée."#]]
+    .assert_eq(&chat.say_with(edit(
+        CAMILLE,
+        "!remontee Le bus de 7h15 ne passe plus depuis septembre",
+    )));
+    let outcome = handle(
+        &Input::Redaction {
+            event_id: "$redaction".into(),
+            room_id: ROOM.into(),
+            redacts: "$original".into(),
+        },
+        &chat.state,
+        now(),
+    );
+    assert_eq!(outcome.messages[0].reply_to.as_deref(), Some("$card"));
+    assert_eq!(
+        chat.apply(&outcome),
+        "[équipe] Remontée #1 retirée : son message a été supprimé."
+    );
+    assert_eq!(
+        chat.state.assembly.reports[&1].status,
+        assembly::ReportStatus::Withdrawn
+    );
 }

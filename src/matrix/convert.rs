@@ -89,6 +89,14 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                 other => (MessageKind::Other, other.body().to_owned()),
             };
             let is_edit = matches!(original.content.relates_to, Some(Relation::Replacement(_)));
+            // An edit carries its new text in `m.new_content`.
+            let (body, replaces) = match &original.content.relates_to {
+                Some(Relation::Replacement(replacement)) => (
+                    replacement.new_content.msgtype.body().to_owned(),
+                    Some(replacement.event_id.to_string()),
+                ),
+                _ => (body, None),
+            };
             let in_reply_to = match &original.content.relates_to {
                 Some(Relation::Reply(reply)) => Some(reply.in_reply_to.event_id.to_string()),
                 _ => None,
@@ -105,6 +113,7 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                     power: RoomPower::default(),
                     sender_is_deputy_team: false,
                     in_reply_to,
+                    replaces,
                     room_encrypted: false,
                     deputy_room_encrypted: false,
                     is_direct: facts.is_direct,
@@ -264,7 +273,12 @@ mod tests {
             "!r:s",
             facts(),
         );
-        assert!(matches!(edit, Converted::Message { message, .. } if message.is_edit));
+        let Converted::Message { message, .. } = edit else {
+            panic!("an edit is a message");
+        };
+        assert!(message.is_edit);
+        assert_eq!(message.body, "!aide");
+        assert_eq!(message.replaces.as_deref(), Some("$old:s"));
     }
 
     fn member(
