@@ -483,7 +483,6 @@ themes-next-meeting = {" "}; next meeting on {$date}
 
 ## Field reports
 
-report-in-theme-room = Type !report in your working group's room, followed by what is happening. (The guided flow in a private chat is coming soon.)
 report-no-deputy-room = The deputy team's room is not configured: I cannot pass anything on yet. Tell an admin.
 report-deputy-room-not-encrypted = Not passed on: this room is encrypted and the deputy team's room is not, so your message would leave it in clear. The team must turn on encryption in its room.
 report-card-title = Report #{$number}, {$theme} group
@@ -562,3 +561,10 @@ report-status-withdrawn = withdrawn
 report-edited = Report #{$number} edited by its author:
 report-updated = Report #{$number} updated for the deputy's team.
 report-withdrawn = Report #{$number} withdrawn: its message was deleted.
+draft-which-theme = Let's pass this on together. For which working group? Answer with its name (or "cancel" at any time).
+draft-what = What is happening? Describe it in one message.
+draft-where = Where is it happening? Give the town, or answer "skip".
+draft-name-or-not = Do you want your name given to the deputy's team? Answer "yes" or "no".
+draft-cancelled = Dropped: nothing was passed on.
+report-card-private = Written in a private chat. To answer: reply to this message or type !reply {$number} <text>
+data-report-draft = a report being written in a private chat

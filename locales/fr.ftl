@@ -483,7 +483,6 @@ themes-next-meeting = {" "}; prochaine réunion le {$date}
 
 ## Remontées de terrain
 
-report-in-theme-room = Tapez !remontee dans le salon de votre groupe de travail, suivi de ce qui se passe. (Le parcours guidé en message privé arrive bientôt.)
 report-no-deputy-room = Le salon de l'équipe de la députée n'est pas configuré : je ne peux rien transmettre pour l'instant. Prévenez un·e admin.
 report-deputy-room-not-encrypted = Je ne transmets pas : ce salon est chiffré et celui de l'équipe de la députée ne l'est pas, votre message en sortirait en clair. L'équipe doit activer le chiffrement de son salon.
 report-card-title = Remontée #{$number}, groupe {$theme}
@@ -562,3 +561,10 @@ report-status-withdrawn = retirée
 report-edited = Remontée #{$number} modifiée par son auteur :
 report-updated = Remontée #{$number} mise à jour pour l'équipe de la députée.
 report-withdrawn = Remontée #{$number} retirée : son message a été supprimé.
+draft-which-theme = Faisons remonter ça ensemble. Pour quel groupe de travail ? Répondez par son nom (ou « annuler » à tout moment).
+draft-what = Que se passe-t-il ? Décrivez-le en un message.
+draft-where = Où cela se passe-t-il ? Donnez la commune, ou répondez « passer ».
+draft-name-or-not = Voulez-vous que votre nom soit cité auprès de l'équipe de la députée ? Répondez « oui » ou « non ».
+draft-cancelled = C'est abandonné : rien n'a été transmis.
+report-card-private = Écrite en message privé. Pour répondre : répondez à ce message ou tapez !repondre {$number} <texte>
+data-report-draft = une remontée en cours d'écriture en message privé

@@ -392,6 +392,29 @@ pub struct DigestState {
     pub last_at: DateTime<Utc>,
 }
 
+/// Where the guided report flow (in a direct chat) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DraftStep {
+    Theme,
+    Text,
+    Commune,
+    Anonymity,
+}
+
+/// A field report being written in a direct chat, question by question.
+/// Keyed by user id; erased when sent, cancelled or a day old.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    pub step: DraftStep,
+    pub theme: Option<String>,
+    pub text: Option<String>,
+    pub commune: Option<String>,
+    /// `Some(true)`: anonymous; `None`: not asked yet.
+    pub anonymous: Option<bool>,
+    pub started_at: DateTime<Utc>,
+}
+
 /// One decided change to the assembly's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -457,6 +480,10 @@ pub enum Change {
     DigestSent(DigestState),
     /// A missed reminder was listed in a digest: forget it.
     MissedReminderTold(MissedReminder),
+    ReportDraft {
+        user_id: String,
+        value: Option<ReportDraft>,
+    },
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -483,6 +510,7 @@ pub struct Assembly {
     pub reports: BTreeMap<u64, Report>,
     pub speakers: BTreeMap<u64, Speaker>,
     pub last_digest: Option<DateTime<Utc>>,
+    pub report_drafts: BTreeMap<String, ReportDraft>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -573,6 +601,7 @@ impl Assembly {
             Change::MissedReminderTold(missed) => {
                 self.missed_reminders.retain(|kept| *kept != missed);
             }
+            Change::ReportDraft { user_id, value } => set(&mut self.report_drafts, user_id, value),
             Change::MissedReminder(missed) => {
                 if !self.missed_reminders.contains(&missed) {
                     self.missed_reminders.push(missed);

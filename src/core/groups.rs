@@ -62,6 +62,14 @@ fn resolve_theme(state: &State, typed: &str) -> Resolved {
     Resolved::Unknown { closest }
 }
 
+/// The theme someone typed, if it can be found (exact, start, or close).
+pub(super) fn find_theme(state: &State, typed: &str) -> Option<Theme> {
+    match resolve_theme(state, typed) {
+        Resolved::Found(theme) => Some(theme),
+        Resolved::Unknown { closest } => closest,
+    }
+}
+
 fn display_name<'a>(name: Option<&'a str>, user_id: &'a str) -> &'a str {
     name.filter(|name| !name.trim().is_empty())
         .unwrap_or(user_id)
@@ -83,7 +91,7 @@ impl Context<'_> {
         }
     }
 
-    fn active_theme_list(&self) -> String {
+    pub(super) fn active_theme_list(&self) -> String {
         self.state
             .themes()
             .iter()

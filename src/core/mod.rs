@@ -710,6 +710,34 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
     }
     let parsed = commands::parse(&message.body, &settings.prefix, settings.language);
     if parsed == Parsed::NotCommand {
+        if message.is_direct
+            && state.place_of(&message.room_id, true) == Place::Direct
+            && let Some(draft) = state.assembly.report_drafts.get(&message.sender)
+        {
+            // An answer in the guided report flow.
+            let mut context = Context {
+                state,
+                message,
+                now,
+                place: Place::Direct,
+                theme: None,
+                role: Role {
+                    is_admin: settings.is_admin(&message.sender),
+                    is_deputy_team: message.sender_is_deputy_team,
+                    is_coordinator: false,
+                },
+                outcome: Outcome::default(),
+                general_assembly: false,
+            };
+            let reply = context.continue_draft(draft.clone());
+            let mut outcome = context.outcome;
+            outcome.messages.insert(
+                0,
+                OutgoingMessage::reply(&message.room_id, &message.event_id, reply),
+            );
+            outcome.command = Some(CommandId::Report);
+            return outcome;
+        }
         // In the deputy room, a plain reply to a report's card answers it.
         return reports::card_reply(message, state, now);
     }

@@ -162,6 +162,13 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "report draft",
+        handling: Handling::Personal {
+            export: export_drafts,
+            erase: erase_drafts,
+        },
+    },
+    Entry {
         kind: "digest state",
         handling: Handling::NotPersonal("the time of the last digest"),
     },
@@ -935,6 +942,36 @@ fn erase_speakers(state: &State, user_id: &str) -> Vec<Change> {
         .collect()
 }
 
+fn export_drafts(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .report_drafts
+        .get(user_id)
+        .map(|draft| Item {
+            line: state.translator.render("data-report-draft", &[]),
+            json: json!({
+                "type": "report_being_written",
+                "theme": draft.theme,
+                "text": draft.text,
+                "commune": draft.commune,
+                "started_at": draft.started_at,
+            }),
+        })
+        .into_iter()
+        .collect()
+}
+
+fn erase_drafts(state: &State, user_id: &str) -> Vec<Change> {
+    if state.assembly.report_drafts.contains_key(user_id) {
+        vec![Change::ReportDraft {
+            user_id: user_id.to_owned(),
+            value: None,
+        }]
+    } else {
+        Vec::new()
+    }
+}
+
 /// The name under which an erased person's vote still counts.
 pub const ERASED_VOTER: &str = "~effacé-";
 
@@ -1042,6 +1079,14 @@ pub fn retention(state: &State, now: DateTime<Utc>) -> Outcome {
         if !signed_up && welcome.at < limit {
             changes.push(Change::Welcome {
                 room_id: room.clone(),
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    for (user, draft) in &assembly.report_drafts {
+        if draft.started_at < now - chrono::Duration::days(1) {
+            changes.push(Change::ReportDraft {
                 user_id: user.clone(),
                 value: None,
             });

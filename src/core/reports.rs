@@ -8,8 +8,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::assembly::{Change, Report, ReportAnswer, ReportStatus, StatusChange};
-use super::commands::{self, CommandId, is_anonymous_flag};
+use super::assembly::{
+    Change, DraftStep, Report, ReportAnswer, ReportDraft, ReportStatus, StatusChange,
+};
+use super::commands::{self, CommandId, Place, is_anonymous_flag};
 use super::render::{OutgoingMessage, Rendered};
 use super::{Action, Context, IncomingMessage, Outcome, State, format_date};
 use crate::i18n::Arg;
@@ -142,27 +144,39 @@ pub fn card_sent(state: &State, number: u64, event_id: &str) -> Outcome {
 impl Context<'_> {
     /// `!remontee <texte> [--anonyme]`, in a theme room.
     pub(super) fn report(&mut self, has_text: bool, anonymous: bool) -> Rendered {
+        let text = typed_text(&self.message.body, &self.state.settings.prefix, 0);
         let Some(theme) = self.theme.clone() else {
-            // The guided flow in a direct chat is still to come.
-            return self.tr("report-in-theme-room", &[]);
+            // In a direct chat: the guided flow, starting from what was typed.
+            return self.start_draft((!text.is_empty()).then_some(text), anonymous);
         };
         if !has_text {
             let definition = commands::definition(CommandId::Report);
             return self.invalid(definition, &commands::ParseProblem::Missing);
         }
-        let Some(deputy_room) = self.state.settings.deputy_room_id.clone() else {
-            return self.tr("report-no-deputy-room", &[]);
-        };
-        if self.message.room_encrypted && !self.message.deputy_room_encrypted {
-            return self.tr("report-deputy-room-not-encrypted", &[]);
-        }
-        let text = typed_text(&self.message.body, &self.state.settings.prefix, 0);
         let commune = self
             .state
             .assembly
             .profiles
             .get(&self.message.sender)
             .and_then(|profile| profile.commune.clone());
+        self.file_report(&theme, text, commune, anonymous)
+    }
+
+    /// Files a report typed in this message: the card to the team, the
+    /// record, the acknowledgement (or why not).
+    fn file_report(
+        &mut self,
+        theme: &super::Theme,
+        text: String,
+        commune: Option<String>,
+        anonymous: bool,
+    ) -> Rendered {
+        let Some(deputy_room) = self.state.settings.deputy_room_id.clone() else {
+            return self.tr("report-no-deputy-room", &[]);
+        };
+        if self.message.room_encrypted && !self.message.deputy_room_encrypted {
+            return self.tr("report-deputy-room-not-encrypted", &[]);
+        }
         let report = Report {
             number: self
                 .state
@@ -217,26 +231,31 @@ impl Context<'_> {
                 &[("commune", commune.as_str().into())],
             ));
         }
-        let link = format!(
-            "https://matrix.to/#/{}/{}?via={}",
-            report.room_id,
-            report.event_id,
-            self.state.settings.server_name()
-        );
-        card.line(self.tr(
-            "report-card-link",
-            &[
-                (
-                    "link",
-                    Arg::Link {
-                        text: self.tr("report-card-link-text", &[]).body,
-                        url: link,
-                        quiet: false,
-                    },
-                ),
-                ("number", number.clone()),
-            ],
-        ));
+        if self.place == Place::Direct {
+            // The team cannot open a private chat: no link to it.
+            card.line(self.tr("report-card-private", &[("number", number.clone())]));
+        } else {
+            let link = format!(
+                "https://matrix.to/#/{}/{}?via={}",
+                report.room_id,
+                report.event_id,
+                self.state.settings.server_name()
+            );
+            card.line(self.tr(
+                "report-card-link",
+                &[
+                    (
+                        "link",
+                        Arg::Link {
+                            text: self.tr("report-card-link-text", &[]).body,
+                            url: link,
+                            quiet: false,
+                        },
+                    ),
+                    ("number", number.clone()),
+                ],
+            ));
+        }
         self.act(Action::SendEvent {
             room_id: deputy_room.clone(),
             event_type: "m.room.message".to_owned(),
@@ -251,6 +270,110 @@ impl Context<'_> {
                 "report-sent"
             },
             &[("number", number)],
+        )
+    }
+
+    /// Starts the guided flow in a direct chat.
+    fn start_draft(&mut self, text: Option<String>, anonymous: bool) -> Rendered {
+        let draft = ReportDraft {
+            step: DraftStep::Theme,
+            theme: None,
+            text,
+            commune: None,
+            anonymous: anonymous.then_some(true),
+            started_at: self.now,
+        };
+        self.change(Change::ReportDraft {
+            user_id: self.message.sender.clone(),
+            value: Some(draft),
+        });
+        let mut reply = self.tr("draft-which-theme", &[]);
+        reply.line(self.tr(
+            "themes-available",
+            &[("themes", self.active_theme_list().into())],
+        ));
+        reply
+    }
+
+    /// One answer in the guided flow (a plain message in a direct chat).
+    pub(super) fn continue_draft(&mut self, mut draft: ReportDraft) -> Rendered {
+        let answer = self.message.body.trim().to_owned();
+        let folded = super::text::fold(&answer);
+        let user_id = self.message.sender.clone();
+        if matches!(folded.as_str(), "annuler" | "cancel" | "stop") {
+            self.change(Change::ReportDraft {
+                user_id,
+                value: None,
+            });
+            return self.tr("draft-cancelled", &[]);
+        }
+        match draft.step {
+            DraftStep::Theme => match super::groups::find_theme(self.state, &answer) {
+                Some(theme) if theme.is_active() => draft.theme = Some(theme.slug),
+                _ => {
+                    let mut reply = self.tr("theme-unknown", &[("typed", answer.as_str().into())]);
+                    reply.line(self.tr(
+                        "themes-available",
+                        &[("themes", self.active_theme_list().into())],
+                    ));
+                    return reply;
+                }
+            },
+            DraftStep::Text => {
+                if answer.is_empty() {
+                    return self.tr("draft-what", &[]);
+                }
+                draft.text = Some(answer.clone());
+            }
+            DraftStep::Commune => {
+                draft.commune = if matches!(folded.as_str(), "passer" | "skip" | "non" | "-") {
+                    None
+                } else {
+                    Some(answer.chars().take(80).collect())
+                };
+            }
+            DraftStep::Anonymity => match folded.as_str() {
+                "oui" | "yes" | "o" | "y" => draft.anonymous = Some(false),
+                "non" | "no" | "n" | "anonyme" => draft.anonymous = Some(true),
+                _ => return self.tr("draft-name-or-not", &[]),
+            },
+        }
+        // The next question still unanswered, or the report itself.
+        let next = if draft.theme.is_none() {
+            Some((DraftStep::Theme, "draft-which-theme"))
+        } else if draft.text.is_none() {
+            Some((DraftStep::Text, "draft-what"))
+        } else if draft.step < DraftStep::Commune && draft.commune.is_none() {
+            Some((DraftStep::Commune, "draft-where"))
+        } else if draft.anonymous.is_none() {
+            Some((DraftStep::Anonymity, "draft-name-or-not"))
+        } else {
+            None
+        };
+        if let Some((step, question)) = next {
+            draft.step = step;
+            self.change(Change::ReportDraft {
+                user_id,
+                value: Some(draft),
+            });
+            return self.tr(question, &[]);
+        }
+        self.change(Change::ReportDraft {
+            user_id,
+            value: None,
+        });
+        let Some(theme) = draft
+            .theme
+            .as_deref()
+            .and_then(|slug| self.state.theme(slug))
+        else {
+            return self.tr("draft-cancelled", &[]);
+        };
+        self.file_report(
+            &theme,
+            draft.text.unwrap_or_default(),
+            draft.commune,
+            draft.anonymous.unwrap_or(false),
         )
     }
 

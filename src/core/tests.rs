@@ -2074,3 +2074,81 @@ fn an_unanswered_report_follows_edits_and_deletion_of_its_message() {
         assembly::ReportStatus::Withdrawn
     );
 }
+
+#[test]
+fn a_report_can_be_written_step_by_step_in_a_direct_chat() {
+    let mut chat = deputy_chat();
+    let say = |chat: &mut Chat, body: &str| {
+        let mut direct = message(DIRECT, YANN, body);
+        direct.is_direct = true;
+        format!("> {body}\n{}", chat.say_with(direct))
+    };
+    let transcript = [
+        say(&mut chat, "bonjour"),
+        say(&mut chat, "!remontee"),
+        say(&mut chat, "cuisine"),
+        say(&mut chat, "santé"),
+        say(
+            &mut chat,
+            "Le dispensaire ferme le mardi ; personne n'est prévenu",
+        ),
+        say(&mut chat, "Plestin"),
+        say(&mut chat, "peut-être"),
+        say(&mut chat, "non"),
+    ]
+    .join("\n");
+    expect![[r#"
+        > bonjour
+
+        > !remontee
+        [privé] Faisons remonter ça ensemble. Pour quel groupe de travail ? Répondez par son nom (ou « annuler » à tout moment).
+        Thèmes : sante, logement
+        > cuisine
+        [privé] Je ne connais pas de thème « cuisine ».
+        Thèmes : sante, logement
+        > santé
+        [privé] Que se passe-t-il ? Décrivez-le en un message.
+        > Le dispensaire ferme le mardi ; personne n'est prévenu
+        [privé] Où cela se passe-t-il ? Donnez la commune, ou répondez « passer ».
+        > Plestin
+        [privé] Voulez-vous que votre nom soit cité auprès de l'équipe de la députée ? Répondez « oui » ou « non ».
+        > peut-être
+        [privé] Voulez-vous que votre nom soit cité auprès de l'équipe de la députée ? Répondez « oui » ou « non ».
+        > non
+        [privé] Remontée #1 transmise anonymement à l'équipe de la députée : votre nom n'y figure pas. Vous serez prévenu·e de sa réponse ici.
+        → envoie m.room.message dans équipe (signaler report:1)"#]]
+    .assert_eq(&transcript);
+    let report = &chat.state.assembly.reports[&1];
+    assert_eq!(
+        report.text,
+        "Le dispensaire ferme le mardi ; personne n'est prévenu"
+    );
+    assert_eq!(report.commune.as_deref(), Some("Plestin"));
+    assert!(report.anonymous);
+    assert_eq!(
+        report.room_id, DIRECT,
+        "the answer comes back in the private chat"
+    );
+    assert!(chat.state.assembly.report_drafts.is_empty());
+    // Started with the text and the flag, it only asks what is missing;
+    // « annuler » drops it.
+    let short = [
+        say(
+            &mut chat,
+            "!remontee --anonyme Les poubelles ne sont plus ramassées",
+        ),
+        say(&mut chat, "logement"),
+        say(&mut chat, "annuler"),
+    ]
+    .join("\n");
+    expect![[r#"
+        > !remontee --anonyme Les poubelles ne sont plus ramassées
+        [privé] Faisons remonter ça ensemble. Pour quel groupe de travail ? Répondez par son nom (ou « annuler » à tout moment).
+        Thèmes : sante, logement
+        > logement
+        [privé] Où cela se passe-t-il ? Donnez la commune, ou répondez « passer ».
+        > annuler
+        [privé] C'est abandonné : rien n'a été transmis."#]]
+    .assert_eq(&short);
+    assert_eq!(chat.state.assembly.reports.len(), 1);
+}

@@ -224,7 +224,11 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             // A reply in the deputy room may answer a report's card.
             let may_answer_a_card =
                 message.in_reply_to.is_some() && deputy_room.as_deref() == Some(room_id.as_str());
-            if !commands::may_be_command(&message.body, &prefix) && !may_answer_a_card {
+            // A direct chat may be answering the guided report flow.
+            if !commands::may_be_command(&message.body, &prefix)
+                && !may_answer_a_card
+                && !message.is_direct
+            {
                 return true; // an ordinary message: nothing to look up, nothing to do
             }
             enrich(adapter, &room, &mut message).await;

@@ -118,6 +118,10 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
     for (_, value) in store.scan_prefix(Tree::MissedReminders, b"")? {
         assembly.missed_reminders.push(decode(&value)?);
     }
+    for (key, value) in store.scan_prefix(Tree::ReportDrafts, b"")? {
+        let user = text_key(&key).ok_or_else(|| bad_key(Tree::ReportDrafts))?;
+        assembly.report_drafts.insert(user, decode(&value)?);
+    }
     for (_, value) in store.scan_prefix(Tree::Speakers, b"")? {
         let speaker: crate::core::assembly::Speaker = decode(&value)?;
         assembly.speakers.insert(speaker.number, speaker);
@@ -298,6 +302,12 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
         Change::DigestSent(digest) => {
             batch.put(Tree::Meta, DIGEST_KEY.to_vec(), encode(digest));
         }
+        Change::ReportDraft { user_id, value } => put_or_delete(
+            batch,
+            Tree::ReportDrafts,
+            user_id.as_bytes().to_vec(),
+            value.as_ref(),
+        ),
         Change::MissedReminderTold(missed) => {
             batch.delete(Tree::MissedReminders, missed_key(missed));
         }

@@ -70,10 +70,12 @@ pub enum Tree {
     Reports,
     /// Proposed speakers, keyed by number.
     Speakers,
+    /// Reports being written in direct chats, keyed by user id.
+    ReportDrafts,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 23] = [
+    pub const ALL: [Tree; 24] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -97,6 +99,7 @@ impl Tree {
         Tree::SlotAnswers,
         Tree::Reports,
         Tree::Speakers,
+        Tree::ReportDrafts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -124,6 +127,7 @@ impl Tree {
             Tree::SlotAnswers => "slot_answers",
             Tree::Reports => "reports",
             Tree::Speakers => "speakers",
+            Tree::ReportDrafts => "report_drafts",
         }
     }
 }

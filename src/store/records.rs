@@ -236,6 +236,11 @@ use crate::core::assembly::{
     Welcome,
 };
 
+impl Record for crate::core::assembly::ReportDraft {
+    const KIND: &'static str = "report draft";
+    const VERSION: u32 = 1;
+}
+
 impl Record for Speaker {
     const KIND: &'static str = "speaker";
     const VERSION: u32 = 1;
@@ -723,6 +728,19 @@ mod tests {
             },
             expect![[
                 r#"{"at":"2026-11-29T08:30:00Z","contact":"contact@exemple.fr","name":"Collectif Eau Pure","number":1,"proposer":"@a:s","subject":"qualité de l'eau","theme":"eau","v":1}"#
+            ]],
+        );
+        snapshot(
+            crate::core::assembly::ReportDraft {
+                step: crate::core::assembly::DraftStep::Commune,
+                theme: Some("sante".into()),
+                text: Some("Le dispensaire ferme".into()),
+                commune: None,
+                anonymous: None,
+                started_at: at(),
+            },
+            expect![[
+                r#"{"anonymous":null,"commune":null,"started_at":"2026-11-29T08:30:00Z","step":"commune","text":"Le dispensaire ferme","theme":"sante","v":1}"#
             ]],
         );
         snapshot(
