@@ -325,28 +325,33 @@ pub fn messages(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
         quiet.line(tr("digest-quiet", &[]));
         return vec![quiet];
     }
+    let size = |text: &Rendered| text.body.len() + text.html.len();
     let mut messages = vec![title];
     for section in sections {
         let mut lines = section.into_iter();
         let heading = lines.next().expect("every section has a heading").strong();
-        let mut block = Rendered {
-            body: String::new(),
-            html: String::new(),
-        };
-        block.line(heading);
+        let mut pending = vec![heading.clone()];
         for line in lines {
-            block.line(Rendered {
+            pending.push(Rendered {
                 body: format!("• {}", line.body),
                 html: format!("• {}", line.html),
             });
         }
-        let current = messages.last_mut().expect("at least the title");
-        if current.body.len() + current.html.len() + block.body.len() + block.html.len()
-            > MESSAGE_BUDGET
-        {
-            messages.push(block);
-        } else {
-            current.line(block);
+        // Line by line, so that even one long section is cut cleanly; a
+        // new message repeats the section's heading.
+        let mut first = true;
+        for line in pending {
+            let current = messages.last_mut().expect("at least the title");
+            if size(current) + size(&line) + 8 > MESSAGE_BUDGET {
+                let mut next = Rendered::default();
+                if !first {
+                    next.line(heading.clone());
+                }
+                messages.push(next);
+            }
+            let current = messages.last_mut().expect("at least the title");
+            current.line(line);
+            first = false;
         }
     }
     messages

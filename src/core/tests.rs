@@ -2152,3 +2152,44 @@ fn a_report_can_be_written_step_by_step_in_a_direct_chat() {
     .assert_eq(&short);
     assert_eq!(chat.state.assembly.reports.len(), 1);
 }
+
+#[test]
+fn a_long_digest_is_split_into_messages_under_the_size_limit() {
+    let mut chat = deputy_chat();
+    chat.now = now() + chrono::Duration::hours(1);
+    for index in 0..400 {
+        chat.say(
+            ROOM,
+            CAMILLE,
+            &format!(
+                "!remontee Problème numéro {index} : {}",
+                "détail <b>important</b> ".repeat(8)
+            ),
+        );
+    }
+    let digest = handle(
+        &Input::Message(message(DEPUTY, "@equipe:example.org", "!digest")),
+        &chat.state,
+        now() + chrono::Duration::hours(2),
+    );
+    assert!(digest.messages.len() > 1, "split into several messages");
+    for message in &digest.messages {
+        let size = serde_json::to_vec(&message.content()).unwrap().len();
+        assert!(size < 60_000, "{size} bytes");
+        assert!(
+            !message.text.html.contains("<b>important"),
+            "user text escaped"
+        );
+    }
+    let all: String = digest
+        .messages
+        .iter()
+        .map(|message| message.text.body.clone())
+        .collect();
+    for index in [0, 199, 399] {
+        assert!(
+            all.contains(&format!("Problème numéro {index} ")),
+            "#{index} kept"
+        );
+    }
+}
