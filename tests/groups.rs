@@ -12,30 +12,9 @@ use std::time::{Duration, Instant};
 use matrix_sdk::Room;
 use matrix_sdk::ruma::api::client::state::get_state_event_for_key::v3::Request as GetStateRequest;
 use matrix_sdk::ruma::events::StateEventType;
-use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, UserId};
+use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId};
 use serde_json::Value;
-use support::{Bot, Person, TIMEOUT, homeserver, room_events};
-
-/// Waits for a message from `bot` in `room` whose body satisfies `wanted`.
-async fn wait_for_bot_message(room: &Room, bot: &UserId, wanted: impl Fn(&str) -> bool) -> Value {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let found = room_events(room).await.into_iter().find(|event| {
-            event["sender"] == bot.as_str()
-                && event["type"] == "m.room.message"
-                && event["content"]["body"].as_str().is_some_and(&wanted)
-        });
-        if let Some(event) = found {
-            return event;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the bot never said the expected message in {}",
-            room.room_id()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
+use support::{Bot, Person, TIMEOUT, bot_events, homeserver, room_events, wait_for_message};
 
 /// boucle logged no error (the SDK's own complaints are not ours to judge).
 fn assert_no_error_of_ours(bot: &Bot) {
@@ -48,11 +27,10 @@ fn assert_no_error_of_ours(bot: &Bot) {
 }
 
 /// Bodies of the bot's messages in `room`.
-async fn bot_bodies(room: &Room, bot: &UserId) -> Vec<String> {
-    room_events(room)
+async fn bot_bodies(room: &Room, bot: &Bot) -> Vec<String> {
+    bot_events(room, bot, "m.room.message", |_| true)
         .await
         .into_iter()
-        .filter(|event| event["sender"] == bot.as_str() && event["type"] == "m.room.message")
         .filter_map(|event| event["content"]["body"].as_str().map(str::to_owned))
         .collect()
 }
@@ -110,15 +88,14 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
     let lou_hub = lou.accept_invite(hub.room_id()).await;
 
     lou.send(&lou_hub, "!inscription santé").await;
-    wait_for_bot_message(&hub, &bot.user_id, |body| {
+    wait_for_message(&hub, &bot, |body| {
         body.contains("inscrit·e au groupe Santé")
     })
     .await;
     let lou_theme = lou.accept_invite(theme.room_id()).await;
 
     // Lou is welcomed once, mentioned, and told they are signed up.
-    let welcome =
-        wait_for_bot_message(&theme, &bot.user_id, |body| body.starts_with("Bienvenue")).await;
+    let welcome = wait_for_message(&theme, &bot, |body| body.starts_with("Bienvenue")).await;
     assert_eq!(
         welcome["content"]["m.mentions"]["user_ids"][0],
         lou.user_id.as_str()
@@ -133,22 +110,16 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
     // Lou (level 0) may not invite; the bot does not lend its power.
     lou.send(&lou_theme, &format!("!inviter {}", zoe.user_id))
         .await;
-    wait_for_bot_message(&theme, &bot.user_id, |body| {
-        body.contains("vous avez le niveau 0")
-    })
-    .await;
+    wait_for_message(&theme, &bot, |body| body.contains("vous avez le niveau 0")).await;
     // Camille (level 100) may.
     camille
         .send(&theme, &format!("!inviter {}", zoe.user_id))
         .await;
-    wait_for_bot_message(&theme, &bot.user_id, |body| body.starts_with("J'invite")).await;
+    wait_for_message(&theme, &bot, |body| body.starts_with("J'invite")).await;
     zoe.accept_invite(theme.room_id()).await;
 
     camille.send(&theme, "!membres").await;
-    let members = wait_for_bot_message(&theme, &bot.user_id, |body| {
-        body.starts_with("Groupe Santé")
-    })
-    .await;
+    let members = wait_for_message(&theme, &bot, |body| body.starts_with("Groupe Santé")).await;
     assert!(
         members["content"]["body"]
             .as_str()
@@ -162,11 +133,11 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
     theme.invite_user_by_id(&lou.user_id).await.unwrap();
     lou.accept_invite(theme.room_id()).await;
     camille.send(&theme, "!aide").await;
-    wait_for_bot_message(&theme, &bot.user_id, |body| {
+    wait_for_message(&theme, &bot, |body| {
         body.starts_with("Commandes disponibles")
     })
     .await;
-    let welcomes = bot_bodies(&theme, &bot.user_id)
+    let welcomes = bot_bodies(&theme, &bot)
         .await
         .into_iter()
         .filter(|body| body.starts_with("Bienvenue"))
@@ -175,7 +146,7 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
         welcomes,
         2,
         "one for Lou, one for Zoé: {:?}",
-        bot_bodies(&theme, &bot.user_id).await
+        bot_bodies(&theme, &bot).await
     );
     assert_no_error_of_ours(&bot);
 }
@@ -217,16 +188,13 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
     }
 
     camille.send(&hub, "!theme proposer Transports").await;
-    wait_for_bot_message(&hub, &bot.user_id, |body| {
-        body.starts_with("Proposition #1")
-    })
-    .await;
+    wait_for_message(&hub, &bot, |body| body.starts_with("Proposition #1")).await;
     let lou_hub = lou.client.get_room(hub.room_id()).unwrap();
     lou.send(&lou_hub, "!soutenir 1").await;
-    wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("2 soutiens sur 3")).await;
+    wait_for_message(&hub, &bot, |body| body.contains("2 soutiens sur 3")).await;
     let zoe_hub = zoe.client.get_room(hub.room_id()).unwrap();
     zoe.send(&zoe_hub, "!soutenir 1").await;
-    wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("a son salon")).await;
+    wait_for_message(&hub, &bot, |body| body.contains("a son salon")).await;
 
     let room_id = resolve(&camille, &bot.alias("transports")).await;
     // The supporters are invited; the room sits in the Space and points to it.
@@ -244,7 +212,7 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
         .unwrap();
     assert_eq!(join_rules["join_rule"], "restricted");
     assert_eq!(join_rules["allow"][0]["room_id"], space.as_str());
-    let welcome = wait_for_bot_message(&lou_room, &bot.user_id, |body| {
+    let welcome = wait_for_message(&lou_room, &bot, |body| {
         body.contains("dans le groupe Transports")
     })
     .await;
@@ -253,7 +221,7 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
         lou.user_id.as_str()
     );
     lou.send(&lou_room, "!membres").await;
-    let members = wait_for_bot_message(&lou_room, &bot.user_id, |body| {
+    let members = wait_for_message(&lou_room, &bot, |body| {
         body.starts_with("Groupe Transports")
     })
     .await;
@@ -266,7 +234,7 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
     );
 
     camille.send(&hub, "!theme archiver transports").await;
-    wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("mis en sommeil")).await;
+    wait_for_message(&hub, &bot, |body| body.contains("mis en sommeil")).await;
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let child = state_content(&camille, &space, "m.space.child", room_id.as_str()).await;
@@ -308,8 +276,7 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
     lou.send(&lou_hub, "!profil commune Trégastel-Marqueur")
         .await;
     lou.send(&lou_hub, "!mesdonnees").await;
-    let refusal =
-        wait_for_bot_message(&hub, &bot.user_id, |body| body.contains("message privé")).await;
+    let refusal = wait_for_message(&hub, &bot, |body| body.contains("message privé")).await;
     assert!(
         !refusal["content"]["body"]
             .as_str()
@@ -321,10 +288,7 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
     let direct = lou.create_direct_chat(&bot.user_id).await;
     lou.wait_for_join(&direct, &bot.user_id).await;
     lou.send(&direct, "!mesdonnees").await;
-    let listing = wait_for_bot_message(&direct, &bot.user_id, |body| {
-        body.starts_with("Ce que je garde")
-    })
-    .await;
+    let listing = wait_for_message(&direct, &bot, |body| body.starts_with("Ce que je garde")).await;
     let body = listing["content"]["body"].as_str().unwrap();
     assert!(
         body.contains("inscription au groupe Santé") && body.contains("Trégastel-Marqueur"),
@@ -346,24 +310,15 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
     }
 
     lou.send(&direct, "!oublier").await;
-    wait_for_bot_message(&direct, &bot.user_id, |body| {
-        body.contains("!oublier confirmer")
-    })
-    .await;
+    wait_for_message(&direct, &bot, |body| body.contains("!oublier confirmer")).await;
     lou.send(&direct, "!oublier confirmer").await;
-    wait_for_bot_message(&direct, &bot.user_id, |body| body.starts_with("C'est fait")).await;
+    wait_for_message(&direct, &bot, |body| body.starts_with("C'est fait")).await;
     lou.send(&direct, "!mesdonnees").await;
-    wait_for_bot_message(&direct, &bot.user_id, |body| {
-        body == "Je ne garde rien sur vous."
-    })
-    .await;
+    wait_for_message(&direct, &bot, |body| body == "Je ne garde rien sur vous.").await;
 
     // Nothing about Lou survives a restart either.
     bot.kill();
     bot.start(None);
     lou.send(&direct, "!oublier").await;
-    wait_for_bot_message(&direct, &bot.user_id, |body| {
-        body.contains("rien à effacer")
-    })
-    .await;
+    wait_for_message(&direct, &bot, |body| body.contains("rien à effacer")).await;
 }

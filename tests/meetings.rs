@@ -8,41 +8,11 @@ mod support;
 use std::time::{Duration, Instant};
 
 use matrix_sdk::Room;
-use matrix_sdk::ruma::UserId;
 use serde_json::{Value, json};
-use support::{Bot, Person, TIMEOUT, homeserver, room_events};
-
-async fn bot_messages(room: &Room, bot: &UserId, prefix: &str) -> Vec<Value> {
-    room_events(room)
-        .await
-        .into_iter()
-        .filter(|event| {
-            event["sender"] == bot.as_str()
-                && event["type"] == "m.room.message"
-                && event["content"]["body"]
-                    .as_str()
-                    .is_some_and(|body| body.starts_with(prefix))
-        })
-        .collect()
-}
+use support::{Bot, Person, TIMEOUT, bot_events, count_messages, homeserver, wait_for_message};
 
 async fn wait_for_bot_message(room: &Room, bot: &Bot, prefix: &str) -> Value {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        if let Some(event) = bot_messages(room, &bot.user_id, prefix)
-            .await
-            .into_iter()
-            .next()
-        {
-            return event;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no \"{prefix}\" from the bot\n{}",
-            bot.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for_message(room, bot, |body| body.starts_with(prefix)).await
 }
 
 /// Camille's group room with the bot, and Lou in it.
@@ -80,7 +50,12 @@ async fn a_reaction_answers_and_the_reminder_pings_who_comes() {
     loop {
         camille.send(&room, "!participants").await;
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let listed = bot_messages(&room, &bot.user_id, "Réunion #1,").await;
+        let listed = bot_events(&room, &bot, "m.room.message", |event| {
+            event["content"]["body"]
+                .as_str()
+                .is_some_and(|body| body.starts_with("Réunion #1,"))
+        })
+        .await;
         if listed.iter().any(|event| {
             event["content"]["body"].as_str().is_some_and(|body| {
                 body.contains("Viennent (1)") && body.contains(lou.user_id.as_str())
@@ -120,5 +95,5 @@ async fn a_reminder_due_while_the_bot_is_down_is_sent_once_marked_late() {
     bot.start(None);
     camille.send(&room, "!agenda").await;
     wait_for_bot_message(&room, &bot, "La prochaine réunion").await;
-    assert_eq!(bot_messages(&room, &bot.user_id, "Rappel").await.len(), 1);
+    assert_eq!(count_messages(&room, &bot, "Rappel").await, 1);
 }

@@ -6,58 +6,14 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use matrix_sdk::Room;
-use matrix_sdk::ruma::UserId;
 use serde_json::{Value, json};
-use support::{Bot, Person, TIMEOUT, homeserver, room_events};
-
-/// Waits for an event from `bot` of `event_type` whose body satisfies `wanted`.
-async fn wait_for_bot_event(
-    room: &Room,
-    bot: &UserId,
-    event_type: &str,
-    wanted: impl Fn(&Value) -> bool,
-) -> Value {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let found = room_events(room).await.into_iter().find(|event| {
-            event["sender"] == bot.as_str() && event["type"] == event_type && wanted(event)
-        });
-        if let Some(event) = found {
-            return event;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no {event_type} from the bot in {}",
-            room.room_id()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
+use support::{Bot, Person, body, bot_events, count_messages, homeserver, wait_for_event};
 
 fn body_starts(prefix: &'static str) -> impl Fn(&Value) -> bool {
-    move |event| {
-        event["content"]["body"]
-            .as_str()
-            .is_some_and(|body| body.starts_with(prefix))
-    }
-}
-
-async fn count_bot_events(room: &Room, bot: &UserId, event_type: &str, prefix: &str) -> usize {
-    room_events(room)
-        .await
-        .into_iter()
-        .filter(|event| {
-            event["sender"] == bot.as_str()
-                && event["type"] == event_type
-                && (prefix.is_empty()
-                    || event["content"]["body"]
-                        .as_str()
-                        .is_some_and(|body| body.starts_with(prefix)))
-        })
-        .count()
+    body(move |text| text.starts_with(prefix))
 }
 
 /// Votes in `room` as whoever the room's client belongs to.
@@ -101,10 +57,7 @@ async fn votes_clicked_in_both_forms_even_while_the_bot_is_down_are_all_counted(
     camille
         .send(&room, "!sondage Quel thème ?\nSanté\nLogement\nÉnergie")
         .await;
-    let start = wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.start", |_| {
-        true
-    })
-    .await;
+    let start = wait_for_event(&room, &bot, "org.matrix.msc3381.poll.start", |_| true).await;
     let start_id = start["event_id"].as_str().unwrap().to_owned();
     assert_eq!(
         start["content"]["org.matrix.msc3381.poll.start"]["answers"][1]["org.matrix.msc1767.text"],
@@ -116,9 +69,9 @@ async fn votes_clicked_in_both_forms_even_while_the_bot_is_down_are_all_counted(
     vote(&room, &start_id, "2", false).await;
     // The bot knows these two before it stops.
     camille.send(&room, "!resultats").await;
-    let provisional = wait_for_bot_event(
+    let provisional = wait_for_event(
         &room,
-        &bot.user_id,
+        &bot,
         "m.room.message",
         body_starts("Résultats provisoires"),
     )
@@ -137,9 +90,9 @@ async fn votes_clicked_in_both_forms_even_while_the_bot_is_down_are_all_counted(
     bot.start(None);
     camille.send(&room, "!cloturer").await;
 
-    let results = wait_for_bot_event(
+    let results = wait_for_event(
         &room,
-        &bot.user_id,
+        &bot,
         "m.room.message",
         body_starts("Résultats du sondage #1"),
     )
@@ -150,8 +103,7 @@ async fn votes_clicked_in_both_forms_even_while_the_bot_is_down_are_all_counted(
     assert!(body.contains("Logement : 2 voix (67 %)"), "{body}");
     assert!(body.contains("Énergie : 1 voix (33 %)"), "{body}");
     assert!(body.contains("En tête : Logement"), "{body}");
-    let end =
-        wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.end", |_| true).await;
+    let end = wait_for_event(&room, &bot, "org.matrix.msc3381.poll.end", |_| true).await;
     assert_eq!(
         end["content"]["m.relates_to"]["event_id"],
         start_id.as_str()
@@ -168,19 +120,16 @@ async fn a_deadline_passing_while_the_bot_is_down_closes_the_poll_once_after_res
             "!sondage On se voit quand ? | Mardi | Jeudi --jusqu'au dans 20 secondes",
         )
         .await;
-    let start = wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.start", |_| {
-        true
-    })
-    .await;
+    let start = wait_for_event(&room, &bot, "org.matrix.msc3381.poll.start", |_| true).await;
     let start_id = start["event_id"].as_str().unwrap().to_owned();
     let lou_room = lou.client.get_room(room.room_id()).unwrap();
     vote(&lou_room, &start_id, "2", true).await;
     bot.kill();
     tokio::time::sleep(Duration::from_secs(22)).await;
     bot.start(None);
-    let results = wait_for_bot_event(
+    let results = wait_for_event(
         &room,
-        &bot.user_id,
+        &bot,
         "m.room.message",
         body_starts("Résultats du sondage #1"),
     )
@@ -192,30 +141,23 @@ async fn a_deadline_passing_while_the_bot_is_down_closes_the_poll_once_after_res
             .contains("Jeudi : 1 voix (100 %)"),
         "{results}"
     );
-    wait_for_bot_event(&room, &bot.user_id, "org.matrix.msc3381.poll.end", |_| true).await;
+    wait_for_event(&room, &bot, "org.matrix.msc3381.poll.end", |_| true).await;
     // Another restart does not close it again.
     bot.kill();
     bot.start(None);
     camille.send(&room, "!aide").await;
-    wait_for_bot_event(
+    wait_for_event(
         &room,
-        &bot.user_id,
+        &bot,
         "m.room.message",
         body_starts("Commandes disponibles"),
     )
     .await;
+    assert_eq!(count_messages(&room, &bot, "Résultats du sondage").await, 1);
     assert_eq!(
-        count_bot_events(
-            &room,
-            &bot.user_id,
-            "m.room.message",
-            "Résultats du sondage"
-        )
-        .await,
-        1
-    );
-    assert_eq!(
-        count_bot_events(&room, &bot.user_id, "org.matrix.msc3381.poll.end", "").await,
+        bot_events(&room, &bot, "org.matrix.msc3381.poll.end", |_| true)
+            .await
+            .len(),
         1
     );
 }
@@ -230,9 +172,9 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
         )
         .await;
     // The electorate is the room's members, listed by the bot: three people.
-    let announced = wait_for_bot_event(
+    let announced = wait_for_event(
         &room,
-        &bot.user_id,
+        &bot,
         "m.room.message",
         body_starts("Scrutin secret #1"),
     )
@@ -248,9 +190,9 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
         let direct = person.create_direct_chat(&bot.user_id).await;
         person.wait_for_join(&direct, &bot.user_id).await;
         person.send(&direct, &format!("!voter 1 {choice}")).await;
-        let receipt = wait_for_bot_event(
+        let receipt = wait_for_event(
             &direct,
-            &bot.user_id,
+            &bot,
             "m.room.message",
             body_starts("Votre bulletin"),
         )
@@ -264,9 +206,9 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
         );
     }
     camille.send(&room, "!cloturer").await;
-    let results = wait_for_bot_event(
+    let results = wait_for_event(
         &room,
-        &bot.user_id,
+        &bot,
         "m.room.message",
         body_starts("Résultats du scrutin secret #1"),
     )

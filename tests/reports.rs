@@ -7,32 +7,11 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use matrix_sdk::Room;
-use serde_json::{Value, json};
-use support::{Bot, Person, TIMEOUT, homeserver, room_events};
-
-async fn wait_for(room: &Room, bot: &Bot, wanted: impl Fn(&str) -> bool) -> Value {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let found = room_events(room).await.into_iter().find(|event| {
-            event["sender"] == bot.user_id.as_str()
-                && event["type"] == "m.room.message"
-                && event["content"]["body"].as_str().is_some_and(&wanted)
-        });
-        if let Some(event) = found {
-            return event;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "not seen in {}\n{}",
-            room.room_id(),
-            bot.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
+use serde_json::json;
+use support::{Bot, Person, count_messages, homeserver, room_events, wait_for_message};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_reaches_the_team_and_the_answer_comes_back_to_its_author() {
@@ -57,11 +36,11 @@ async fn a_report_reaches_the_team_and_the_answer_comes_back_to_its_author() {
     let original = camille
         .send(&theme, "!remontee Le bus de 7h15 ne passe plus à Kermaria")
         .await;
-    wait_for(&theme, &bot, |body| {
+    wait_for_message(&theme, &bot, |body| {
         body.starts_with("Remontée #1 transmise")
     })
     .await;
-    let card = wait_for(&deputy, &bot, |body| {
+    let card = wait_for_message(&deputy, &bot, |body| {
         body.starts_with("Remontée #1, groupe Transports")
     })
     .await;
@@ -85,7 +64,7 @@ async fn a_report_reaches_the_team_and_the_answer_comes_back_to_its_author() {
         )
         .await
         .unwrap();
-    let back = wait_for(&theme, &bot, |body| {
+    let back = wait_for_message(&theme, &bot, |body| {
         body.contains("Question écrite déposée")
     })
     .await;
@@ -99,7 +78,7 @@ async fn a_report_reaches_the_team_and_the_answer_comes_back_to_its_author() {
     );
 
     dora.send(&deputy, "!statut 1 traité").await;
-    let told = wait_for(&theme, &bot, |body| body.contains("maintenant « traitée »")).await;
+    let told = wait_for_message(&theme, &bot, |body| body.contains("maintenant « traitée »")).await;
     assert_eq!(
         told["content"]["m.mentions"]["user_ids"],
         json!([camille.user_id.as_str()])
@@ -126,9 +105,9 @@ async fn an_encrypted_theme_room_never_reports_into_an_unencrypted_deputy_room()
     camille.wait_for_device(&bot.user_id).await;
     dora.wait_for_join(&deputy, &bot.user_id).await;
     camille.send(&theme, "!remontee Le dispensaire ferme").await;
-    wait_for(&theme, &bot, |body| body.starts_with("Je ne transmets pas")).await;
+    wait_for_message(&theme, &bot, |body| body.starts_with("Je ne transmets pas")).await;
     dora.send(&deputy, "!remontees").await;
-    wait_for(&deputy, &bot, |body| body == "Aucune remontée.").await;
+    wait_for_message(&deputy, &bot, |body| body == "Aucune remontée.").await;
     let leaked = room_events(&deputy)
         .await
         .iter()
@@ -155,19 +134,6 @@ async fn assembly_rooms(extra: &str) -> (Person, Person, Bot, Room, Room, Room) 
     (camille, dora, bot, hub, theme, deputy)
 }
 
-async fn count(room: &Room, bot: &Bot, prefix: &str) -> usize {
-    room_events(room)
-        .await
-        .iter()
-        .filter(|event| {
-            event["sender"] == bot.user_id.as_str()
-                && event["content"]["body"]
-                    .as_str()
-                    .is_some_and(|body| body.starts_with(prefix))
-        })
-        .count()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_announcement_reaches_the_hub_and_every_theme_room_once() {
     let (camille, dora, mut bot, hub, theme, deputy) = assembly_rooms("").await;
@@ -177,14 +143,15 @@ async fn an_announcement_reaches_the_hub_and_every_theme_room_once() {
     dora.wait_for_join(&deputy, &bot.user_id).await;
     dora.send(&deputy, "!annonce Le projet de loi arrive en séance mardi")
         .await;
-    wait_for(&deputy, &bot, |body| {
+    wait_for_message(&deputy, &bot, |body| {
         body.starts_with("Annonce envoyée dans 2 salons")
     })
     .await;
     for room in [&hub, &theme] {
-        let announced = wait_for(room, &bot, |body| body.contains("Le projet de loi arrive")).await;
+        let announced =
+            wait_for_message(room, &bot, |body| body.contains("Le projet de loi arrive")).await;
         assert_eq!(announced["content"]["m.mentions"], json!({"user_ids": []}));
-        assert_eq!(count(room, &bot, "📣").await, 1);
+        assert_eq!(count_messages(room, &bot, "📣").await, 1);
     }
 }
 
@@ -210,13 +177,16 @@ async fn the_scheduled_digest_arrives_once_across_a_restart_around_its_time() {
     bot.kill();
     tokio::time::sleep(Duration::from_secs(15)).await;
     bot.start(None);
-    wait_for(&deputy, &bot, |body| {
+    wait_for_message(&deputy, &bot, |body| {
         body.starts_with("Résumé de l'assemblée")
     })
     .await;
     bot.kill();
     bot.start(None);
     dora.send(&deputy, "!remontees").await;
-    wait_for(&deputy, &bot, |body| body == "Aucune remontée.").await;
-    assert_eq!(count(&deputy, &bot, "Résumé de l'assemblée").await, 1);
+    wait_for_message(&deputy, &bot, |body| body == "Aucune remontée.").await;
+    assert_eq!(
+        count_messages(&deputy, &bot, "Résumé de l'assemblée").await,
+        1
+    );
 }

@@ -280,6 +280,71 @@ pub async fn room_events_with_encryption(room: &Room) -> Vec<(Value, bool)> {
     events
 }
 
+/// The bot's events of `event_type` in `room` that satisfy `wanted`.
+pub async fn bot_events(
+    room: &Room,
+    bot: &Bot,
+    event_type: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> Vec<Value> {
+    room_events(room)
+        .await
+        .into_iter()
+        .filter(|event| {
+            event["sender"] == bot.user_id.as_str() && event["type"] == event_type && wanted(event)
+        })
+        .collect()
+}
+
+/// Waits for the bot's first event of `event_type` in `room` that satisfies
+/// `wanted`; on timeout, fails with the bot's log.
+pub async fn wait_for_event(
+    room: &Room,
+    bot: &Bot,
+    event_type: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(event) = bot_events(room, bot, event_type, &wanted)
+            .await
+            .into_iter()
+            .next()
+        {
+            return event;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {event_type} as expected from the bot in {}\n{}",
+            room.room_id(),
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// A predicate on a message's plain body.
+pub fn body(wanted: impl Fn(&str) -> bool) -> impl Fn(&Value) -> bool {
+    move |event| event["content"]["body"].as_str().is_some_and(&wanted)
+}
+
+/// Waits for a message from the bot in `room` whose body satisfies `wanted`.
+pub async fn wait_for_message(room: &Room, bot: &Bot, wanted: impl Fn(&str) -> bool) -> Value {
+    wait_for_event(room, bot, "m.room.message", body(wanted)).await
+}
+
+/// How many messages from the bot in `room` start with `prefix`.
+pub async fn count_messages(room: &Room, bot: &Bot, prefix: &str) -> usize {
+    bot_events(
+        room,
+        bot,
+        "m.room.message",
+        body(|text| text.starts_with(prefix)),
+    )
+    .await
+    .len()
+}
+
 /// The bot's replies to `event_id`, counted with `/messages`.
 pub async fn replies_to(room: &Room, bot: &UserId, event_id: &OwnedEventId) -> Vec<Value> {
     room_events(room)
