@@ -345,7 +345,7 @@ impl Context<'_> {
         }
         let is_author = ballot.author.as_deref() == Some(self.message.sender.as_str());
         if !is_author && !self.role.is_coordinator && !self.role.is_admin {
-            return self.tr("poll-close-refused", &[("number", number)]);
+            return self.tr("ballot-close-refused", &[("number", number)]);
         }
         let mut outcome = std::mem::take(&mut self.outcome);
         close(self.state, ballot, self.now, &mut outcome);

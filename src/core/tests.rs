@@ -1190,7 +1190,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     ]);
     expect![[r#"
         > [santé] @lou:example.org : !cloturer
-        [santé] Seuls la personne qui a lancé le sondage #1, la coordination et les admins peuvent le clore.
+        [santé] Seuls la personne qui a lancé le scrutin #1, la coordination et les admins peuvent le clore.
         > [santé] @camille:example.org : !cloturer
         [santé] Je clos le scrutin #1 et je publie les résultats.
         [santé] Résultats du scrutin secret #1 « Qui nous représente à l'AG ? » :
