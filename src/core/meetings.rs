@@ -562,24 +562,30 @@ impl Context<'_> {
         self.tr("agenda-file", &[("count", upcoming.len().into())])
     }
 
+    /// Meeting `number`, if the sender may change it and it still stands.
+    fn meeting_to_change(&self, number: u64) -> Result<Meeting, Rendered> {
+        let meeting = self.meeting_here(Some(number))?;
+        if !self.may_manage(&meeting) {
+            return Err(self.tr(
+                "meeting-manage-refused",
+                &[("number", number.to_string().into())],
+            ));
+        }
+        if meeting.cancelled {
+            return Err(self.tr(
+                "meeting-already-cancelled",
+                &[("number", number.to_string().into())],
+            ));
+        }
+        Ok(meeting)
+    }
+
     /// `!annuler n`.
     pub(super) fn cancel_meeting(&mut self, number: u64) -> Rendered {
-        let meeting = match self.meeting_here(Some(number)) {
+        let meeting = match self.meeting_to_change(number) {
             Ok(meeting) => meeting,
             Err(reply) => return reply,
         };
-        if !self.may_manage(&meeting) {
-            return self.tr(
-                "meeting-manage-refused",
-                &[("number", number.to_string().into())],
-            );
-        }
-        if meeting.cancelled {
-            return self.tr(
-                "meeting-already-cancelled",
-                &[("number", number.to_string().into())],
-            );
-        }
         let mut notice = OutgoingMessage::notice(
             &meeting.room_id,
             self.tr(
@@ -604,22 +610,10 @@ impl Context<'_> {
 
     /// `!deplacer n <quand>`.
     pub(super) fn move_meeting(&mut self, number: u64, typed: &str) -> Rendered {
-        let meeting = match self.meeting_here(Some(number)) {
+        let meeting = match self.meeting_to_change(number) {
             Ok(meeting) => meeting,
             Err(reply) => return reply,
         };
-        if !self.may_manage(&meeting) {
-            return self.tr(
-                "meeting-manage-refused",
-                &[("number", number.to_string().into())],
-            );
-        }
-        if meeting.cancelled {
-            return self.tr(
-                "meeting-already-cancelled",
-                &[("number", number.to_string().into())],
-            );
-        }
         let when = match parse_when(typed, self.state.settings.time_zone, self.now) {
             Ok(when) if when.time_given => when,
             Ok(_) => return self.tr("meeting-needs-time", &[("typed", typed.into())]),
