@@ -569,3 +569,4 @@ draft-cancelled = Dropped: nothing was passed on.
 report-card-private = Written in a private chat. To answer: reply to this message or type !reply {$number} <text>
 data-report-draft = a report being written in a private chat
 ballot-close-refused = Only the person who started ballot #{$number}, the coordinators and the admins can close it.
+data-slot-poll = you proposed slots #{$number} "{$subject}"

@@ -569,3 +569,4 @@ draft-cancelled = C'est abandonné : rien n'a été transmis.
 report-card-private = Écrite en message privé. Pour répondre : répondez à ce message ou tapez !repondre {$number} <texte>
 data-report-draft = une remontée en cours d'écriture en message privé
 ballot-close-refused = Seuls la personne qui a lancé le scrutin #{$number}, la coordination et les admins peuvent le clore.
+data-slot-poll = vous avez proposé les créneaux #{$number} « {$subject} »

@@ -537,8 +537,8 @@ impl Context<'_> {
         ics::calendar(&events, self.state.settings.time_zone, self.now)
     }
 
-    /// `!agenda ics`: the upcoming meetings of this scope as one file.
-    pub(super) fn agenda_file(&mut self) -> Rendered {
+    /// Meetings still ahead in this room's scope, soonest first.
+    fn upcoming(&self) -> Vec<&Meeting> {
         let mut upcoming: Vec<&Meeting> = self
             .state
             .assembly
@@ -548,10 +548,17 @@ impl Context<'_> {
                 !meeting.cancelled && meeting.starts_at > self.now && self.in_scope(meeting)
             })
             .collect();
+        upcoming.sort_by_key(|meeting| meeting.starts_at);
+        upcoming
+    }
+
+    /// `!agenda ics`: the upcoming meetings of this scope as one file.
+    pub(super) fn agenda_file(&mut self) -> Rendered {
+        let upcoming = self.upcoming();
         if upcoming.is_empty() {
             return self.tr("agenda-empty", &[]);
         }
-        upcoming.sort_by_key(|meeting| meeting.starts_at);
+        let count = upcoming.len();
         let calendar = self.calendar(&upcoming);
         self.act(Action::SendFile {
             room_id: self.message.room_id.clone(),
@@ -559,7 +566,7 @@ impl Context<'_> {
             content_type: "text/calendar".to_owned(),
             content: calendar,
         });
-        self.tr("agenda-file", &[("count", upcoming.len().into())])
+        self.tr("agenda-file", &[("count", count.into())])
     }
 
     /// Meeting `number`, if the sender may change it and it still stands.
@@ -769,16 +776,7 @@ impl Context<'_> {
 
     /// `!agenda`: upcoming meetings here; in the hub and the deputy room, all.
     pub(super) fn agenda(&self) -> Rendered {
-        let mut upcoming: Vec<&Meeting> = self
-            .state
-            .assembly
-            .meetings
-            .values()
-            .filter(|meeting| {
-                !meeting.cancelled && meeting.starts_at > self.now && self.in_scope(meeting)
-            })
-            .collect();
-        upcoming.sort_by_key(|meeting| meeting.starts_at);
+        let upcoming = self.upcoming();
         if upcoming.is_empty() {
             return self.tr("agenda-empty", &[]);
         }

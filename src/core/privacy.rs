@@ -776,7 +776,13 @@ fn export_slot_polls(state: &State, user_id: &str) -> Vec<Item> {
         .values()
         .filter(|poll| poll.author.as_deref() == Some(user_id))
         .map(|poll| Item {
-            line: Rendered::plain(&format!("#{} « {} »", poll.number, poll.subject)),
+            line: state.translator.render(
+                "data-slot-poll",
+                &[
+                    ("number", poll.number.to_string().into()),
+                    ("subject", poll.subject.as_str().into()),
+                ],
+            ),
             json: json!({ "type": "slots_proposed", "number": poll.number, "subject": poll.subject }),
         })
         .collect()

@@ -1177,12 +1177,20 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         [santé] Le sondage ouvert ici
         #1 « Qui nous représente à l'AG ? » : scrutin secret, votez en message privé"#]]
     .assert_eq(&voting);
-    // While open: who voted, and the counts, and nothing joining them.
-    let ballot_records = format!(
-        "{:?} {:?}",
-        chat.state.assembly.ballot_boxes, chat.state.assembly.electors
-    );
-    assert!(!ballot_records.contains("Yann\""), "{ballot_records}");
+    // While open: the box holds counts and no name; the electors say who
+    // voted and nothing of what.
+    let ballot_box = format!("{:?}", chat.state.assembly.ballot_boxes);
+    assert!(!ballot_box.contains('@'), "{ballot_box}");
+    assert_eq!(chat.state.assembly.ballot_boxes[&1].counts, vec![0, 2]);
+    let voted: Vec<&str> = chat
+        .state
+        .assembly
+        .electors
+        .iter()
+        .filter(|(_, elector)| elector.voted)
+        .map(|((_, user), _)| user.as_str())
+        .collect();
+    assert_eq!(voted, vec![CAMILLE, YANN]);
     let closed = chat.script(&[
         (ROOM, "@lou:example.org", "!cloturer"),
         (ROOM, CAMILLE, "!cloturer"),
@@ -1680,8 +1688,7 @@ fn the_general_assembly_is_announced_reminded_and_answered_everywhere() {
             start - chrono::Duration::days(1)
         ]
     );
-    for (event, room) in [("$hub", HUB), ("$sante", ROOM)] {
-        let _ = room;
+    for event in ["$hub", "$sante"] {
         chat.input(Input::Sent {
             tag: "meeting:1".into(),
             event_id: event.into(),
@@ -2192,4 +2199,28 @@ fn a_long_digest_is_split_into_messages_under_the_size_limit() {
             "#{index} kept"
         );
     }
+}
+
+#[test]
+fn the_agenda_comes_as_one_calendar_file_on_request() {
+    let mut chat = meeting_chat();
+    assert_eq!(
+        chat.say(ROOM, CAMILLE, "!agenda ics"),
+        "[santé] Aucune réunion à venir. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet"
+    );
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h30");
+    chat.say(ROOM, CAMILLE, "!reunion le 10 décembre à 18h30 | Local");
+    expect![[r#"
+        [santé] Voici le calendrier des 2 prochaines réunions : touchez le fichier pour l'ajouter à votre agenda.
+        → envoie agenda.ics dans santé"#]]
+    .assert_eq(&chat.say(ROOM, CAMILLE, "!agenda ics"));
+    let outcome = handle(
+        &Input::Message(message(ROOM, CAMILLE, "!agenda ics")),
+        &chat.state,
+        now(),
+    );
+    let Some(Action::SendFile { content, .. }) = outcome.actions.first() else {
+        panic!("a calendar file");
+    };
+    assert_eq!(content.matches("BEGIN:VEVENT").count(), 2);
 }
