@@ -9,16 +9,11 @@ use chrono::{DateTime, Utc};
 
 use super::assembly::{Ballot, BallotBox, Change, Elector};
 use super::commands::PollRequest;
+use super::polls::percent;
 use super::render::{OutgoingMessage, Rendered};
 use super::when::parse_when;
 use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose};
 use crate::i18n::Arg;
-
-fn percent(part: u64, whole: u64) -> i64 {
-    (part * 100 + whole / 2)
-        .checked_div(whole)
-        .map_or(0, |value| value as i64)
-}
 
 /// The announcement in the ballot's room, once the electorate is known.
 fn announcement(state: &State, ballot: &Ballot, electorate: usize) -> Rendered {
@@ -119,58 +114,40 @@ pub fn results_text(state: &State, ballot: &Ballot, ballot_box: &BallotBox) -> R
         ],
     )
     .strong();
-    for (index, answer) in ballot.answers.iter().enumerate() {
-        let votes = ballot_box.counts.get(index).copied().unwrap_or(0);
-        text.line(tr(
-            "poll-results-line",
-            &[
-                ("answer", answer.as_str().into()),
-                ("votes", i64::try_from(votes).unwrap_or(i64::MAX).into()),
-                ("percent", percent(votes, ballot_box.ballots).into()),
-            ],
-        ));
-    }
-    text.line(tr(
-        "ballot-turnout",
-        &[
-            (
-                "ballots",
-                i64::try_from(ballot_box.ballots).unwrap_or(0).into(),
-            ),
-            (
-                "electorate",
-                i64::try_from(ballot_box.electorate).unwrap_or(0).into(),
-            ),
-            (
-                "percent",
-                percent(ballot_box.ballots, ballot_box.electorate).into(),
-            ),
-        ],
-    ));
-    if let Some(quorum) = ballot.quorum {
-        let id = if ballot_box.ballots >= u64::from(quorum) {
-            "ballot-quorum-met"
-        } else {
-            "ballot-quorum-missed"
-        };
-        text.line(tr(id, &[("quorum", i64::from(quorum).into())]));
-    }
-    let best = ballot_box.counts.iter().copied().max().unwrap_or(0);
-    let winners: Vec<&str> = ballot
-        .answers
-        .iter()
-        .enumerate()
-        .filter(|(index, _)| best > 0 && ballot_box.counts.get(*index) == Some(&best))
-        .map(|(_, answer)| answer.as_str())
-        .collect();
-    match winners.len() {
-        0 => text.line(tr("poll-results-no-votes", &[])),
-        1 => text.line(tr("poll-results-winner", &[("answer", winners[0].into())])),
-        _ => text.line(tr(
-            "poll-results-tie",
-            &[("answers", winners.join(", ").into())],
-        )),
-    };
+    super::polls::count_lines(
+        state,
+        &ballot.answers,
+        &ballot_box.counts,
+        ballot_box.ballots,
+        &mut text,
+        |text| {
+            text.line(tr(
+                "ballot-turnout",
+                &[
+                    (
+                        "ballots",
+                        i64::try_from(ballot_box.ballots).unwrap_or(0).into(),
+                    ),
+                    (
+                        "electorate",
+                        i64::try_from(ballot_box.electorate).unwrap_or(0).into(),
+                    ),
+                    (
+                        "percent",
+                        percent(ballot_box.ballots, ballot_box.electorate).into(),
+                    ),
+                ],
+            ));
+            if let Some(quorum) = ballot.quorum {
+                let id = if ballot_box.ballots >= u64::from(quorum) {
+                    "ballot-quorum-met"
+                } else {
+                    "ballot-quorum-missed"
+                };
+                text.line(tr(id, &[("quorum", i64::from(quorum).into())]));
+            }
+        },
+    );
     text
 }
 

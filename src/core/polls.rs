@@ -145,10 +145,51 @@ pub fn end_content(start_event_id: &str, fallback: &str) -> Value {
     })
 }
 
-fn percent(part: usize, whole: usize) -> i64 {
+/// `part` of `whole` in whole percent, rounded; 0 of nothing.
+pub(super) fn percent(part: u64, whole: u64) -> i64 {
     (part * 100 + whole / 2)
         .checked_div(whole)
         .map_or(0, |value| value as i64)
+}
+
+/// One line per answer (votes and percentage of `base`), then who leads:
+/// the part of the results polls and secret ballots share.
+pub(super) fn count_lines(
+    state: &State,
+    answers: &[String],
+    counts: &[u64],
+    base: u64,
+    text: &mut Rendered,
+    after_counts: impl FnOnce(&mut Rendered),
+) {
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    for (index, answer) in answers.iter().enumerate() {
+        let votes = counts.get(index).copied().unwrap_or(0);
+        text.line(tr(
+            "poll-results-line",
+            &[
+                ("answer", answer.as_str().into()),
+                ("votes", i64::try_from(votes).unwrap_or(i64::MAX).into()),
+                ("percent", percent(votes, base).into()),
+            ],
+        ));
+    }
+    after_counts(text);
+    let best = counts.iter().copied().max().unwrap_or(0);
+    let leaders: Vec<&str> = answers
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| best > 0 && counts.get(*index) == Some(&best))
+        .map(|(_, answer)| answer.as_str())
+        .collect();
+    match leaders.len() {
+        0 => text.line(tr("poll-results-no-votes", &[])),
+        1 => text.line(tr("poll-results-winner", &[("answer", leaders[0].into())])),
+        _ => text.line(tr(
+            "poll-results-tie",
+            &[("answers", leaders.join(", ").into())],
+        )),
+    };
 }
 
 /// The votes a poll should count: stored ones plus `extra` (re-read at
@@ -196,35 +237,22 @@ fn results_text(state: &State, poll: &Poll, tally: &Tally, final_results: bool) 
         ],
     )
     .strong();
-    for (index, answer) in poll.answers.iter().enumerate() {
-        text.line(tr(
-            "poll-results-line",
-            &[
-                ("answer", answer.as_str().into()),
-                ("votes", tally.counts[index].into()),
-                ("percent", percent(tally.counts[index], tally.voters).into()),
-            ],
-        ));
-    }
-    if tally.spoiled > 0 {
-        text.line(tr(
-            "poll-results-spoiled",
-            &[("count", tally.spoiled.into())],
-        ));
-    }
-    let winners: Vec<&str> = tally
-        .winners()
-        .into_iter()
-        .map(|index| poll.answers[index].as_str())
-        .collect();
-    match winners.len() {
-        0 => text.line(tr("poll-results-no-votes", &[])),
-        1 => text.line(tr("poll-results-winner", &[("answer", winners[0].into())])),
-        _ => text.line(tr(
-            "poll-results-tie",
-            &[("answers", winners.join(", ").into())],
-        )),
-    };
+    let counts: Vec<u64> = tally.counts.iter().map(|count| *count as u64).collect();
+    count_lines(
+        state,
+        &poll.answers,
+        &counts,
+        tally.voters as u64,
+        &mut text,
+        |text| {
+            if tally.spoiled > 0 {
+                text.line(tr(
+                    "poll-results-spoiled",
+                    &[("count", tally.spoiled.into())],
+                ));
+            }
+        },
+    );
     text
 }
 
