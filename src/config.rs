@@ -23,6 +23,48 @@ pub struct Config {
     pub themes: Vec<ThemeConfig>,
     #[serde(default)]
     pub retention: RetentionConfig,
+    #[serde(default)]
+    pub storage: StorageConfig,
+    #[serde(default)]
+    pub health: HealthConfig,
+}
+
+/// Backups and compaction (`maintenance`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    /// Daily backups kept in `<data_dir>/backups`; 0 turns them off.
+    #[serde(default = "default_backups_keep")]
+    pub backups_keep: u32,
+    /// Seconds after the latest `!oublier` before backups are scrubbed and
+    /// the database compacted (several requests share one run).
+    #[serde(default = "default_erasure_delay")]
+    pub erasure_cleanup_seconds: u32,
+}
+
+impl Default for StorageConfig {
+    fn default() -> Self {
+        StorageConfig {
+            backups_keep: default_backups_keep(),
+            erasure_cleanup_seconds: default_erasure_delay(),
+        }
+    }
+}
+
+fn default_backups_keep() -> u32 {
+    7
+}
+
+fn default_erasure_delay() -> u32 {
+    600
+}
+
+/// The optional HTTP listener for `/healthz` and `/metrics`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthConfig {
+    /// Address and port, e.g. "127.0.0.1:9464"; absent: no listener.
+    pub listen: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -264,6 +306,8 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("assembly", Kind::Table),
             ("theme", Kind::TableList),
             ("retention", Kind::Table),
+            ("storage", Kind::Table),
+            ("health", Kind::Table),
         ],
     ),
     (
@@ -304,6 +348,14 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("open_proposals_days", Kind::Count),
         ],
     ),
+    (
+        "storage",
+        &[
+            ("backups_keep", Kind::Count),
+            ("erasure_cleanup_seconds", Kind::Count),
+        ],
+    ),
+    ("health", &[("listen", Kind::Text)]),
     (
         "theme",
         &[
@@ -468,6 +520,15 @@ impl Config {
                 "time_zone",
                 format!("`{}` is not a time zone", self.bot.time_zone),
                 "time_zone = \"Europe/Paris\"",
+            );
+        }
+        if let Some(listen) = &self.health.listen
+            && listen.parse::<std::net::SocketAddr>().is_err()
+        {
+            report(
+                "listen",
+                format!("`{listen}` is not an address and port"),
+                "listen = \"127.0.0.1:9464\"",
             );
         }
         if self.bot.prefix.trim().is_empty() || self.bot.prefix.chars().any(char::is_whitespace) {

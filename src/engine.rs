@@ -19,8 +19,8 @@ use crate::core::{self, Action, Input, Outcome, Settings, State, TimerPurpose};
 use crate::scheduler::{FiredTimer, Scheduler};
 use crate::store::domain::{load_assembly, write_change};
 use crate::store::records::{
-    CREATION_LANE, DIRECT_LANE_PREFIX, LedgerEntry, OutboxEntry, OutboxItem, TimerEntry, decode,
-    encode, outbox_key, timer_key,
+    CREATION_LANE, DIRECT_LANE_PREFIX, LedgerEntry, OutboxEntry, OutboxItem, PendingErasure,
+    TimerEntry, decode, encode, erasure_key, outbox_key, timer_key,
 };
 use crate::store::{Batch, Store, StoreError, Tree};
 
@@ -73,6 +73,8 @@ pub struct Engine {
     outbox_wakeup: Arc<Notify>,
     /// Woken when themes change, for the Space to follow.
     themes_changed: Arc<Notify>,
+    /// Woken when someone's data was erased at their request.
+    erasures: Arc<Notify>,
     scheduler: Scheduler,
     failpoint: Option<Failpoint>,
 }
@@ -93,6 +95,7 @@ impl Engine {
             state: Mutex::new(state),
             outbox_wakeup: Arc::new(Notify::new()),
             themes_changed: Arc::new(Notify::new()),
+            erasures: Arc::new(Notify::new()),
             failpoint,
         })
     }
@@ -121,6 +124,12 @@ impl Engine {
 
     pub fn themes_changed(&self) -> Arc<Notify> {
         self.themes_changed.clone()
+    }
+
+    /// Woken after an erasure asked for with `!oublier` is committed; the
+    /// erasure itself is recorded (`PendingErasure`) until storage is clean.
+    pub fn erasures(&self) -> Arc<Notify> {
+        self.erasures.clone()
     }
 
     pub fn is_handled(&self, event_id: &str) -> Result<bool, StoreError> {
@@ -276,6 +285,13 @@ impl Engine {
                 }),
             );
         }
+        for user_id in &outcome.erased {
+            batch.put(
+                Tree::Meta,
+                erasure_key(user_id),
+                encode(&PendingErasure { at: now }),
+            );
+        }
         match self.store.apply(batch) {
             Ok(()) => {}
             Err(StoreError::Conflict { tree: Tree::Ledger }) => {
@@ -299,6 +315,9 @@ impl Engine {
         }
         if themes_changed {
             self.themes_changed.notify_one();
+        }
+        if !outcome.erased.is_empty() {
+            self.erasures.notify_one();
         }
         Ok(Processed::Committed {
             messages: outcome.messages.len(),
@@ -374,13 +393,13 @@ pub enum EngineError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::core::{IncomingMessage, MessageKind, Settings};
     use crate::i18n::Language;
     use crate::store::MemoryStore;
 
-    fn settings() -> Settings {
+    pub(crate) fn settings() -> Settings {
         Settings {
             bot_user_id: "@boucle:s".into(),
             prefix: "!".into(),
@@ -409,7 +428,7 @@ mod tests {
         engine_on(Arc::new(MemoryStore::new()))
     }
 
-    fn message_in(room: &str, event_id: &str, body: &str) -> Input {
+    pub(crate) fn message_in(room: &str, event_id: &str, body: &str) -> Input {
         Input::Message(IncomingMessage {
             event_id: event_id.into(),
             room_id: room.into(),

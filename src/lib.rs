@@ -10,6 +10,7 @@ pub mod core;
 pub mod devserver;
 pub mod engine;
 pub mod i18n;
+pub mod maintenance;
 pub mod matrix;
 pub mod scheduler;
 pub mod store;

@@ -1,6 +1,7 @@
 //! The `boucle` command: `run`, `check`, `--version`. Errors become one clear
 //! message here, at the edge; the library uses typed errors.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -12,7 +13,10 @@ use boucle::config::{Config, ConfigError};
 use boucle::devserver::{self, RateLimits};
 use boucle::engine::Failpoint;
 use boucle::i18n::Translator;
+use boucle::maintenance;
 use boucle::matrix::{self, RunOptions, demo};
+use boucle::store::domain::load_assembly;
+use boucle::store::{MemoryStore, SledStore, Store, StoreError, export};
 
 #[derive(Parser)]
 #[command(
@@ -42,12 +46,37 @@ enum Commands {
         #[arg(short, long)]
         config: PathBuf,
     },
+    /// Write every record to standard output (or a file) as JSON. The bot
+    /// must be stopped; while it runs, use its daily backups.
+    Export {
+        #[arg(short, long)]
+        config: PathBuf,
+        /// Write here instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Restore an export (or a backup) into an empty data directory.
+    Import {
+        #[arg(short, long)]
+        config: PathBuf,
+        /// The export file.
+        file: PathBuf,
+    },
+    /// Rewrite the database to reclaim space and physically drop erased
+    /// data. The bot does this itself weekly and after `!oublier`.
+    Compact {
+        #[arg(short, long)]
+        config: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Commands::Check { config } => check(&config),
+        Commands::Export { config, output } => report(export(&config, output.as_deref())),
+        Commands::Import { config, file } => report(import(&config, &file)),
+        Commands::Compact { config } => report(compact(&config)),
         Commands::Run { config, json_logs } => {
             init_logging(json_logs);
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -89,6 +118,88 @@ fn check(path: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn report(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("boucle: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data_dir(config: &Path) -> anyhow::Result<PathBuf> {
+    let loaded = Config::load(config).with_context(|| format!("reading {}", config.display()))?;
+    Ok(loaded.bot.data_dir)
+}
+
+/// The data directory of an existing database (never creates one).
+fn existing_data_dir(config: &Path) -> anyhow::Result<PathBuf> {
+    let data_dir = data_dir(config)?;
+    let state = maintenance::state_path(&data_dir);
+    if !state.exists() {
+        anyhow::bail!("there is no database in {}", state.display());
+    }
+    Ok(data_dir)
+}
+
+fn export(config: &Path, output: Option<&Path>) -> anyhow::Result<()> {
+    let data_dir = existing_data_dir(config)?;
+    let store = maintenance::open_state(&data_dir)?;
+    let text = export::to_text(&store.dump()?);
+    match output {
+        Some(path) => maintenance::write_atomically(path, &text)
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("writing the export")?,
+    }
+    Ok(())
+}
+
+fn import(config: &Path, file: &Path) -> anyhow::Result<()> {
+    let data_dir = data_dir(config)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let dump = export::from_text(&text).with_context(|| format!("reading {}", file.display()))?;
+    // Every record must be readable by this version before anything is written.
+    let check = MemoryStore::new();
+    check.restore(&dump)?;
+    load_assembly(&check).context("the records in this file cannot be read")?;
+    let path = maintenance::state_path(&data_dir);
+    std::fs::create_dir_all(&data_dir)
+        .with_context(|| format!("creating {}", data_dir.display()))?;
+    let store = SledStore::open(&path).map_err(|error| anyhow::anyhow!("{error}"))?;
+    match store.restore(&dump) {
+        Ok(()) => {}
+        Err(StoreError::NotEmpty) => anyhow::bail!(
+            "{} already holds data: import only into an empty data directory.\n\
+             Move the current database aside first (mv {} {}.old).",
+            path.display(),
+            path.display(),
+            path.display()
+        ),
+        Err(error) => return Err(error.into()),
+    }
+    let records: usize = dump.trees.iter().map(|(_, entries)| entries.len()).sum();
+    println!("{records} records imported into {}", path.display());
+    Ok(())
+}
+
+fn compact(config: &Path) -> anyhow::Result<()> {
+    let data_dir = existing_data_dir(config)?;
+    let store = maintenance::open_state(&data_dir)?;
+    let before = store.size_on_disk()?;
+    store.compact(chrono::Utc::now())?;
+    println!(
+        "{}: {} kB before, {} kB after",
+        maintenance::state_path(&data_dir).display(),
+        before / 1024,
+        store.size_on_disk()? / 1024
+    );
+    Ok(())
 }
 
 /// Message bodies are logged at debug level at most; the default filter

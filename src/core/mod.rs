@@ -501,6 +501,9 @@ pub struct Outcome {
     pub timers: Vec<NewTimer>,
     /// The command that was handled, for metrics and logs (never its text).
     pub command: Option<CommandId>,
+    /// People whose data this outcome erases at their request: storage must
+    /// then make it physically gone (backups scrubbed, database compacted).
+    pub erased: Vec<String>,
 }
 
 impl Outcome {

@@ -208,6 +208,13 @@ pub static REGISTRY: &[Entry] = &[
         kind: "space",
         handling: Handling::NotPersonal("the Space's room id"),
     },
+    Entry {
+        kind: "pending erasure",
+        handling: Handling::NotPersonal(
+            "the id of someone already forgotten, kept only until the backups are \
+             scrubbed and the database compacted, then deleted",
+        ),
+    },
 ];
 
 fn date(state: &State, at: DateTime<Utc>) -> String {
@@ -1063,6 +1070,7 @@ impl Context<'_> {
             return self.tr("forget-confirm", &[("count", count.into())]);
         }
         self.outcome.changes.extend(changes);
+        self.outcome.erased.push(sender);
         self.tr("forget-done", &[("count", count.into())])
     }
 }

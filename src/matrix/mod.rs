@@ -25,7 +25,7 @@ use crate::engine::{Engine, EngineError, Failpoint};
 use crate::store::records::{
     FIRST_START_KEY, FirstStart, SYNC_CURSOR_KEY, SyncCursor, decode, encode,
 };
-use crate::store::{Batch, SledStore, Store, StoreError, Tree};
+use crate::store::{Batch, Store, StoreError, Tree};
 
 pub use outbox::transaction_id;
 
@@ -45,6 +45,8 @@ pub enum AdapterError {
     Config(String),
     #[error(transparent)]
     Engine(#[from] EngineError),
+    #[error(transparent)]
+    State(#[from] crate::maintenance::StateError),
 }
 
 // Boxed: the SDK's errors are large, and errors travel through every `?`.
@@ -139,7 +141,9 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     std::fs::create_dir_all(&data_dir)?;
     restrict_permissions(&data_dir);
 
-    let store: Arc<dyn Store> = Arc::new(SledStore::open(&data_dir.join("state"))?);
+    // Damaged data stops the start here, before any login or change.
+    let sled_store = Arc::new(crate::maintenance::open_state(&data_dir)?);
+    let store: Arc<dyn Store> = sled_store.clone();
     let client = connect(&homeserver, &data_dir, &user_id, &password).await?;
 
     let first_start = match store.get(Tree::Meta, FIRST_START_KEY)? {
@@ -227,6 +231,15 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         space: tokio::sync::OnceCell::new(),
     });
 
+    let settings_source = adapter.clone();
+    tokio::spawn(crate::maintenance::run(crate::maintenance::Jobs {
+        store: sled_store,
+        data_dir: adapter.data_dir.clone(),
+        backups_keep: usize::try_from(config.storage.backups_keep).unwrap_or(7),
+        erasure_delay: chrono::Duration::seconds(i64::from(config.storage.erasure_cleanup_seconds)),
+        erasures: adapter.engine.erasures(),
+        settings: Box::new(move || settings_source.engine.read(|state| state.settings.clone())),
+    }));
     tokio::spawn(space::keep_space(adapter.clone(), space_address));
     tokio::spawn(run_timers(adapter.clone()));
     tokio::spawn(outbox::run_sender(adapter.clone(), wakeup, failpoint));

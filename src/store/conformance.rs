@@ -102,6 +102,27 @@ pub(super) fn ids_only_grow(store: &dyn Store) {
     }
 }
 
+pub(super) fn restores_exactly_what_it_dumped(store: &dyn Store, fresh: &dyn Store) {
+    let mut batch = Batch::default();
+    let id = store.next_id().unwrap();
+    batch
+        .put(Tree::Meta, b"k".to_vec(), b"v".to_vec())
+        .put(Tree::Polls, id.to_be_bytes().to_vec(), b"{}".to_vec())
+        .put(Tree::Polls, b"a".to_vec(), b"1".to_vec());
+    store.apply(batch).unwrap();
+    let dump = store.dump().unwrap();
+    assert_eq!(dump.trees.len(), Tree::ALL.len(), "every tree, even empty");
+    assert_eq!(dump.entries(Tree::Polls).len(), 2);
+    assert!(dump.next_id > id);
+    assert_eq!(store.dump().unwrap(), dump, "a dump uses up nothing");
+
+    fresh.restore(&dump).unwrap();
+    assert_eq!(fresh.dump().unwrap(), dump);
+    assert_eq!(fresh.get(Tree::Meta, b"k").unwrap(), Some(b"v".to_vec()));
+    assert_eq!(fresh.next_id().unwrap(), dump.next_id);
+    assert!(matches!(fresh.restore(&dump), Err(StoreError::NotEmpty)));
+}
+
 macro_rules! conformance_suite {
     ($module:ident, $make:expr) => {
         mod $module {
@@ -121,6 +142,12 @@ macro_rules! conformance_suite {
             fn a_batch_is_all_or_nothing() {
                 let (store, _guard) = $make;
                 super::a_batch_is_all_or_nothing(&store);
+            }
+            #[test]
+            fn restores_exactly_what_it_dumped() {
+                let (store, _guard) = $make;
+                let (fresh, _fresh_guard) = $make;
+                super::restores_exactly_what_it_dumped(&store, &fresh);
             }
             #[test]
             fn ids_only_grow() {
@@ -145,9 +172,116 @@ fn sled_keeps_data_and_ids_across_reopening() {
         let mut batch = Batch::default();
         batch.put(Tree::Meta, b"k".to_vec(), b"kept".to_vec());
         store.apply(batch).unwrap();
-        store.next_id().unwrap()
+        let id = store.next_id().unwrap();
+        let mut batch = Batch::default();
+        batch.put(Tree::Timers, id.to_be_bytes().to_vec(), b"t".to_vec());
+        store.apply(batch).unwrap();
+        id
     };
     let store = SledStore::open(directory.path()).unwrap();
     assert_eq!(store.get(Tree::Meta, b"k").unwrap(), Some(b"kept".to_vec()));
     assert!(store.next_id().unwrap() > last_id);
+}
+
+#[test]
+fn sled_dumps_the_same_after_reopening() {
+    let directory = tempfile::tempdir().unwrap();
+    let before = {
+        let store = SledStore::open(directory.path()).unwrap();
+        let mut batch = Batch::default();
+        let id = store.next_id().unwrap();
+        batch.put(Tree::Outbox, id.to_be_bytes().to_vec(), b"o".to_vec());
+        store.apply(batch).unwrap();
+        store.dump().unwrap()
+    };
+    let store = SledStore::open(directory.path()).unwrap();
+    assert_eq!(store.dump().unwrap(), before);
+}
+
+/// Compaction keeps every entry and the ids, and leaves no trace of what was
+/// deleted before it in any file.
+#[test]
+fn sled_compaction_keeps_the_data_and_drops_what_was_deleted() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("state");
+    let store = SledStore::open(&path).unwrap();
+    let marker = b"MARQUEUR-EFFACE-7f3a";
+    let mut batch = Batch::default();
+    batch
+        .put(Tree::Profiles, b"@a:s".to_vec(), marker.to_vec())
+        .put(Tree::Profiles, b"@b:s".to_vec(), b"kept".to_vec());
+    store.apply(batch).unwrap();
+    let mut batch = Batch::default();
+    batch.delete(Tree::Profiles, b"@a:s".to_vec());
+    store.apply(batch).unwrap();
+    assert!(
+        files_contain(&path, marker),
+        "sled keeps deleted data until compaction"
+    );
+    let before = store.dump().unwrap();
+
+    store.compact(chrono::Utc::now()).unwrap();
+
+    assert_eq!(store.dump().unwrap(), before);
+    assert!(!files_contain(directory.path(), marker));
+    let id = store.next_id().unwrap();
+    assert!(id >= before.next_id);
+    let mut batch = Batch::default();
+    batch.put(Tree::Meta, b"after".to_vec(), b"x".to_vec());
+    store.apply(batch).unwrap();
+    drop(store);
+    let reopened = SledStore::open(&path).unwrap();
+    assert_eq!(
+        reopened.get(Tree::Meta, b"after").unwrap(),
+        Some(b"x".to_vec())
+    );
+    assert_eq!(
+        reopened.get(Tree::Profiles, b"@b:s").unwrap(),
+        Some(b"kept".to_vec())
+    );
+}
+
+/// Each moment a crash can stop the swap at leaves one whole database.
+#[test]
+fn sled_finishes_or_undoes_an_interrupted_compaction() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("state");
+    let write = |at: &std::path::Path, value: &[u8]| {
+        let store = SledStore::open(at).unwrap();
+        let mut batch = Batch::default();
+        batch.put(Tree::Meta, b"k".to_vec(), value.to_vec());
+        store.apply(batch).unwrap();
+    };
+    let read = |at: &std::path::Path| SledStore::open(at).unwrap().get(Tree::Meta, b"k").unwrap();
+    let fresh = directory.path().join("state.compacting");
+    let previous = directory.path().join("state.previous");
+
+    // Crash while the copy was written: the original stays.
+    write(&path, b"original");
+    write(&fresh, b"half");
+    assert_eq!(read(&path), Some(b"original".to_vec()));
+    assert!(!fresh.exists());
+
+    // Crash between the renames: the complete copy is put in place.
+    std::fs::rename(&path, &previous).unwrap();
+    write(&fresh, b"copy");
+    assert_eq!(read(&path), Some(b"copy".to_vec()));
+    assert!(!previous.exists() && !fresh.exists());
+
+    // Crash before the old files were deleted.
+    std::fs::create_dir_all(&previous).unwrap();
+    assert_eq!(read(&path), Some(b"copy".to_vec()));
+    assert!(!previous.exists());
+}
+
+fn files_contain(directory: &std::path::Path, needle: &[u8]) -> bool {
+    std::fs::read_dir(directory).unwrap().any(|entry| {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_contain(&path, needle)
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            bytes.windows(needle.len()).any(|window| window == needle)
+        }
+    })
 }

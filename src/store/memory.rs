@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Batch, KeyValue, Operation, Store, StoreError, Tree};
+use super::{Batch, Dump, KeyValue, Operation, Store, StoreError, Tree};
 
 type Trees = HashMap<Tree, BTreeMap<Vec<u8>, Vec<u8>>>;
 
@@ -98,5 +98,43 @@ impl Store for MemoryStore {
 
     fn next_id(&self) -> Result<u64, StoreError> {
         Ok(self.next.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
+    fn dump(&self) -> Result<Dump, StoreError> {
+        let trees = self.trees.lock().expect("memory store lock");
+        Ok(Dump {
+            next_id: self.next.load(Ordering::SeqCst) + 1,
+            trees: Tree::ALL
+                .iter()
+                .map(|tree| {
+                    let entries = trees
+                        .get(tree)
+                        .map(|entries| {
+                            entries
+                                .iter()
+                                .map(|(key, value)| (key.clone(), value.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (*tree, entries)
+                })
+                .collect(),
+        })
+    }
+
+    fn restore(&self, dump: &Dump) -> Result<(), StoreError> {
+        let mut trees = self.trees.lock().expect("memory store lock");
+        if trees.values().any(|entries| !entries.is_empty()) {
+            return Err(StoreError::NotEmpty);
+        }
+        for (tree, entries) in &dump.trees {
+            trees
+                .entry(*tree)
+                .or_default()
+                .extend(entries.iter().cloned());
+        }
+        self.next
+            .store(dump.next_id.saturating_sub(1), Ordering::SeqCst);
+        Ok(())
     }
 }

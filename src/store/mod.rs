@@ -10,6 +10,7 @@
 //! else; every value is a versioned record from [`records`].
 
 pub mod domain;
+pub mod export;
 mod memory;
 pub mod records;
 mod sled_store;
@@ -18,7 +19,7 @@ mod sled_store;
 mod conformance;
 
 pub use memory::MemoryStore;
-pub use sled_store::SledStore;
+pub use sled_store::{OpenError, SledStore};
 
 /// The catalog of trees. Adding one means adding it here, with its purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -192,8 +193,6 @@ impl Batch {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the database in {path} cannot be opened: {source}")]
-    Open { path: String, source: sled::Error },
     #[error("database error: {0}")]
     Sled(#[from] sled::Error),
     #[error("key already present in {}", tree.name())]
@@ -206,6 +205,31 @@ pub enum StoreError {
     },
     #[error("a {kind} record cannot be decoded: {details}")]
     Decode { kind: &'static str, details: String },
+    #[error("cannot restore into a store that already holds data")]
+    NotEmpty,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Every entry of every tree as of one moment, and the next id: all a store
+/// is, in a form that can be written out and read back (`store::export`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Dump {
+    /// The id the store would hand out next; a restored store goes on from it.
+    pub next_id: u64,
+    /// Each tree of [`Tree::ALL`] with its entries in key order; empty trees
+    /// included.
+    pub trees: Vec<(Tree, Vec<KeyValue>)>,
+}
+
+impl Dump {
+    pub fn entries(&self, tree: Tree) -> &[KeyValue] {
+        self.trees
+            .iter()
+            .find(|(candidate, _)| *candidate == tree)
+            .map(|(_, entries)| entries.as_slice())
+            .unwrap_or_default()
+    }
 }
 
 pub type KeyValue = (Vec<u8>, Vec<u8>);
@@ -229,4 +253,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// A number greater than any this store returned before, across restarts.
     fn next_id(&self) -> Result<u64, StoreError>;
+
+    /// Everything, as of one moment: no batch is half in it. Hands out one id
+    /// (the dump's `next_id`) so that a store restored from it goes on from
+    /// there, above every id used before.
+    fn dump(&self) -> Result<Dump, StoreError>;
+
+    /// Fills an empty store with `dump`, durably; its next id is
+    /// `dump.next_id`. Refused with [`StoreError::NotEmpty`] otherwise.
+    fn restore(&self, dump: &Dump) -> Result<(), StoreError>;
 }

@@ -229,6 +229,27 @@ impl Record for SpaceRecord {
 
 pub const SPACE_KEY: &[u8] = b"space";
 
+/// Someone asked to be forgotten: their data is gone from the records, and
+/// this says the backups still need scrubbing and the database compacting.
+/// Kept in `Meta` under [`erasure_key`] only until that is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingErasure {
+    pub at: DateTime<Utc>,
+}
+
+impl Record for PendingErasure {
+    const KIND: &'static str = "pending erasure";
+    const VERSION: u32 = 1;
+}
+
+pub const ERASURE_PREFIX: &[u8] = b"erasure/";
+
+pub fn erasure_key(user_id: &str) -> Vec<u8> {
+    let mut key = ERASURE_PREFIX.to_vec();
+    key.extend_from_slice(user_id.as_bytes());
+    key
+}
+
 use crate::core::assembly::DigestState;
 use crate::core::assembly::{
     Ballot, BallotBox, Coordination, Elector, Meeting, Membership, MissedReminder, Poll, Profile,
@@ -756,6 +777,10 @@ mod tests {
                 room_id: "!space:s".into(),
             },
             expect![[r#"{"room_id":"!space:s","v":1}"#]],
+        );
+        snapshot(
+            PendingErasure { at: at() },
+            expect![[r#"{"at":"2026-11-29T08:30:00Z","v":1}"#]],
         );
     }
 

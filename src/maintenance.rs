@@ -1,0 +1,660 @@
+//! Keeping the bot's data safe on disk: opening it (and refusing damaged
+//! data), daily backups, scrubbing backups after an erasure, and compaction.
+//!
+//! Backups are export files (`store::export`) in `<data_dir>/backups/`,
+//! written to a temporary file and renamed, so a backup is whole or absent.
+//! The dump behind one is taken under the store's write lock, so no batch is
+//! half in it.
+//!
+//! When someone asks to be forgotten, the engine erases their records and
+//! leaves a `PendingErasure` mark. A little later (several requests share the
+//! work) the backups are rewritten without that person's data, the mark is
+//! removed, and the database is compacted: after that, nothing of them is in
+//! any file of the data directory. Compaction also runs weekly.
+//!
+//! **Architecture Invariant:** this module uses the store through its API and
+//! the core's own erasure (`core::privacy::erase`); it knows nothing of
+//! Matrix.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use tokio::sync::Notify;
+
+use crate::core::{Settings, State};
+use crate::store::domain::{load_assembly, write_change};
+use crate::store::export::{self, ImportError};
+use crate::store::records::ERASURE_PREFIX;
+use crate::store::{Batch, MemoryStore, OpenError, SledStore, Store, StoreError, Tree};
+
+/// How often backups are made, and compaction runs without an erasure.
+pub const BACKUP_INTERVAL_HOURS: i64 = 24;
+pub const COMPACTION_INTERVAL_DAYS: i64 = 7;
+
+pub fn state_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("state")
+}
+
+pub fn backups_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("backups")
+}
+
+/// Why boucle will not start on its data. Each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(
+        "the database in {path} is in use by another boucle process.\n\
+         Stop it first (systemctl stop boucle), or read the daily backups in {backups}."
+    )]
+    InUse { path: String, backups: String },
+    #[error(
+        "the database in {path} is damaged and cannot be read ({details}).\n\
+         boucle will not run on damaged data, and has deleted nothing.\n{advice}"
+    )]
+    Damaged {
+        path: String,
+        details: String,
+        advice: String,
+    },
+    #[error("{details}.\nThis data was written by a newer boucle: run that version (or newer).")]
+    TooNew { details: String },
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What to do with damaged data: where the last backup is and the command
+/// that restores it.
+pub fn restore_advice(data_dir: &Path) -> String {
+    let state = state_path(data_dir);
+    match latest_backup(&backups_dir(data_dir)) {
+        Some(backup) => format!(
+            "The last backup is {backup}.\n\
+             To restore it: move the damaged database aside, then import the backup:\n    \
+             mv {state} {state}.damaged\n    \
+             boucle import -c <your config.toml> {backup}",
+            backup = backup.display(),
+            state = state.display(),
+        ),
+        None => format!(
+            "No backup was found in {}. Keep {} as it is (do not delete it): \
+             deploy/README.md, \"When the database is damaged\", says what to try.",
+            backups_dir(data_dir).display(),
+            state.display()
+        ),
+    }
+}
+
+/// Opens the database after reading every record once. The check runs on a
+/// copy, because sled writes to a database as it opens it: damaged data is
+/// left exactly as it was found, for a person to look at.
+pub fn open_state(data_dir: &Path) -> Result<SledStore, StateError> {
+    let path = state_path(data_dir);
+    let shown = path.display().to_string();
+    let damaged = |details: String| StateError::Damaged {
+        path: shown.clone(),
+        details,
+        advice: restore_advice(data_dir),
+    };
+    let opened = |result: Result<SledStore, OpenError>| match result {
+        Ok(store) => Ok(store),
+        Err(OpenError::InUse { .. }) => Err(StateError::InUse {
+            path: shown.clone(),
+            backups: backups_dir(data_dir).display().to_string(),
+        }),
+        Err(OpenError::Damaged { details, .. }) => Err(damaged(details)),
+        Err(OpenError::Io { source, .. }) => Err(StateError::Io(source)),
+    };
+    if path.exists() {
+        // A running bot is reported as such, not as damage.
+        if is_locked(&path.join("db")) {
+            return opened(Err(OpenError::InUse {
+                path: shown.clone(),
+            }));
+        }
+        let copy = data_dir.join(format!("state.check-{}", std::process::id()));
+        if copy.exists() {
+            std::fs::remove_dir_all(&copy)?;
+        }
+        copy_directory(&path, &copy)?;
+        let checked = opened(SledStore::open(&copy)).and_then(|store| {
+            store.dump().map_err(|error| damaged(error.to_string()))?;
+            match load_assembly(&store) {
+                Ok(_) => Ok(()),
+                Err(error @ StoreError::UnsupportedVersion { .. }) => Err(StateError::TooNew {
+                    details: error.to_string(),
+                }),
+                Err(error) => Err(damaged(error.to_string())),
+            }
+        });
+        std::fs::remove_dir_all(&copy)?;
+        checked?;
+    }
+    opened(SledStore::open(&path))
+}
+
+/// Whether another process holds sled's lock on its `db` file.
+fn is_locked(db_file: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let Ok(file) = std::fs::File::open(db_file) else {
+            return false;
+        };
+        // SAFETY: flock on a file descriptor this function owns.
+        let taken = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+        if taken == 0 {
+            // SAFETY: as above; the lock is released with the file anyway.
+            unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_UN) };
+            return false;
+        }
+        true
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = db_file;
+        false
+    }
+}
+
+fn copy_directory(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_directory(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
+
+/// The newest backup in `directory`, if any.
+pub fn latest_backup(directory: &Path) -> Option<PathBuf> {
+    list_backups(directory).ok()?.pop()
+}
+
+/// Backups, oldest first (their names sort by time).
+pub fn list_backups(directory: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut backups = Vec::new();
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(backups),
+        Err(error) => return Err(error),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
+        if name.starts_with("boucle-") && name.ends_with(".json") {
+            backups.push(path);
+        }
+    }
+    backups.sort();
+    Ok(backups)
+}
+
+fn backup_time(path: &Path) -> Option<DateTime<Utc>> {
+    let name = path.file_name()?.to_str()?;
+    let stamp = name.strip_prefix("boucle-")?.strip_suffix(".json")?;
+    chrono::NaiveDateTime::parse_from_str(stamp, "%Y%m%dT%H%M%SZ")
+        .ok()
+        .map(|time| time.and_utc())
+}
+
+/// Writes `text` to `path` whole or not at all: a temporary file beside it,
+/// synced, then renamed over it.
+pub fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+    }
+    std::fs::rename(&temporary, path)?;
+    if let Some(parent) = path.parent()
+        && let Ok(directory) = std::fs::File::open(parent)
+    {
+        directory.sync_all()?;
+    }
+    Ok(())
+}
+
+/// Writes a backup of `store` taken at `now`, then keeps only the newest
+/// `keep` backups.
+pub fn write_backup(
+    store: &dyn Store,
+    directory: &Path,
+    now: DateTime<Utc>,
+    keep: usize,
+) -> Result<PathBuf, StoreError> {
+    std::fs::create_dir_all(directory)?;
+    restrict_permissions(directory);
+    let path = directory.join(format!("boucle-{}.json", now.format("%Y%m%dT%H%M%SZ")));
+    let text = export::to_text(&store.dump()?);
+    write_atomically(&path, &text)?;
+    let backups = list_backups(directory)?;
+    let surplus = backups.len().saturating_sub(keep.max(1));
+    for old in &backups[..surplus] {
+        std::fs::remove_file(old)?;
+    }
+    Ok(path)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScrubError {
+    #[error("{path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Format { path: String, source: ImportError },
+    #[error("{path}: {source}")]
+    Store { path: String, source: StoreError },
+}
+
+/// Rewrites every backup without the data of `user_ids`, with the same
+/// erasure `!oublier` applies to the live data.
+pub fn scrub_backups(
+    directory: &Path,
+    settings: &Settings,
+    user_ids: &[String],
+) -> Result<usize, ScrubError> {
+    let backups = list_backups(directory).map_err(|source| ScrubError::Read {
+        path: directory.display().to_string(),
+        source,
+    })?;
+    for path in &backups {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ScrubError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        let dump = export::from_text(&text).map_err(|source| ScrubError::Format {
+            path: shown.clone(),
+            source,
+        })?;
+        let store_error = |source| ScrubError::Store {
+            path: shown.clone(),
+            source,
+        };
+        let scrubbed = erase_from(&dump, settings, user_ids).map_err(store_error)?;
+        let rewritten = export::to_text(&scrubbed);
+        if rewritten != text {
+            write_atomically(path, &rewritten).map_err(|source| ScrubError::Read {
+                path: shown.clone(),
+                source,
+            })?;
+        }
+    }
+    Ok(backups.len())
+}
+
+/// `dump` without the data of `user_ids` (and without pending erasure marks).
+fn erase_from(
+    dump: &crate::store::Dump,
+    settings: &Settings,
+    user_ids: &[String],
+) -> Result<crate::store::Dump, StoreError> {
+    let store = MemoryStore::new();
+    store.restore(dump)?;
+    let assembly = load_assembly(&store)?;
+    let mut state = State::with_assembly(settings.clone(), assembly)
+        .map_err(|error| StoreError::Io(std::io::Error::other(error.to_string())))?;
+    let mut batch = Batch::default();
+    for user_id in user_ids {
+        for change in crate::core::privacy::erase(&state, user_id) {
+            write_change(&mut batch, &change);
+            state.assembly.apply(&change);
+        }
+    }
+    for (key, _) in store.scan_prefix(Tree::Meta, ERASURE_PREFIX)? {
+        batch.delete(Tree::Meta, key);
+    }
+    store.apply(batch)?;
+    store.dump()
+}
+
+/// The people whose erasure is not finished, and the time of the latest.
+fn pending_erasures(store: &dyn Store) -> Result<(Vec<String>, Option<DateTime<Utc>>), StoreError> {
+    let mut users = Vec::new();
+    let mut latest = None;
+    for (key, value) in store.scan_prefix(Tree::Meta, ERASURE_PREFIX)? {
+        let user = String::from_utf8_lossy(&key[ERASURE_PREFIX.len()..]).into_owned();
+        let at = crate::store::records::decode::<crate::store::records::PendingErasure>(&value)?.at;
+        latest = latest.max(Some(at));
+        users.push(user);
+    }
+    Ok((users, latest))
+}
+
+/// What the maintenance task needs.
+pub struct Jobs {
+    pub store: Arc<SledStore>,
+    pub data_dir: PathBuf,
+    /// Backups kept; 0 turns automatic backups off.
+    pub backups_keep: usize,
+    /// How long after the latest `!oublier` its clean-up runs.
+    pub erasure_delay: Duration,
+    /// Woken by the engine when an erasure is committed.
+    pub erasures: Arc<Notify>,
+    /// The current settings, for erasing in backups.
+    pub settings: Box<dyn Fn() -> Settings + Send + Sync>,
+}
+
+impl Jobs {
+    /// The next time something is due, given what is on disk.
+    fn next_due(&self, now: DateTime<Utc>) -> Result<Due, StoreError> {
+        let (users, latest_erasure) = pending_erasures(self.store.as_ref())?;
+        let mut due = Due {
+            at: now + Duration::days(COMPACTION_INTERVAL_DAYS),
+            backup: false,
+            compaction: false,
+        };
+        let mut consider = |at: DateTime<Utc>, backup: bool| {
+            if at < due.at {
+                due = Due {
+                    at,
+                    backup,
+                    compaction: !backup,
+                };
+            }
+        };
+        if self.backups_keep > 0 {
+            let last = latest_backup(&backups_dir(&self.data_dir)).and_then(|p| backup_time(&p));
+            consider(
+                last.map_or(now, |at| at + Duration::hours(BACKUP_INTERVAL_HOURS)),
+                true,
+            );
+        }
+        let compacted = self.store.last_compaction()?.unwrap_or(now);
+        consider(compacted + Duration::days(COMPACTION_INTERVAL_DAYS), false);
+        if !users.is_empty() {
+            consider(latest_erasure.unwrap_or(now) + self.erasure_delay, false);
+        }
+        Ok(due)
+    }
+
+    /// Finishes pending erasures (backups, then marks), then compacts.
+    pub fn clean_up(&self, now: DateTime<Utc>) -> Result<(), MaintenanceError> {
+        let (users, _) = pending_erasures(self.store.as_ref())?;
+        if !users.is_empty() {
+            let scrubbed = scrub_backups(&backups_dir(&self.data_dir), &(self.settings)(), &users)?;
+            let mut batch = Batch::default();
+            for (key, _) in self.store.scan_prefix(Tree::Meta, ERASURE_PREFIX)? {
+                batch.delete(Tree::Meta, key);
+            }
+            self.store.apply(batch)?;
+            tracing::info!(
+                people = users.len(),
+                backups = scrubbed,
+                "erasure carried into the backups"
+            );
+        }
+        let before = self.store.size_on_disk()?;
+        self.store.compact(now)?;
+        tracing::info!(
+            before_bytes = before,
+            after_bytes = self.store.size_on_disk()?,
+            "database compacted"
+        );
+        Ok(())
+    }
+}
+
+struct Due {
+    at: DateTime<Utc>,
+    backup: bool,
+    compaction: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MaintenanceError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Scrub(#[from] ScrubError),
+}
+
+/// Runs backups and compaction when due, forever. A failure is logged and
+/// tried again a little later; the bot keeps running.
+pub async fn run(jobs: Jobs) {
+    let erasures = jobs.erasures.clone();
+    let jobs = Arc::new(jobs);
+    loop {
+        let now = Utc::now();
+        let due = match jobs.next_due(now) {
+            Ok(due) => due,
+            Err(error) => {
+                tracing::error!(%error, "cannot plan maintenance");
+                tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+                continue;
+            }
+        };
+        if due.at > now {
+            let wait = (due.at - now).to_std().unwrap_or_default();
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = erasures.notified() => {}
+            }
+            continue;
+        }
+        let worker = jobs.clone();
+        let result = tokio::task::spawn_blocking(move || {
+            if due.backup {
+                let directory = backups_dir(&worker.data_dir);
+                write_backup(worker.store.as_ref(), &directory, now, worker.backups_keep)
+                    .map(|path| tracing::info!(path = %path.display(), "backup written"))
+                    .map_err(MaintenanceError::from)
+            } else {
+                debug_assert!(due.compaction);
+                worker.clean_up(now)
+            }
+        })
+        .await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => {
+                tracing::error!(%error, "maintenance failed, will retry in 10 minutes");
+                tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "maintenance task panicked");
+                tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+            }
+        }
+    }
+}
+
+fn restrict_permissions(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::Input;
+    use crate::engine::Engine;
+    use crate::engine::tests::{message_in, settings};
+
+    fn files_containing(directory: &Path, needle: &str) -> Vec<PathBuf> {
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                found.extend(files_containing(&path, needle));
+            } else if std::fs::read(&path)
+                .unwrap()
+                .windows(needle.len())
+                .any(|window| window == needle.as_bytes())
+            {
+                found.push(path);
+            }
+        }
+        found
+    }
+
+    fn from(sender: &str, event_id: &str, body: &str) -> Input {
+        let Input::Message(mut message) = message_in("!hub:s", event_id, body) else {
+            unreachable!()
+        };
+        message.sender = sender.into();
+        Input::Message(message)
+    }
+
+    #[test]
+    fn backups_are_whole_files_and_only_the_newest_are_kept() {
+        let data = tempfile::tempdir().unwrap();
+        let store = MemoryStore::new();
+        let directory = backups_dir(data.path());
+        let start = Utc::now();
+        for day in 0..5 {
+            let mut batch = Batch::default();
+            batch.put(Tree::Meta, format!("day{day}").into_bytes(), b"{}".to_vec());
+            store.apply(batch).unwrap();
+            write_backup(&store, &directory, start + Duration::days(day), 3).unwrap();
+        }
+        let kept = list_backups(&directory).unwrap();
+        assert_eq!(kept.len(), 3);
+        assert_eq!(
+            backup_time(&kept[0]),
+            Some(chrono::SubsecRound::trunc_subsecs(start, 0) + Duration::days(2))
+        );
+        let names: Vec<_> = std::fs::read_dir(&directory)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(
+            names.iter().all(|name| !name.ends_with(".tmp")),
+            "{names:?}"
+        );
+        let newest = std::fs::read_to_string(latest_backup(&directory).unwrap()).unwrap();
+        let dump = export::from_text(&newest).unwrap();
+        assert_eq!(dump.entries(Tree::Meta).len(), 5);
+        assert_eq!(newest, export::to_text(&store.dump().unwrap()));
+    }
+
+    /// The issue's erasure check: a marker written by someone, erased with
+    /// `!oublier`, is in no file of the data directory after the clean-up,
+    /// backups included, while someone else's data stays.
+    #[test]
+    fn after_forgetting_and_clean_up_the_marker_is_in_no_file() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Arc::new(open_state(data.path()).unwrap());
+        let engine = Engine::new(store.clone(), settings(), None).unwrap();
+        let now = Utc::now();
+        let marker = "Kerzmarqueur-8c1d";
+        let kept = "Gardemarqueur-55e0";
+        // Replies are delivered (and leave the outbox) in the running bot.
+        let deliver = || {
+            let mut batch = Batch::default();
+            for (key, _) in store.scan_prefix(Tree::Outbox, b"").unwrap() {
+                batch.delete(Tree::Outbox, key);
+            }
+            store.apply(batch).unwrap();
+        };
+        engine
+            .process(
+                &from("@anna:s", "$1", &format!("!profil commune {marker}")),
+                now,
+            )
+            .unwrap();
+        engine
+            .process(
+                &from("@bruno:s", "$2", &format!("!profil commune {kept}")),
+                now,
+            )
+            .unwrap();
+        deliver();
+        write_backup(store.as_ref(), &backups_dir(data.path()), now, 7).unwrap();
+        engine
+            .process(&from("@anna:s", "$3", "!oublier confirmer"), now)
+            .unwrap();
+        deliver();
+        let (pending, _) = pending_erasures(store.as_ref()).unwrap();
+        assert_eq!(pending, ["@anna:s"]);
+        assert!(!files_containing(data.path(), marker).is_empty());
+
+        let jobs = Jobs {
+            store: store.clone(),
+            data_dir: data.path().to_owned(),
+            backups_keep: 7,
+            erasure_delay: Duration::seconds(0),
+            erasures: engine.erasures(),
+            settings: Box::new(settings),
+        };
+        jobs.clean_up(now).unwrap();
+
+        assert_eq!(files_containing(data.path(), marker), Vec::<PathBuf>::new());
+        assert_eq!(files_containing(&backups_dir(data.path()), kept).len(), 1);
+        assert!(pending_erasures(store.as_ref()).unwrap().0.is_empty());
+        // The bot goes on with the compacted database.
+        let reply = engine
+            .process(&from("@bruno:s", "$4", "!profil"), now)
+            .unwrap();
+        assert!(matches!(reply, crate::engine::Processed::Committed { .. }));
+        assert!(engine.read(|state| state.assembly.profiles.contains_key("@bruno:s")));
+    }
+
+    #[test]
+    fn damaged_data_is_refused_untouched_with_the_last_backup_named() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let store = open_state(data.path()).unwrap();
+            let mut batch = Batch::default();
+            for index in 0..50 {
+                batch.put(
+                    Tree::Meta,
+                    format!("k{index}").into_bytes(),
+                    vec![0xab; 3000],
+                );
+            }
+            store.apply(batch).unwrap();
+            write_backup(&store, &backups_dir(data.path()), Utc::now(), 7).unwrap();
+        }
+        // A database opened again has a snapshot file, as one in use has.
+        drop(open_state(data.path()).unwrap());
+        let db = state_path(data.path()).join("db");
+        let mut bytes = std::fs::read(&db).unwrap();
+        // Damage inside pages sled reads back.
+        bytes[100_000..100_064].fill(0);
+        std::fs::write(&db, &bytes).unwrap();
+
+        let error = open_state(data.path()).unwrap_err();
+        let message = error.to_string();
+        assert!(matches!(error, StateError::Damaged { .. }), "{message}");
+        assert!(message.contains("has deleted nothing"), "{message}");
+        let backup = latest_backup(&backups_dir(data.path())).unwrap();
+        assert!(message.contains(&backup.display().to_string()), "{message}");
+        assert!(message.contains("boucle import -c"), "{message}");
+        assert_eq!(
+            std::fs::read(&db).unwrap(),
+            bytes,
+            "the damaged file is as found"
+        );
+    }
+
+    #[test]
+    fn a_database_in_use_is_reported_as_such() {
+        let data = tempfile::tempdir().unwrap();
+        let _running = open_state(data.path()).unwrap();
+        let error = open_state(data.path()).unwrap_err();
+        assert!(matches!(error, StateError::InUse { .. }), "{error}");
+    }
+}
