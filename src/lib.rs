@@ -14,3 +14,5 @@ pub mod maintenance;
 pub mod matrix;
 pub mod scheduler;
 pub mod store;
+#[cfg(test)]
+mod upgrades;

@@ -171,6 +171,7 @@ fn import(config: &Path, file: &Path) -> anyhow::Result<()> {
     let path = maintenance::state_path(&data_dir);
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
+    maintenance::restrict_permissions(&data_dir);
     let store = SledStore::open(&path).map_err(|error| anyhow::anyhow!("{error}"))?;
     match store.restore(&dump) {
         Ok(()) => {}

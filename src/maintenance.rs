@@ -478,7 +478,7 @@ pub async fn run(jobs: Jobs) {
     }
 }
 
-fn restrict_permissions(path: &Path) {
+pub fn restrict_permissions(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -1,5 +1,5 @@
-//! The `boucle` command line as an operator meets it: `--version`, and
-//! `check` on a good and a bad configuration.
+//! The `boucle` command line as an operator meets it: `--version`, `check`
+//! on a good and a bad configuration, and `export` / `import` / `compact`.
 
 use std::process::Command;
 
@@ -52,5 +52,89 @@ fn a_missing_file_is_a_clear_error() {
     assert!(
         text.contains("cannot read /nonexistent/boucle.toml"),
         "{text}"
+    );
+}
+
+/// A configuration like the shipped example, with its data in `data_dir`.
+fn config_with_data_dir(directory: &std::path::Path, data_dir: &std::path::Path) -> String {
+    let example = include_str!("../config.example.toml").replace(
+        "data_dir = \"data\"",
+        &format!("data_dir = {:?}", data_dir.display().to_string()),
+    );
+    let path = directory.join("config.toml");
+    std::fs::write(&path, example).unwrap();
+    path.display().to_string()
+}
+
+/// The round trip: import a full export into an empty data
+/// directory, export it, import that elsewhere, export again: the files are
+/// equal byte for byte, and equal to the original.
+#[test]
+fn export_then_import_gives_back_the_same_bytes() {
+    let directory = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/exports/current.json"
+    );
+    let first = config_with_data_dir(directory.path(), &directory.path().join("first"));
+    let (ok, text) = boucle(&["import", "-c", &first, fixture]);
+    assert!(ok, "{text}");
+    assert!(text.contains("records imported into"), "{text}");
+    let exported = directory.path().join("first.json");
+    let (ok, text) = boucle(&["export", "-c", &first, "-o", exported.to_str().unwrap()]);
+    assert!(ok, "{text}");
+
+    let second_dir = tempfile::tempdir().unwrap();
+    let second = config_with_data_dir(second_dir.path(), &second_dir.path().join("data"));
+    let (ok, text) = boucle(&["import", "-c", &second, exported.to_str().unwrap()]);
+    assert!(ok, "{text}");
+    let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["export", "-c", &second])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let again = output.stdout;
+    assert_eq!(
+        std::fs::read(&exported).unwrap(),
+        again,
+        "export → import → export"
+    );
+    assert_eq!(std::fs::read(fixture).unwrap(), again);
+
+    // Compaction keeps every record.
+    let (ok, text) = boucle(&["compact", "-c", &second]);
+    assert!(ok, "{text}");
+    let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["export", "-c", &second])
+        .output()
+        .unwrap();
+    assert_eq!(output.stdout, again, "compaction changes no record");
+}
+
+#[test]
+fn import_refuses_a_data_directory_that_holds_data() {
+    let directory = tempfile::tempdir().unwrap();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/exports/current.json"
+    );
+    let config = config_with_data_dir(directory.path(), &directory.path().join("data"));
+    assert!(boucle(&["import", "-c", &config, fixture]).0);
+    let (ok, text) = boucle(&["import", "-c", &config, fixture]);
+    assert!(!ok);
+    assert!(text.contains("already holds data"), "{text}");
+    assert!(text.contains("mv "), "{text}");
+}
+
+#[test]
+fn export_without_a_database_says_so() {
+    let directory = tempfile::tempdir().unwrap();
+    let config = config_with_data_dir(directory.path(), &directory.path().join("nothing"));
+    let (ok, text) = boucle(&["export", "-c", &config]);
+    assert!(!ok);
+    assert!(text.contains("there is no database in"), "{text}");
+    assert!(
+        !directory.path().join("nothing").exists(),
+        "nothing created"
     );
 }
