@@ -77,6 +77,7 @@ pub struct Engine {
     erasures: Arc<Notify>,
     scheduler: Scheduler,
     failpoint: Option<Failpoint>,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Engine {
@@ -97,11 +98,23 @@ impl Engine {
             themes_changed: Arc::new(Notify::new()),
             erasures: Arc::new(Notify::new()),
             failpoint,
+            metrics: Arc::new(crate::metrics::Metrics::new()),
         })
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Counts into `metrics` (shared with the health listener).
+    pub fn with_metrics(mut self, metrics: Arc<crate::metrics::Metrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// The bot's counters, for `/metrics`.
+    pub fn metrics(&self) -> &Arc<crate::metrics::Metrics> {
+        &self.metrics
     }
 
     pub fn scheduler(&self) -> &Scheduler {
@@ -195,7 +208,11 @@ impl Engine {
             );
         }
         let processed = self.commit(&mut state, batch, &outcome, now)?;
-        if let Some(command) = outcome.command {
+        if let Some(command) = outcome.command
+            && matches!(processed, Processed::Committed { .. })
+        {
+            self.metrics
+                .command(core::commands::definition(command).english);
             tracing::info!(
                 ?command,
                 room = input.room_id().unwrap_or_default(),
@@ -222,7 +239,16 @@ impl Engine {
         let processed = match TimerPurpose::from_name(&fired.entry.purpose) {
             Some(purpose) => {
                 let outcome = core::handle(&Input::Timer { purpose }, &state, now);
-                self.commit(&mut state, batch, &outcome, now)?
+                let processed = self.commit(&mut state, batch, &outcome, now)?;
+                if matches!(purpose, TimerPurpose::Reminder { .. })
+                    && matches!(processed, Processed::Committed { .. })
+                {
+                    self.metrics.reminders_sent.inc();
+                    if now > fired.entry.due + core::REMINDER_LATE_AFTER {
+                        self.metrics.reminders_late.inc();
+                    }
+                }
+                processed
             }
             None => {
                 tracing::warn!(purpose = %fired.entry.purpose, "timer of an unknown purpose removed");

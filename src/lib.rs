@@ -9,9 +9,11 @@ pub mod config;
 pub mod core;
 pub mod devserver;
 pub mod engine;
+pub mod health;
 pub mod i18n;
 pub mod maintenance;
 pub mod matrix;
+pub mod metrics;
 pub mod scheduler;
 pub mod store;
 #[cfg(test)]

@@ -138,3 +138,43 @@ fn export_without_a_database_says_so() {
         "nothing created"
     );
 }
+
+/// `--json-logs` writes one JSON object per line, for log collectors.
+#[test]
+fn json_logs_are_one_object_per_line() {
+    use std::io::BufRead;
+    let directory = tempfile::tempdir().unwrap();
+    let config = config_with_data_dir(directory.path(), &directory.path().join("data"));
+    // A homeserver nobody answers on: the bot logs that it waits for it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace(
+            "https://matrix.example.org",
+            &format!("http://127.0.0.1:{port}"),
+        )
+        .replace("listen = \"127.0.0.1:9464\"", "");
+    std::fs::write(&config, text).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["run", "--json-logs", "-c", &config])
+        .env("BOUCLE_PASSWORD", "secret")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line: serde_json::Value =
+        serde_json::from_str(&first).unwrap_or_else(|error| panic!("not JSON ({error}): {first}"));
+    assert!(line["level"].is_string(), "{line}");
+    assert!(line["fields"]["message"].is_string(), "{line}");
+    assert!(
+        !first.contains("secret"),
+        "the password is never logged: {first}"
+    );
+}

@@ -245,3 +245,113 @@ async fn commands_from_before_the_first_start_are_never_answered() {
         bot.log()
     );
 }
+
+/// GET `path` on the bot's health listener; the status and the body.
+async fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let response = reqwest::get(format!("http://127.0.0.1:{port}{path}"))
+        .await
+        .ok()?;
+    let status = response.status().as_u16();
+    Some((status, response.text().await.ok()?))
+}
+
+/// The check: the binary started with the shipped example
+/// configuration (only the account, data directory and port changed)
+/// answers `/healthz` once it syncs, and `/metrics` counts its work.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_example_configuration_serves_healthz_and_metrics() {
+    let person = Person::new("sante").await;
+    let mut bot = Bot::new().await;
+    let port = support::free_port();
+    bot.configure_from_example(|config| {
+        config["health"]["listen"] = toml_edit::value(format!("127.0.0.1:{port}"));
+    });
+    bot.start(None);
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    let health = loop {
+        if let Some((200, body)) = get(port, "/healthz").await {
+            break body;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", bot.log());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let health: serde_json::Value = serde_json::from_str(&health).unwrap();
+    assert_eq!(health["status"], "ok", "{health}");
+    assert_eq!(health["store"]["writable"], true, "{health}");
+    assert_eq!(health["sync"]["alive"], true, "{health}");
+
+    let room = person.create_direct_chat(&bot.user_id).await;
+    let command = person.send(&room, "!aide").await;
+    wait_for_replies(&room, &bot.user_id, &[command]).await;
+    let (status, metrics) = get(port, "/metrics").await.unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("boucle_commands_total{command=\"help\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("boucle_reply_seconds_count 1"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("boucle_outbox_depth 0"), "{metrics}");
+    assert_eq!(get(port, "/nope").await.unwrap().0, 404);
+    assert!(!bot.log().contains(" ERROR boucle"), "{}", bot.log());
+}
+
+/// The erasure check, with the real bot: a marker typed by someone,
+/// then `!oublier`, then the clean-up (backups and compaction): the marker is
+/// in no file of the data directory, the Matrix client's stores included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forgotten_marker_is_in_no_file_of_the_data_directory() {
+    let person = Person::new("oubli").await;
+    let mut bot = Bot::new().await;
+    bot.configure_from_example(|config| {
+        config["storage"]["erasure_cleanup_seconds"] = toml_edit::value(1);
+        config.remove("health");
+    });
+    bot.start(None);
+    let room = person.create_direct_chat(&bot.user_id).await;
+    let marker = format!("Marqueur{}", std::process::id());
+    let command = person
+        .send(&room, &format!("!profil commune {marker}"))
+        .await;
+    wait_for_replies(&room, &bot.user_id, &[command]).await;
+    let data_dir = bot.data_dir();
+    // The backup made at start came before the marker: restart without it,
+    // so the new start's backup holds the marker too.
+    bot.kill();
+    std::fs::remove_dir_all(data_dir.join("backups")).unwrap();
+    bot.start(None);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while support::files_containing(&data_dir.join("backups"), &marker).len() != 1 {
+        assert!(std::time::Instant::now() < deadline, "{}", bot.log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!support::files_containing(&data_dir.join("state"), &marker).is_empty());
+
+    let command = person.send(&room, "!oublier confirmer").await;
+    let replies = wait_for_replies(&room, &bot.user_id, &[command]).await;
+    assert!(
+        body(&replies[0][0]).starts_with("C'est fait"),
+        "{}",
+        replies[0][0]
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let found = support::files_containing(&data_dir, &marker);
+        if found.is_empty() && bot.log().contains("database compacted") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still in {found:?}\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        bot.log().contains("erasure carried into the backups"),
+        "{}",
+        bot.log()
+    );
+}

@@ -25,7 +25,7 @@ use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, format_date
 use crate::i18n::Arg;
 
 /// A reminder is "on time" if sent within this long after it fell due.
-const LATE_AFTER: Duration = Duration::seconds(30);
+pub const LATE_AFTER: Duration = Duration::seconds(30);
 /// A general assembly's reminders: a week and a day before.
 const GENERAL_ASSEMBLY_REMINDERS: [u32; 2] = [7 * 24 * 60, 24 * 60];
 /// How many meetings `!agenda` lists.

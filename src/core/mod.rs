@@ -16,6 +16,7 @@ mod digest;
 mod groups;
 pub mod ics;
 mod meetings;
+pub use meetings::LATE_AFTER as REMINDER_LATE_AFTER;
 pub mod polls;
 pub mod privacy;
 pub mod render;

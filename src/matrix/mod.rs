@@ -144,6 +144,26 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     // Damaged data stops the start here, before any login or change.
     let sled_store = Arc::new(crate::maintenance::open_state(&data_dir)?);
     let store: Arc<dyn Store> = sled_store.clone();
+    // Bound before the login, so the host's monitoring sees a bot that is
+    // up but not yet syncing.
+    let health_listener =
+        match &config.health.listen {
+            Some(address) => Some(tokio::net::TcpListener::bind(address).await.map_err(
+                |error| AdapterError::Config(format!("[health] listen = \"{address}\": {error}")),
+            )?),
+            None => None,
+        };
+    let metrics = Arc::new(crate::metrics::Metrics::new());
+    if let Some(listener) = health_listener {
+        tracing::info!(address = ?listener.local_addr().ok(), "health listener on /healthz and /metrics");
+        tokio::spawn(crate::health::serve(
+            listener,
+            crate::health::Health {
+                store: store.clone(),
+                metrics: metrics.clone(),
+            },
+        ));
+    }
     let client = connect(&homeserver, &data_dir, &user_id, &password).await?;
 
     let first_start = match store.get(Tree::Meta, FIRST_START_KEY)? {
@@ -196,7 +216,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         },
     };
     let time_zone = settings.time_zone;
-    let engine = Engine::new(store.clone(), settings, failpoint)?;
+    let engine = Engine::new(store.clone(), settings, failpoint)?.with_metrics(metrics);
     engine.ensure_timer(
         TimerPurpose::Retention,
         next_retention_run(time_zone, Utc::now()),
@@ -324,24 +344,46 @@ async fn join_configured(client: &Client, address: Option<&str>) -> Option<Owned
         tracing::error!(room = address, "not a room address");
         return None;
     };
+    // The SDK retries server errors without end: a room whose server cannot
+    // be reached must not hold up the start.
     let room_id = match OwnedRoomId::try_from(parsed.clone()) {
         Ok(room_id) => room_id,
-        Err(alias) => match client.resolve_room_alias(&alias).await {
-            Ok(response) => response.room_id,
-            Err(error) => {
-                tracing::warn!(%error, room = address, "cannot resolve room alias");
-                return None;
+        Err(alias) => {
+            match tokio::time::timeout(JOIN_AT_START_TIMEOUT, client.resolve_room_alias(&alias))
+                .await
+            {
+                Ok(Ok(response)) => response.room_id,
+                Ok(Err(error)) => {
+                    tracing::warn!(%error, room = address, "cannot resolve room alias");
+                    return None;
+                }
+                Err(_) => {
+                    tracing::warn!(
+                        room = address,
+                        "room alias not resolved in time: skipped for now"
+                    );
+                    return None;
+                }
             }
-        },
+        }
     };
     let joined = client
         .get_room(&room_id)
         .is_some_and(|room| room.state() == matrix_sdk::RoomState::Joined);
-    if !joined && let Err(error) = client.join_room_by_id(&room_id).await {
-        tracing::warn!(%error, room = address, "cannot join configured room yet (an invite will do)");
+    if !joined {
+        match tokio::time::timeout(JOIN_AT_START_TIMEOUT, client.join_room_by_id(&room_id)).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::warn!(
+                %error, room = address, "cannot join configured room yet (an invite will do)"
+            ),
+            Err(_) => tracing::warn!(room = address, "joining took too long (an invite will do)"),
+        }
     }
     Some(room_id)
 }
+
+/// How long the start waits for one configured room.
+const JOIN_AT_START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// The data directory holds the session token and political data: owner only.
 fn restrict_permissions(path: &std::path::Path) {

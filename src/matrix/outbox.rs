@@ -71,6 +71,9 @@ async fn drain_room(
     let store = adapter.engine.store().clone();
     let prefix = outbox_room_prefix(&room_id);
     let mut backoff = Duration::from_millis(500);
+    // The entry last tried, so that only a first attempt counts in the
+    // reply-time histogram.
+    let mut last_tried: Option<Vec<u8>> = None;
     loop {
         let next = {
             // Checking for emptiness and leaving the busy set happen under
@@ -105,6 +108,20 @@ async fn drain_room(
             }
         };
         let sequence = outbox_sequence(&key).unwrap_or_default();
+        if last_tried.as_deref() != Some(key.as_slice()) {
+            last_tried = Some(key.clone());
+            if matches!(
+                entry.item,
+                OutboxItem::Message { .. } | OutboxItem::Direct { .. }
+            ) && let Ok(elapsed) = (Utc::now() - entry.created_at).to_std()
+            {
+                adapter
+                    .engine
+                    .metrics()
+                    .reply_seconds
+                    .observe(elapsed.as_secs_f64());
+            }
+        }
         match carry_out(&adapter, &entry, sequence).await {
             Ok(()) => {
                 Failpoint::trigger(failpoint, Failpoint::AfterSend);
@@ -116,6 +133,9 @@ async fn drain_room(
                 backoff = Duration::from_millis(500);
             }
             Err(wait) => {
+                if wait.is_some() {
+                    adapter.engine.metrics().rate_limit_waits.inc();
+                }
                 let wait = wait.unwrap_or(backoff);
                 tokio::time::sleep(wait).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);

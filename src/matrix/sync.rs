@@ -54,12 +54,17 @@ pub async fn supervise(
             Ok(response) => {
                 first = false;
                 backoff = Duration::from_millis(500);
+                adapter
+                    .engine
+                    .metrics()
+                    .sync_succeeded(Utc::now().timestamp_millis());
                 token = Some(response.next_batch.clone());
                 if responses.send(response).await.is_err() {
                     return; // processor gone: shutting down
                 }
             }
             Err(error) => {
+                adapter.engine.metrics().sync_errors.inc();
                 if matches!(
                     error.client_api_error_kind(),
                     Some(ErrorKind::UnknownToken(_))

@@ -117,6 +117,8 @@ pub(super) fn restores_exactly_what_it_dumped(store: &dyn Store, fresh: &dyn Sto
     assert_eq!(store.dump().unwrap(), dump, "a dump uses up nothing");
 
     fresh.restore(&dump).unwrap();
+    store.probe_write().unwrap();
+    assert_eq!(store.dump().unwrap(), dump, "a write probe is no record");
     assert_eq!(fresh.dump().unwrap(), dump);
     assert_eq!(fresh.get(Tree::Meta, b"k").unwrap(), Some(b"v".to_vec()));
     assert_eq!(fresh.next_id().unwrap(), dump.next_id);

@@ -100,6 +100,10 @@ impl Store for MemoryStore {
         Ok(self.next.fetch_add(1, Ordering::SeqCst) + 1)
     }
 
+    fn probe_write(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     fn dump(&self) -> Result<Dump, StoreError> {
         let trees = self.trees.lock().expect("memory store lock");
         Ok(Dump {

@@ -259,6 +259,10 @@ pub trait Store: Send + Sync + 'static {
     /// there, above every id used before.
     fn dump(&self) -> Result<Dump, StoreError>;
 
+    /// Writes and flushes a value only the store itself reads: whether the
+    /// store still accepts durable writes (for `/healthz`).
+    fn probe_write(&self) -> Result<(), StoreError>;
+
     /// Fills an empty store with `dump`, durably; its next id is
     /// `dump.next_id`. Refused with [`StoreError::NotEmpty`] otherwise.
     fn restore(&self, dump: &Dump) -> Result<(), StoreError>;

@@ -391,6 +391,16 @@ impl Store for SledStore {
         Ok(self.issued.fetch_add(1, Ordering::SeqCst) + 1)
     }
 
+    fn probe_write(&self) -> Result<(), StoreError> {
+        let open = self.read();
+        open.trees.last().expect("internal tree").insert(
+            b"health_probe",
+            &chrono::Utc::now().timestamp_millis().to_be_bytes(),
+        )?;
+        open.database.flush()?;
+        Ok(())
+    }
+
     fn dump(&self) -> Result<Dump, StoreError> {
         // The write lock: no batch can land while the trees are read.
         let open = self.open.write().expect("sled store lock");

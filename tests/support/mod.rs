@@ -451,6 +451,32 @@ impl Bot {
         path
     }
 
+    /// Writes the shipped `config.example.toml` with this bot's account and
+    /// data directory, then `edit` applied to it.
+    pub fn configure_from_example(
+        &self,
+        edit: impl FnOnce(&mut toml_edit::DocumentMut),
+    ) -> PathBuf {
+        // Rooms and admins on the test server: a room on example.org would
+        // make Synapse try federation.
+        let mut config: toml_edit::DocumentMut = include_str!("../../config.example.toml")
+            .replace(":example.org", &format!(":{}", self.user_id.server_name()))
+            .parse()
+            .unwrap();
+        config["matrix"]["homeserver"] = toml_edit::value(self.homeserver_url.as_str());
+        config["matrix"]["user_id"] = toml_edit::value(self.user_id.as_str());
+        config["matrix"]["password_env"] = toml_edit::value("BOUCLE_TEST_PASSWORD");
+        config["bot"]["data_dir"] = toml_edit::value(self.data_dir().display().to_string());
+        edit(&mut config);
+        let path = self.directory.path().join("config.toml");
+        std::fs::write(&path, config.to_string()).unwrap();
+        path
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.directory.path().join("data")
+    }
+
     /// The bot's own room alias for `suffix` (`#<bot>-<suffix>:server`).
     pub fn alias(&self, suffix: &str) -> String {
         format!(
@@ -566,4 +592,34 @@ impl Drop for Bot {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// A TCP port nobody listens on now, on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Every file under `directory` whose bytes contain `needle`.
+pub fn files_containing(directory: &std::path::Path, needle: &str) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return found;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(files_containing(&path, needle));
+        } else if std::fs::read(&path).is_ok_and(|bytes| {
+            bytes
+                .windows(needle.len())
+                .any(|window| window == needle.as_bytes())
+        }) {
+            found.push(path);
+        }
+    }
+    found
 }

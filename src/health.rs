@@ -1,0 +1,233 @@
+//! The optional HTTP listener: `/healthz` and `/metrics`, for the host's
+//! monitoring. Off unless `[health] listen` is set; meant for loopback.
+//!
+//! A deliberately small HTTP/1.1 responder (GET and HEAD, one request per
+//! connection): two read-only pages do not need a web framework, and
+//! nothing here parses more than a request line.
+//!
+//! `/healthz` answers 200 when the last sync succeeded recently and the
+//! store accepts a durable write, 503 otherwise, with the details as JSON.
+//! Neither page holds a user id, a room id or any text people wrote.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::metrics::Metrics;
+use crate::store::records::{OutboxEntry, decode};
+use crate::store::{Store, Tree};
+
+/// A sync older than this means the bot is not hearing the homeserver
+/// (long polls last 30 s).
+pub const SYNC_STALE_AFTER: Duration = Duration::from_secs(90);
+
+#[derive(Clone)]
+pub struct Health {
+    pub store: Arc<dyn Store>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// Outbox depth and the age of its oldest entry, in seconds.
+fn outbox_reading(store: &dyn Store, now: DateTime<Utc>) -> (usize, f64) {
+    let Ok(entries) = store.scan_prefix(Tree::Outbox, b"") else {
+        return (0, 0.0);
+    };
+    let oldest = entries
+        .iter()
+        .filter_map(|(_, value)| decode::<OutboxEntry>(value).ok())
+        .map(|entry| entry.created_at)
+        .min();
+    let age = oldest.map_or(0.0, |at| {
+        (now - at).num_milliseconds().max(0) as f64 / 1000.0
+    });
+    (entries.len(), age)
+}
+
+impl Health {
+    /// The `/healthz` status and body.
+    pub fn check(&self, now: DateTime<Utc>) -> (bool, serde_json::Value) {
+        let last_sync = self.metrics.last_sync_millis();
+        let since_sync =
+            last_sync.map(|millis| (now.timestamp_millis() - millis).max(0) as f64 / 1000.0);
+        let sync_alive = since_sync.is_some_and(|seconds| seconds < SYNC_STALE_AFTER.as_secs_f64());
+        let store_writable = self.store.probe_write().is_ok();
+        let (depth, oldest) = outbox_reading(self.store.as_ref(), now);
+        let healthy = sync_alive && store_writable;
+        let body = json!({
+            "status": if healthy { "ok" } else { "unhealthy" },
+            "sync": { "alive": sync_alive, "seconds_since_last": since_sync },
+            "store": { "writable": store_writable },
+            "outbox": { "depth": depth, "oldest_age_seconds": oldest },
+        });
+        (healthy, body)
+    }
+
+    /// The `/metrics` text, with the store readings taken now.
+    pub fn metrics_text(&self, now: DateTime<Utc>) -> String {
+        let (depth, oldest) = outbox_reading(self.store.as_ref(), now);
+        self.metrics
+            .outbox_depth
+            .set(i64::try_from(depth).unwrap_or(i64::MAX));
+        self.metrics.outbox_oldest_age_seconds.set(oldest);
+        self.metrics.encode()
+    }
+
+    /// The response to one request line.
+    fn respond(&self, request_line: &str) -> (u16, &'static str, String) {
+        let mut parts = request_line.split_whitespace();
+        let method = parts.next().unwrap_or("");
+        let path = parts.next().unwrap_or("");
+        if method != "GET" && method != "HEAD" {
+            return (405, "text/plain", "method not allowed\n".to_owned());
+        }
+        let now = Utc::now();
+        match path.split('?').next().unwrap_or("") {
+            "/healthz" => {
+                let (healthy, body) = self.check(now);
+                (
+                    if healthy { 200 } else { 503 },
+                    "application/json",
+                    format!("{body}\n"),
+                )
+            }
+            "/metrics" => (
+                200,
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                self.metrics_text(now),
+            ),
+            _ => (
+                404,
+                "text/plain",
+                "not found: try /healthz or /metrics\n".to_owned(),
+            ),
+        }
+    }
+}
+
+/// Serves until the process ends.
+pub async fn serve(listener: TcpListener, health: Health) {
+    loop {
+        match listener.accept().await {
+            Ok((stream, _)) => {
+                let health = health.clone();
+                tokio::spawn(async move {
+                    if let Err(error) = answer(stream, &health).await {
+                        tracing::debug!(%error, "health request failed");
+                    }
+                });
+            }
+            Err(error) => {
+                tracing::warn!(%error, "health listener cannot accept");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+async fn answer(mut stream: TcpStream, health: &Health) -> std::io::Result<()> {
+    let mut buffer = Vec::with_capacity(1024);
+    let read = async {
+        let mut chunk = [0u8; 1024];
+        while !buffer.windows(4).any(|window| window == b"\r\n\r\n") && buffer.len() < 8192 {
+            let count = stream.read(&mut chunk).await?;
+            if count == 0 {
+                break;
+            }
+            buffer.extend_from_slice(&chunk[..count]);
+        }
+        Ok::<_, std::io::Error>(())
+    };
+    tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
+    let text = String::from_utf8_lossy(&buffer);
+    let request_line = text.lines().next().unwrap_or("");
+    let (status, content_type, body) = health.respond(request_line);
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Service Unavailable",
+    };
+    let head_only = request_line.starts_with("HEAD ");
+    let response = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n{}",
+        body.len(),
+        if head_only { "" } else { body.as_str() }
+    );
+    stream.write_all(response.as_bytes()).await?;
+    stream.shutdown().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::records::{OutboxItem, encode, outbox_key};
+    use crate::store::{Batch, MemoryStore};
+
+    fn health() -> Health {
+        Health {
+            store: Arc::new(MemoryStore::new()),
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+
+    #[test]
+    fn unhealthy_until_a_sync_succeeds_and_again_when_it_is_stale() {
+        let health = health();
+        let now = Utc::now();
+        let (healthy, body) = health.check(now);
+        assert!(!healthy);
+        assert_eq!(body["sync"]["alive"], false);
+        assert_eq!(body["store"]["writable"], true);
+        health.metrics.sync_succeeded(now.timestamp_millis());
+        assert!(health.check(now + chrono::Duration::seconds(5)).0);
+        let (healthy, body) = health.check(now + chrono::Duration::seconds(200));
+        assert!(!healthy);
+        assert_eq!(body["status"], "unhealthy");
+    }
+
+    #[test]
+    fn the_outbox_depth_and_oldest_age_are_read_from_the_store() {
+        let health = health();
+        let now = Utc::now();
+        let mut batch = Batch::default();
+        for (sequence, age) in [(1, 40), (2, 5)] {
+            batch.put(
+                Tree::Outbox,
+                outbox_key("!r:s", sequence),
+                encode(&OutboxEntry {
+                    room_id: "!r:s".into(),
+                    item: OutboxItem::Invite {
+                        user_id: "@a:s".into(),
+                    },
+                    created_at: now - chrono::Duration::seconds(age),
+                }),
+            );
+        }
+        health.store.apply(batch).unwrap();
+        let (_, body) = health.check(now);
+        assert_eq!(body["outbox"]["depth"], 2);
+        assert_eq!(body["outbox"]["oldest_age_seconds"], 40.0);
+        let text = health.metrics_text(now);
+        assert!(text.contains("boucle_outbox_depth 2"), "{text}");
+        assert!(
+            text.contains("boucle_outbox_oldest_age_seconds 40.0"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_get_a_plain_answer() {
+        let health = health();
+        assert_eq!(health.respond("GET /nope HTTP/1.1").0, 404);
+        assert_eq!(health.respond("POST /healthz HTTP/1.1").0, 405);
+        assert_eq!(health.respond("GET /metrics HTTP/1.1").0, 200);
+        assert_eq!(health.respond("GET /healthz HTTP/1.1").0, 503);
+    }
+}
