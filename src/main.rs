@@ -62,6 +62,12 @@ enum Commands {
         /// The export file.
         file: PathBuf,
     },
+    /// Ask the running bot's /healthz (the `[health] listen` address):
+    /// exit 0 when healthy. For container health checks and monitoring.
+    Health {
+        #[arg(short, long)]
+        config: PathBuf,
+    },
     /// Rewrite the database to reclaim space and physically drop erased
     /// data. The bot does this itself weekly and after `!oublier`.
     Compact {
@@ -77,6 +83,7 @@ fn main() -> ExitCode {
         Commands::Export { config, output } => report(export(&config, output.as_deref())),
         Commands::Import { config, file } => report(import(&config, &file)),
         Commands::Compact { config } => report(compact(&config)),
+        Commands::Health { config } => report(health(&config)),
         Commands::Run { config, json_logs } => {
             init_logging(json_logs);
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -203,6 +210,34 @@ fn compact(config: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+fn health(config: &Path) -> anyhow::Result<()> {
+    let loaded = Config::load(config).with_context(|| format!("reading {}", config.display()))?;
+    let Some(listen) = loaded.health.listen else {
+        anyhow::bail!("no [health] listen address in {}", config.display());
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("a tokio runtime")?;
+    let url = format!("http://{listen}/healthz");
+    let (status, body) = runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(&url)
+            .timeout(std::time::Duration::from_secs(5))
+            .send()
+            .await
+            .with_context(|| format!("asking {url}"))?;
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        anyhow::Ok((status, body))
+    })?;
+    print!("{body}");
+    if !status.is_success() {
+        anyhow::bail!("unhealthy ({status})");
+    }
+    Ok(())
+}
+
 /// Message bodies are logged at debug level at most; the default filter
 /// also quiets the SDK's harmless 404s and key-backup chatter.
 fn init_logging(json: bool) {
@@ -229,6 +264,8 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
             .map(|mut config| {
                 config.matrix.homeserver = None;
                 config.bot.data_dir = PathBuf::from(".boucle/demo/bot");
+                // The demo needs no monitoring, and must not take the port.
+                config.health.listen = None;
                 config
             })
             .context("the built-in example configuration")?,

@@ -32,6 +32,37 @@ fn check_accepts_the_shipped_example() {
 }
 
 #[test]
+fn check_accepts_the_compose_stacks_configuration() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/deploy/docker/config.example.toml"
+    );
+    let (ok, text) = boucle(&["check", "-c", example]);
+    assert!(ok, "{text}");
+}
+
+#[test]
+fn health_without_a_running_bot_fails_plainly() {
+    let directory = tempfile::tempdir().unwrap();
+    let config = config_with_data_dir(directory.path(), &directory.path().join("data"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("127.0.0.1:9464", &format!("127.0.0.1:{port}"));
+    std::fs::write(&config, text).unwrap();
+    let (ok, text) = boucle(&["health", "-c", &config]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(&format!("asking http://127.0.0.1:{port}/healthz")),
+        "{text}"
+    );
+}
+
+#[test]
 fn check_lists_every_problem_with_its_line_and_fails() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("config.toml");
