@@ -311,6 +311,8 @@ async fn a_forgotten_marker_is_in_no_file_of_the_data_directory() {
     });
     bot.start(None);
     let room = person.create_direct_chat(&bot.user_id).await;
+    // A message from before the bot's first start is history, never a command.
+    person.wait_for_join(&room, &bot.user_id).await;
     let marker = format!("Marqueur{}", std::process::id());
     let command = person
         .send(&room, &format!("!profil commune {marker}"))
