@@ -570,3 +570,5 @@ report-card-private = Written in a private chat. To answer: reply to this messag
 data-report-draft = a report being written in a private chat
 ballot-close-refused = Only the person who started ballot #{$number}, the coordinators and the admins can close it.
 data-slot-poll = you proposed slots #{$number} "{$subject}"
+
+flood-notice = Easy: you are sending a lot of commands at once. I will answer again in {$seconds} seconds; commands sent until then are ignored.

@@ -570,3 +570,5 @@ report-card-private = Écrite en message privé. Pour répondre : répondez à c
 data-report-draft = une remontée en cours d'écriture en message privé
 ballot-close-refused = Seuls la personne qui a lancé le scrutin #{$number}, la coordination et les admins peuvent le clore.
 data-slot-poll = vous avez proposé les créneaux #{$number} « {$subject} »
+
+flood-notice = Doucement : vous envoyez beaucoup de commandes d'un coup. Je réponds de nouveau dans {$seconds} secondes ; les commandes envoyées d'ici là sont ignorées.

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::Notify;
 
 use crate::core::{self, Action, Input, Outcome, Settings, State, TimerPurpose};
+use crate::flood::Verdict;
 use crate::scheduler::{FiredTimer, Scheduler};
 use crate::store::domain::{load_assembly, write_change};
 use crate::store::records::{
@@ -78,6 +79,8 @@ pub struct Engine {
     scheduler: Scheduler,
     failpoint: Option<Failpoint>,
     metrics: Arc<crate::metrics::Metrics>,
+    /// The per-person brake on floods of commands (memory only).
+    flood: Mutex<crate::flood::FloodGuard>,
 }
 
 impl Engine {
@@ -99,6 +102,7 @@ impl Engine {
             erasures: Arc::new(Notify::new()),
             failpoint,
             metrics: Arc::new(crate::metrics::Metrics::new()),
+            flood: Mutex::default(),
         })
     }
 
@@ -192,8 +196,16 @@ impl Engine {
         {
             return Ok(Processed::AlreadyHandled);
         }
-        let outcome = core::handle(input, &state, now);
-        if outcome.is_empty() {
+        let verdict = self.flood_verdict(input, &state, now);
+        let outcome = match (verdict, input) {
+            (Verdict::Notice, Input::Message(message)) => core::flood_notice(message, &state),
+            (Verdict::Silence, _) => {
+                self.metrics.commands_throttled.inc();
+                Outcome::default()
+            }
+            _ => core::handle(input, &state, now),
+        };
+        if outcome.is_empty() && verdict != Verdict::Silence {
             return Ok(Processed::Ignored);
         }
         let mut batch = Batch::default();
@@ -220,6 +232,22 @@ impl Engine {
             );
         }
         Ok(processed)
+    }
+
+    /// The flood brake's verdict on `input`: only commands count.
+    fn flood_verdict(&self, input: &Input, state: &State, now: DateTime<Utc>) -> Verdict {
+        match input {
+            Input::Message(message)
+                if !message.is_edit
+                    && core::commands::may_be_command(&message.body, &state.settings.prefix) =>
+            {
+                self.flood
+                    .lock()
+                    .expect("flood guard lock")
+                    .check(&message.sender, now)
+            }
+            _ => Verdict::Answer,
+        }
     }
 
     /// Handles a fired timer: its effects and its removal in one batch, so it
@@ -475,6 +503,68 @@ pub(crate) mod tests {
 
     fn command(event_id: &str, body: &str) -> Input {
         message_in("!r:s", event_id, body)
+    }
+
+    /// The flood brake with a scripted clock: one person sending 30 commands
+    /// at once gets 20 answers and one notice; the rest are recorded as
+    /// handled (never answered later), and someone else is answered.
+    #[test]
+    fn a_flooding_member_is_slowed_with_one_notice() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let engine = engine_on(store.clone());
+        let now = Utc::now();
+        let mut replies = 0;
+        for index in 0..30 {
+            let event_id = format!("$flood{index}");
+            match engine.process(&command(&event_id, "!aide"), now).unwrap() {
+                Processed::Committed { messages, .. } => replies += messages,
+                other => panic!("{other:?}"),
+            }
+            assert!(
+                engine.is_handled(&event_id).unwrap(),
+                "{event_id} in the ledger"
+            );
+        }
+        assert_eq!(replies, crate::flood::LIMIT + 1);
+        let notices: Vec<String> = store
+            .scan_prefix(Tree::Outbox, b"")
+            .unwrap()
+            .into_iter()
+            .filter_map(
+                |(_, value)| match decode::<OutboxEntry>(&value).unwrap().item {
+                    OutboxItem::Message { content, .. } => {
+                        content["body"].as_str().map(str::to_owned)
+                    }
+                    _ => None,
+                },
+            )
+            .filter(|body| body.starts_with("Doucement"))
+            .collect();
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        let Input::Message(mut other) = command("$calm", "!aide") else {
+            unreachable!()
+        };
+        other.sender = "@yann:s".into();
+        assert_eq!(
+            engine.process(&Input::Message(other), now).unwrap(),
+            Processed::Committed {
+                messages: 1,
+                actions: 0
+            }
+        );
+        // A minute later the flooder is answered again.
+        assert_eq!(
+            engine
+                .process(
+                    &command("$later", "!aide"),
+                    now + chrono::Duration::seconds(61)
+                )
+                .unwrap(),
+            Processed::Committed {
+                messages: 1,
+                actions: 0
+            }
+        );
     }
 
     #[test]

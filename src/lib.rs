@@ -9,6 +9,7 @@ pub mod config;
 pub mod core;
 pub mod devserver;
 pub mod engine;
+pub mod flood;
 pub mod health;
 pub mod i18n;
 pub mod maintenance;

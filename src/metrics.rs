@@ -30,6 +30,8 @@ pub struct Metrics {
     pub reminders_sent: Counter,
     pub reminders_late: Counter,
     pub rate_limit_waits: Counter,
+    /// Commands left unanswered by the per-person flood brake.
+    pub commands_throttled: Counter,
     pub outbox_depth: Gauge,
     pub outbox_oldest_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
     /// Unix milliseconds of the last successful sync; 0 before the first.
@@ -82,6 +84,12 @@ impl Metrics {
             "Waits imposed by the homeserver's rate limits (HTTP 429)",
             rate_limit_waits.clone(),
         );
+        let commands_throttled = Counter::default();
+        registry.register(
+            "commands_throttled",
+            "Commands left unanswered by the per-person flood brake",
+            commands_throttled.clone(),
+        );
         let outbox_depth = Gauge::default();
         registry.register(
             "outbox_depth",
@@ -102,6 +110,7 @@ impl Metrics {
             reminders_sent,
             reminders_late,
             rate_limit_waits,
+            commands_throttled,
             outbox_depth,
             outbox_oldest_age_seconds,
             last_sync_millis: AtomicI64::new(0),

@@ -703,6 +703,22 @@ pub fn next_retention_run(time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
     now + chrono::Duration::days(1)
 }
 
+/// The one notice a person gets when they send commands faster than the
+/// flood brake allows (see `flood.rs`, which decides when).
+pub fn flood_notice(message: &IncomingMessage, state: &State) -> Outcome {
+    let text = state
+        .translator
+        .render("flood-notice", &[("seconds", Arg::Number(60))]);
+    Outcome {
+        messages: vec![OutgoingMessage::reply(
+            &message.room_id,
+            &message.event_id,
+            text,
+        )],
+        ..Outcome::default()
+    }
+}
+
 fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> Outcome {
     let settings = &state.settings;
     if message.sender == settings.bot_user_id || message.kind != MessageKind::Text {
@@ -1069,5 +1085,7 @@ impl Context<'_> {
     }
 }
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;
