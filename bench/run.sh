@@ -10,5 +10,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --locked --bin boucle --example bench
 mkdir -p docs
-target/release/examples/bench --boucle target/release/boucle --out docs/performance-latest.md
+target/release/examples/bench --boucle target/release/boucle --out docs/performance-latest.md  # copy its table into docs/performance.md
 echo "written to docs/performance-latest.md"
