@@ -448,22 +448,22 @@ async fn main() {
         seen.clone(),
     ));
 
-    let port = free_port();
-    let bot_dir = work.path().join("bot");
-    let bot = start_bot(
-        &binary,
-        &bot_dir,
-        config(
+    let launch = |name: &str, themes: &[String]| {
+        let port = free_port();
+        let directory = work.path().join(name);
+        let text = config(
             &server,
-            &bot_dir.join("data"),
+            &directory.join("data"),
             port,
             &hub,
             &deputy,
-            &themes,
+            themes,
             &bench.admin.user_id,
-        ),
-        port,
-    );
+        );
+        start_bot(&binary, &directory, text, port)
+    };
+    let bot = launch("bot", &themes);
+    let port = bot.port;
     let startup = wait_healthy(&http, &bot).await;
     // Let the start-up work (joins, Space, first backup) settle.
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -515,22 +515,7 @@ async fn main() {
                 .await,
         );
     }
-    let port = free_port();
-    let big_dir = work.path().join("bot100");
-    let bot = start_bot(
-        &binary,
-        &big_dir,
-        config(
-            &server,
-            &big_dir.join("data"),
-            port,
-            &hub,
-            &deputy,
-            &many,
-            &bench.admin.user_id,
-        ),
-        port,
-    );
+    let bot = launch("bot100", &many);
     wait_healthy(&http, &bot).await;
     tokio::time::sleep(Duration::from_secs(10)).await;
     let rss_idle_100 = rss_mb(&bot.child);

@@ -44,16 +44,11 @@ fn check_accepts_the_compose_stacks_configuration() {
 #[test]
 fn health_without_a_running_bot_fails_plainly() {
     let directory = tempfile::tempdir().unwrap();
-    let config = config_with_data_dir(directory.path(), &directory.path().join("data"));
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace("127.0.0.1:9464", &format!("127.0.0.1:{port}"));
-    std::fs::write(&config, text).unwrap();
+    let port = free_port();
+    let config = edited_config(
+        directory.path(),
+        &[("127.0.0.1:9464", &format!("127.0.0.1:{port}"))],
+    );
     let (ok, text) = boucle(&["health", "-c", &config]);
     assert!(!ok, "{text}");
     assert!(
@@ -95,6 +90,27 @@ fn config_with_data_dir(directory: &std::path::Path, data_dir: &std::path::Path)
     let path = directory.join("config.toml");
     std::fs::write(&path, example).unwrap();
     path.display().to_string()
+}
+
+/// The example configuration with its data in `directory/data` and each
+/// `(from, to)` replaced.
+fn edited_config(directory: &std::path::Path, replacements: &[(&str, &str)]) -> String {
+    let config = config_with_data_dir(directory, &directory.join("data"));
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    for (from, to) in replacements {
+        text = text.replace(from, to);
+    }
+    std::fs::write(&config, text).unwrap();
+    config
+}
+
+/// A TCP port nobody listens on now, on loopback.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The round trip: import a full export into an empty data
@@ -175,21 +191,15 @@ fn export_without_a_database_says_so() {
 fn json_logs_are_one_object_per_line() {
     use std::io::BufRead;
     let directory = tempfile::tempdir().unwrap();
-    let config = config_with_data_dir(directory.path(), &directory.path().join("data"));
     // A homeserver nobody answers on: the bot logs that it waits for it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let text = std::fs::read_to_string(&config)
-        .unwrap()
-        .replace(
-            "https://matrix.example.org",
-            &format!("http://127.0.0.1:{port}"),
-        )
-        .replace("listen = \"127.0.0.1:9464\"", "");
-    std::fs::write(&config, text).unwrap();
+    let homeserver = format!("http://127.0.0.1:{}", free_port());
+    let config = edited_config(
+        directory.path(),
+        &[
+            ("https://matrix.example.org", &homeserver),
+            ("listen = \"127.0.0.1:9464\"", ""),
+        ],
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
         .args(["run", "--json-logs", "-c", &config])
         .env("BOUCLE_PASSWORD", "secret")
