@@ -360,29 +360,30 @@ impl Jobs {
         let (users, latest_erasure) = pending_erasures(self.store.as_ref())?;
         let mut due = Due {
             at: now + Duration::days(COMPACTION_INTERVAL_DAYS),
-            backup: false,
-            compaction: false,
+            job: Job::CleanUp,
         };
-        let mut consider = |at: DateTime<Utc>, backup: bool| {
+        let mut consider = |at: DateTime<Utc>, job: Job| {
             if at < due.at {
-                due = Due {
-                    at,
-                    backup,
-                    compaction: !backup,
-                };
+                due = Due { at, job };
             }
         };
         if self.backups_keep > 0 {
             let last = latest_backup(&backups_dir(&self.data_dir)).and_then(|p| backup_time(&p));
             consider(
                 last.map_or(now, |at| at + Duration::hours(BACKUP_INTERVAL_HOURS)),
-                true,
+                Job::Backup,
             );
         }
         let compacted = self.store.last_compaction()?.unwrap_or(now);
-        consider(compacted + Duration::days(COMPACTION_INTERVAL_DAYS), false);
+        consider(
+            compacted + Duration::days(COMPACTION_INTERVAL_DAYS),
+            Job::CleanUp,
+        );
         if !users.is_empty() {
-            consider(latest_erasure.unwrap_or(now) + self.erasure_delay, false);
+            consider(
+                latest_erasure.unwrap_or(now) + self.erasure_delay,
+                Job::CleanUp,
+            );
         }
         Ok(due)
     }
@@ -414,10 +415,17 @@ impl Jobs {
     }
 }
 
+/// The next job and when it is due.
 struct Due {
     at: DateTime<Utc>,
-    backup: bool,
-    compaction: bool,
+    job: Job,
+}
+
+#[derive(Clone, Copy)]
+enum Job {
+    Backup,
+    /// Pending erasures (if any), then compaction.
+    CleanUp,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -452,16 +460,14 @@ pub async fn run(jobs: Jobs) {
             continue;
         }
         let worker = jobs.clone();
-        let result = tokio::task::spawn_blocking(move || {
-            if due.backup {
+        let result = tokio::task::spawn_blocking(move || match due.job {
+            Job::Backup => {
                 let directory = backups_dir(&worker.data_dir);
                 write_backup(worker.store.as_ref(), &directory, now, worker.backups_keep)
                     .map(|path| tracing::info!(path = %path.display(), "backup written"))
                     .map_err(MaintenanceError::from)
-            } else {
-                debug_assert!(due.compaction);
-                worker.clean_up(now)
             }
+            Job::CleanUp => worker.clean_up(now),
         })
         .await;
         match result {
@@ -478,6 +484,7 @@ pub async fn run(jobs: Jobs) {
     }
 }
 
+/// The data directory holds the session token and political data: owner only.
 pub fn restrict_permissions(path: &Path) {
     #[cfg(unix)]
     {
@@ -492,23 +499,7 @@ mod tests {
     use crate::core::Input;
     use crate::engine::Engine;
     use crate::engine::tests::{message_in, settings};
-
-    fn files_containing(directory: &Path, needle: &str) -> Vec<PathBuf> {
-        let mut found = Vec::new();
-        for entry in std::fs::read_dir(directory).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                found.extend(files_containing(&path, needle));
-            } else if std::fs::read(&path)
-                .unwrap()
-                .windows(needle.len())
-                .any(|window| window == needle.as_bytes())
-            {
-                found.push(path);
-            }
-        }
-        found
-    }
+    use crate::store::conformance::files_containing;
 
     fn from(sender: &str, event_id: &str, body: &str) -> Input {
         let Input::Message(mut message) = message_in("!hub:s", event_id, body) else {

@@ -139,7 +139,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         .map_err(|error| AdapterError::Config(format!("user_id: {error}")))?;
     let data_dir = config.bot.data_dir.clone();
     std::fs::create_dir_all(&data_dir)?;
-    restrict_permissions(&data_dir);
+    crate::maintenance::restrict_permissions(&data_dir);
 
     // Damaged data stops the start here, before any login or change.
     let sled_store = Arc::new(crate::maintenance::open_state(&data_dir)?);
@@ -384,12 +384,3 @@ async fn join_configured(client: &Client, address: Option<&str>) -> Option<Owned
 
 /// How long the start waits for one configured room.
 const JOIN_AT_START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
-
-/// The data directory holds the session token and political data: owner only.
-fn restrict_permissions(path: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
-    }
-}

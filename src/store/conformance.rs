@@ -207,17 +207,17 @@ fn sled_compaction_keeps_the_data_and_drops_what_was_deleted() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("state");
     let store = SledStore::open(&path).unwrap();
-    let marker = b"MARQUEUR-EFFACE-7f3a";
+    let marker = "MARQUEUR-EFFACE-7f3a";
     let mut batch = Batch::default();
     batch
-        .put(Tree::Profiles, b"@a:s".to_vec(), marker.to_vec())
+        .put(Tree::Profiles, b"@a:s".to_vec(), marker.as_bytes().to_vec())
         .put(Tree::Profiles, b"@b:s".to_vec(), b"kept".to_vec());
     store.apply(batch).unwrap();
     let mut batch = Batch::default();
     batch.delete(Tree::Profiles, b"@a:s".to_vec());
     store.apply(batch).unwrap();
     assert!(
-        files_contain(&path, marker),
+        !files_containing(&path, marker).is_empty(),
         "sled keeps deleted data until compaction"
     );
     let before = store.dump().unwrap();
@@ -225,7 +225,10 @@ fn sled_compaction_keeps_the_data_and_drops_what_was_deleted() {
     store.compact(chrono::Utc::now()).unwrap();
 
     assert_eq!(store.dump().unwrap(), before);
-    assert!(!files_contain(directory.path(), marker));
+    assert_eq!(
+        files_containing(directory.path(), marker),
+        Vec::<std::path::PathBuf>::new()
+    );
     let id = store.next_id().unwrap();
     assert!(id >= before.next_id);
     let mut batch = Batch::default();
@@ -276,14 +279,23 @@ fn sled_finishes_or_undoes_an_interrupted_compaction() {
     assert!(!previous.exists());
 }
 
-fn files_contain(directory: &std::path::Path, needle: &[u8]) -> bool {
-    std::fs::read_dir(directory).unwrap().any(|entry| {
+/// Every file under `directory` whose bytes contain `needle`.
+pub(crate) fn files_containing(
+    directory: &std::path::Path,
+    needle: &str,
+) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(directory).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
-            files_contain(&path, needle)
-        } else {
-            let bytes = std::fs::read(&path).unwrap();
-            bytes.windows(needle.len()).any(|window| window == needle)
+            found.extend(files_containing(&path, needle));
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+        {
+            found.push(path);
         }
-    })
+    }
+    found
 }

@@ -16,7 +16,7 @@ pub mod records;
 mod sled_store;
 
 #[cfg(test)]
-mod conformance;
+pub(crate) mod conformance;
 
 pub use memory::MemoryStore;
 pub use sled_store::{OpenError, SledStore};
