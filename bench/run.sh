@@ -8,7 +8,7 @@
 # the table to docs/performance.md (section "Latest run").
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked --bin boucle --example bench
+cargo build --release --locked --bin boucle --example bench --example pingbot
 mkdir -p docs
 target/release/examples/bench --boucle target/release/boucle --out docs/performance-latest.md  # copy its table into docs/performance.md
 echo "written to docs/performance-latest.md"

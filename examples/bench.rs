@@ -27,8 +27,44 @@ const MEMBERS: usize = 50;
 const ROOMS: usize = 10;
 const COMMANDS: usize = 500;
 const CONCURRENCY: usize = 20;
+/// Scenario 1's commands, in turn.
+const BODIES: [&str; 6] = [
+    "!aide",
+    "!agenda",
+    "!sondage Quel jour ?\nMardi\nJeudi",
+    "!reunion jeudi 18h30 | Local | Point d'étape",
+    "!vote 1 Jeudi",
+    "!remontee Le bus de 7h15 ne passe plus",
+];
 
-type Seen = Arc<Mutex<HashMap<String, Instant>>>;
+type Seen = Arc<Mutex<Observed>>;
+
+/// Wall-clock milliseconds: the same clock as Synapse's `origin_server_ts`
+/// (same machine), so the watcher's times and the server's stamps compare.
+fn wall_ms() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        * 1000.0
+}
+
+/// What the watcher saw, by event id.
+#[derive(Default)]
+struct Observed {
+    /// When each event reached the watcher (wall ms) and its server stamp.
+    events: HashMap<String, (f64, f64)>,
+    /// The bot's reply to each command, by the command's event id.
+    replies: HashMap<String, String>,
+}
+
+impl Observed {
+    /// When the reply to `command` reached the watcher, if it did.
+    fn reply_seen(&self, command: &str) -> Option<f64> {
+        let reply = self.replies.get(command)?;
+        self.events.get(reply).map(|(seen, _)| *seen)
+    }
+}
 
 #[derive(Clone)]
 struct Account {
@@ -120,11 +156,12 @@ impl Bench {
         .await;
     }
 
-    async fn send(&self, who: &Account, room_id: &str, body: &str) -> (String, Instant) {
+    /// Sends a message; its event id, and when the request left (wall ms).
+    async fn send(&self, who: &Account, room_id: &str, body: &str) -> (String, f64) {
         let transaction = self
             .transaction
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let sent_at = Instant::now();
+        let sent_at = wall_ms();
         let response = self
             .call(
                 who,
@@ -141,7 +178,7 @@ impl Bench {
 
 /// Long-polls `/sync` as `watcher` and records when the bot's replies
 /// arrive, keyed by the event they reply to.
-async fn watch(http: reqwest::Client, url: String, watcher: Account, bot: String, seen: Seen) {
+async fn watch(http: reqwest::Client, url: String, watcher: Account, seen: Seen) {
     let mut since: Option<String> = None;
     loop {
         let mut request = http
@@ -158,16 +195,23 @@ async fn watch(http: reqwest::Client, url: String, watcher: Account, bot: String
         let Ok(body) = response.json::<Value>().await else {
             continue;
         };
-        let now = Instant::now();
+        let now = wall_ms();
         if let Some(rooms) = body["rooms"]["join"].as_object() {
             let mut seen = seen.lock().unwrap();
             for room in rooms.values() {
                 for event in room["timeline"]["events"].as_array().into_iter().flatten() {
-                    if event["sender"] == bot.as_str()
-                        && let Some(target) =
-                            event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
+                    let Some(id) = event["event_id"].as_str() else {
+                        continue;
+                    };
+                    let stamp = event["origin_server_ts"].as_f64().unwrap_or(f64::NAN);
+                    seen.events.entry(id.to_owned()).or_insert((now, stamp));
+                    // Only the bots reply to commands.
+                    if let Some(target) =
+                        event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
                     {
-                        seen.entry(target.to_owned()).or_insert(now);
+                        seen.replies
+                            .entry(target.to_owned())
+                            .or_insert_with(|| id.to_owned());
                     }
                 }
             }
@@ -184,6 +228,7 @@ fn percentile(sorted: &[f64], fraction: f64) -> f64 {
     sorted[index]
 }
 
+#[derive(Debug)]
 struct Latencies {
     p50: f64,
     p90: f64,
@@ -192,14 +237,80 @@ struct Latencies {
     lost: usize,
 }
 
+impl Latencies {
+    fn of(mut values: Vec<f64>, lost: usize) -> Latencies {
+        values.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        Latencies {
+            p50: percentile(&values, 0.50),
+            p90: percentile(&values, 0.90),
+            p99: percentile(&values, 0.99),
+            max: values.last().copied().unwrap_or(f64::NAN),
+            lost,
+        }
+    }
+}
+
+/// One command sent: its event id, when the request left and when the
+/// server answered it (wall ms).
+#[derive(Clone)]
+struct Sample {
+    event_id: String,
+    sent: f64,
+    acknowledged: f64,
+}
+
+/// A load's outcome: each command sent, and how many got no reply.
+struct Load {
+    samples: Vec<Sample>,
+    lost: usize,
+}
+
+impl Load {
+    /// Command sent → reply seen by the watcher, for every answered command.
+    fn latencies(&self, seen: &Seen) -> Latencies {
+        let seen = seen.lock().unwrap();
+        let values = self
+            .samples
+            .iter()
+            .filter_map(|sample| Some(seen.reply_seen(&sample.event_id)? - sample.sent))
+            .collect();
+        Latencies::of(values, self.lost)
+    }
+
+    /// Where a reply's time goes, median of each leg (ms): the member's send
+    /// request; the command's server stamp → the command reaching a client's
+    /// /sync (the bot's sync sees it about then); → the reply's server stamp
+    /// (the bot's turn, with the start of its send request); → the reply
+    /// reaching a client's /sync.
+    fn legs(&self, seen: &Seen) -> [f64; 4] {
+        let seen = seen.lock().unwrap();
+        let mut legs: [Vec<f64>; 4] = Default::default();
+        for sample in &self.samples {
+            let (Some(command), Some(reply)) = (
+                seen.events.get(&sample.event_id),
+                seen.replies
+                    .get(&sample.event_id)
+                    .and_then(|reply| seen.events.get(reply)),
+            ) else {
+                continue;
+            };
+            legs[0].push(sample.acknowledged - sample.sent);
+            legs[1].push(command.0 - command.1);
+            legs[2].push(reply.1 - command.0);
+            legs[3].push(reply.0 - reply.1);
+        }
+        legs.map(|values| Latencies::of(values, 0).p50)
+    }
+}
+
 /// Sends `commands` (member, room, body) `concurrency` at a time and waits
-/// for each reply; latencies in milliseconds.
+/// for each reply (30 s at most).
 async fn run_load(
     bench: &Arc<Bench>,
     seen: &Seen,
     commands: Vec<(Account, String, String)>,
     concurrency: usize,
-) -> Latencies {
+) -> Load {
     let queue = Arc::new(Mutex::new(commands));
     let results = Arc::new(Mutex::new(Vec::new()));
     let lost = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -218,14 +329,11 @@ async fn run_load(
                 let Some((member, room, body)) = next else {
                     return;
                 };
-                let (event_id, sent_at) = bench.send(&member, &room, &body).await;
+                let (event_id, sent) = bench.send(&member, &room, &body).await;
+                let acknowledged = wall_ms();
                 let deadline = Instant::now() + Duration::from_secs(30);
                 loop {
-                    if let Some(at) = seen.lock().unwrap().get(&event_id) {
-                        results
-                            .lock()
-                            .unwrap()
-                            .push(at.duration_since(sent_at).as_secs_f64() * 1000.0);
+                    if seen.lock().unwrap().reply_seen(&event_id).is_some() {
                         break;
                     }
                     if Instant::now() > deadline {
@@ -234,19 +342,20 @@ async fn run_load(
                     }
                     tokio::time::sleep(Duration::from_millis(1)).await;
                 }
+                results.lock().unwrap().push(Sample {
+                    event_id,
+                    sent,
+                    acknowledged,
+                });
             }
         }));
     }
     for worker in workers {
         worker.await.unwrap();
     }
-    let mut values = results.lock().unwrap().clone();
-    values.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    Latencies {
-        p50: percentile(&values, 0.50),
-        p90: percentile(&values, 0.90),
-        p99: percentile(&values, 0.99),
-        max: values.last().copied().unwrap_or(f64::NAN),
+    let samples = results.lock().unwrap().clone();
+    Load {
+        samples,
         lost: lost.load(std::sync::atomic::Ordering::SeqCst),
     }
 }
@@ -314,6 +423,10 @@ fn start_bot(binary: &str, directory: &std::path::Path, config: String, port: u1
         .env("BOUCLE_PASSWORD", "boucle-bench-password")
         .stdout(Stdio::null())
         .stderr(log)
+        .env(
+            "BOUCLE_LOG",
+            std::env::var("BENCH_BOT_LOG").unwrap_or_else(|_| "info".to_owned()),
+        )
         .spawn()
         .expect("the boucle binary");
     BotProcess { child, port }
@@ -382,11 +495,24 @@ async fn main() {
             .cloned()
     };
     let binary = argument("--boucle").unwrap_or_else(|| "target/release/boucle".to_owned());
+    let pingbot =
+        argument("--pingbot").unwrap_or_else(|| "target/release/examples/pingbot".to_owned());
     let out = argument("--out").map(PathBuf::from);
+    // `--only latency` stops after scenario 1 (for profiling runs).
+    let only = argument("--only");
     let work = tempfile::tempdir().unwrap();
+    // BENCH_KEEP=1 keeps the bots' logs and data (the directory is printed).
+    let work_path = if std::env::var_os("BENCH_KEEP").is_some() {
+        let kept = work.path().to_owned();
+        std::mem::forget(work);
+        eprintln!("keeping {}", kept.display());
+        kept
+    } else {
+        work.path().to_owned()
+    };
 
     let venv = devserver::default_venv();
-    let synapse_dir = work.path().join("synapse");
+    let synapse_dir = work_path.as_path().join("synapse");
     let server = tokio::task::spawn_blocking(move || {
         devserver::start_for_process_lifetime(venv, synapse_dir, RateLimits::Relaxed)
     })
@@ -445,13 +571,12 @@ async fn main() {
         http.clone(),
         server.url.clone(),
         watcher.clone(),
-        server.user_id("boucle"),
         seen.clone(),
     ));
 
     let launch = |name: &str, themes: &[String]| {
         let port = free_port();
-        let directory = work.path().join(name);
+        let directory = work_path.as_path().join(name);
         let text = config(
             &server,
             &directory.join("data"),
@@ -463,6 +588,58 @@ async fn main() {
         );
         start_bot(&binary, &directory, text, port)
     };
+    let commands_to = |count: usize, offset: usize, body: Option<&str>| {
+        (0..count)
+            .map(|index| {
+                let member_index = (index + offset) % MEMBERS;
+                let room = rooms[member_index % ROOMS].clone();
+                let body = body.unwrap_or(BODIES[index % BODIES.len()]);
+                (members[member_index].clone(), room, body.to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+
+    // The floor: a bare matrix-sdk bot on the same server, same load.
+    let ping = bench.account("pingbot", false).await;
+    bench.lift_rate_limit(&ping.user_id).await;
+    for room in &rooms {
+        bench.join(&ping, room).await;
+    }
+    let floor = if arguments.iter().any(|argument| argument == "--no-floor") {
+        None
+    } else {
+        let directory = work_path.join("pingbot");
+        std::fs::create_dir_all(&directory).unwrap();
+        let mut child = Command::new(&pingbot)
+            .arg(&server.url)
+            .arg(&ping.user_id)
+            .arg("pingbot-bench-password")
+            .arg(directory.join("store"))
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(directory.join("pingbot.log")).unwrap())
+            .spawn()
+            .expect("the pingbot binary");
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        run_load(&bench, &seen, commands_to(20, 7, Some("!ping")), 1).await;
+        let sequential = run_load(&bench, &seen, commands_to(COMMANDS, 0, Some("!ping")), 1).await;
+        let legs = sequential.legs(&seen);
+        let sequential = sequential.latencies(&seen);
+        let parallel = run_load(
+            &bench,
+            &seen,
+            commands_to(COMMANDS, 3, Some("!ping")),
+            CONCURRENCY,
+        )
+        .await
+        .latencies(&seen);
+        let rss =
+            proc_kb(&format!("/proc/{}/status", child.id()), "VmRSS:").unwrap_or(f64::NAN) / 1024.0;
+        let _ = child.kill();
+        let _ = child.wait();
+        println!("floor: {sequential:?} legs {legs:?}; parallel {parallel:?}; rss {rss:.1}");
+        Some((sequential, parallel, legs, rss))
+    };
+
     let bot = launch("bot", &themes);
     let port = bot.port;
     let startup = wait_healthy(&http, &bot).await;
@@ -470,42 +647,32 @@ async fn main() {
     tokio::time::sleep(Duration::from_secs(5)).await;
     let rss_idle_10 = rss_mb(&bot.child);
 
-    let bodies = [
-        "!aide",
-        "!agenda",
-        "!sondage Quel jour ?\nMardi\nJeudi",
-        "!reunion jeudi 18h30 | Local | Point d'étape",
-        "!vote 1 Jeudi",
-        "!remontee Le bus de 7h15 ne passe plus",
-    ];
-    let commands = |count: usize, offset: usize| -> Vec<(Account, String, String)> {
-        (0..count)
-            .map(|index| {
-                let member_index = (index + offset) % MEMBERS;
-                let room = rooms[member_index % ROOMS].clone();
-                (
-                    members[member_index].clone(),
-                    room,
-                    bodies[index % bodies.len()].to_owned(),
-                )
-            })
-            .collect()
-    };
+    let commands = |count: usize, offset: usize| commands_to(count, offset, None);
     // A warm-up, so that first-use costs are not counted.
     run_load(&bench, &seen, commands(20, 7), 1).await;
-    let sequential = run_load(&bench, &seen, commands(COMMANDS, 0), 1).await;
-    let parallel = run_load(&bench, &seen, commands(COMMANDS, 3), CONCURRENCY).await;
+    let sequential_load = run_load(&bench, &seen, commands(COMMANDS, 0), 1).await;
+    let metrics_sequential = fetch_metrics(&http, port).await;
+    let sequential = sequential_load.latencies(&seen);
+    let legs = sequential_load.legs(&seen);
+    println!("sequential: {sequential:?}, legs {legs:?}");
+    let parallel = run_load(&bench, &seen, commands(COMMANDS, 3), CONCURRENCY)
+        .await
+        .latencies(&seen);
+    println!("parallel: {parallel:?}");
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after = rss_mb(&bot.child);
-    let metrics = http
-        .get(format!("http://127.0.0.1:{port}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = fetch_metrics(&http, port).await;
     drop(bot);
+    if only.as_deref() == Some("latency") {
+        println!(
+            "bot-side: sequential p50 {} p99 {}; all p50 {} p99 {}",
+            histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.5),
+            histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.99),
+            histogram_quantile(&metrics, "boucle_reply_seconds", 0.5),
+            histogram_quantile(&metrics, "boucle_reply_seconds", 0.99),
+        );
+        return;
+    }
 
     // 100 rooms: the same bot with 99 theme rooms.
     let mut many = themes.clone();
@@ -534,14 +701,47 @@ async fn main() {
     table.push_str(&format!(
         "Reply latency, {COMMANDS} commands from {MEMBERS} members in {ROOMS} rooms (ms, command sent → reply seen by a client's /sync):\n\n"
     ));
-    table.push_str("| Load | p50 | p90 | p99 | max | unanswered |\n|---|---|---|---|---|---|\n");
-    table.push_str(&row("sequential", &sequential));
-    table.push_str(&row(&format!("{CONCURRENCY} at a time"), &parallel));
+    table.push_str(
+        "| Bot, load | p50 | p90 | p99 | max | unanswered |\n|---|---|---|---|---|---|\n",
+    );
+    table.push_str(&row("boucle, one at a time", &sequential));
+    table.push_str(&row(&format!("boucle, {CONCURRENCY} at a time"), &parallel));
+    if let Some((floor_sequential, floor_parallel, _, _)) = &floor {
+        table.push_str(&row("bare SDK bot, one at a time", floor_sequential));
+        table.push_str(&row(
+            &format!("bare SDK bot, {CONCURRENCY} at a time"),
+            floor_parallel,
+        ));
+    }
+    let leg_row = |name: &str, legs: &[f64; 4]| {
+        format!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {:.0} |\n",
+            legs[0], legs[1], legs[2], legs[3]
+        )
+    };
+    table.push_str(
+        "\nWhere the time goes, one at a time (medians, ms): the member's send request; \
+         the command's server stamp → a client sees it; → the reply's server stamp (the bot's turn); \
+         → a client sees the reply:\n\n\
+         | Bot | send | command to clients | bot's turn | reply to clients |\n|---|---|---|---|---|\n",
+    );
+    table.push_str(&leg_row("boucle", &legs));
+    if let Some((_, _, floor_legs, _)) = &floor {
+        table.push_str(&leg_row("bare SDK bot", floor_legs));
+    }
     table.push_str(&format!(
-        "\nBot-side time (event taken in hand → send request), from its /metrics: p50 {}, p99 {}\n",
+        "\nBot-side time (event taken in hand → send request), from boucle's /metrics, as bucket bounds: \
+         one at a time p50 {}, p99 {}; with the {CONCURRENCY}-at-a-time load p50 {}, p99 {}\n",
+        histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.5),
+        histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.99),
         histogram_quantile(&metrics, "boucle_reply_seconds", 0.5),
         histogram_quantile(&metrics, "boucle_reply_seconds", 0.99),
     ));
+    if let Some((_, _, _, floor_rss)) = &floor {
+        table.push_str(&format!(
+            "\nBare SDK bot's resident memory after its load: {floor_rss:.1} MB\n"
+        ));
+    }
     table.push_str(&format!(
         "\nResident memory (MB): idle with 10 rooms {rss_idle_10:.1}, after the load {rss_after:.1}, idle with 100 rooms {rss_idle_100:.1}\n\
          \nStart-up to healthy (empty store): {:.1} s\n",
@@ -551,6 +751,16 @@ async fn main() {
     if let Some(out) = out {
         std::fs::write(out, table).unwrap();
     }
+}
+
+async fn fetch_metrics(http: &reqwest::Client, port: u16) -> String {
+    http.get(format!("http://127.0.0.1:{port}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 fn machine_description() -> String {

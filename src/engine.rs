@@ -205,6 +205,7 @@ impl Engine {
             }
             _ => core::handle(input, &state, now),
         };
+        let decided = std::time::Instant::now();
         if outcome.is_empty() && verdict != Verdict::Silence {
             return Ok(Processed::Ignored);
         }
@@ -220,6 +221,7 @@ impl Engine {
             );
         }
         let processed = self.commit(&mut state, batch, &outcome, now)?;
+        tracing::trace!(commit_us = decided.elapsed().as_micros(), "committed");
         if let Some(command) = outcome.command
             && matches!(processed, Processed::Committed { .. })
         {

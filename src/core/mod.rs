@@ -1085,6 +1085,8 @@ impl Context<'_> {
     }
 }
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]

@@ -122,8 +122,10 @@ async fn drain_room(
                     .observe(elapsed.as_secs_f64());
             }
         }
+        let sending = std::time::Instant::now();
         match carry_out(&adapter, &entry, sequence).await {
             Ok(()) => {
+                tracing::trace!(send_us = sending.elapsed().as_micros(), "carried out");
                 Failpoint::trigger(failpoint, Failpoint::AfterSend);
                 let mut batch = Batch::default();
                 batch.delete(Tree::Outbox, key);

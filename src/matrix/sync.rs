@@ -203,6 +203,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
     let Some(room) = adapter.client.get_room(room_id) else {
         return true;
     };
+    let started = std::time::Instant::now();
     let facts = RoomFacts {
         is_direct: room.active_members_count() <= 2 && !adapter.is_assembly_room(room_id),
     };
@@ -237,6 +238,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
                 return true; // an ordinary message: nothing to look up, nothing to do
             }
             enrich(adapter, &room, &mut message).await;
+            tracing::trace!(enrich_us = started.elapsed().as_micros(), "enriched");
             Input::Message(message)
         }
         Converted::Joined {
@@ -289,7 +291,14 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
     let key = input.ledger_key().unwrap_or_default();
     match adapter.engine.process(&input, now) {
         Ok(Processed::Committed { messages, actions }) => {
-            tracing::debug!(room = %room_id, event = %key, messages, actions, "decided");
+            tracing::debug!(
+                room = %room_id,
+                event = %key,
+                messages,
+                actions,
+                took_us = started.elapsed().as_micros(),
+                "decided"
+            );
         }
         Ok(Processed::AlreadyHandled) => {
             tracing::debug!(room = %room_id, event = %key, "already handled");
@@ -304,27 +313,44 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
 }
 
 /// Adds what the event does not carry: the room's power levels, the
-/// sender's display name, whether they are in the deputy team's room.
+/// sender's display name, whether they are in the deputy team's room. The
+/// three lookups read the SDK's store and are made at once: each waits on
+/// SQLite, and one after another they were most of the bot's own time.
 async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut IncomingMessage) {
-    if let Ok(levels) = room.power_levels().await {
+    message.room_encrypted = room.encryption_state().is_encrypted();
+    let deputy = adapter
+        .engine
+        .read(|state| state.settings.deputy_room_id.clone())
+        .and_then(|id| OwnedRoomId::try_from(id).ok())
+        .and_then(|id| adapter.client.get_room(&id));
+    if let Some(deputy) = &deputy {
+        message.deputy_room_encrypted = deputy.encryption_state().is_encrypted();
+    }
+    let sender = UserId::parse(&message.sender).ok();
+    let (levels, member, deputy_member) = tokio::join!(
+        room.power_levels(),
+        async {
+            match &sender {
+                Some(sender) => room.get_member_no_sync(sender).await.ok().flatten(),
+                None => None,
+            }
+        },
+        async {
+            match (&deputy, &sender) {
+                (Some(deputy), Some(sender)) => {
+                    deputy.get_member_no_sync(sender).await.ok().flatten()
+                }
+                _ => None,
+            }
+        },
+    );
+    if let Ok(levels) = levels {
         message.power = room_power(&levels);
     }
-    message.room_encrypted = room.encryption_state().is_encrypted();
-    let Ok(sender) = UserId::parse(&message.sender) else {
-        return;
-    };
-    if let Ok(Some(member)) = room.get_member_no_sync(&sender).await {
+    if let Some(member) = member {
         message.sender_display_name = member.display_name().map(str::to_owned);
     }
-    let deputy_room = adapter
-        .engine
-        .read(|state| state.settings.deputy_room_id.clone());
-    if let Some(deputy_room) = deputy_room.and_then(|id| OwnedRoomId::try_from(id).ok())
-        && let Some(deputy) = adapter.client.get_room(&deputy_room)
-    {
-        message.deputy_room_encrypted = deputy.encryption_state().is_encrypted();
-        if let Ok(Some(member)) = deputy.get_member_no_sync(&sender).await {
-            message.sender_is_deputy_team = *member.membership() == MembershipState::Join;
-        }
+    if let Some(member) = deputy_member {
+        message.sender_is_deputy_team = *member.membership() == MembershipState::Join;
     }
 }

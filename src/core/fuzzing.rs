@@ -1,0 +1,166 @@
+//! The bodies of the fuzz targets (`fuzz/`, run with `cargo fuzz`; see
+//! `docs/fuzzing.md`). They live here, in the library, so that `cargo test`
+//! runs them too on a seed corpus and they cannot rot.
+//!
+//! Each takes raw bytes, as a fuzzer gives them, and panics when a property
+//! breaks: a parser panicking, or a reply that lets typed markup into its
+//! `formatted_body`, says `@room`, or leaves `m.mentions` out.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::commands::{COMMANDS, parse};
+use super::when::parse_when;
+use super::{
+    DigestSchedule, IncomingMessage, Input, Language, MessageKind, Retention, RoomPower, Settings,
+    State, ThemeSettings, handle,
+};
+
+const THEME: &str = "!theme:fuzz.example";
+const HUB: &str = "!hub:fuzz.example";
+const DEPUTY: &str = "!deputy:fuzz.example";
+const DIRECT: &str = "!direct:fuzz.example";
+const ROOMS: [&str; 4] = [THEME, HUB, DEPUTY, DIRECT];
+
+/// Markup that must never reach a reply's `formatted_body` as markup.
+pub const INJECTED: [&str; 4] = ["<script", "<img", "<a href=\"javascript", "<b>Camille"];
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 29, 10, 0, 0)
+        .single()
+        .expect("a valid date")
+}
+
+fn settings(language: Language) -> Settings {
+    Settings {
+        bot_user_id: "@boucle:fuzz.example".into(),
+        prefix: "!".into(),
+        language,
+        time_zone: chrono_tz::Europe::Paris,
+        hub_room_id: Some(HUB.into()),
+        deputy_room_id: Some(DEPUTY.into()),
+        admins: vec!["@admin:fuzz.example".into()],
+        themes: vec![ThemeSettings {
+            slug: "sante".into(),
+            name: "Santé".into(),
+            room_id: Some(THEME.into()),
+        }],
+        proposal_threshold: 3,
+        meeting_reminders: vec![1440, 60],
+        digest: DigestSchedule::default(),
+        retention: Retention::default(),
+    }
+}
+
+/// Panics unless `content` (a message the bot would send) is safe: no
+/// injected markup in `formatted_body`, no `@room`, `m.mentions` set.
+pub fn assert_safe(content: &serde_json::Value) {
+    let html = content["formatted_body"].as_str().unwrap_or_default();
+    let plain = content["body"].as_str().unwrap_or_default();
+    for injected in INJECTED {
+        assert!(!html.contains(injected), "{injected} in {html}");
+    }
+    assert!(
+        !plain.contains("@room") && !html.contains("@room"),
+        "@room in {plain}"
+    );
+    assert!(
+        content["m.mentions"].is_object(),
+        "no m.mentions: {content}"
+    );
+}
+
+/// The command parser and the whole reply path. The first byte picks the
+/// room, the language and a command name from the catalog (so the fuzzer
+/// reaches every command's arguments quickly); the rest is what follows it.
+pub fn commands(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else {
+        return;
+    };
+    let typed = String::from_utf8_lossy(rest);
+    let language = if selector & 1 == 0 {
+        Language::Fr
+    } else {
+        Language::En
+    };
+    let room = ROOMS[usize::from(selector >> 1) % ROOMS.len()];
+    let definition = &COMMANDS[usize::from(selector >> 3) % COMMANDS.len()];
+    let name = if selector & 4 == 0 {
+        definition.french
+    } else {
+        definition.english
+    };
+    let _ = parse(&typed, "!", language);
+    let body = format!("!{name} {typed}");
+    let _ = parse(&body, "!", language);
+    let Ok(state) = State::new(settings(language)) else {
+        panic!("the fuzzing settings are valid");
+    };
+    let message = IncomingMessage {
+        event_id: "$fuzz".into(),
+        room_id: room.into(),
+        sender: "@camille:fuzz.example".into(),
+        sender_display_name: Some("<b>Camille</b> @room".into()),
+        body,
+        kind: MessageKind::Text,
+        is_edit: false,
+        power: RoomPower::default(),
+        sender_is_deputy_team: false,
+        in_reply_to: None,
+        replaces: None,
+        room_encrypted: false,
+        deputy_room_encrypted: false,
+        is_direct: room == DIRECT,
+    };
+    let outcome = handle(&Input::Message(message), &state, now());
+    for outgoing in &outcome.messages {
+        assert_safe(&outgoing.content());
+    }
+}
+
+/// The date parser: any text, in any case, never panics, and a date it
+/// accepts is never in the past.
+pub fn dates(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(when) = parse_when(&text, chrono_tz::Europe::Paris, now()) {
+        assert!(
+            when.at.with_timezone(&Utc) > now(),
+            "{text:?} read as past {when:?}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The seeds shipped in `fuzz/seeds`, run as the fuzz targets would.
+    #[test]
+    fn the_fuzz_targets_hold_on_their_seeds() {
+        let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+        let mut count = 0;
+        for target in ["commands", "dates"] {
+            for entry in std::fs::read_dir(directory.join(target)).expect("seed directory") {
+                let data = std::fs::read(entry.expect("a seed").path()).expect("a seed's bytes");
+                for selector in 0..=u8::MAX {
+                    let mut input = vec![selector];
+                    input.extend_from_slice(&data);
+                    match target {
+                        "commands" => commands(&input),
+                        _ => dates(&data),
+                    }
+                }
+                count += 1;
+            }
+        }
+        assert!(count >= 10, "only {count} seeds");
+    }
+
+    #[test]
+    #[should_panic(expected = "in <b>x")]
+    fn an_unsafe_reply_is_caught() {
+        // The checker itself must be able to fail.
+        assert_safe(&serde_json::json!({
+            "body": "x", "formatted_body": "<b>x</b> <script>", "m.mentions": {},
+        }));
+    }
+}
