@@ -27,6 +27,12 @@ const MEMBERS: usize = 50;
 const ROOMS: usize = 10;
 const COMMANDS: usize = 500;
 const CONCURRENCY: usize = 20;
+/// Scenario 6: reminders due in the same minute.
+const REMINDERS: usize = 200;
+/// Scenario 7: SIGKILLs under load.
+const KILLS: usize = 50;
+/// Scenario 8: commands sent, one every 200 ms, around the outage.
+const OUTAGE_COMMANDS: usize = 400;
 /// Scenario 1's commands, in turn.
 const BODIES: [&str; 6] = [
     "!aide",
@@ -56,6 +62,10 @@ struct Observed {
     events: HashMap<String, (f64, f64)>,
     /// The bot's reply to each command, by the command's event id.
     replies: HashMap<String, String>,
+    /// How many distinct replies each command got.
+    reply_counts: HashMap<String, usize>,
+    /// Each event's text body.
+    bodies: HashMap<String, String>,
 }
 
 impl Observed {
@@ -156,6 +166,28 @@ impl Bench {
         .await;
     }
 
+    /// Sends a message, or gives up if the server does not take it (it is
+    /// down): its event id, and when the request left (wall ms).
+    async fn try_send(&self, who: &Account, room_id: &str, body: &str) -> Option<(String, f64)> {
+        let transaction = self
+            .transaction
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let sent_at = wall_ms();
+        let response = self
+            .http
+            .put(format!(
+                "{}/_matrix/client/v3/rooms/{room_id}/send/m.room.message/bench{transaction}",
+                self.server.url
+            ))
+            .bearer_auth(&who.token)
+            .json(&json!({"msgtype": "m.text", "body": body}))
+            .send()
+            .await
+            .ok()?;
+        let value: Value = response.json().await.ok()?;
+        Some((value["event_id"].as_str()?.to_owned(), sent_at))
+    }
+
     /// Sends a message; its event id, and when the request left (wall ms).
     async fn send(&self, who: &Account, room_id: &str, body: &str) -> (String, f64) {
         let transaction = self
@@ -204,7 +236,13 @@ async fn watch(http: reqwest::Client, url: String, watcher: Account, seen: Seen)
                         continue;
                     };
                     let stamp = event["origin_server_ts"].as_f64().unwrap_or(f64::NAN);
-                    seen.events.entry(id.to_owned()).or_insert((now, stamp));
+                    if seen.events.contains_key(id) {
+                        continue;
+                    }
+                    seen.events.insert(id.to_owned(), (now, stamp));
+                    if let Some(body) = event["content"]["body"].as_str() {
+                        seen.bodies.insert(id.to_owned(), body.to_owned());
+                    }
                     // Only the bots reply to commands.
                     if let Some(target) =
                         event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
@@ -212,6 +250,7 @@ async fn watch(http: reqwest::Client, url: String, watcher: Account, seen: Seen)
                         seen.replies
                             .entry(target.to_owned())
                             .or_insert_with(|| id.to_owned());
+                        *seen.reply_counts.entry(target.to_owned()).or_default() += 1;
                     }
                 }
             }
@@ -255,6 +294,7 @@ impl Latencies {
 #[derive(Clone)]
 struct Sample {
     event_id: String,
+    body: Option<String>,
     sent: f64,
     acknowledged: f64,
 }
@@ -344,6 +384,7 @@ async fn run_load(
                 }
                 results.lock().unwrap().push(Sample {
                     event_id,
+                    body: Some(body),
                     sent,
                     acknowledged,
                 });
@@ -358,6 +399,106 @@ async fn run_load(
         samples,
         lost: lost.load(std::sync::atomic::Ordering::SeqCst),
     }
+}
+
+/// A small deterministic generator (xorshift64), so a run's kill times can
+/// be told again.
+struct Dice(u64);
+
+impl Dice {
+    fn between(&mut self, low: u64, high: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        low + self.0 % (high - low + 1)
+    }
+}
+
+/// `count` meetings `minutes_ahead` minutes after the next whole minute
+/// (Paris time, the bot's default zone), each reminded `reminder(index)`
+/// minutes before. Returns their numbers (from the announcements) and
+/// each reminder's due time (wall ms) by meeting number.
+async fn create_reminded_meetings(
+    bench: &Arc<Bench>,
+    seen: &Seen,
+    targets: &[(Account, String)],
+    count: usize,
+    minutes_ahead: i64,
+    reminder: impl Fn(usize) -> i64,
+) -> HashMap<u64, f64> {
+    use chrono::Timelike;
+    let now = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris);
+    let next_minute =
+        now.with_second(0).unwrap().with_nanosecond(0).unwrap() + chrono::Duration::minutes(1);
+    let at = next_minute + chrono::Duration::minutes(minutes_ahead);
+    let mut commands = Vec::new();
+    let mut offsets = Vec::new();
+    for index in 0..count {
+        let (member, room) = targets[index % targets.len()].clone();
+        let offset = reminder(index);
+        offsets.push(offset);
+        commands.push((
+            member,
+            room,
+            format!(
+                "!reunion {} | Salle {index} | Point {index} --rappels {offset}min",
+                at.format("%Y-%m-%d %H:%M")
+            ),
+        ));
+    }
+    // run_load pops from the end: match offsets to commands by event.
+    let load = run_load(bench, seen, commands.clone(), CONCURRENCY.min(count)).await;
+    let seen = seen.lock().unwrap();
+    let mut due = HashMap::new();
+    for sample in &load.samples {
+        let Some(body) = seen
+            .replies
+            .get(&sample.event_id)
+            .and_then(|reply| seen.bodies.get(reply))
+        else {
+            continue;
+        };
+        let Some(number) = meeting_number(body) else {
+            continue;
+        };
+        let index = commands
+            .iter()
+            .position(|(_, _, text)| Some(text) == sample.body.as_ref())
+            .unwrap_or(0);
+        let due_at = at - chrono::Duration::minutes(offsets[index]);
+        due.insert(number, due_at.timestamp_millis() as f64);
+    }
+    due
+}
+
+/// The meeting number in "Réunion #12 : …" or "Rappel : réunion #12, …".
+fn meeting_number(body: &str) -> Option<u64> {
+    let rest = &body[body.find('#')? + 1..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Each reminder of the given meetings the watcher saw since `since` (wall
+/// ms; each scenario's bot numbers its meetings from 1): (seen, server
+/// stamp) in wall ms, by meeting number.
+fn reminders_seen(
+    seen: &Seen,
+    meetings: &HashMap<u64, f64>,
+    since: f64,
+) -> HashMap<u64, Vec<(f64, f64)>> {
+    let seen = seen.lock().unwrap();
+    let mut found: HashMap<u64, Vec<(f64, f64)>> = HashMap::new();
+    for (id, body) in &seen.bodies {
+        if !body.starts_with("Rappel") || seen.events[id].0 < since {
+            continue;
+        }
+        if let Some(number) = meeting_number(body)
+            && meetings.contains_key(&number)
+        {
+            found.entry(number).or_default().push(seen.events[id]);
+        }
+    }
+    found
 }
 
 /// A `Key:   123 kB` line of a /proc file, in kB.
@@ -513,8 +654,8 @@ async fn main() {
 
     let venv = devserver::default_venv();
     let synapse_dir = work_path.as_path().join("synapse");
-    let server = tokio::task::spawn_blocking(move || {
-        devserver::start_for_process_lifetime(venv, synapse_dir, RateLimits::Relaxed)
+    let (server, control) = tokio::task::spawn_blocking(move || {
+        devserver::start_controlled(venv, synapse_dir, RateLimits::Relaxed)
     })
     .await
     .unwrap()
@@ -674,6 +815,211 @@ async fn main() {
         return;
     }
 
+    // Members in theme rooms, who may announce meetings there.
+    let organisers: Vec<(Account, String)> = (0..MEMBERS)
+        .filter(|index| index % ROOMS != 0)
+        .map(|index| (members[index].clone(), rooms[index % ROOMS].clone()))
+        .collect();
+
+    // Scenario 6: 200 reminders due in the same minute.
+    let precision = {
+        let since = wall_ms();
+        let bot = launch("reminders", &themes);
+        wait_healthy(&http, &bot).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let meetings =
+            create_reminded_meetings(&bench, &seen, &organisers, REMINDERS, 3, |_| 2).await;
+        let last_due = meetings.values().copied().fold(0.0, f64::max);
+        while wall_ms() < last_due + 60_000.0 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let found = reminders_seen(&seen, &meetings, since);
+        let mut late_stamp = Vec::new();
+        let mut late_seen = Vec::new();
+        for (number, due) in &meetings {
+            for (seen_at, stamp) in found.get(number).into_iter().flatten() {
+                late_stamp.push(stamp - due);
+                late_seen.push(seen_at - due);
+            }
+        }
+        let missing = meetings.len() - found.len();
+        let doubled = found.values().filter(|list| list.len() > 1).count();
+        println!(
+            "reminders: {} meetings, {missing} missing, {doubled} doubled",
+            meetings.len()
+        );
+        (
+            meetings.len(),
+            missing,
+            doubled,
+            Latencies::of(late_stamp, missing),
+            Latencies::of(late_seen, missing),
+        )
+    };
+
+    // Scenario 7: 50 SIGKILLs at random moments under load, each followed by
+    // a restart; meetings reminded while it happens.
+    let crash = {
+        let since = wall_ms();
+        let directory = work_path.join("crash");
+        let port = free_port();
+        let text = config(
+            &server,
+            &directory.join("data"),
+            port,
+            &hub,
+            &deputy,
+            &themes,
+            &bench.admin.user_id,
+        );
+        let mut bot = start_bot(&binary, &directory, text.clone(), port);
+        wait_healthy(&http, &bot).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let meetings = create_reminded_meetings(&bench, &seen, &organisers, 20, 2, |index| {
+            1 + (index % 2) as i64
+        })
+        .await;
+        let last_due = meetings.values().copied().fold(0.0, f64::max);
+        // The load goes on at a steady pace whatever the bot's state.
+        let sender = {
+            let (bench, load) = (bench.clone(), commands(COMMANDS, 11));
+            tokio::spawn(async move {
+                let mut sent = Vec::new();
+                for (member, room, body) in load {
+                    sent.push(bench.send(&member, &room, &body).await.0);
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                sent
+            })
+        };
+        let phase = (last_due + 15_000.0 - wall_ms()).max(100_000.0);
+        let mut dice = Dice(0x5eed_b0c1e);
+        let started = Instant::now();
+        for _ in 0..KILLS {
+            let mean = (phase / KILLS as f64) as u64;
+            tokio::time::sleep(Duration::from_millis(dice.between(mean / 2, mean * 3 / 2))).await;
+            drop(bot); // SIGKILL, then reaped
+            bot = start_bot(&binary, &directory, text.clone(), port);
+        }
+        let sent = sender.await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(300);
+        loop {
+            let answered = {
+                let seen = seen.lock().unwrap();
+                sent.iter()
+                    .filter(|id| seen.replies.contains_key(*id))
+                    .count()
+            };
+            if (answered == sent.len() && wall_ms() > last_due + 30_000.0)
+                || Instant::now() > deadline
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        // Time for a duplicate to show up, if there were one.
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        let took = started.elapsed();
+        drop(bot);
+        let (unanswered, doubled) = {
+            let seen = seen.lock().unwrap();
+            let count = |id: &String| seen.reply_counts.get(id).copied().unwrap_or(0);
+            (
+                sent.iter().filter(|id| count(id) == 0).count(),
+                sent.iter().filter(|id| count(id) > 1).count(),
+            )
+        };
+        let found = reminders_seen(&seen, &meetings, since);
+        let reminders_missing = meetings.len() - found.len();
+        let reminders_doubled = found.values().filter(|list| list.len() > 1).count();
+        println!(
+            "crash: {} commands, {unanswered} unanswered, {doubled} doubled; {} reminders, {reminders_missing} missing, {reminders_doubled} doubled; {:.0} s",
+            sent.len(),
+            meetings.len(),
+            took.as_secs_f64()
+        );
+        (
+            sent.len(),
+            unanswered,
+            doubled,
+            meetings.len(),
+            reminders_missing,
+            reminders_doubled,
+            took,
+        )
+    };
+
+    // Scenario 8: Synapse stopped for 60 s in the middle of a steady load.
+    let outage = {
+        let bot = launch("outage", &themes);
+        wait_healthy(&http, &bot).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let sender = {
+            let (bench, load) = (bench.clone(), commands(OUTAGE_COMMANDS, 17));
+            tokio::spawn(async move {
+                let (mut sent, mut refused) = (Vec::new(), 0);
+                for (member, room, body) in load {
+                    match bench.try_send(&member, &room, &body).await {
+                        Some((id, _)) => sent.push(id),
+                        None => refused += 1,
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                (sent, refused)
+            })
+        };
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let stopper = control.clone();
+        tokio::task::spawn_blocking(move || stopper.stop())
+            .await
+            .unwrap()
+            .expect("Synapse stopped");
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let starter = control.clone();
+        tokio::task::spawn_blocking(move || starter.start())
+            .await
+            .unwrap()
+            .expect("Synapse started again");
+        let back = wall_ms();
+        let (sent, refused) = sender.await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(300);
+        while Instant::now() < deadline {
+            let answered = {
+                let seen = seen.lock().unwrap();
+                sent.iter()
+                    .filter(|id| seen.replies.contains_key(*id))
+                    .count()
+            };
+            if answered == sent.len() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let all_answered_after = {
+            let seen = seen.lock().unwrap();
+            sent.iter()
+                .filter_map(|id| seen.reply_seen(id))
+                .fold(back, f64::max)
+                - back
+        };
+        tokio::time::sleep(Duration::from_secs(15)).await;
+        drop(bot);
+        let (unanswered, doubled) = {
+            let seen = seen.lock().unwrap();
+            let count = |id: &String| seen.reply_counts.get(id).copied().unwrap_or(0);
+            (
+                sent.iter().filter(|id| count(id) == 0).count(),
+                sent.iter().filter(|id| count(id) > 1).count(),
+            )
+        };
+        println!(
+            "outage: {} commands taken, {refused} refused while down, {unanswered} unanswered, {doubled} doubled, all answered {:.1} s after the return",
+            sent.len(),
+            all_answered_after / 1000.0
+        );
+        (sent.len(), refused, unanswered, doubled, all_answered_after)
+    };
+
     // 100 rooms: the same bot with 99 theme rooms.
     let mut many = themes.clone();
     for index in themes.len()..99 {
@@ -736,6 +1082,29 @@ async fn main() {
         histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.99),
         histogram_quantile(&metrics, "boucle_reply_seconds", 0.5),
         histogram_quantile(&metrics, "boucle_reply_seconds", 0.99),
+    ));
+    let (reminded, missing, doubled, late_stamp, late_seen) = &precision;
+    table.push_str(&format!(
+        "\nReminder precision, {reminded} reminders due in the same minute (ms after due time; {missing} missing, {doubled} doubled):\n\n\
+         | Measured at | p50 | p90 | p99 | max |\n|---|---|---|---|---|\n\
+         | server stamp of the reminder | {:.0} | {:.0} | {:.0} | {:.0} |\n\
+         | seen by a client | {:.0} | {:.0} | {:.0} | {:.0} |\n",
+        late_stamp.p50, late_stamp.p90, late_stamp.p99, late_stamp.max,
+        late_seen.p50, late_seen.p90, late_seen.p99, late_seen.max,
+    ));
+    let (sent, unanswered, doubled, reminded, reminders_missing, reminders_doubled, took) = &crash;
+    table.push_str(&format!(
+        "\nCrashes: {KILLS} SIGKILLs at random moments, each followed by a restart, under a steady load, over {:.0} s: \
+         {sent} commands, {unanswered} unanswered, {doubled} answered twice; {reminded} reminders due meanwhile, \
+         {reminders_missing} lost, {reminders_doubled} doubled.\n",
+        took.as_secs_f64()
+    ));
+    let (taken, refused, unanswered, doubled, after) = &outage;
+    table.push_str(&format!(
+        "\nOutage: Synapse stopped for 60 s in the middle of a steady load: {taken} commands taken by the server \
+         ({refused} refused while it was down), {unanswered} unanswered, {doubled} answered twice; \
+         every reply seen {:.1} s after Synapse was back.\n",
+        after / 1000.0
     ));
     if let Some((_, _, _, floor_rss)) = &floor {
         table.push_str(&format!(

@@ -295,16 +295,70 @@ pub fn start_for_process_lifetime(
     directory: PathBuf,
     limits: RateLimits,
 ) -> Result<SynapseAddress, DevServerError> {
+    start_controlled(venv, directory, limits).map(|(address, _)| address)
+}
+
+/// A request to the thread that owns a Synapse: run it (true) or stop it.
+type ControlRequest = (bool, std::sync::mpsc::Sender<Result<(), String>>);
+
+/// Stops and starts again a Synapse started by [`start_controlled`], for
+/// outage scenarios. The owning thread does the work, so the restarted
+/// process still dies with it.
+#[derive(Clone)]
+pub struct SynapseControl {
+    requests: std::sync::mpsc::Sender<ControlRequest>,
+}
+
+impl SynapseControl {
+    fn ask(&self, run: bool) -> Result<(), DevServerError> {
+        let (reply, answer) = std::sync::mpsc::channel();
+        self.requests
+            .send((run, reply))
+            .map_err(|_| DevServerError::Start("the Synapse thread ended".to_owned()))?;
+        answer
+            .recv()
+            .map_err(|_| DevServerError::Start("the Synapse thread ended".to_owned()))?
+            .map_err(DevServerError::Start)
+    }
+
+    /// Kills Synapse and waits until it is gone.
+    pub fn stop(&self) -> Result<(), DevServerError> {
+        self.ask(false)
+    }
+
+    /// Starts it again on the same port with the same data, and waits
+    /// until it answers.
+    pub fn start(&self) -> Result<(), DevServerError> {
+        self.ask(true)
+    }
+}
+
+/// [`start_for_process_lifetime`], with a handle to stop and restart it.
+pub fn start_controlled(
+    venv: PathBuf,
+    directory: PathBuf,
+    limits: RateLimits,
+) -> Result<(SynapseAddress, SynapseControl), DevServerError> {
     let (sender, receiver) = std::sync::mpsc::channel();
+    let (requests, incoming) = std::sync::mpsc::channel::<ControlRequest>();
     std::thread::Builder::new()
         .name("synapse-parent".to_owned())
         .spawn(move || {
             let started =
                 ensure_installed(&venv).and_then(|()| Synapse::start(&venv, &directory, limits));
             match started {
-                Ok(synapse) => {
+                Ok(mut synapse) => {
                     let _ = sender.send(Ok(synapse.address()));
-                    let _keep_alive = synapse;
+                    // Until every handle is gone; then keep Synapse running.
+                    while let Ok((run, reply)) = incoming.recv() {
+                        let result = if run {
+                            synapse.spawn()
+                        } else {
+                            synapse.stop();
+                            Ok(())
+                        };
+                        let _ = reply.send(result.map_err(|error| error.to_string()));
+                    }
                     loop {
                         std::thread::park();
                     }
@@ -314,9 +368,10 @@ pub fn start_for_process_lifetime(
                 }
             }
         })?;
-    receiver
+    let address = receiver
         .recv()
-        .map_err(|_| DevServerError::Start("the Synapse thread ended".to_owned()))?
+        .map_err(|_| DevServerError::Start("the Synapse thread ended".to_owned()))??;
+    Ok((address, SynapseControl { requests }))
 }
 
 /// Registers an account on the Synapse at `url` through its shared-secret

@@ -79,6 +79,9 @@ pub struct Adapter {
     catch_up: chrono::Duration,
     /// The assembly's Space, once found or created.
     space: tokio::sync::OnceCell<OwnedRoomId>,
+    /// Told when a sync succeeds after failures: the homeserver is back, so
+    /// the outbox retries at once instead of at the end of its back-off.
+    homeserver_back: tokio::sync::Notify,
 }
 
 impl Adapter {
@@ -249,6 +252,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         first_start,
         catch_up,
         space: tokio::sync::OnceCell::new(),
+        homeserver_back: tokio::sync::Notify::new(),
     });
 
     let settings_source = adapter.clone();

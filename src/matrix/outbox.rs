@@ -134,12 +134,19 @@ async fn drain_room(
                 }
                 backoff = Duration::from_millis(500);
             }
-            Err(wait) => {
-                if wait.is_some() {
-                    adapter.engine.metrics().rate_limit_waits.inc();
-                }
-                let wait = wait.unwrap_or(backoff);
+            Err(Some(wait)) => {
+                // Rate limited: never before the server said.
+                adapter.engine.metrics().rate_limit_waits.inc();
                 tokio::time::sleep(wait).await;
+                backoff = (backoff * 2).min(MAX_BACKOFF);
+            }
+            Err(None) => {
+                // Backs off, but goes again as soon as a sync succeeds after
+                // failures (the homeserver is back).
+                tokio::select! {
+                    () = tokio::time::sleep(backoff) => {}
+                    () = adapter.homeserver_back.notified() => {}
+                }
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             }
         }

@@ -32,7 +32,9 @@ use crate::store::records::{SYNC_CURSOR_KEY, SyncCursor, encode};
 use crate::store::{Batch, Tree};
 
 const LONG_POLL: Duration = Duration::from_secs(30);
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// Retrying a sync costs one request: a homeserver back from maintenance is
+/// noticed within this long.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// Syncs forever, handing each response to the processor.
 pub async fn supervise(
@@ -53,6 +55,10 @@ pub async fn supervise(
         match adapter.client.sync_once(settings).await {
             Ok(response) => {
                 first = false;
+                if backoff > Duration::from_millis(500) {
+                    tracing::info!("the homeserver answers again");
+                    adapter.homeserver_back.notify_waiters();
+                }
                 backoff = Duration::from_millis(500);
                 adapter
                     .engine
