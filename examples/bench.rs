@@ -557,7 +557,12 @@ fn start_bot(binary: &str, directory: &std::path::Path, config: String, port: u1
     std::fs::create_dir_all(directory).unwrap();
     let path = directory.join("config.toml");
     std::fs::write(&path, config).unwrap();
-    let log = std::fs::File::create(directory.join("bot.log")).unwrap();
+    // Appended: a bot restarted in the same directory keeps its history.
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(directory.join("bot.log"))
+        .unwrap();
     let child = Command::new(binary)
         .args(["run", "-c"])
         .arg(&path)
@@ -746,7 +751,8 @@ async fn main() {
     for room in &rooms {
         bench.join(&ping, room).await;
     }
-    let floor = if arguments.iter().any(|argument| argument == "--no-floor") {
+    let only_crash = only.as_deref() == Some("crash");
+    let floor = if only_crash || arguments.iter().any(|argument| argument == "--no-floor") {
         None
     } else {
         let directory = work_path.join("pingbot");
@@ -790,13 +796,15 @@ async fn main() {
 
     let commands = |count: usize, offset: usize| commands_to(count, offset, None);
     // A warm-up, so that first-use costs are not counted.
-    run_load(&bench, &seen, commands(20, 7), 1).await;
-    let sequential_load = run_load(&bench, &seen, commands(COMMANDS, 0), 1).await;
+    // `--only crash` skips the latency loads.
+    let count = if only_crash { 0 } else { COMMANDS };
+    run_load(&bench, &seen, commands(20.min(count), 7), 1).await;
+    let sequential_load = run_load(&bench, &seen, commands(count, 0), 1).await;
     let metrics_sequential = fetch_metrics(&http, port).await;
     let sequential = sequential_load.latencies(&seen);
     let legs = sequential_load.legs(&seen);
     println!("sequential: {sequential:?}, legs {legs:?}");
-    let parallel = run_load(&bench, &seen, commands(COMMANDS, 3), CONCURRENCY)
+    let parallel = run_load(&bench, &seen, commands(count, 3), CONCURRENCY)
         .await
         .latencies(&seen);
     println!("parallel: {parallel:?}");
@@ -820,42 +828,6 @@ async fn main() {
         .filter(|index| index % ROOMS != 0)
         .map(|index| (members[index].clone(), rooms[index % ROOMS].clone()))
         .collect();
-
-    // Scenario 6: 200 reminders due in the same minute.
-    let precision = {
-        let since = wall_ms();
-        let bot = launch("reminders", &themes);
-        wait_healthy(&http, &bot).await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        let meetings =
-            create_reminded_meetings(&bench, &seen, &organisers, REMINDERS, 3, |_| 2).await;
-        let last_due = meetings.values().copied().fold(0.0, f64::max);
-        while wall_ms() < last_due + 60_000.0 {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-        let found = reminders_seen(&seen, &meetings, since);
-        let mut late_stamp = Vec::new();
-        let mut late_seen = Vec::new();
-        for (number, due) in &meetings {
-            for (seen_at, stamp) in found.get(number).into_iter().flatten() {
-                late_stamp.push(stamp - due);
-                late_seen.push(seen_at - due);
-            }
-        }
-        let missing = meetings.len() - found.len();
-        let doubled = found.values().filter(|list| list.len() > 1).count();
-        println!(
-            "reminders: {} meetings, {missing} missing, {doubled} doubled",
-            meetings.len()
-        );
-        (
-            meetings.len(),
-            missing,
-            doubled,
-            Latencies::of(late_stamp, missing),
-            Latencies::of(late_seen, missing),
-        )
-    };
 
     // Scenario 7: 50 SIGKILLs at random moments under load, each followed by
     // a restart; meetings reminded while it happens.
@@ -924,6 +896,9 @@ async fn main() {
         let (unanswered, doubled) = {
             let seen = seen.lock().unwrap();
             let count = |id: &String| seen.reply_counts.get(id).copied().unwrap_or(0);
+            for id in sent.iter().filter(|id| count(id) != 1) {
+                eprintln!("crash: {id} answered {} times", count(id));
+            }
             (
                 sent.iter().filter(|id| count(id) == 0).count(),
                 sent.iter().filter(|id| count(id) > 1).count(),
@@ -946,6 +921,45 @@ async fn main() {
             reminders_missing,
             reminders_doubled,
             took,
+        )
+    };
+    if only_crash {
+        return;
+    }
+
+    // Scenario 6: 200 reminders due in the same minute.
+    let precision = {
+        let since = wall_ms();
+        let bot = launch("reminders", &themes);
+        wait_healthy(&http, &bot).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let meetings =
+            create_reminded_meetings(&bench, &seen, &organisers, REMINDERS, 3, |_| 2).await;
+        let last_due = meetings.values().copied().fold(0.0, f64::max);
+        while wall_ms() < last_due + 60_000.0 {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let found = reminders_seen(&seen, &meetings, since);
+        let mut late_stamp = Vec::new();
+        let mut late_seen = Vec::new();
+        for (number, due) in &meetings {
+            for (seen_at, stamp) in found.get(number).into_iter().flatten() {
+                late_stamp.push(stamp - due);
+                late_seen.push(seen_at - due);
+            }
+        }
+        let missing = meetings.len() - found.len();
+        let doubled = found.values().filter(|list| list.len() > 1).count();
+        println!(
+            "reminders: {} meetings, {missing} missing, {doubled} doubled",
+            meetings.len()
+        );
+        (
+            meetings.len(),
+            missing,
+            doubled,
+            Latencies::of(late_stamp, missing),
+            Latencies::of(late_seen, missing),
         )
     };
 

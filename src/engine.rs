@@ -35,6 +35,9 @@ pub enum Failpoint {
     /// Abort right after the homeserver accepted a message, before the
     /// outbox entry is removed.
     AfterSend,
+    /// Abort when a synced command is about to be handled: the SDK has
+    /// saved the response's position, boucle has not.
+    BeforeHandling,
 }
 
 impl Failpoint {
@@ -42,6 +45,7 @@ impl Failpoint {
         match std::env::var("BOUCLE_FAILPOINT").ok()?.as_str() {
             "after-commit" => Some(Failpoint::AfterCommit),
             "after-send" => Some(Failpoint::AfterSend),
+            "before-handling" => Some(Failpoint::BeforeHandling),
             _ => None,
         }
     }
@@ -185,6 +189,11 @@ impl Engine {
         }
         self.scheduler.schedule(due, &purpose.name())?;
         Ok(())
+    }
+
+    /// The crash point armed for tests, if any.
+    pub fn failpoint(&self) -> Option<Failpoint> {
+        self.failpoint
     }
 
     /// Handles one input at most once; its ledger key guards it.

@@ -151,6 +151,34 @@ async fn a_crash_between_deciding_and_sending_still_yields_exactly_one_reply() {
     );
 }
 
+/// The SDK saves a sync response's position before boucle has handled its
+/// events. Found by the bench's crash scenario: after a crash there, the
+/// response asked for again came back empty and the command was never
+/// answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crash_before_handling_a_synced_command_still_answers_it_once() {
+    let (person, mut bot, room) = setup_with_failpoint(false, Some("before-handling")).await;
+    let command = person.send(&room, "!aide").await;
+    bot.wait_for_exit().await;
+    assert!(
+        bot.log().contains("failpoint BeforeHandling"),
+        "{}",
+        bot.log()
+    );
+
+    // Nothing else happens in the room: the homeserver gives the same
+    // position again, the one the SDK saved before the crash.
+    bot.start(None);
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        replies_to(&room, &bot.user_id, &command).await.len(),
+        1,
+        "{}",
+        bot.log()
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_after_sending_does_not_send_the_reply_again() {
     let (person, mut bot, room) = setup_with_failpoint(false, Some("after-send")).await;

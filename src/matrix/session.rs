@@ -53,6 +53,19 @@ pub async fn log_in(
                 session.meta.user_id
             )));
         }
+        // The SDK drops a sync response whose position equals the one it
+        // saved ("the same sync response twice"). boucle saves its own
+        // position only once a response's events are handled, so after a
+        // crash the SDK's may be ahead: the response boucle asks for again
+        // would come back empty, and its commands would be lost. boucle's
+        // position is the one that counts (issue 8, scenario 7).
+        client
+            .state_store()
+            .remove_kv_data(matrix_sdk::store::StateStoreDataKey::SyncToken)
+            .await
+            .map_err(|error| {
+                AdapterError::Session(format!("cannot reset the SDK's sync position: {error}"))
+            })?;
         client.restore_session(session).await?;
         tracing::info!(device = %client.device_id().map(|d| d.to_string()).unwrap_or_default(), "session restored");
         return Ok(());

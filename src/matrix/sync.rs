@@ -194,6 +194,7 @@ async fn page_back(
             }
             collected.push(event);
         }
+        tracing::debug!(room = %room_id, events = collected.len(), "paged back");
         match page.end {
             Some(end) if !reached_cutoff => token = Some(end),
             _ => break,
@@ -207,6 +208,7 @@ async fn page_back(
 /// Handles one event; false only if the store failed to record it.
 async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &TimelineEvent) -> bool {
     let Some(room) = adapter.client.get_room(room_id) else {
+        tracing::debug!(room = %room_id, event = ?event.event_id(), "event in an unknown room skipped");
         return true;
     };
     let started = std::time::Instant::now();
@@ -224,8 +226,18 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             mut message,
             origin_millis,
         } => {
-            if too_old(origin_millis) || message.sender == adapter.user_id.as_str() {
+            if message.sender == adapter.user_id.as_str() {
                 return true;
+            }
+            if too_old(origin_millis) {
+                tracing::debug!(room = %room_id, event = %message.event_id, "too old: skipped");
+                return true;
+            }
+            if commands::may_be_command(&message.body, "!") {
+                crate::engine::Failpoint::trigger(
+                    adapter.engine.failpoint(),
+                    crate::engine::Failpoint::BeforeHandling,
+                );
             }
             let (prefix, deputy_room) = adapter.engine.read(|state| {
                 (
