@@ -501,6 +501,38 @@ fn reminders_seen(
     found
 }
 
+/// How many of `sent` got no reply, and how many more than one; prints the
+/// ids of those not answered exactly once.
+fn tally(seen: &Seen, sent: &[String], scenario: &str) -> (usize, usize) {
+    let seen = seen.lock().unwrap();
+    let count = |id: &String| seen.reply_counts.get(id).copied().unwrap_or(0);
+    for id in sent.iter().filter(|id| count(id) != 1) {
+        eprintln!("{scenario}: {id} answered {} times", count(id));
+    }
+    (
+        sent.iter().filter(|id| count(id) == 0).count(),
+        sent.iter().filter(|id| count(id) > 1).count(),
+    )
+}
+
+/// Waits until every one of `sent` has a reply and `also` holds, or until
+/// `limit` has passed.
+async fn wait_answered(seen: &Seen, sent: &[String], limit: Duration, also: impl Fn() -> bool) {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        let answered = {
+            let seen = seen.lock().unwrap();
+            sent.iter()
+                .filter(|id| seen.replies.contains_key(*id))
+                .count()
+        };
+        if answered == sent.len() && also() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
 /// A `Key:   123 kB` line of a /proc file, in kB.
 fn proc_kb(path: &str, key: &str) -> Option<f64> {
     std::fs::read_to_string(path)
@@ -720,7 +752,8 @@ async fn main() {
         seen.clone(),
     ));
 
-    let launch = |name: &str, themes: &[String]| {
+    // A bot's directory, configuration and health port.
+    let configure = |name: &str, themes: &[String]| {
         let port = free_port();
         let directory = work_path.as_path().join(name);
         let text = config(
@@ -732,6 +765,10 @@ async fn main() {
             themes,
             &bench.admin.user_id,
         );
+        (directory, text, port)
+    };
+    let launch = |name: &str, themes: &[String]| {
+        let (directory, text, port) = configure(name, themes);
         start_bot(&binary, &directory, text, port)
     };
     let commands_to = |count: usize, offset: usize, body: Option<&str>| {
@@ -833,17 +870,7 @@ async fn main() {
     // a restart; meetings reminded while it happens.
     let crash = {
         let since = wall_ms();
-        let directory = work_path.join("crash");
-        let port = free_port();
-        let text = config(
-            &server,
-            &directory.join("data"),
-            port,
-            &hub,
-            &deputy,
-            &themes,
-            &bench.admin.user_id,
-        );
+        let (directory, text, port) = configure("crash", &themes);
         let mut bot = start_bot(&binary, &directory, text.clone(), port);
         wait_healthy(&http, &bot).await;
         tokio::time::sleep(Duration::from_secs(5)).await;
@@ -874,36 +901,15 @@ async fn main() {
             bot = start_bot(&binary, &directory, text.clone(), port);
         }
         let sent = sender.await.unwrap();
-        let deadline = Instant::now() + Duration::from_secs(300);
-        loop {
-            let answered = {
-                let seen = seen.lock().unwrap();
-                sent.iter()
-                    .filter(|id| seen.replies.contains_key(*id))
-                    .count()
-            };
-            if (answered == sent.len() && wall_ms() > last_due + 30_000.0)
-                || Instant::now() > deadline
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+        wait_answered(&seen, &sent, Duration::from_secs(300), || {
+            wall_ms() > last_due + 30_000.0
+        })
+        .await;
         // Time for a duplicate to show up, if there were one.
         tokio::time::sleep(Duration::from_secs(15)).await;
         let took = started.elapsed();
         drop(bot);
-        let (unanswered, doubled) = {
-            let seen = seen.lock().unwrap();
-            let count = |id: &String| seen.reply_counts.get(id).copied().unwrap_or(0);
-            for id in sent.iter().filter(|id| count(id) != 1) {
-                eprintln!("crash: {id} answered {} times", count(id));
-            }
-            (
-                sent.iter().filter(|id| count(id) == 0).count(),
-                sent.iter().filter(|id| count(id) > 1).count(),
-            )
-        };
+        let (unanswered, doubled) = tally(&seen, &sent, "crash");
         let found = reminders_seen(&seen, &meetings, since);
         let reminders_missing = meetings.len() - found.len();
         let reminders_doubled = found.values().filter(|list| list.len() > 1).count();
@@ -996,19 +1002,7 @@ async fn main() {
             .expect("Synapse started again");
         let back = wall_ms();
         let (sent, refused) = sender.await.unwrap();
-        let deadline = Instant::now() + Duration::from_secs(300);
-        while Instant::now() < deadline {
-            let answered = {
-                let seen = seen.lock().unwrap();
-                sent.iter()
-                    .filter(|id| seen.replies.contains_key(*id))
-                    .count()
-            };
-            if answered == sent.len() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+        wait_answered(&seen, &sent, Duration::from_secs(300), || true).await;
         let all_answered_after = {
             let seen = seen.lock().unwrap();
             sent.iter()
@@ -1018,14 +1012,7 @@ async fn main() {
         };
         tokio::time::sleep(Duration::from_secs(15)).await;
         drop(bot);
-        let (unanswered, doubled) = {
-            let seen = seen.lock().unwrap();
-            let count = |id: &String| seen.reply_counts.get(id).copied().unwrap_or(0);
-            (
-                sent.iter().filter(|id| count(id) == 0).count(),
-                sent.iter().filter(|id| count(id) > 1).count(),
-            )
-        };
+        let (unanswered, doubled) = tally(&seen, &sent, "outage");
         println!(
             "outage: {} commands taken, {refused} refused while down, {unanswered} unanswered, {doubled} doubled, all answered {:.1} s after the return",
             sent.len(),

@@ -19,7 +19,8 @@ const THEME: &str = "!theme:fuzz.example";
 const HUB: &str = "!hub:fuzz.example";
 const DEPUTY: &str = "!deputy:fuzz.example";
 const DIRECT: &str = "!direct:fuzz.example";
-const ROOMS: [&str; 4] = [THEME, HUB, DEPUTY, DIRECT];
+/// A theme room, the hub, the deputy team's room and a direct chat.
+pub const ROOMS: [&str; 4] = [THEME, HUB, DEPUTY, DIRECT];
 
 /// Markup that must never reach a reply's `formatted_body` as markup.
 pub const INJECTED: [&str; 4] = ["<script", "<img", "<a href=\"javascript", "<b>Camille"];
@@ -92,6 +93,12 @@ pub fn commands(data: &[u8]) {
     let _ = parse(&typed, "!", language);
     let body = format!("!{name} {typed}");
     let _ = parse(&body, "!", language);
+    reply_safely(room, language, body);
+}
+
+/// Hands `body`, typed by someone with a hostile display name, to the core
+/// in `room` (one of [`ROOMS`]) and checks every reply with [`assert_safe`].
+pub fn reply_safely(room: &str, language: Language, body: String) {
     let Ok(state) = State::new(settings(language)) else {
         panic!("the fuzzing settings are valid");
     };
