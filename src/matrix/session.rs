@@ -42,6 +42,20 @@ pub async fn log_in(
     user_id: &UserId,
     password: &str,
 ) -> Result<(), AdapterError> {
+    // The SDK drops a sync response whose position equals the one it
+    // saved ("the same sync response twice"). boucle saves its own
+    // position only once a response's events are handled, so after a
+    // crash the SDK's may be ahead: the response boucle asks for again
+    // would come back empty, and its commands would be lost. boucle's
+    // position is the one that counts (issue 8, scenario 7). Also before
+    // a fresh login: the SDK's store may outlive a deleted session file.
+    client
+        .state_store()
+        .remove_kv_data(matrix_sdk::store::StateStoreDataKey::SyncToken)
+        .await
+        .map_err(|error| {
+            AdapterError::Session(format!("cannot reset the SDK's sync position: {error}"))
+        })?;
     let path = session_path(data_dir);
     if let Ok(text) = std::fs::read_to_string(&path) {
         let session: MatrixSession = serde_json::from_str(&text)
@@ -53,19 +67,6 @@ pub async fn log_in(
                 session.meta.user_id
             )));
         }
-        // The SDK drops a sync response whose position equals the one it
-        // saved ("the same sync response twice"). boucle saves its own
-        // position only once a response's events are handled, so after a
-        // crash the SDK's may be ahead: the response boucle asks for again
-        // would come back empty, and its commands would be lost. boucle's
-        // position is the one that counts (issue 8, scenario 7).
-        client
-            .state_store()
-            .remove_kv_data(matrix_sdk::store::StateStoreDataKey::SyncToken)
-            .await
-            .map_err(|error| {
-                AdapterError::Session(format!("cannot reset the SDK's sync position: {error}"))
-            })?;
         client.restore_session(session).await?;
         tracing::info!(device = %client.device_id().map(|d| d.to_string()).unwrap_or_default(), "session restored");
         return Ok(());
