@@ -598,6 +598,34 @@ impl Config {
         }
     }
 
+    /// The core's settings, once the rooms are known (joined, or given as
+    /// ids by the load bench).
+    pub fn settings(
+        &self,
+        bot_user_id: &str,
+        hub_room_id: Option<String>,
+        deputy_room_id: Option<String>,
+        themes: Vec<crate::core::ThemeSettings>,
+    ) -> crate::core::Settings {
+        crate::core::Settings {
+            bot_user_id: bot_user_id.to_owned(),
+            prefix: self.bot.prefix.clone(),
+            language: self.bot.language,
+            time_zone: self.time_zone(),
+            hub_room_id,
+            deputy_room_id,
+            admins: self.assembly.admins.clone(),
+            themes,
+            proposal_threshold: usize::try_from(self.assembly.proposal_threshold).unwrap_or(3),
+            meeting_reminders: self.assembly.meeting_reminders(),
+            digest: crate::core::DigestSchedule::parse(&self.assembly.digest).unwrap_or_default(),
+            retention: crate::core::Retention {
+                former_members_days: self.retention.former_members_days,
+                open_proposals_days: self.retention.open_proposals_days,
+            },
+        }
+    }
+
     pub fn time_zone(&self) -> chrono_tz::Tz {
         self.bot
             .time_zone

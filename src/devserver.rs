@@ -135,6 +135,10 @@ pub enum RateLimits {
     Relaxed,
     /// Synapse's defaults, as on a real server.
     Default,
+    /// Synapse's default `rc_message` (what limits a bot's sends), the rest
+    /// lifted so that setting up many rooms is quick: the load bench's
+    /// announcement scenario.
+    DefaultMessages,
 }
 
 impl Synapse {
@@ -471,8 +475,8 @@ fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits
     let relaxed = "{per_second: 1000, burst_count: 1000}";
     let limits = match limits {
         RateLimits::Default => String::new(),
-        RateLimits::Relaxed => format!(
-            "rc_message: {relaxed}\n\
+        RateLimits::Relaxed | RateLimits::DefaultMessages => format!(
+            "{}\
              rc_registration: {relaxed}\n\
              rc_room_creation: {relaxed}\n\
              rc_login:\n  address: {relaxed}\n  account: {relaxed}\n  failed_attempts: {relaxed}\n\
@@ -480,7 +484,12 @@ fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits
              rc_joins_per_room: {relaxed}\n\
              rc_invites:\n  per_room: {relaxed}\n  per_user: {relaxed}\n  per_issuer: {relaxed}\n\
              rc_3pid_validation: {relaxed}\n\
-             rc_admin_redaction: {relaxed}\n"
+             rc_admin_redaction: {relaxed}\n",
+            if matches!(limits, RateLimits::Relaxed) {
+                format!("rc_message: {relaxed}\n")
+            } else {
+                String::new()
+            }
         ),
     };
     format!(

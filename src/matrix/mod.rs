@@ -6,6 +6,7 @@
 
 mod convert;
 pub mod demo;
+mod facts;
 mod outbox;
 mod session;
 mod space;
@@ -20,7 +21,7 @@ use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId};
 use tokio::sync::mpsc;
 
 use crate::config::Config;
-use crate::core::{Retention, Settings, ThemeSettings, TimerPurpose, next_retention_run};
+use crate::core::{ThemeSettings, TimerPurpose, next_retention_run};
 use crate::engine::{Engine, EngineError, Failpoint};
 use crate::store::records::{
     FIRST_START_KEY, FirstStart, SYNC_CURSOR_KEY, SyncCursor, decode, encode,
@@ -82,9 +83,22 @@ pub struct Adapter {
     /// Told when a sync succeeds after failures: the homeserver is back, so
     /// the outbox retries at once instead of at the end of its back-off.
     homeserver_back: tokio::sync::Notify,
+    /// Power levels and memberships read for commands, until a sync changes
+    /// them.
+    facts: std::sync::Mutex<facts::Cache>,
+    /// The account's pace while the homeserver rate-limits it.
+    pace: outbox::Pace,
 }
 
 impl Adapter {
+    /// What is known of rooms' power levels and members (never held across
+    /// an await).
+    fn facts(&self) -> std::sync::MutexGuard<'_, facts::Cache> {
+        self.facts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// A hub, deputy or theme room (configured or created by the bot).
     fn is_assembly_room(&self, room_id: &RoomId) -> bool {
         self.engine
@@ -201,23 +215,12 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
                 .map(|id| id.to_string()),
         });
     }
-    let settings = Settings {
-        bot_user_id: user_id.to_string(),
-        prefix: config.bot.prefix.clone(),
-        language: config.bot.language,
-        time_zone: config.time_zone(),
-        hub_room_id: hub_room_id.map(|id| id.to_string()),
-        deputy_room_id: deputy_room_id.map(|id| id.to_string()),
-        admins: config.assembly.admins.clone(),
+    let settings = config.settings(
+        user_id.as_str(),
+        hub_room_id.map(|id| id.to_string()),
+        deputy_room_id.map(|id| id.to_string()),
         themes,
-        proposal_threshold: usize::try_from(config.assembly.proposal_threshold).unwrap_or(3),
-        meeting_reminders: config.assembly.meeting_reminders(),
-        digest: crate::core::DigestSchedule::parse(&config.assembly.digest).unwrap_or_default(),
-        retention: Retention {
-            former_members_days: config.retention.former_members_days,
-            open_proposals_days: config.retention.open_proposals_days,
-        },
-    };
+    );
     let time_zone = settings.time_zone;
     let engine = Engine::new(store.clone(), settings, failpoint)?.with_metrics(metrics);
     engine.ensure_timer(
@@ -253,6 +256,8 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         catch_up,
         space: tokio::sync::OnceCell::new(),
         homeserver_back: tokio::sync::Notify::new(),
+        facts: std::sync::Mutex::default(),
+        pace: outbox::Pace::default(),
     });
 
     let settings_source = adapter.clone();

@@ -4,7 +4,8 @@
 //! The transaction id of each message derives from its outbox key, so a
 //! message sent just before a crash and sent again after restart is
 //! recognised by the homeserver and stored once. Rate limits are honoured
-//! (`Retry-After`), other errors back off, and nothing is dropped.
+//! (`Retry-After`) for the whole account at once (see [`Pace`]), other
+//! errors back off, and nothing is dropped.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use matrix_sdk::attachment::AttachmentConfig;
+use matrix_sdk::config::RequestConfig;
 use matrix_sdk::ruma::api::error::{ErrorKind, RetryAfter};
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::{OwnedTransactionId, RoomId, UserId};
@@ -26,6 +28,56 @@ use crate::store::records::{
 use crate::store::{Batch, Store, Tree};
 
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// The account's pace while the homeserver limits it. Synapse's
+/// `rc_message` counts per account, not per room: after a 429, every lane
+/// waits for the time asked, then the lanes send one at a time until the
+/// limit is over, instead of all retrying at the same moment and being
+/// refused together (issue 8's bench saw 406 refusals for 31 messages
+/// before this).
+#[derive(Default)]
+pub struct Pace {
+    limited_until: Mutex<Option<tokio::time::Instant>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+impl Pace {
+    fn limited_until(&self) -> Option<tokio::time::Instant> {
+        *self.limited_until.lock().expect("pace lock")
+    }
+
+    /// Waits for this lane's turn while the account is limited; the turn
+    /// is held until the send is done.
+    async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        self.limited_until()?;
+        let turn = self.turn.lock().await;
+        if let Some(until) = self.limited_until() {
+            tokio::time::sleep_until(until).await;
+        }
+        Some(turn)
+    }
+
+    fn refused(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        let mut limited = self.limited_until.lock().expect("pace lock");
+        *limited = Some(limited.map_or(until, |current| current.max(until)));
+    }
+
+    /// A send went through: once the wait asked is over, the lanes go
+    /// freely again.
+    fn went_through(&self) {
+        let mut limited = self.limited_until.lock().expect("pace lock");
+        if limited.is_some_and(|until| tokio::time::Instant::now() >= until) {
+            *limited = None;
+        }
+    }
+}
+
+/// Sends are retried by the outbox, which knows the account's pace, not by
+/// the SDK, whose retries of each request are blind to the others.
+fn no_sdk_retry() -> RequestConfig {
+    RequestConfig::new().disable_retry()
+}
 
 /// Runs forever: scans the outbox at start and whenever the engine commits.
 pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: Option<Failpoint>) {
@@ -122,9 +174,13 @@ async fn drain_room(
                     .observe(elapsed.as_secs_f64());
             }
         }
+        let turn = adapter.pace.turn().await;
         let sending = std::time::Instant::now();
-        match carry_out(&adapter, &entry, sequence).await {
+        let result = carry_out(&adapter, &entry, sequence).await;
+        drop(turn);
+        match result {
             Ok(()) => {
+                adapter.pace.went_through();
                 tracing::trace!(send_us = sending.elapsed().as_micros(), "carried out");
                 Failpoint::trigger(failpoint, Failpoint::AfterSend);
                 let mut batch = Batch::default();
@@ -135,9 +191,9 @@ async fn drain_room(
                 backoff = Duration::from_millis(500);
             }
             Err(Some(wait)) => {
-                // Rate limited: never before the server said.
+                // Rate limited: no lane sends again before the server said.
                 adapter.engine.metrics().rate_limit_waits.inc();
-                tokio::time::sleep(wait).await;
+                adapter.pace.refused(wait);
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             }
             Err(None) => {
@@ -227,6 +283,7 @@ async fn carry_out(
         } => match room
             .send_raw(event_type, content.clone())
             .with_transaction_id(&transaction)
+            .with_request_config(no_sdk_retry())
             .await
         {
             Ok(response) => {
@@ -485,6 +542,7 @@ async fn send_direct(
     match room
         .send_raw("m.room.message", content.clone())
         .with_transaction_id(&transaction_id(sequence))
+        .with_request_config(no_sdk_retry())
         .await
     {
         Ok(_) => Ok(()),
@@ -492,5 +550,58 @@ async fn send_direct(
             tracing::warn!(%error, "direct message failed, will retry");
             Err(rate_limit_wait(&error))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn free_lanes_do_not_wait() {
+        let pace = Pace::default();
+        let started = tokio::time::Instant::now();
+        assert!(pace.turn().await.is_none());
+        assert_eq!(started.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_a_refusal_no_lane_goes_before_the_wait_then_one_at_a_time() {
+        let pace = Arc::new(Pace::default());
+        let started = tokio::time::Instant::now();
+        pace.refused(Duration::from_secs(5));
+        // A success that went through before the wait is over (a send that
+        // had left earlier) does not lift the limit.
+        pace.went_through();
+        let turns = Arc::new(Mutex::new(Vec::new()));
+        let mut lanes = Vec::new();
+        for lane in 0..3 {
+            let (pace, turns) = (pace.clone(), turns.clone());
+            lanes.push(tokio::spawn(async move {
+                let turn = pace.turn().await;
+                assert!(turn.is_some(), "lane {lane} waits for its turn");
+                let at = started.elapsed();
+                // The send takes a second; the turn is held meanwhile.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                turns.lock().unwrap().push((at, started.elapsed()));
+                if lane == 0 {
+                    pace.refused(Duration::from_secs(4));
+                } else {
+                    pace.went_through();
+                }
+            }));
+        }
+        for lane in lanes {
+            lane.await.unwrap();
+        }
+        let mut turns = turns.lock().unwrap().clone();
+        turns.sort();
+        // First after the 5 s asked; refused again for 4 s (until 10 s);
+        // then the others, one after the other.
+        assert_eq!(turns[0].0, Duration::from_secs(5));
+        assert_eq!(turns[1].0, Duration::from_secs(10));
+        assert_eq!(turns[2].0, Duration::from_secs(11));
+        // The limit is over: lanes go freely again.
+        assert!(pace.turn().await.is_none());
     }
 }

@@ -20,13 +20,14 @@ use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
 use matrix_sdk::ruma::events::room::member::MembershipState;
-use matrix_sdk::ruma::{OwnedRoomId, UserId};
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, UserId};
 use matrix_sdk::sync::SyncResponse;
 use tokio::sync::mpsc;
 
 use super::convert::{Converted, RoomFacts, convert, room_power};
+use super::facts::Member;
 use super::{Adapter, session};
-use crate::core::{IncomingMessage, Input, commands};
+use crate::core::{IncomingMessage, Input, RoomPower, commands};
 use crate::engine::Processed;
 use crate::store::records::{SYNC_CURSOR_KEY, SyncCursor, encode};
 use crate::store::{Batch, Tree};
@@ -111,6 +112,7 @@ pub async fn process(
     let mut position_frozen = false;
     while let Some(response) = responses.recv().await {
         let mut all_recorded = true;
+        adapter.facts().forget_changed(&response);
         for room_id in response.rooms.invited.keys() {
             adapter.consider_invite(room_id).await;
         }
@@ -331,9 +333,9 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
 }
 
 /// Adds what the event does not carry: the room's power levels, the
-/// sender's display name, whether they are in the deputy team's room. The
-/// three lookups read the SDK's store and are made at once: each waits on
-/// SQLite, and one after another they were most of the bot's own time.
+/// sender's display name, whether they are in the deputy team's room. They
+/// come from [`super::facts`] when known; otherwise the SDK's store is read,
+/// the lookups at once (each waits on SQLite), and the answers kept.
 async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut IncomingMessage) {
     message.room_encrypted = room.encryption_state().is_encrypted();
     let deputy = adapter
@@ -345,30 +347,64 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
         message.deputy_room_encrypted = deputy.encryption_state().is_encrypted();
     }
     let sender = UserId::parse(&message.sender).ok();
-    let (levels, member, deputy_member) = tokio::join!(
-        room.power_levels(),
+    let (power, member, deputy_member) = tokio::join!(
+        power_of(adapter, room),
         async {
             match &sender {
-                Some(sender) => room.get_member_no_sync(sender).await.ok().flatten(),
+                Some(sender) => member_of(adapter, room, sender).await,
                 None => None,
             }
         },
         async {
             match (&deputy, &sender) {
-                (Some(deputy), Some(sender)) => {
-                    deputy.get_member_no_sync(sender).await.ok().flatten()
-                }
+                (Some(deputy), Some(sender)) => member_of(adapter, deputy, sender).await,
                 _ => None,
             }
         },
     );
-    if let Ok(levels) = levels {
-        message.power = room_power(&levels);
+    if let Some(power) = power {
+        message.power = power;
     }
     if let Some(member) = member {
-        message.sender_display_name = member.display_name().map(str::to_owned);
+        message.sender_display_name = member.display_name;
     }
     if let Some(member) = deputy_member {
-        message.sender_is_deputy_team = *member.membership() == MembershipState::Join;
+        message.sender_is_deputy_team = member.joined;
     }
+}
+
+/// A room's power levels: known, or read and kept.
+async fn power_of(adapter: &Adapter, room: &matrix_sdk::Room) -> Option<RoomPower> {
+    if let Some(power) = adapter.facts().power(room.room_id()) {
+        return Some(power);
+    }
+    let power = room_power(&room.power_levels().await.ok()?);
+    adapter
+        .facts()
+        .remember_power(room.room_id(), power.clone());
+    Some(power)
+}
+
+/// A person's membership of a room: known, or read and kept (not being a
+/// member is kept too). A failed read is not kept.
+async fn member_of(
+    adapter: &Adapter,
+    room: &matrix_sdk::Room,
+    user_id: &OwnedUserId,
+) -> Option<Member> {
+    if let Some(known) = adapter.facts().member(room.room_id(), user_id) {
+        return known;
+    }
+    let member = room
+        .get_member_no_sync(user_id)
+        .await
+        .ok()?
+        .map(|member| Member {
+            display_name: member.display_name().map(str::to_owned),
+            joined: *member.membership() == MembershipState::Join,
+        });
+    adapter
+        .facts()
+        .remember_member(room.room_id(), user_id, member.clone());
+    member
 }

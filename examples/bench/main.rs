@@ -21,6 +21,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use boucle::devserver::{self, RateLimits, SynapseAddress};
+
+mod large;
+mod peer;
+mod wire;
 use serde_json::{Value, json};
 
 const MEMBERS: usize = 50;
@@ -33,6 +37,12 @@ const REMINDERS: usize = 200;
 const KILLS: usize = 50;
 /// Scenario 8: commands sent, one every 200 ms, around the outage.
 const OUTAGE_COMMANDS: usize = 400;
+/// Scenario 1's flooder: commands in about a minute, from one person.
+const FLOOD: usize = 200;
+/// Scenario 3: the peer's commands, one at a time.
+const PEER_COMMANDS: usize = 100;
+/// Scenario 9: rooms an announcement goes to (the hub and the themes).
+const ANNOUNCED_ROOMS: usize = 30;
 /// Scenario 1's commands, in turn.
 const BODIES: [&str; 6] = [
     "!aide",
@@ -66,6 +76,15 @@ struct Observed {
     reply_counts: HashMap<String, usize>,
     /// Each event's text body.
     bodies: HashMap<String, String>,
+    /// Each event's room and sender.
+    rooms: HashMap<String, String>,
+    senders: HashMap<String, String>,
+    /// Answers that are not Matrix replies (the peer's, boucle's digest):
+    /// (who answers, the command's first word). Each message from that
+    /// sender is tied to the last such command in its room still
+    /// unanswered; loads of them go one at a time.
+    unthreaded: Option<(String, String)>,
+    pending: HashMap<String, String>,
 }
 
 impl Observed {
@@ -230,7 +249,7 @@ async fn watch(http: reqwest::Client, url: String, watcher: Account, seen: Seen)
         let now = wall_ms();
         if let Some(rooms) = body["rooms"]["join"].as_object() {
             let mut seen = seen.lock().unwrap();
-            for room in rooms.values() {
+            for (room_id, room) in rooms {
                 for event in room["timeline"]["events"].as_array().into_iter().flatten() {
                     let Some(id) = event["event_id"].as_str() else {
                         continue;
@@ -240,13 +259,26 @@ async fn watch(http: reqwest::Client, url: String, watcher: Account, seen: Seen)
                         continue;
                     }
                     seen.events.insert(id.to_owned(), (now, stamp));
-                    if let Some(body) = event["content"]["body"].as_str() {
-                        seen.bodies.insert(id.to_owned(), body.to_owned());
+                    let body = event["content"]["body"].as_str().unwrap_or_default();
+                    seen.bodies.insert(id.to_owned(), body.to_owned());
+                    let sender = event["sender"].as_str().unwrap_or_default();
+                    seen.rooms.insert(id.to_owned(), room_id.clone());
+                    seen.senders.insert(id.to_owned(), sender.to_owned());
+                    let reply_to =
+                        event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str();
+                    if let Some((answerer, command)) = seen.unthreaded.clone() {
+                        if body.starts_with(&command) {
+                            seen.pending.insert(room_id.clone(), id.to_owned());
+                        } else if answerer == sender
+                            && reply_to.is_none()
+                            && let Some(command) = seen.pending.remove(room_id)
+                        {
+                            seen.replies.insert(command.clone(), id.to_owned());
+                            *seen.reply_counts.entry(command).or_default() += 1;
+                        }
                     }
                     // Only the bots reply to commands.
-                    if let Some(target) =
-                        event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
-                    {
+                    if let Some(target) = reply_to {
                         seen.replies
                             .entry(target.to_owned())
                             .or_insert_with(|| id.to_owned());
@@ -676,8 +708,14 @@ async fn main() {
     let pingbot =
         argument("--pingbot").unwrap_or_else(|| "target/release/examples/pingbot".to_owned());
     let out = argument("--out").map(PathBuf::from);
-    // `--only latency` stops after scenario 1 (for profiling runs).
+    // `--only latency,crash` runs only those parts: floor, latency (1, 2
+    // and the flooder), peer, crash, reminders, outage, large, limited,
+    // rooms (100 rooms).
     let only = argument("--only");
+    let wants = |part: &str| {
+        only.as_deref()
+            .is_none_or(|list| list.split(',').any(|wanted| wanted == part))
+    };
     let work = tempfile::tempdir().unwrap();
     // BENCH_KEEP=1 keeps the bots' logs and data (the directory is printed).
     let work_path = if std::env::var_os("BENCH_KEEP").is_some() {
@@ -788,8 +826,7 @@ async fn main() {
     for room in &rooms {
         bench.join(&ping, room).await;
     }
-    let only_crash = only.as_deref() == Some("crash");
-    let floor = if only_crash || arguments.iter().any(|argument| argument == "--no-floor") {
+    let floor = if !wants("floor") || arguments.iter().any(|argument| argument == "--no-floor") {
         None
     } else {
         let directory = work_path.join("pingbot");
@@ -833,8 +870,7 @@ async fn main() {
 
     let commands = |count: usize, offset: usize| commands_to(count, offset, None);
     // A warm-up, so that first-use costs are not counted.
-    // `--only crash` skips the latency loads.
-    let count = if only_crash { 0 } else { COMMANDS };
+    let count = if wants("latency") { COMMANDS } else { 0 };
     run_load(&bench, &seen, commands(20.min(count), 7), 1).await;
     let sequential_load = run_load(&bench, &seen, commands(count, 0), 1).await;
     let metrics_sequential = fetch_metrics(&http, port).await;
@@ -845,20 +881,130 @@ async fn main() {
         .await
         .latencies(&seen);
     println!("parallel: {parallel:?}");
+
+    // Scenario 1 with a flooder: one person sends 200 commands in about a
+    // minute in the hub while the others go on, one at a time, in the
+    // theme rooms.
+    let flood = if !wants("latency") {
+        None
+    } else {
+        let flooder = bench.account("flooder", false).await;
+        bench.lift_rate_limit(&flooder.user_id).await;
+        bench.join(&flooder, &hub).await;
+        let flooding = {
+            let (bench, hub, flooder) = (bench.clone(), hub.clone(), flooder.clone());
+            tokio::spawn(async move {
+                let mut sent = Vec::new();
+                for _ in 0..FLOOD {
+                    sent.push(bench.send(&flooder, &hub, "!agenda").await.0);
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                }
+                sent
+            })
+        };
+        let others: Vec<_> = commands(COMMANDS, 5)
+            .into_iter()
+            .filter(|(_, room, _)| *room != hub)
+            .take(200)
+            .collect();
+        let load = run_load(&bench, &seen, others, 1).await;
+        let sent = flooding.await.unwrap();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let answered = {
+            let seen = seen.lock().unwrap();
+            sent.iter()
+                .filter(|id| seen.replies.contains_key(*id))
+                .count()
+        };
+        let latencies = load.latencies(&seen);
+        println!(
+            "with a flooder: {latencies:?}; flooder {answered} answers to {} commands",
+            sent.len()
+        );
+        Some((latencies, sent.len(), answered))
+    };
     tokio::time::sleep(Duration::from_secs(2)).await;
     let rss_after = rss_mb(&bot.child);
     let metrics = fetch_metrics(&http, port).await;
     drop(bot);
-    if only.as_deref() == Some("latency") {
-        println!(
-            "bot-side: sequential p50 {} p99 {}; all p50 {} p99 {}",
-            histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.5),
-            histogram_quantile(&metrics_sequential, "boucle_reply_seconds", 0.99),
-            histogram_quantile(&metrics, "boucle_reply_seconds", 0.5),
-            histogram_quantile(&metrics, "boucle_reply_seconds", 0.99),
-        );
-        return;
+
+    // Scenario 3: the peer, same server, same members, same watcher; its
+    // `!remindme` against boucle's `!reunion` (from the load above).
+    let reunion = Load {
+        samples: sequential_load
+            .samples
+            .iter()
+            .filter(|sample| {
+                sample
+                    .body
+                    .as_deref()
+                    .is_some_and(|body| body.starts_with("!reunion"))
+            })
+            .cloned()
+            .collect(),
+        lost: 0,
     }
+    .latencies(&seen);
+    let peer_program = PathBuf::from(
+        argument("--peer")
+            .unwrap_or_else(|| "target/bench-peer/bin/matrix-reminder-bot".to_owned()),
+    );
+    let peer = if !wants("peer") || !peer_program.exists() {
+        eprintln!("scenario 3 (the peer, {}) skipped", peer_program.display());
+        None
+    } else {
+        let account = bench.account("reminder", false).await;
+        bench.lift_rate_limit(&account.user_id).await;
+        for room in &rooms {
+            bench.join(&account, room).await;
+        }
+        seen.lock().unwrap().unthreaded = Some((account.user_id.clone(), "!remindme".to_owned()));
+        let mut child = peer::start(
+            &peer_program,
+            &work_path.join("peer"),
+            &server.url,
+            &account.user_id,
+            "reminder-bench-password",
+        );
+        let started = Instant::now();
+        // Ready when it answers.
+        loop {
+            let probe = run_load(
+                &bench,
+                &seen,
+                commands_to(1, 0, Some("!remindme in 1 day; essai")),
+                1,
+            )
+            .await;
+            if probe.lost == 0 {
+                break;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("the peer stopped ({status}): see peer/peer.log with BENCH_KEEP=1");
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(300),
+                "the peer never answered"
+            );
+        }
+        let startup = started.elapsed();
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let idle = rss_mb(&child);
+        let body = "!remindme in 1 day; point d'étape du groupe";
+        run_load(&bench, &seen, commands_to(10, 7, Some(body)), 1).await;
+        let load = run_load(&bench, &seen, commands_to(PEER_COMMANDS, 0, Some(body)), 1).await;
+        let legs = load.legs(&seen);
+        let latencies = load.latencies(&seen);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        let after = rss_mb(&child);
+        let _ = child.kill();
+        let _ = child.wait();
+        seen.lock().unwrap().unthreaded = None;
+        println!(
+            "peer: {latencies:?} legs {legs:?}; rss idle {idle:.1} after {after:.1}; ready in {startup:?}"
+        );
+        Some((latencies, legs, idle, after))
+    };
 
     // Members in theme rooms, who may announce meetings there.
     let organisers: Vec<(Account, String)> = (0..MEMBERS)
@@ -868,173 +1014,408 @@ async fn main() {
 
     // Scenario 7: 50 SIGKILLs at random moments under load, each followed by
     // a restart; meetings reminded while it happens.
-    let crash = {
-        let since = wall_ms();
-        let (directory, text, port) = configure("crash", &themes);
-        let mut bot = start_bot(&binary, &directory, text.clone(), port);
-        wait_healthy(&http, &bot).await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        let meetings = create_reminded_meetings(&bench, &seen, &organisers, 20, 2, |index| {
-            1 + (index % 2) as i64
-        })
-        .await;
-        let last_due = meetings.values().copied().fold(0.0, f64::max);
-        // The load goes on at a steady pace whatever the bot's state.
-        let sender = {
-            let (bench, load) = (bench.clone(), commands(COMMANDS, 11));
-            tokio::spawn(async move {
-                let mut sent = Vec::new();
-                for (member, room, body) in load {
-                    sent.push(bench.send(&member, &room, &body).await.0);
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                sent
+    let crash = if wants("crash") {
+        Some({
+            let since = wall_ms();
+            let (directory, text, port) = configure("crash", &themes);
+            let mut bot = start_bot(&binary, &directory, text.clone(), port);
+            wait_healthy(&http, &bot).await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            let meetings = create_reminded_meetings(&bench, &seen, &organisers, 20, 2, |index| {
+                1 + (index % 2) as i64
             })
-        };
-        let phase = (last_due + 15_000.0 - wall_ms()).max(100_000.0);
-        let mut dice = Dice(0x5eed_b0c1e);
-        let started = Instant::now();
-        for _ in 0..KILLS {
-            let mean = (phase / KILLS as f64) as u64;
-            tokio::time::sleep(Duration::from_millis(dice.between(mean / 2, mean * 3 / 2))).await;
-            drop(bot); // SIGKILL, then reaped
-            bot = start_bot(&binary, &directory, text.clone(), port);
-        }
-        let sent = sender.await.unwrap();
-        wait_answered(&seen, &sent, Duration::from_secs(300), || {
-            wall_ms() > last_due + 30_000.0
+            .await;
+            let last_due = meetings.values().copied().fold(0.0, f64::max);
+            // The load goes on at a steady pace whatever the bot's state.
+            let sender = {
+                let (bench, load) = (bench.clone(), commands(COMMANDS, 11));
+                tokio::spawn(async move {
+                    let mut sent = Vec::new();
+                    for (member, room, body) in load {
+                        sent.push(bench.send(&member, &room, &body).await.0);
+                        tokio::time::sleep(Duration::from_millis(200)).await;
+                    }
+                    sent
+                })
+            };
+            let phase = (last_due + 15_000.0 - wall_ms()).max(100_000.0);
+            let mut dice = Dice(0x5eed_b0c1e);
+            let started = Instant::now();
+            for _ in 0..KILLS {
+                let mean = (phase / KILLS as f64) as u64;
+                tokio::time::sleep(Duration::from_millis(dice.between(mean / 2, mean * 3 / 2)))
+                    .await;
+                drop(bot); // SIGKILL, then reaped
+                bot = start_bot(&binary, &directory, text.clone(), port);
+            }
+            let sent = sender.await.unwrap();
+            wait_answered(&seen, &sent, Duration::from_secs(300), || {
+                wall_ms() > last_due + 30_000.0
+            })
+            .await;
+            // Time for a duplicate to show up, if there were one.
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            let took = started.elapsed();
+            drop(bot);
+            let (unanswered, doubled) = tally(&seen, &sent, "crash");
+            let found = reminders_seen(&seen, &meetings, since);
+            let reminders_missing = meetings.len() - found.len();
+            let reminders_doubled = found.values().filter(|list| list.len() > 1).count();
+            println!(
+                "crash: {} commands, {unanswered} unanswered, {doubled} doubled; {} reminders, {reminders_missing} missing, {reminders_doubled} doubled; {:.0} s",
+                sent.len(),
+                meetings.len(),
+                took.as_secs_f64()
+            );
+            (
+                sent.len(),
+                unanswered,
+                doubled,
+                meetings.len(),
+                reminders_missing,
+                reminders_doubled,
+                took,
+            )
         })
-        .await;
-        // Time for a duplicate to show up, if there were one.
-        tokio::time::sleep(Duration::from_secs(15)).await;
-        let took = started.elapsed();
-        drop(bot);
-        let (unanswered, doubled) = tally(&seen, &sent, "crash");
-        let found = reminders_seen(&seen, &meetings, since);
-        let reminders_missing = meetings.len() - found.len();
-        let reminders_doubled = found.values().filter(|list| list.len() > 1).count();
-        println!(
-            "crash: {} commands, {unanswered} unanswered, {doubled} doubled; {} reminders, {reminders_missing} missing, {reminders_doubled} doubled; {:.0} s",
-            sent.len(),
-            meetings.len(),
-            took.as_secs_f64()
-        );
-        (
-            sent.len(),
-            unanswered,
-            doubled,
-            meetings.len(),
-            reminders_missing,
-            reminders_doubled,
-            took,
-        )
+    } else {
+        None
     };
-    if only_crash {
-        return;
-    }
 
     // Scenario 6: 200 reminders due in the same minute.
-    let precision = {
-        let since = wall_ms();
-        let bot = launch("reminders", &themes);
-        wait_healthy(&http, &bot).await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        let meetings =
-            create_reminded_meetings(&bench, &seen, &organisers, REMINDERS, 3, |_| 2).await;
-        let last_due = meetings.values().copied().fold(0.0, f64::max);
-        while wall_ms() < last_due + 60_000.0 {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
-        let found = reminders_seen(&seen, &meetings, since);
-        let mut late_stamp = Vec::new();
-        let mut late_seen = Vec::new();
-        for (number, due) in &meetings {
-            for (seen_at, stamp) in found.get(number).into_iter().flatten() {
-                late_stamp.push(stamp - due);
-                late_seen.push(seen_at - due);
+    let precision = if wants("reminders") {
+        Some({
+            let since = wall_ms();
+            let bot = launch("reminders", &themes);
+            wait_healthy(&http, &bot).await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            let meetings =
+                create_reminded_meetings(&bench, &seen, &organisers, REMINDERS, 3, |_| 2).await;
+            let last_due = meetings.values().copied().fold(0.0, f64::max);
+            while wall_ms() < last_due + 60_000.0 {
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
-        }
-        let missing = meetings.len() - found.len();
-        let doubled = found.values().filter(|list| list.len() > 1).count();
-        println!(
-            "reminders: {} meetings, {missing} missing, {doubled} doubled",
-            meetings.len()
-        );
-        (
-            meetings.len(),
-            missing,
-            doubled,
-            Latencies::of(late_stamp, missing),
-            Latencies::of(late_seen, missing),
-        )
+            let found = reminders_seen(&seen, &meetings, since);
+            let mut late_stamp = Vec::new();
+            let mut late_seen = Vec::new();
+            for (number, due) in &meetings {
+                for (seen_at, stamp) in found.get(number).into_iter().flatten() {
+                    late_stamp.push(stamp - due);
+                    late_seen.push(seen_at - due);
+                }
+            }
+            let missing = meetings.len() - found.len();
+            let doubled = found.values().filter(|list| list.len() > 1).count();
+            println!(
+                "reminders: {} meetings, {missing} missing, {doubled} doubled",
+                meetings.len()
+            );
+            (
+                meetings.len(),
+                missing,
+                doubled,
+                Latencies::of(late_stamp, missing),
+                Latencies::of(late_seen, missing),
+            )
+        })
+    } else {
+        None
     };
 
     // Scenario 8: Synapse stopped for 60 s in the middle of a steady load.
-    let outage = {
-        let bot = launch("outage", &themes);
-        wait_healthy(&http, &bot).await;
-        tokio::time::sleep(Duration::from_secs(5)).await;
-        let sender = {
-            let (bench, load) = (bench.clone(), commands(OUTAGE_COMMANDS, 17));
-            tokio::spawn(async move {
-                let (mut sent, mut refused) = (Vec::new(), 0);
-                for (member, room, body) in load {
-                    match bench.try_send(&member, &room, &body).await {
-                        Some((id, _)) => sent.push(id),
-                        None => refused += 1,
+    let outage = if wants("outage") {
+        Some({
+            let bot = launch("outage", &themes);
+            wait_healthy(&http, &bot).await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            let sender = {
+                let (bench, load) = (bench.clone(), commands(OUTAGE_COMMANDS, 17));
+                tokio::spawn(async move {
+                    let (mut sent, mut refused) = (Vec::new(), 0);
+                    for (member, room, body) in load {
+                        match bench.try_send(&member, &room, &body).await {
+                            Some((id, _)) => sent.push(id),
+                            None => refused += 1,
+                        }
+                        tokio::time::sleep(Duration::from_millis(200)).await;
                     }
-                    tokio::time::sleep(Duration::from_millis(200)).await;
-                }
-                (sent, refused)
+                    (sent, refused)
+                })
+            };
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            let stopper = control.clone();
+            tokio::task::spawn_blocking(move || stopper.stop())
+                .await
+                .unwrap()
+                .expect("Synapse stopped");
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            let starter = control.clone();
+            tokio::task::spawn_blocking(move || starter.start())
+                .await
+                .unwrap()
+                .expect("Synapse started again");
+            let back = wall_ms();
+            let (sent, refused) = sender.await.unwrap();
+            wait_answered(&seen, &sent, Duration::from_secs(300), || true).await;
+            let all_answered_after = {
+                let seen = seen.lock().unwrap();
+                sent.iter()
+                    .filter_map(|id| seen.reply_seen(id))
+                    .fold(back, f64::max)
+                    - back
+            };
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            drop(bot);
+            let (unanswered, doubled) = tally(&seen, &sent, "outage");
+            println!(
+                "outage: {} commands taken, {refused} refused while down, {unanswered} unanswered, {doubled} doubled, all answered {:.1} s after the return",
+                sent.len(),
+                all_answered_after / 1000.0
+            );
+            (sent.len(), refused, unanswered, doubled, all_answered_after)
+        })
+    } else {
+        None
+    };
+
+    // Scenario 5: a large store (years of an assembly).
+    let large = if wants("large") {
+        Some({
+            let (directory, text, port) = configure("large", &themes);
+            let built = {
+                let (text, bot_id, hub, deputy, themes, data) = (
+                    text.clone(),
+                    server.user_id("boucle"),
+                    hub.clone(),
+                    deputy.clone(),
+                    themes.clone(),
+                    directory.join("data"),
+                );
+                tokio::task::spawn_blocking(move || {
+                    large::build(&text, &bot_id, &hub, &deputy, &themes, &data)
+                })
+                .await
+                .unwrap()
+            };
+            println!(
+                "large store: {} records built in {:.0} s",
+                built.records,
+                built.took.as_secs_f64()
+            );
+            // The first start logs in and notes its first start.
+            let bot = start_bot(&binary, &directory, text.clone(), port);
+            let first_start = wait_healthy(&http, &bot).await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(bot);
+            // Start-up to first reply: a command waits while the bot starts.
+            let (member, room, _) = commands_to(1, 1, None).remove(0);
+            let (command, _) = bench.send(&member, &room, "!aide").await;
+            let spawned = wall_ms();
+            let bot = start_bot(&binary, &directory, text.clone(), port);
+            wait_answered(
+                &seen,
+                std::slice::from_ref(&command),
+                Duration::from_secs(120),
+                || true,
+            )
+            .await;
+            let first_reply = seen
+                .lock()
+                .unwrap()
+                .reply_seen(&command)
+                .map_or(f64::NAN, |at| at - spawned);
+            let agenda = run_load(
+                &bench,
+                &seen,
+                vec![(members[0].clone(), hub.clone(), "!agenda".to_owned()); 15],
+                1,
+            )
+            .await
+            .latencies(&seen);
+            // The digest is a message of its own, not a reply.
+            seen.lock().unwrap().unthreaded =
+                Some((server.user_id("boucle"), "!digest".to_owned()));
+            let digest = run_load(
+                &bench,
+                &seen,
+                vec![(bench.admin.clone(), deputy.clone(), "!digest".to_owned()); 10],
+                1,
+            )
+            .await
+            .latencies(&seen);
+            seen.lock().unwrap().unthreaded = None;
+            let rss = rss_mb(&bot.child);
+            drop(bot);
+            println!(
+                "large store: first start {first_start:?}, first reply {first_reply:.0} ms, agenda {agenda:?}, digest {digest:?}, rss {rss:.1}"
+            );
+            (built, first_start, first_reply, agenda, digest, rss)
+        })
+    } else {
+        None
+    };
+
+    // Scenario 9: an announcement to 30 rooms under Synapse's default
+    // rc_message, on a second Synapse, through a recording proxy.
+    let limited = if wants("limited") {
+        Some({
+            let venv = devserver::default_venv();
+            let directory = work_path.join("synapse-limited");
+            let (server, _control) = tokio::task::spawn_blocking(move || {
+                devserver::start_controlled(venv, directory, RateLimits::DefaultMessages)
             })
-        };
-        tokio::time::sleep(Duration::from_secs(10)).await;
-        let stopper = control.clone();
-        tokio::task::spawn_blocking(move || stopper.stop())
             .await
             .unwrap()
-            .expect("Synapse stopped");
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        let starter = control.clone();
-        tokio::task::spawn_blocking(move || starter.start())
-            .await
-            .unwrap()
-            .expect("Synapse started again");
-        let back = wall_ms();
-        let (sent, refused) = sender.await.unwrap();
-        wait_answered(&seen, &sent, Duration::from_secs(300), || true).await;
-        let all_answered_after = {
-            let seen = seen.lock().unwrap();
-            sent.iter()
-                .filter_map(|id| seen.reply_seen(id))
-                .fold(back, f64::max)
-                - back
-        };
-        tokio::time::sleep(Duration::from_secs(15)).await;
-        drop(bot);
-        let (unanswered, doubled) = tally(&seen, &sent, "outage");
-        println!(
-            "outage: {} commands taken, {refused} refused while down, {unanswered} unanswered, {doubled} doubled, all answered {:.1} s after the return",
-            sent.len(),
-            all_answered_after / 1000.0
-        );
-        (sent.len(), refused, unanswered, doubled, all_answered_after)
+            .expect("a second Synapse");
+            let mut limited = Bench {
+                http: http.clone(),
+                server: server.clone(),
+                admin: Account {
+                    user_id: String::new(),
+                    token: String::new(),
+                },
+                transaction: std::sync::atomic::AtomicU64::new(0),
+            };
+            limited.admin = limited.account("bench-admin", true).await;
+            limited.account("boucle", false).await;
+            let watcher = limited.account("watcher", false).await;
+            for account in [&limited.admin.user_id, &watcher.user_id] {
+                limited.lift_rate_limit(account).await;
+            }
+            let organiser = limited.admin.clone();
+            let hub = limited.create_room(&organiser, "Accueil").await;
+            let deputy = limited.create_room(&organiser, "Équipe").await;
+            let mut themes = Vec::new();
+            for index in 0..ANNOUNCED_ROOMS - 1 {
+                themes.push(
+                    limited
+                        .create_room(&organiser, &format!("Thème {index}"))
+                        .await,
+                );
+            }
+            for room in themes.iter().chain([&hub, &deputy]) {
+                limited.join(&watcher, room).await;
+            }
+            let seen: Seen = Arc::default();
+            tokio::spawn(watch(
+                http.clone(),
+                server.url.clone(),
+                watcher.clone(),
+                seen.clone(),
+            ));
+            let wire: wire::Wire = Arc::default();
+            let proxied = SynapseAddress {
+                url: wire::start(
+                    server.url.trim_start_matches("http://").to_owned(),
+                    wire.clone(),
+                )
+                .await,
+                ..server.clone()
+            };
+            let port = free_port();
+            let directory = work_path.join("limited");
+            let text = config(
+                &proxied,
+                &directory.join("data"),
+                port,
+                &hub,
+                &deputy,
+                &themes,
+                &limited.admin.user_id,
+            );
+            let launched = Instant::now();
+            let bot = start_bot(&binary, &directory, text, port);
+            wait_healthy(&http, &bot).await;
+            // Until its start-up sends are done (10 s without one).
+            let quiet_since = Instant::now();
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let last = wire
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .filter(|exchange| !exchange.path.contains("/sync"))
+                    .map(|exchange| exchange.answered)
+                    .fold(0.0, f64::max);
+                if wall_ms() - last > 10_000.0 || quiet_since.elapsed() > Duration::from_secs(300) {
+                    break;
+                }
+            }
+            let setup = launched.elapsed().saturating_sub(Duration::from_secs(10));
+            let from = wire.lock().unwrap().len();
+            let news = "Le projet de loi sur les déserts médicaux arrive en séance le 12";
+            let (command, sent) = limited
+                .send(&organiser, &deputy, &format!("!annonce {news}"))
+                .await;
+            let bot_id = server.user_id("boucle");
+            let delivered = || {
+                let seen = seen.lock().unwrap();
+                let mut per_room: HashMap<String, usize> = HashMap::new();
+                let mut last = 0.0_f64;
+                for (id, body) in &seen.bodies {
+                    if body.contains(news) && seen.senders.get(id) == Some(&bot_id) {
+                        *per_room.entry(seen.rooms[id].clone()).or_default() += 1;
+                        last = last.max(seen.events[id].0);
+                    }
+                }
+                (per_room, last, seen.reply_seen(&command))
+            };
+            let deadline = Instant::now() + Duration::from_secs(900);
+            while Instant::now() < deadline {
+                let (per_room, _, reply) = delivered();
+                if per_room.len() >= ANNOUNCED_ROOMS && reply.is_some() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            // Time for a duplicate to show up, if there were one.
+            tokio::time::sleep(Duration::from_secs(15)).await;
+            drop(bot);
+            let (per_room, last, _) = delivered();
+            // Every 429 of the run is checked, the start-up's joins included.
+            let exchanges = wire.lock().unwrap().clone();
+            let (refused, early, margin) = wire::retries(&exchanges);
+            let sends = exchanges[from..]
+                .iter()
+                .filter(|exchange| exchange.method == "PUT" && exchange.path.contains("/send/"))
+                .count();
+            let doubled = per_room.values().filter(|count| **count > 1).count();
+            println!(
+                "announcement: {} rooms of {ANNOUNCED_ROOMS}, {doubled} doubled, {:.1} s; {sends} send requests, {refused} refused (429), {early} retried early, smallest margin {margin:.0} ms",
+                per_room.len(),
+                (last - sent) / 1000.0
+            );
+            (
+                setup,
+                per_room.len(),
+                doubled,
+                (last - sent) / 1000.0,
+                sends,
+                refused,
+                early,
+                margin,
+            )
+        })
+    } else {
+        None
     };
 
     // 100 rooms: the same bot with 99 theme rooms.
-    let mut many = themes.clone();
-    for index in themes.len()..99 {
-        many.push(
-            bench
-                .create_room(&organiser, &format!("Thème {index}"))
-                .await,
-        );
-    }
-    let bot = launch("bot100", &many);
-    wait_healthy(&http, &bot).await;
-    tokio::time::sleep(Duration::from_secs(10)).await;
-    let rss_idle_100 = rss_mb(&bot.child);
-    drop(bot);
+    let rss_idle_100 = if wants("rooms") {
+        let mut many = themes.clone();
+        for index in themes.len()..99 {
+            many.push(
+                bench
+                    .create_room(&organiser, &format!("Thème {index}"))
+                    .await,
+            );
+        }
+        let bot = launch("bot100", &many);
+        wait_healthy(&http, &bot).await;
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        rss_mb(&bot.child)
+    } else {
+        f64::NAN
+    };
 
     let machine = machine_description();
     let row = |name: &str, latencies: &Latencies| {
@@ -1084,8 +1465,8 @@ async fn main() {
         histogram_quantile(&metrics, "boucle_reply_seconds", 0.5),
         histogram_quantile(&metrics, "boucle_reply_seconds", 0.99),
     ));
-    let (reminded, missing, doubled, late_stamp, late_seen) = &precision;
-    table.push_str(&format!(
+    if let Some((reminded, missing, doubled, late_stamp, late_seen)) = &precision {
+        table.push_str(&format!(
         "\nReminder precision, {reminded} reminders due in the same minute (ms after due time; {missing} missing, {doubled} doubled):\n\n\
          | Measured at | p50 | p90 | p99 | max |\n|---|---|---|---|---|\n\
          | server stamp of the reminder | {:.0} | {:.0} | {:.0} | {:.0} |\n\
@@ -1093,20 +1474,96 @@ async fn main() {
         late_stamp.p50, late_stamp.p90, late_stamp.p99, late_stamp.max,
         late_seen.p50, late_seen.p90, late_seen.p99, late_seen.max,
     ));
-    let (sent, unanswered, doubled, reminded, reminders_missing, reminders_doubled, took) = &crash;
-    table.push_str(&format!(
+    }
+    if let Some((sent, unanswered, doubled, reminded, reminders_missing, reminders_doubled, took)) =
+        &crash
+    {
+        table.push_str(&format!(
         "\nCrashes: {KILLS} SIGKILLs at random moments, each followed by a restart, under a steady load, over {:.0} s: \
          {sent} commands, {unanswered} unanswered, {doubled} answered twice; {reminded} reminders due meanwhile, \
          {reminders_missing} lost, {reminders_doubled} doubled.\n",
         took.as_secs_f64()
     ));
-    let (taken, refused, unanswered, doubled, after) = &outage;
-    table.push_str(&format!(
+    }
+    if let Some((taken, refused, unanswered, doubled, after)) = &outage {
+        table.push_str(&format!(
         "\nOutage: Synapse stopped for 60 s in the middle of a steady load: {taken} commands taken by the server \
          ({refused} refused while it was down), {unanswered} unanswered, {doubled} answered twice; \
          every reply seen {:.1} s after Synapse was back.\n",
         after / 1000.0
     ));
+    }
+    if let Some((with_flooder, flooded, flooder_answers)) = &flood {
+        table.push_str(&format!(
+            "\nWith a flooder: one person sent {flooded} commands in about a minute in the hub while the others went on, \
+             one at a time, in the theme rooms. The others' latency (ms): p50 {:.0}, p90 {:.0}, p99 {:.0}, max {:.0}, \
+             {} unanswered. The flooder got {flooder_answers} answers (the brake's limit, its one notice, and what the \
+             sliding minute let through).\n",
+            with_flooder.p50, with_flooder.p90, with_flooder.p99, with_flooder.max, with_flooder.lost
+        ));
+    }
+    if let Some((peer_latencies, peer_legs, peer_idle, peer_after)) = &peer {
+        table.push_str(
+            "\nPeer, same server, same members, same watcher, one at a time (ms):\n\n\
+             | Bot, command | p50 | p90 | p99 | max | unanswered |\n|---|---|---|---|---|---|\n",
+        );
+        table.push_str(&row("boucle, `!reunion`", &reunion));
+        table.push_str(&row(
+            "matrix-reminder-bot 0.4.0, `!remindme`",
+            peer_latencies,
+        ));
+        table.push_str(&format!(
+            "\nRatio boucle / peer at the median: {:.2}; at p99: {:.2}. The peer's legs (medians, ms): send {:.0}, \
+             command to clients {:.0}, its turn {:.0}, reply to clients {:.0}.\n\
+             \nResident memory (MB), idle and after its load: boucle {rss_idle_10:.1} / {rss_after:.1}; \
+             matrix-reminder-bot {peer_idle:.1} / {peer_after:.1}.\n",
+            reunion.p50 / peer_latencies.p50,
+            reunion.p99 / peer_latencies.p99,
+            peer_legs[0], peer_legs[1], peer_legs[2], peer_legs[3],
+        ));
+    }
+    if let Some((built, large_first_start, first_reply, agenda, digest, large_rss)) = &large {
+        let median = |values: &Vec<f64>| {
+            let mut sorted = values.clone();
+            sorted.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            (
+                percentile(&sorted, 0.5),
+                sorted.last().copied().unwrap_or(f64::NAN),
+            )
+        };
+        let (agenda_build, agenda_build_max) = median(&built.agenda_ms);
+        let (digest_build, digest_build_max) = median(&built.digest_ms);
+        table.push_str(&format!(
+        "\nLarge store: {} meetings, {} members, {} reports ({} records, built through the engine in {:.0} s). \
+         First start (login) to healthy {:.1} s; restart to the first reply (a command waiting) {:.1} s. \
+         Build time in the core, 20 runs: `!agenda` in the hub p50 {agenda_build:.2} ms, max {agenda_build_max:.2} ms; \
+         the digest p50 {digest_build:.2} ms, max {digest_build_max:.2} ms. End to end (ms): `!agenda` p50 {:.0}, p99 {:.0}; \
+         `!digest` p50 {:.0}, p99 {:.0}. Resident memory {large_rss:.1} MB.\n",
+        large::MEETINGS,
+        large::MEMBERS,
+        large::REPORTS,
+        built.records,
+        built.took.as_secs_f64(),
+        large_first_start.as_secs_f64(),
+        first_reply / 1000.0,
+        agenda.p50,
+        agenda.p99,
+        digest.p50,
+        digest.p99,
+    ));
+    }
+    if let Some((setup, announced, announced_twice, announce_took, sends, refused, early, margin)) =
+        &limited
+    {
+        table.push_str(&format!(
+        "\nDefault rate limits (Synapse's default rc_message, a second server, the bot behind a recording proxy): \
+         the first start (joining {} rooms and filling the Space, each a rate-limited event) took {:.0} s; an announcement to {ANNOUNCED_ROOMS} rooms reached {announced} rooms ({announced_twice} twice) in {announce_took:.1} s; \
+         {sends} send requests at the wire, {refused} refused with 429, {early} retried before the wait asked for \
+         (smallest margin {margin:.0} ms), start-up included.\n",
+        ANNOUNCED_ROOMS + 1,
+        setup.as_secs_f64()
+    ));
+    }
     if let Some((_, _, _, floor_rss)) = &floor {
         table.push_str(&format!(
             "\nBare SDK bot's resident memory after its load: {floor_rss:.1} MB\n"
