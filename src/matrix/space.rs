@@ -19,7 +19,7 @@ use matrix_sdk::ruma::api::client::room::create_room::v3::{
 use matrix_sdk::ruma::api::client::state::get_state_event_for_key::v3::Request as GetStateRequest;
 use matrix_sdk::ruma::events::StateEventType;
 use matrix_sdk::ruma::serde::Raw;
-use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, RoomId};
+use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId, RoomId, UserId};
 use serde_json::{Value, json};
 
 use super::{Adapter, AdapterError, join_configured};
@@ -204,6 +204,14 @@ fn has_via(content: Option<&Value>) -> bool {
         .is_some_and(|via| !via.is_empty())
 }
 
+/// Whether the bot's power in `room` lets it send this state event, read
+/// from the SDK's store (no request). Not known yet: worth a try.
+async fn may_send_state(room: &Room, user_id: &UserId, event_type: &str) -> bool {
+    room.power_levels().await.map_or(true, |levels| {
+        levels.user_can_send_state(user_id, StateEventType::from(event_type))
+    })
+}
+
 async fn put_state(
     room: &Room,
     event_type: &str,
@@ -240,21 +248,23 @@ async fn reconcile(adapter: &Adapter, space_id: &OwnedRoomId) -> Result<(), Adap
         let Ok(child_id) = RoomId::parse(child) else {
             continue;
         };
-        if let Some(room) = adapter.client.get_room(&child_id) {
+        // Needs power in that room; without it the Space still lists it, and
+        // asking (two requests per room at every start) would be refused.
+        if let Some(room) = adapter.client.get_room(&child_id)
+            && may_send_state(&room, &adapter.user_id, "m.space.parent").await
+        {
             let parent =
                 current_state(adapter, &child_id, "m.space.parent", space_id.as_str()).await;
-            if !has_via(parent.as_ref()) {
-                // Needs power in that room; without it the Space still lists it.
-                if let Err(error) = put_state(
+            if !has_via(parent.as_ref())
+                && let Err(error) = put_state(
                     &room,
                     "m.space.parent",
                     space_id.as_str(),
                     json!({ "via": via, "canonical": true }),
                 )
                 .await
-                {
-                    tracing::debug!(%error, room = %child, "cannot mark the Space as this room's parent");
-                }
+            {
+                tracing::debug!(%error, room = %child, "cannot mark the Space as this room's parent");
             }
         }
     }
