@@ -109,6 +109,38 @@ struct Bench {
 }
 
 impl Bench {
+    /// A driver for `server`, with its admin account (who creates the
+    /// rooms and is the assembly's admin and team member) and the bot's.
+    async fn new(http: reqwest::Client, server: SynapseAddress) -> Bench {
+        let mut bench = Bench {
+            http,
+            server,
+            admin: Account {
+                user_id: String::new(),
+                token: String::new(),
+            },
+            transaction: std::sync::atomic::AtomicU64::new(0),
+        };
+        bench.admin = bench.account("bench-admin", true).await;
+        // The bot logs in itself, with the password registered here.
+        bench.account("boucle", false).await;
+        bench
+    }
+
+    /// The hub, the team's room and `themes` theme rooms, made by the admin.
+    async fn assembly_rooms(&self, themes: usize) -> (String, String, Vec<String>) {
+        let hub = self.create_room(&self.admin, "Accueil").await;
+        let deputy = self.create_room(&self.admin, "Équipe").await;
+        let mut rooms = Vec::new();
+        for index in 0..themes {
+            rooms.push(
+                self.create_room(&self.admin, &format!("Thème {index}"))
+                    .await,
+            );
+        }
+        (hub, deputy, rooms)
+    }
+
     async fn account(&self, localpart: &str, admin: bool) -> Account {
         let password = format!("{localpart}-bench-password");
         self.server
@@ -225,6 +257,18 @@ impl Bench {
             .await;
         (response["event_id"].as_str().unwrap().to_owned(), sent_at)
     }
+}
+
+/// A fresh record of what `watcher` sees, filled from now on.
+fn watching(http: &reqwest::Client, url: &str, watcher: &Account) -> Seen {
+    let seen: Seen = Arc::default();
+    tokio::spawn(watch(
+        http.clone(),
+        url.to_owned(),
+        watcher.clone(),
+        seen.clone(),
+    ));
+    seen
 }
 
 /// Long-polls `/sync` as `watcher` and records when the bot's replies
@@ -736,20 +780,7 @@ async fn main() {
     .unwrap()
     .expect("Synapse");
     let http = reqwest::Client::new();
-    let admin_placeholder = Account {
-        user_id: String::new(),
-        token: String::new(),
-    };
-    let mut bench = Bench {
-        http: http.clone(),
-        server: server.clone(),
-        admin: admin_placeholder,
-        transaction: std::sync::atomic::AtomicU64::new(0),
-    };
-    bench.admin = bench.account("bench-admin", true).await;
-    let bot_account = bench.account("boucle", false).await;
-    // The bot logs in itself; its password is the one registered above.
-    let _ = bot_account;
+    let bench = Bench::new(http.clone(), server.clone()).await;
     let watcher = bench.account("watcher", false).await;
     let mut members = Vec::new();
     for index in 0..MEMBERS {
@@ -762,16 +793,7 @@ async fn main() {
     let bench = Arc::new(bench);
 
     let organiser = bench.admin.clone();
-    let hub = bench.create_room(&organiser, "Accueil").await;
-    let deputy = bench.create_room(&organiser, "Équipe").await;
-    let mut themes = Vec::new();
-    for index in 0..ROOMS - 1 {
-        themes.push(
-            bench
-                .create_room(&organiser, &format!("Thème {index}"))
-                .await,
-        );
-    }
+    let (hub, deputy, themes) = bench.assembly_rooms(ROOMS - 1).await;
     let rooms: Vec<String> = std::iter::once(hub.clone())
         .chain(themes.iter().cloned())
         .collect();
@@ -782,13 +804,7 @@ async fn main() {
         bench.join(member, &rooms[index % ROOMS]).await;
     }
 
-    let seen: Seen = Arc::default();
-    tokio::spawn(watch(
-        http.clone(),
-        server.url.clone(),
-        watcher.clone(),
-        seen.clone(),
-    ));
+    let seen = watching(&http, &server.url, &watcher);
 
     // A bot's directory, configuration and health port.
     let configure = |name: &str, themes: &[String]| {
@@ -1266,42 +1282,17 @@ async fn main() {
             .await
             .unwrap()
             .expect("a second Synapse");
-            let mut limited = Bench {
-                http: http.clone(),
-                server: server.clone(),
-                admin: Account {
-                    user_id: String::new(),
-                    token: String::new(),
-                },
-                transaction: std::sync::atomic::AtomicU64::new(0),
-            };
-            limited.admin = limited.account("bench-admin", true).await;
-            limited.account("boucle", false).await;
+            let limited = Bench::new(http.clone(), server.clone()).await;
             let watcher = limited.account("watcher", false).await;
             for account in [&limited.admin.user_id, &watcher.user_id] {
                 limited.lift_rate_limit(account).await;
             }
             let organiser = limited.admin.clone();
-            let hub = limited.create_room(&organiser, "Accueil").await;
-            let deputy = limited.create_room(&organiser, "Équipe").await;
-            let mut themes = Vec::new();
-            for index in 0..ANNOUNCED_ROOMS - 1 {
-                themes.push(
-                    limited
-                        .create_room(&organiser, &format!("Thème {index}"))
-                        .await,
-                );
-            }
+            let (hub, deputy, themes) = limited.assembly_rooms(ANNOUNCED_ROOMS - 1).await;
             for room in themes.iter().chain([&hub, &deputy]) {
                 limited.join(&watcher, room).await;
             }
-            let seen: Seen = Arc::default();
-            tokio::spawn(watch(
-                http.clone(),
-                server.url.clone(),
-                watcher.clone(),
-                seen.clone(),
-            ));
+            let seen = watching(&http, &server.url, &watcher);
             let wire: wire::Wire = Arc::default();
             let proxied = SynapseAddress {
                 url: wire::start(
