@@ -358,6 +358,7 @@ data-vote = vote in poll #{$number} "{$question}": {$choices}
 date-not-understood = I don't understand the date "{$typed}".
 date-past = The date "{$typed}" has already passed.
 date-inconsistent = The date "{$typed}" does not exist or does not match the day given.
+date-too-far = The date "{$typed}" is too far ahead: ten years at most.
 date-examples = For example: "tomorrow 8pm", "thursday 6:30pm", "december 3 at 18:30", "3/12 18:30" (day/month), "in 2 weeks".
 date-full = {$weekday} {$day} {$month} {$year} at {$hours}:{$minutes}
 date-full-hour = {$weekday} {$day} {$month} {$year} at {$hours}:00

@@ -358,6 +358,7 @@ data-vote = vote au sondage #{$number} « {$question} » : {$choices}
 date-not-understood = Je ne comprends pas la date « {$typed} ».
 date-past = La date « {$typed} » est déjà passée.
 date-inconsistent = La date « {$typed} » n'existe pas ou ne correspond pas au jour indiqué.
+date-too-far = La date « {$typed} » est trop lointaine : dix ans au plus.
 date-examples = Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
 date-full = {$weekday} {$day} {$month} {$year} à {$hours} h {$minutes}
 date-full-hour = {$weekday} {$day} {$month} {$year} à {$hours} h

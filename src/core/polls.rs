@@ -508,6 +508,7 @@ impl Context<'_> {
         let id = match error {
             WhenError::Past => "date-past",
             WhenError::Inconsistent => "date-inconsistent",
+            WhenError::TooFar => "date-too-far",
             WhenError::Empty | WhenError::NotUnderstood(_) => "date-not-understood",
         };
         let mut reply = self.tr(id, &[("typed", typed.into())]);

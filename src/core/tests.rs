@@ -1006,6 +1006,9 @@ fn poll_mistakes_get_a_helpful_answer() {
         > [santé] @camille:example.org : !sondage Quand ? | Mardi | Jeudi --jusqu'au hier
         [santé] Je ne comprends pas la date « hier ».
         Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
+        > [santé] @camille:example.org : !sondage Quand ? | Mardi | Jeudi --jusqu'au dans 999999999 jours
+        [santé] La date « dans 999999999 jours » est trop lointaine : dix ans au plus.
+        Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
         > [santé] @camille:example.org : !sondage Quand ? | Mardi | Jeudi --jusqu'au 28/11 18h
         [santé] La date « 28/11 18h » est déjà passée.
         Par exemple : « demain 20h », « jeudi 18h30 », « le 3 décembre à 18h30 », « 3/12 18:30 » (jour/mois), « dans 2 semaines ».
@@ -1018,6 +1021,11 @@ fn poll_mistakes_get_a_helpful_answer() {
     .assert_eq(&chat.script(&[
         (ROOM, CAMILLE, "!sondage Une seule option ? | Oui"),
         (ROOM, CAMILLE, "!sondage Quand ? | Mardi | Jeudi --jusqu'au hier"),
+        (
+            ROOM,
+            CAMILLE,
+            "!sondage Quand ? | Mardi | Jeudi --jusqu'au dans 999999999 jours",
+        ),
         (ROOM, CAMILLE, "!sondage Quand ? | Mardi | Jeudi --jusqu'au 28/11 18h"),
         (ROOM, CAMILLE, "!vote 4 oui"),
         (ROOM, CAMILLE, "!cloturer"),

@@ -32,7 +32,14 @@ pub enum WhenError {
     Inconsistent,
     /// Before `now`.
     Past,
+    /// More than [`FURTHEST_AHEAD_DAYS`] ahead (or beyond any calendar):
+    /// surely a slip of the finger.
+    TooFar,
 }
+
+/// How far ahead a date may be: nobody plans a meeting or a poll's end ten
+/// years from now. Also keeps every sum of dates within the calendar.
+pub const FURTHEST_AHEAD_DAYS: i64 = 10 * 366;
 
 fn month_of(word: &str) -> Option<u32> {
     let months: [&[&str]; 12] = [
@@ -269,16 +276,18 @@ pub fn parse_when(text: &str, time_zone: Tz, now: DateTime<Utc>) -> Result<When,
                     .ok_or_else(|| WhenError::NotUnderstood(word(index).to_owned()))?;
                 let unit = word(index + 1);
                 index += 2;
+                // A number too large for any duration (the fuzzer typed
+                // « dans 999999999 jours ») is too far, never a panic.
                 let step = match unit.trim_end_matches('s') {
-                    "seconde" | "second" | "sec" => Duration::seconds(amount),
-                    "minute" | "min" => Duration::minutes(amount),
-                    "heure" | "hour" | "h" => Duration::hours(amount),
-                    "jour" | "day" => Duration::days(amount),
-                    "semaine" | "week" => Duration::weeks(amount),
-                    "moi" | "month" => Duration::days(30 * amount),
+                    "seconde" | "second" | "sec" => Duration::try_seconds(amount),
+                    "minute" | "min" => Duration::try_minutes(amount),
+                    "heure" | "hour" | "h" => Duration::try_hours(amount),
+                    "jour" | "day" => Duration::try_days(amount),
+                    "semaine" | "week" => Duration::try_weeks(amount),
+                    "moi" | "month" => amount.checked_mul(30).and_then(Duration::try_days),
                     _ => return Err(WhenError::NotUnderstood(unit.to_owned())),
                 };
-                relative = Some(step);
+                relative = Some(step.ok_or(WhenError::TooFar)?);
                 continue;
             }
             _ => {}
@@ -337,7 +346,9 @@ pub fn parse_when(text: &str, time_zone: Tz, now: DateTime<Utc>) -> Result<When,
         return Err(WhenError::NotUnderstood(current.to_owned()));
     }
     if let Some(step) = relative {
-        let moved = local_now + step;
+        let moved = local_now
+            .checked_add_signed(step)
+            .ok_or(WhenError::TooFar)?;
         let at = match time {
             Some(time) => resolve(time_zone, moved.date_naive(), time)?,
             None => moved,
@@ -418,8 +429,11 @@ fn resolve(time_zone: Tz, day: NaiveDate, time: NaiveTime) -> Result<DateTime<Tz
 }
 
 fn check(when: When, now: DateTime<Utc>) -> Result<When, WhenError> {
-    if when.at.with_timezone(&Utc) <= now {
+    let at = when.at.with_timezone(&Utc);
+    if at <= now {
         Err(WhenError::Past)
+    } else if at > now + Duration::days(FURTHEST_AHEAD_DAYS) {
+        Err(WhenError::TooFar)
     } else {
         Ok(when)
     }
@@ -547,5 +561,22 @@ mod tests {
             read("dans plein de jours"),
             Err(WhenError::NotUnderstood("plein".into()))
         );
+    }
+
+    #[test]
+    fn dates_beyond_ten_years_are_too_far_and_never_overflow() {
+        // Found by the `dates` fuzz target: this one used to panic.
+        assert_eq!(read("dans 999999999 jours"), Err(WhenError::TooFar));
+        assert_eq!(
+            read("dans 9223372036854775807 mois"),
+            Err(WhenError::TooFar)
+        );
+        assert_eq!(
+            read("dans 9223372036854775807 secondes"),
+            Err(WhenError::TooFar)
+        );
+        assert_eq!(read("3/12/2999 18h"), Err(WhenError::TooFar));
+        assert!(read("dans 500 semaines").is_ok());
+        assert_eq!(read("dans 600 semaines"), Err(WhenError::TooFar));
     }
 }
