@@ -66,7 +66,7 @@ impl Message {
 }
 
 /// Reads one message; `None` at a clean end of the connection.
-/// `body_allowed` is false for responses to HEAD and for 1xx/204/304.
+/// Responses to HEAD and 1xx/204/304 responses have no body.
 async fn read_message<R: AsyncBufReadExt + Unpin>(
     reader: &mut R,
     is_response_to_head: bool,

@@ -6,10 +6,10 @@
 
 mod convert;
 pub mod demo;
-mod facts;
 mod outbox;
 mod session;
 mod space;
+mod state_cache;
 mod sync;
 
 use std::path::PathBuf;
@@ -85,7 +85,7 @@ pub struct Adapter {
     homeserver_back: tokio::sync::Notify,
     /// Power levels and memberships read for commands, until a sync changes
     /// them.
-    facts: std::sync::Mutex<facts::Cache>,
+    state_cache: std::sync::Mutex<state_cache::StateCache>,
     /// The account's pace while the homeserver rate-limits it.
     pace: outbox::Pace,
 }
@@ -93,8 +93,8 @@ pub struct Adapter {
 impl Adapter {
     /// What is known of rooms' power levels and members (never held across
     /// an await).
-    fn facts(&self) -> std::sync::MutexGuard<'_, facts::Cache> {
-        self.facts
+    fn state_cache(&self) -> std::sync::MutexGuard<'_, state_cache::StateCache> {
+        self.state_cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -256,7 +256,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         catch_up,
         space: tokio::sync::OnceCell::new(),
         homeserver_back: tokio::sync::Notify::new(),
-        facts: std::sync::Mutex::default(),
+        state_cache: std::sync::Mutex::default(),
         pace: outbox::Pace::default(),
     });
 

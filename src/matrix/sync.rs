@@ -25,7 +25,7 @@ use matrix_sdk::sync::SyncResponse;
 use tokio::sync::mpsc;
 
 use super::convert::{Converted, RoomFacts, convert, room_power};
-use super::facts::Member;
+use super::state_cache::Member;
 use super::{Adapter, session};
 use crate::core::{IncomingMessage, Input, RoomPower, commands};
 use crate::engine::Processed;
@@ -112,7 +112,7 @@ pub async fn process(
     let mut position_frozen = false;
     while let Some(response) = responses.recv().await {
         let mut all_recorded = true;
-        adapter.facts().forget_changed(&response);
+        adapter.state_cache().forget_changed(&response);
         for room_id in response.rooms.invited.keys() {
             adapter.consider_invite(room_id).await;
         }
@@ -334,7 +334,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
 
 /// Adds what the event does not carry: the room's power levels, the
 /// sender's display name, whether they are in the deputy team's room. They
-/// come from [`super::facts`] when known; otherwise the SDK's store is read,
+/// come from [`super::state_cache`] when known; otherwise the SDK's store is read,
 /// the lookups at once (each waits on SQLite), and the answers kept.
 async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut IncomingMessage) {
     message.room_encrypted = room.encryption_state().is_encrypted();
@@ -375,12 +375,12 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
 
 /// A room's power levels: known, or read and kept.
 async fn power_of(adapter: &Adapter, room: &matrix_sdk::Room) -> Option<RoomPower> {
-    if let Some(power) = adapter.facts().power(room.room_id()) {
+    if let Some(power) = adapter.state_cache().power(room.room_id()) {
         return Some(power);
     }
     let power = room_power(&room.power_levels().await.ok()?);
     adapter
-        .facts()
+        .state_cache()
         .remember_power(room.room_id(), power.clone());
     Some(power)
 }
@@ -392,7 +392,7 @@ async fn member_of(
     room: &matrix_sdk::Room,
     user_id: &OwnedUserId,
 ) -> Option<Member> {
-    if let Some(known) = adapter.facts().member(room.room_id(), user_id) {
+    if let Some(known) = adapter.state_cache().member(room.room_id(), user_id) {
         return known;
     }
     let member = room
@@ -404,7 +404,7 @@ async fn member_of(
             joined: *member.membership() == MembershipState::Join,
         });
     adapter
-        .facts()
+        .state_cache()
         .remember_member(room.room_id(), user_id, member.clone());
     member
 }

@@ -30,13 +30,13 @@ pub struct Member {
 const MAX_MEMBERS: usize = 20_000;
 
 #[derive(Default)]
-pub struct Cache {
+pub struct StateCache {
     power: HashMap<OwnedRoomId, RoomPower>,
     /// `None`: not a member (known, so not read again).
     members: HashMap<(OwnedRoomId, OwnedUserId), Option<Member>>,
 }
 
-impl Cache {
+impl StateCache {
     pub fn power(&self, room_id: &RoomId) -> Option<RoomPower> {
         self.power.get(room_id).cloned()
     }
@@ -125,8 +125,8 @@ mod tests {
         }))
     }
 
-    fn filled() -> Cache {
-        let mut facts = Cache::default();
+    fn filled() -> StateCache {
+        let mut facts = StateCache::default();
         let power = RoomPower {
             users_default: 0,
             ..RoomPower::default()
@@ -190,7 +190,7 @@ mod tests {
 
     #[test]
     fn the_member_entries_stay_bounded() {
-        let mut facts = Cache::default();
+        let mut facts = StateCache::default();
         let room = owned_room_id!("!a:s");
         for index in 0..=MAX_MEMBERS {
             let user = OwnedUserId::try_from(format!("@u{index}:s")).unwrap();
