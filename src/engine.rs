@@ -268,6 +268,83 @@ impl Engine {
         fired: &FiredTimer,
         now: DateTime<Utc>,
     ) -> Result<Processed, StoreError> {
+        let mut processed = self.process_timers(std::slice::from_ref(fired), now)?;
+        Ok(processed.pop().unwrap_or(Processed::AlreadyHandled))
+    }
+
+    /// Handles timers that fell due together. The meeting reminders among
+    /// them are one input to the core (one message per room and per person,
+    /// however many meetings), committed in one batch with their removal;
+    /// every other timer is handled on its own, in order. What became of
+    /// each: the reminders' entry first, if any.
+    pub fn process_timers(
+        &self,
+        fired: &[FiredTimer],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Processed>, StoreError> {
+        let (reminders, others): (Vec<_>, Vec<_>) = fired.iter().partition(|timer| {
+            matches!(
+                TimerPurpose::from_name(&timer.entry.purpose),
+                Some(TimerPurpose::Reminder(_))
+            )
+        });
+        let mut processed = Vec::new();
+        if !reminders.is_empty() {
+            processed.push(self.process_reminders(&reminders, now)?);
+        }
+        for timer in others {
+            processed.push(self.process_other_timer(timer, now)?);
+        }
+        Ok(processed)
+    }
+
+    /// Reminder timers, as one input; those already handled are skipped.
+    fn process_reminders(
+        &self,
+        fired: &[&FiredTimer],
+        now: DateTime<Utc>,
+    ) -> Result<Processed, StoreError> {
+        let mut state = self.lock();
+        let mut batch = Batch::default();
+        let mut due = Vec::new();
+        let mut late = 0;
+        for timer in fired {
+            if self.store.get(Tree::Timers, &timer.key)?.is_none() {
+                continue;
+            }
+            if let Some(TimerPurpose::Reminder(reminder)) =
+                TimerPurpose::from_name(&timer.entry.purpose)
+            {
+                batch.delete(Tree::Timers, timer.key.clone());
+                due.push(reminder);
+                if now > timer.entry.due + core::REMINDER_LATE_AFTER {
+                    late += 1;
+                }
+            }
+        }
+        let processed = if due.is_empty() {
+            Processed::AlreadyHandled
+        } else {
+            let count = due.len() as u64;
+            let outcome = core::handle(&Input::Reminders(due), &state, now);
+            let processed = self.commit(&mut state, batch, &outcome, now)?;
+            if matches!(processed, Processed::Committed { .. }) {
+                self.metrics.reminders_sent.inc_by(count);
+                self.metrics.reminders_late.inc_by(late);
+            }
+            processed
+        };
+        for timer in fired {
+            self.scheduler.forget_dispatched(&timer.key);
+        }
+        Ok(processed)
+    }
+
+    fn process_other_timer(
+        &self,
+        fired: &FiredTimer,
+        now: DateTime<Utc>,
+    ) -> Result<Processed, StoreError> {
         let mut state = self.lock();
         if self.store.get(Tree::Timers, &fired.key)?.is_none() {
             self.scheduler.forget_dispatched(&fired.key);
@@ -278,16 +355,7 @@ impl Engine {
         let processed = match TimerPurpose::from_name(&fired.entry.purpose) {
             Some(purpose) => {
                 let outcome = core::handle(&Input::Timer { purpose }, &state, now);
-                let processed = self.commit(&mut state, batch, &outcome, now)?;
-                if matches!(purpose, TimerPurpose::Reminder { .. })
-                    && matches!(processed, Processed::Committed { .. })
-                {
-                    self.metrics.reminders_sent.inc();
-                    if now > fired.entry.due + core::REMINDER_LATE_AFTER {
-                        self.metrics.reminders_late.inc();
-                    }
-                }
-                processed
+                self.commit(&mut state, batch, &outcome, now)?
             }
             None => {
                 tracing::warn!(purpose = %fired.entry.purpose, "timer of an unknown purpose removed");
@@ -629,6 +697,50 @@ pub(crate) mod tests {
         assert_eq!(timers.len(), 1, "exactly the next run is set");
         let next: TimerEntry = decode(&timers[0].1).unwrap();
         assert!(next.due > now && next.due <= now + chrono::Duration::days(1));
+    }
+
+    #[test]
+    fn reminders_fired_together_are_one_batch_and_one_message_per_room() {
+        use chrono::TimeZone;
+        let engine = engine();
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+        for (index, place) in ["Local", "Mairie", "Gare"].iter().enumerate() {
+            let body = format!("!reunion jeudi 18h30 | {place}");
+            let event_id = format!("${index}");
+            engine
+                .process(&message_in("!sante:s", &event_id, &body), now)
+                .unwrap();
+        }
+        let outbox_before = engine.store().scan_prefix(Tree::Outbox, b"").unwrap().len();
+        let first_due = engine.scheduler().next().unwrap().unwrap().entry.due;
+        let fired = engine.scheduler().due(first_due, 100).unwrap();
+        assert_eq!(fired.len(), 3, "the three day-before reminders: {fired:?}");
+        assert_eq!(
+            engine.process_timers(&fired, first_due).unwrap(),
+            vec![Processed::Committed {
+                messages: 1,
+                actions: 0
+            }]
+        );
+        let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
+        assert_eq!(outbox.len(), outbox_before + 1, "one message for the room");
+        assert_eq!(engine.metrics().reminders_sent.get(), 3);
+        assert_eq!(engine.metrics().reminders_late.get(), 0);
+        // Fired again (a crash before the scheduler forgot them): nothing more.
+        assert_eq!(
+            engine.process_timers(&fired, first_due).unwrap(),
+            vec![Processed::AlreadyHandled]
+        );
+        let timers = engine.store().scan_prefix(Tree::Timers, b"").unwrap();
+        assert!(
+            timers
+                .iter()
+                .all(|(key, _)| fired.iter().all(|timer| &timer.key != key))
+        );
+        assert_eq!(
+            engine.store().scan_prefix(Tree::Outbox, b"").unwrap().len(),
+            outbox_before + 1
+        );
     }
 
     #[test]

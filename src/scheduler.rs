@@ -67,6 +67,8 @@ pub struct Scheduler {
 
 /// How many timers are read at once when looking for the next one.
 const PAGE: usize = 64;
+/// The most timers fired in one batch (more due at once go in the next).
+const BATCH: usize = 500;
 
 impl Scheduler {
     pub fn new(store: Arc<dyn Store>) -> Self {
@@ -140,8 +142,43 @@ impl Scheduler {
         }
     }
 
-    /// Runs until the receiver is dropped: fires each timer when due.
-    pub async fn run(self, clock: impl Clock, fired: mpsc::Sender<FiredTimer>) {
+    /// Every timer due at `now` not yet dispatched in this run, in order,
+    /// at most `limit`.
+    pub fn due(&self, now: DateTime<Utc>, limit: usize) -> Result<Vec<FiredTimer>, StoreError> {
+        let mut due = Vec::new();
+        let mut from = Vec::new();
+        loop {
+            let page = self.store.scan_from(Tree::Timers, &from, PAGE)?;
+            let dispatched = self.dispatched.lock().expect("dispatched lock");
+            for (key, value) in &page {
+                if dispatched.contains(key) {
+                    continue;
+                }
+                let entry: TimerEntry = decode(value)?;
+                // Keys sort by due time: the rest are later.
+                if entry.due > now || due.len() == limit {
+                    return Ok(due);
+                }
+                due.push(FiredTimer {
+                    key: key.clone(),
+                    entry,
+                });
+            }
+            match page.last() {
+                Some((last, _)) if page.len() == PAGE => {
+                    from = last.clone();
+                    from.push(0);
+                }
+                _ => return Ok(due),
+            }
+        }
+    }
+
+    /// Runs until the receiver is dropped: when the first timer is due,
+    /// fires it with every other timer due by then, as one batch, so that
+    /// timers falling due together are handled together (a burst of
+    /// reminders becomes one message per room).
+    pub async fn run(self, clock: impl Clock, fired: mpsc::Sender<Vec<FiredTimer>>) {
         loop {
             let next = match self.next() {
                 Ok(next) => next,
@@ -155,17 +192,27 @@ impl Scheduler {
                 self.wakeup.notified().await;
                 continue;
             };
-            let wait = (timer.entry.due - clock.now()).to_std().unwrap_or_default();
+            let now = clock.now();
+            let wait = (timer.entry.due - now).to_std().unwrap_or_default();
             if !wait.is_zero() {
                 // Woken early when a timer is added or removed; then look again.
                 let _ = tokio::time::timeout(wait, self.wakeup.notified()).await;
                 continue;
             }
+            let batch = match self.due(now, BATCH) {
+                Ok(batch) if !batch.is_empty() => batch,
+                Ok(_) => vec![timer],
+                Err(error) => {
+                    tracing::error!(%error, "cannot read timers");
+                    tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                    continue;
+                }
+            };
             self.dispatched
                 .lock()
                 .expect("dispatched lock")
-                .insert(timer.key.clone());
-            if fired.send(timer).await.is_err() {
+                .extend(batch.iter().map(|timer| timer.key.clone()));
+            if fired.send(batch).await.is_err() {
                 return;
             }
         }
@@ -183,10 +230,17 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 12, 3, 17, 0, 0).unwrap()
     }
 
-    fn running(scheduler: &Scheduler, clock: &TokioClock) -> mpsc::Receiver<FiredTimer> {
+    fn running(scheduler: &Scheduler, clock: &TokioClock) -> mpsc::Receiver<Vec<FiredTimer>> {
         let (sender, receiver) = mpsc::channel(16);
         tokio::spawn(scheduler.clone().run(clock.clone(), sender));
         receiver
+    }
+
+    /// The next batch, which must hold a single timer.
+    async fn one(fired: &mut mpsc::Receiver<Vec<FiredTimer>>) -> FiredTimer {
+        let mut batch = fired.recv().await.unwrap();
+        assert_eq!(batch.len(), 1, "{batch:?}");
+        batch.pop().unwrap()
     }
 
     #[tokio::test(start_paused = true)]
@@ -196,7 +250,7 @@ mod tests {
         let due = start() + chrono::Duration::hours(24);
         scheduler.schedule(due, "reminder").unwrap();
         let mut fired = running(&scheduler, &clock);
-        let timer = fired.recv().await.unwrap();
+        let timer = one(&mut fired).await;
         assert_eq!(timer.entry.purpose, "reminder");
         // Paused time jumps straight to the deadline: fired exactly when due.
         assert_eq!(clock.now(), due);
@@ -214,9 +268,9 @@ mod tests {
         scheduler
             .schedule(start() + chrono::Duration::minutes(30), "early")
             .unwrap();
-        assert_eq!(fired.recv().await.unwrap().entry.purpose, "early");
+        assert_eq!(one(&mut fired).await.entry.purpose, "early");
         assert_eq!(clock.now(), start() + chrono::Duration::minutes(30));
-        assert_eq!(fired.recv().await.unwrap().entry.purpose, "late");
+        assert_eq!(one(&mut fired).await.entry.purpose, "late");
         assert_eq!(clock.now(), start() + chrono::Duration::hours(2));
     }
 
@@ -229,7 +283,7 @@ mod tests {
             .unwrap();
         let clock = TokioClock::starting_at(start());
         let mut fired = running(&scheduler, &clock);
-        let timer = fired.recv().await.unwrap();
+        let timer = one(&mut fired).await;
         assert_eq!(timer.entry.purpose, "missed");
         assert_eq!(clock.now(), start(), "no waiting for an overdue timer");
         // Not completed: a restart (a new scheduler on the same store) fires it again.
@@ -254,7 +308,45 @@ mod tests {
             .unwrap();
         let mut fired = running(&scheduler, &clock);
         scheduler.complete(&cancelled).unwrap();
-        assert_eq!(fired.recv().await.unwrap().entry.purpose, "kept");
+        assert_eq!(one(&mut fired).await.entry.purpose, "kept");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn timers_due_together_fire_as_one_batch_in_order() {
+        let scheduler = Scheduler::new(Arc::new(MemoryStore::new()));
+        let clock = TokioClock::starting_at(start());
+        let at = start() + chrono::Duration::minutes(10);
+        for purpose in ["first", "second", "third"] {
+            scheduler.schedule(at, purpose).unwrap();
+        }
+        scheduler
+            .schedule(at + chrono::Duration::seconds(1), "later")
+            .unwrap();
+        let mut fired = running(&scheduler, &clock);
+        let batch = fired.recv().await.unwrap();
+        let purposes: Vec<&str> = batch.iter().map(|t| t.entry.purpose.as_str()).collect();
+        assert_eq!(purposes, ["first", "second", "third"]);
+        assert_eq!(clock.now(), at);
+        assert_eq!(one(&mut fired).await.entry.purpose, "later");
+        assert_eq!(clock.now(), at + chrono::Duration::seconds(1));
+    }
+
+    #[test]
+    fn due_takes_what_is_due_and_not_dispatched_up_to_a_limit() {
+        let scheduler = Scheduler::new(Arc::new(MemoryStore::new()));
+        let mut keys = Vec::new();
+        for minute in 0..(PAGE as i64 + 10) {
+            keys.push(scheduler.schedule(start(), &minute.to_string()).unwrap());
+        }
+        scheduler
+            .schedule(start() + chrono::Duration::minutes(1), "later")
+            .unwrap();
+        scheduler.dispatched.lock().unwrap().insert(keys[0].clone());
+        let due = scheduler.due(start(), 1000).unwrap();
+        assert_eq!(due.len(), PAGE + 9, "every one due but the dispatched one");
+        assert_eq!(due[0].key, keys[1]);
+        assert!(due.iter().all(|timer| timer.entry.purpose != "later"));
+        assert_eq!(scheduler.due(start(), 5).unwrap().len(), 5);
     }
 
     #[test]

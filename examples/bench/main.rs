@@ -554,6 +554,13 @@ fn meeting_number(body: &str) -> Option<u64> {
     digits.parse().ok()
 }
 
+/// The meetings a reminder message names: each "réunion #12" in it.
+fn reminded_meetings(body: &str) -> Vec<u64> {
+    body.match_indices("réunion #")
+        .filter_map(|(at, _)| meeting_number(&body[at..]))
+        .collect()
+}
+
 /// Each reminder of the given meetings the watcher saw since `since` (wall
 /// ms; each scenario's bot numbers its meetings from 1): (seen, server
 /// stamp) in wall ms, by meeting number.
@@ -568,10 +575,11 @@ fn reminders_seen(
         if !body.starts_with("Rappel") || seen.events[id].0 < since {
             continue;
         }
-        if let Some(number) = meeting_number(body)
-            && meetings.contains_key(&number)
-        {
-            found.entry(number).or_default().push(seen.events[id]);
+        // Reminders due together in a room come in one message.
+        for number in reminded_meetings(body) {
+            if meetings.contains_key(&number) {
+                found.entry(number).or_default().push(seen.events[id]);
+            }
         }
     }
     found

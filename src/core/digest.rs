@@ -9,12 +9,9 @@ use chrono_tz::Tz;
 
 use super::assembly::{Change, DigestState, ProposalStatus, ThemeStatus};
 use super::polls::tally;
-use super::render::{OutgoingMessage, Rendered};
+use super::render::{MESSAGE_BUDGET, OutgoingMessage, Rendered};
 use super::{NewTimer, Outcome, State, TimerPurpose, format_date};
 use crate::i18n::Arg;
-
-/// Bytes of body and HTML per message, well under Synapse's 64 KiB event.
-const MESSAGE_BUDGET: usize = 24_000;
 
 /// When digests go out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

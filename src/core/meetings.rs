@@ -19,9 +19,11 @@ use super::assembly::{
     Rsvp,
 };
 use super::commands::MeetingRequest;
-use super::render::{OutgoingMessage, Rendered};
+use super::render::{MESSAGE_BUDGET, OutgoingMessage, Rendered};
 use super::when::parse_when;
-use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, format_date, ics};
+use super::{
+    Action, Context, NewTimer, Outcome, ReminderDue, State, TimerPurpose, format_date, ics,
+};
 use crate::i18n::Arg;
 
 /// A reminder is "on time" if sent within this long after it fell due.
@@ -77,11 +79,11 @@ fn timers_for(meeting: &Meeting, now: DateTime<Utc>) -> Vec<NewTimer> {
         .filter(|(due, _)| *due > now)
         .map(|(due, minutes)| NewTimer {
             due,
-            purpose: TimerPurpose::Reminder {
+            purpose: TimerPurpose::Reminder(ReminderDue {
                 meeting: meeting.number,
                 minutes,
                 start,
-            },
+            }),
         })
         .collect();
     if meeting.recurrence.is_some() {
@@ -106,71 +108,120 @@ fn going(state: &State, meeting: u64) -> Vec<String> {
         .collect()
 }
 
-/// A reminder fell due (maybe late).
-pub fn reminder(
-    state: &State,
-    number: u64,
-    minutes: u32,
-    start: i64,
-    now: DateTime<Utc>,
-) -> Outcome {
+/// Reminders that fell due together (maybe late). Each current one gives
+/// its meeting's block; a room then gets one message listing all of its
+/// meetings and pinging those coming to any of them, and a person who
+/// chose private reminders one direct message. So a burst of reminders (a
+/// general assembly, a bot back after an outage) is a few messages, not
+/// one per meeting, and arrives on time.
+pub fn reminders(state: &State, due: &[ReminderDue], now: DateTime<Utc>) -> Outcome {
     let mut outcome = Outcome::default();
-    let Some(meeting) = state.assembly.meetings.get(&number) else {
-        return outcome;
-    };
-    if meeting.cancelled || meeting.starts_at.timestamp() != start {
-        return outcome; // moved or cancelled: this timer is stale
-    }
-    let due = meeting.starts_at - Duration::minutes(i64::from(minutes));
-    if now >= meeting.starts_at {
-        outcome.changes.push(Change::MissedReminder(MissedReminder {
-            meeting: number,
-            due,
-            starts_at: meeting.starts_at,
-        }));
-        return outcome;
-    }
-    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
-    let late = now > due + LATE_AFTER;
-    let mut text = tr(
-        if late { "reminder-late" } else { "reminder" },
-        &[
-            ("number", number.to_string().into()),
-            ("date", format_date(state, meeting.starts_at).into()),
-        ],
-    )
-    .strong();
-    describe(state, meeting, &mut text);
-    let mut in_room = Vec::new();
-    for user in going(state, number) {
-        match state
-            .assembly
-            .reminder_preferences
-            .get(&user)
-            .map_or(ReminderChoice::Room, |preference| preference.choice)
-        {
-            ReminderChoice::Room => in_room.push(user),
-            ReminderChoice::Direct => outcome.actions.push(Action::DirectMessage {
-                user_id: user,
-                text: text.clone(),
-            }),
-            ReminderChoice::Off => {}
+    let mut rooms = Gathered::default();
+    let mut direct = Gathered::default();
+    for reminder in due {
+        let Some(meeting) = state.assembly.meetings.get(&reminder.meeting) else {
+            continue;
+        };
+        if meeting.cancelled || meeting.starts_at.timestamp() != reminder.start {
+            continue; // moved or cancelled: this timer is stale
         }
-    }
-    if meeting.general {
-        for room in general_rooms(state) {
-            if room != meeting.room_id {
-                outcome
-                    .messages
-                    .push(OutgoingMessage::notice(&room, text.clone()));
+        let due_at = meeting.starts_at - Duration::minutes(i64::from(reminder.minutes));
+        if now >= meeting.starts_at {
+            outcome.changes.push(Change::MissedReminder(MissedReminder {
+                meeting: meeting.number,
+                due: due_at,
+                starts_at: meeting.starts_at,
+            }));
+            continue;
+        }
+        let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+        let late = now > due_at + LATE_AFTER;
+        let mut text = tr(
+            if late { "reminder-late" } else { "reminder" },
+            &[
+                ("number", meeting.number.to_string().into()),
+                ("date", format_date(state, meeting.starts_at).into()),
+            ],
+        )
+        .strong();
+        describe(state, meeting, &mut text);
+        // Those who said they come, and only them, are pinged.
+        let mut in_room = Vec::new();
+        for user in going(state, meeting.number) {
+            match state
+                .assembly
+                .reminder_preferences
+                .get(&user)
+                .map_or(ReminderChoice::Room, |preference| preference.choice)
+            {
+                ReminderChoice::Room => in_room.push(user),
+                ReminderChoice::Direct => direct.add(&user, text.clone(), Vec::new()),
+                ReminderChoice::Off => {}
+            }
+        }
+        rooms.add(&meeting.room_id, text.clone(), in_room);
+        if meeting.general {
+            for room in general_rooms(state) {
+                if room != meeting.room_id {
+                    rooms.add(&room, text.clone(), Vec::new());
+                }
             }
         }
     }
-    let mut message = OutgoingMessage::notice(&meeting.room_id, text);
-    // Those who said they come, and only them, are pinged.
-    message.mentions = in_room;
-    outcome.messages.insert(0, message);
+    for (room, blocks) in rooms.0 {
+        for (text, mentions) in pack(blocks) {
+            let mut message = OutgoingMessage::notice(&room, text);
+            message.mentions = mentions;
+            outcome.messages.push(message);
+        }
+    }
+    for (user_id, blocks) in direct.0 {
+        for (text, _) in pack(blocks) {
+            outcome.actions.push(Action::DirectMessage {
+                user_id: user_id.clone(),
+                text,
+            });
+        }
+    }
     outcome
+}
+
+/// One meeting's reminder text, with the people it pings.
+type Block = (Rendered, Vec<String>);
+
+/// Reminder blocks by recipient (a room or a person), in the order they
+/// first appear.
+#[derive(Default)]
+struct Gathered(Vec<(String, Vec<Block>)>);
+
+impl Gathered {
+    fn add(&mut self, recipient: &str, text: Rendered, mentions: Vec<String>) {
+        match self.0.iter_mut().find(|(known, _)| known == recipient) {
+            Some((_, blocks)) => blocks.push((text, mentions)),
+            None => self.0.push((recipient.to_owned(), vec![(text, mentions)])),
+        }
+    }
+}
+
+/// Blocks joined by an empty line into as few messages as fit under the
+/// size budget, each pinging the people of its blocks once.
+fn pack(blocks: Vec<Block>) -> Vec<Block> {
+    let size = |text: &Rendered| text.body.len() + text.html.len();
+    let mut messages: Vec<Block> = Vec::new();
+    for (text, mentions) in blocks {
+        match messages.last_mut() {
+            Some((current, pinged)) if size(current) + size(&text) + 8 <= MESSAGE_BUDGET => {
+                current.line(Rendered::default()).line(text);
+                for user in mentions {
+                    if !pinged.contains(&user) {
+                        pinged.push(user);
+                    }
+                }
+            }
+            _ => messages.push((text, mentions)),
+        }
+    }
+    messages
 }
 
 /// Where a general assembly is announced and reminded: every active theme

@@ -310,6 +310,10 @@ pub enum Input {
     Timer {
         purpose: TimerPurpose,
     },
+    /// Meeting reminders that fell due together: said in one message per
+    /// room and one per person, however many there are (a general
+    /// assembly's day, or a bot back after an outage).
+    Reminders(Vec<ReminderDue>),
     /// A vote clicked in a client.
     PollResponse(polls::PollResponse),
     /// An event was redacted (a vote withdrawn, for instance).
@@ -354,7 +358,7 @@ impl Input {
             Input::Message(message) => Some(message.event_id.clone()),
             Input::Joined(joined) => Some(joined.event_id.clone()),
             Input::RoomReady { slug, .. } => Some(format!("room-ready:{slug}")),
-            Input::Timer { .. } => None,
+            Input::Timer { .. } | Input::Reminders(_) => None,
             Input::PollResponse(response) => Some(response.event_id.clone()),
             Input::Redaction { event_id, .. } => Some(event_id.clone()),
             Input::Sent { tag, .. } => Some(format!("sent:{tag}")),
@@ -372,6 +376,7 @@ impl Input {
             Input::PollResponse(response) => Some(&response.room_id),
             Input::Redaction { room_id, .. } | Input::Reaction { room_id, .. } => Some(room_id),
             Input::Timer { .. }
+            | Input::Reminders(_)
             | Input::Sent { .. }
             | Input::PollClosing { .. }
             | Input::Electorate { .. } => None,
@@ -386,13 +391,8 @@ pub enum TimerPurpose {
     Retention,
     /// A poll's deadline.
     ClosePoll(u64),
-    /// A meeting reminder, `minutes` before the occurrence starting at
-    /// `start` (seconds since the epoch): stale if the meeting moved.
-    Reminder {
-        meeting: u64,
-        minutes: u32,
-        start: i64,
-    },
+    /// A meeting reminder.
+    Reminder(ReminderDue),
     /// A series' occurrence starting at `start` began: set up the next.
     NextOccurrence { meeting: u64, start: i64 },
     /// The weekly check that a general assembly is scheduled.
@@ -407,11 +407,11 @@ impl TimerPurpose {
         match self {
             TimerPurpose::Retention => "retention".to_owned(),
             TimerPurpose::ClosePoll(number) => format!("close-poll:{number}"),
-            TimerPurpose::Reminder {
+            TimerPurpose::Reminder(ReminderDue {
                 meeting,
                 minutes,
                 start,
-            } => format!("reminder:{meeting}:{minutes}:{start}"),
+            }) => format!("reminder:{meeting}:{minutes}:{start}"),
             TimerPurpose::NextOccurrence { meeting, start } => {
                 format!("next-occurrence:{meeting}:{start}")
             }
@@ -427,11 +427,11 @@ impl TimerPurpose {
             ["assembly-check"] => Some(TimerPurpose::AssemblyCheck),
             ["digest"] => Some(TimerPurpose::Digest),
             ["close-poll", number] => number.parse().ok().map(TimerPurpose::ClosePoll),
-            ["reminder", meeting, minutes, start] => Some(TimerPurpose::Reminder {
+            ["reminder", meeting, minutes, start] => Some(TimerPurpose::Reminder(ReminderDue {
                 meeting: meeting.parse().ok()?,
                 minutes: minutes.parse().ok()?,
                 start: start.parse().ok()?,
-            }),
+            })),
             ["next-occurrence", meeting, start] => Some(TimerPurpose::NextOccurrence {
                 meeting: meeting.parse().ok()?,
                 start: start.parse().ok()?,
@@ -439,6 +439,15 @@ impl TimerPurpose {
             _ => None,
         }
     }
+}
+
+/// A meeting reminder, `minutes` before the occurrence starting at `start`
+/// (seconds since the epoch): stale if the meeting moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderDue {
+    pub meeting: u64,
+    pub minutes: u32,
+    pub start: i64,
 }
 
 /// A timer to store with the outcome.
@@ -563,13 +572,9 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         }
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
         Input::Timer {
-            purpose:
-                TimerPurpose::Reminder {
-                    meeting,
-                    minutes,
-                    start,
-                },
-        } => meetings::reminder(state, *meeting, *minutes, *start, now),
+            purpose: TimerPurpose::Reminder(reminder),
+        } => meetings::reminders(state, std::slice::from_ref(reminder), now),
+        Input::Reminders(reminders) => meetings::reminders(state, reminders, now),
         Input::Timer {
             purpose: TimerPurpose::NextOccurrence { meeting, start },
         } => meetings::next_occurrence(state, *meeting, *start, now),

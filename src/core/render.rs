@@ -9,6 +9,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+/// Bytes of body and HTML per message, well under Synapse's 64 KiB event:
+/// longer texts (a digest, a burst of reminders) are split into several.
+pub const MESSAGE_BUDGET: usize = 24_000;
+
 /// A piece of text in both forms a Matrix message carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Rendered {

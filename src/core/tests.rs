@@ -1420,19 +1420,19 @@ fn reminders_are_set_on_time_marked_late_or_recorded_as_missed() {
         vec![
             NewTimer {
                 due: start - chrono::Duration::days(1),
-                purpose: TimerPurpose::Reminder {
+                purpose: TimerPurpose::Reminder(ReminderDue {
                     meeting: 1,
                     minutes: 1440,
                     start: start.timestamp()
-                }
+                })
             },
             NewTimer {
                 due: start - chrono::Duration::hours(1),
-                purpose: TimerPurpose::Reminder {
+                purpose: TimerPurpose::Reminder(ReminderDue {
                     meeting: 1,
                     minutes: 60,
                     start: start.timestamp()
-                }
+                })
             },
         ]
     );
@@ -1474,6 +1474,117 @@ fn reminders_are_set_on_time_marked_late_or_recorded_as_missed() {
     );
     assert_eq!(chat.state.assembly.missed_reminders.len(), 1);
     assert_eq!(chat.state.assembly.missed_reminders[0].due, timers[1].due);
+}
+
+#[test]
+fn reminders_due_together_are_one_message_per_room_and_one_per_person() {
+    const LOU: &str = "@lou:example.org";
+    let mut chat = meeting_chat();
+    let mut timers = Vec::new();
+    for text in [
+        "!reunion jeudi 18h30 | Local",
+        "!reunion jeudi 18h30 | Mairie | Budget <b>participatif</b>",
+        "!reunion jeudi 18h30 | Gare",
+    ] {
+        let created = handle(
+            &Input::Message(message(ROOM, CAMILLE, text)),
+            &chat.state,
+            now(),
+        );
+        chat.apply(&created);
+        timers.extend(created.timers);
+    }
+    chat.say(ROOM, CAMILLE, "!annuler 3");
+    for (person, number) in [(YANN, 1), (YANN, 2), (LOU, 1), (LOU, 2), (CAMILLE, 2)] {
+        chat.say(ROOM, person, &format!("!participe {number}"));
+    }
+    chat.say(ROOM, LOU, "!rappels prive");
+    let day_before: Vec<ReminderDue> = timers
+        .iter()
+        .filter_map(|timer| match timer.purpose {
+            TimerPurpose::Reminder(reminder) if reminder.minutes == 1440 => Some(reminder),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(day_before.len(), 3, "{timers:?}");
+    let due = timers[0].due;
+    chat.now = due;
+    let outcome = handle(&Input::Reminders(day_before), &chat.state, due);
+    // The cancelled meeting's reminder is stale: nothing said of it.
+    expect![[r#"
+        [santé] (mentionne @yann:example.org, @camille:example.org) Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Local
+
+        Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Mairie
+        Sujet : Budget <b>participatif</b>
+        → écrit en privé à @lou:example.org : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Local
+
+        Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Mairie
+        Sujet : Budget <b>participatif</b>"#]]
+    .assert_eq(&chat.apply(&outcome));
+    assert_eq!(outcome.messages.len(), 1);
+    assert!(
+        outcome.messages[0]
+            .text
+            .html
+            .contains("&lt;b&gt;participatif"),
+        "{}",
+        outcome.messages[0].text.html
+    );
+}
+
+#[test]
+fn a_burst_of_reminders_too_long_for_one_message_is_split_and_each_part_pings_its_own() {
+    let mut chat = meeting_chat();
+    let subject = "ordre du jour ".repeat(30);
+    let mut reminders = Vec::new();
+    for _ in 0..40 {
+        let created = handle(
+            &Input::Message(message(
+                ROOM,
+                CAMILLE,
+                &format!("!reunion jeudi 18h30 | Local | {subject}"),
+            )),
+            &chat.state,
+            now(),
+        );
+        chat.apply(&created);
+        reminders.extend(
+            created
+                .timers
+                .iter()
+                .filter_map(|timer| match timer.purpose {
+                    TimerPurpose::Reminder(reminder) if reminder.minutes == 60 => Some(reminder),
+                    _ => None,
+                }),
+        );
+    }
+    chat.say(ROOM, YANN, "!participe 1");
+    chat.say(ROOM, CAMILLE, "!participe 40");
+    let at = Utc.with_ymd_and_hms(2026, 12, 3, 16, 30, 0).unwrap();
+    let outcome = handle(&Input::Reminders(reminders), &chat.state, at);
+    assert!(outcome.messages.len() >= 2, "{}", outcome.messages.len());
+    let mut told = Vec::new();
+    for message in &outcome.messages {
+        let size = message.text.body.len() + message.text.html.len();
+        assert!(size <= render::MESSAGE_BUDGET, "{size}");
+        told.extend(message.text.body.match_indices("réunion #").map(|(at, _)| {
+            message.text.body[at..]
+                .split(',')
+                .next()
+                .unwrap()
+                .to_owned()
+        }));
+    }
+    let expected: Vec<String> = (1..=40)
+        .map(|number| format!("réunion #{number}"))
+        .collect();
+    assert_eq!(told, expected, "every meeting once, in order");
+    assert_eq!(outcome.messages[0].mentions, [YANN]);
+    assert_eq!(outcome.messages.last().unwrap().mentions, [CAMILLE]);
 }
 
 #[test]

@@ -281,21 +281,25 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     Ok(())
 }
 
-/// Fires the scheduler's timers into the engine, forever.
+/// Fires the scheduler's timers into the engine, forever: each batch of
+/// timers that fell due together is handled together.
 async fn run_timers(adapter: Arc<Adapter>) {
     let (sender, mut fired) = mpsc::channel(16);
     let scheduler = adapter.engine.scheduler().clone();
     tokio::spawn(scheduler.run(crate::scheduler::TokioClock::system(), sender));
-    while let Some(timer) = fired.recv().await {
+    while let Some(timers) = fired.recv().await {
         let mut backoff = std::time::Duration::from_secs(1);
         loop {
-            match adapter.engine.process_timer(&timer, Utc::now()) {
+            match adapter.engine.process_timers(&timers, Utc::now()) {
                 Ok(processed) => {
-                    tracing::info!(purpose = %timer.entry.purpose, ?processed, "timer handled");
+                    for timer in &timers {
+                        tracing::debug!(purpose = %timer.entry.purpose, "timer handled");
+                    }
+                    tracing::info!(timers = timers.len(), ?processed, "timers handled");
                     break;
                 }
                 Err(error) => {
-                    tracing::error!(%error, "cannot handle a timer, will retry");
+                    tracing::error!(%error, "cannot handle timers, will retry");
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
                 }
