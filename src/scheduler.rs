@@ -6,6 +6,9 @@
 //! same batch as its effects, once reminders exist), so a crash between
 //! firing and handling fires it again after restart, and the consumer's
 //! ledger makes that harmless. Within one run a timer is dispatched once.
+//! Timers due together are dispatched together, as one batch, so that their
+//! consumer can say them together (one message per room for a burst of
+//! reminders).
 //!
 //! Time comes from a [`Clock`], so tests move `now` instead of sleeping.
 
