@@ -14,7 +14,9 @@ use matrix_sdk::ruma::api::client::state::get_state_event_for_key::v3::Request a
 use matrix_sdk::ruma::events::StateEventType;
 use matrix_sdk::ruma::{OwnedRoomId, RoomAliasId};
 use serde_json::Value;
-use support::{Bot, Person, TIMEOUT, bot_events, homeserver, room_events, wait_for_message};
+use support::{
+    Bot, Person, TIMEOUT, bot_events, homeserver, room_events, wait_for_message, wait_for_replies,
+};
 
 /// boucle logged no error (the SDK's own complaints are not ours to judge).
 fn assert_no_error_of_ours(bot: &Bot) {
@@ -118,6 +120,24 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
     wait_for_message(&theme, &bot, |body| body.starts_with("J'invite")).await;
     zoe.accept_invite(theme.room_id()).await;
 
+    // A power level changed between two commands counts for the second:
+    // the bot keeps power levels in memory, and drops them when the room's
+    // state changes. Lou raised to the invite level may invite; back to 0,
+    // Lou may not any more.
+    let noe = Person::new_on(server, "noe").await;
+    for (level, expected) in [(50, "J'invite"), (0, "vous avez le niveau 0")] {
+        theme
+            .update_power_levels(vec![(&lou.user_id, level.into())])
+            .await
+            .unwrap();
+        let command = lou
+            .send(&lou_theme, &format!("!inviter {}", noe.user_id))
+            .await;
+        let replies = wait_for_replies(&theme, &bot.user_id, &[command]).await;
+        let body = replies[0][0]["body"].as_str().unwrap_or_default();
+        assert!(body.contains(expected), "at level {level}: {body}");
+    }
+
     camille.send(&theme, "!membres").await;
     let members = wait_for_message(&theme, &bot, |body| body.starts_with("Groupe Santé")).await;
     assert!(
@@ -147,6 +167,44 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
         2,
         "one for Lou, one for Zoé: {:?}",
         bot_bodies(&theme, &bot).await
+    );
+
+    // The Space the bot made is the theme room's parent, where the bot has
+    // the power to say so. In the hub it has none: it never asked there,
+    // which the homeserver's own request log shows.
+    let space = resolve(&camille, &bot.alias("espace")).await;
+    let deadline = Instant::now() + TIMEOUT;
+    while state_content(
+        &camille,
+        &theme.room_id().to_owned(),
+        "m.space.parent",
+        space.as_str(),
+    )
+    .await
+    .is_none()
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the theme room never pointed to the Space\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let asked_in_hub = format!("/rooms/{}/state/m.space.parent", hub.room_id());
+    let synapse_log = std::fs::read_to_string(server.directory.join("synapse.log")).unwrap();
+    let asked: Vec<&str> = synapse_log
+        .lines()
+        .filter(|line| line.contains(bot.user_id.as_str()))
+        .filter(|line| {
+            line.replace("%21", "!")
+                .replace("%3A", ":")
+                .contains(&asked_in_hub)
+        })
+        .collect();
+    assert!(asked.is_empty(), "{asked:#?}");
+    assert!(
+        synapse_log.contains("m.space.parent"),
+        "the request log names state requests"
     );
     assert_no_error_of_ours(&bot);
 }
