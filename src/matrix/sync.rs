@@ -235,18 +235,18 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
                 tracing::debug!(room = %room_id, event = %message.event_id, "too old: skipped");
                 return true;
             }
-            if commands::may_be_command(&message.body, "!") {
-                crate::engine::Failpoint::trigger(
-                    adapter.engine.failpoint(),
-                    crate::engine::Failpoint::BeforeHandling,
-                );
-            }
             let (prefix, deputy_room) = adapter.engine.read(|state| {
                 (
                     state.settings.prefix.clone(),
                     state.settings.deputy_room_id.clone(),
                 )
             });
+            if commands::may_be_command(&message.body, &prefix) {
+                crate::engine::Failpoint::trigger(
+                    adapter.engine.failpoint(),
+                    crate::engine::Failpoint::BeforeHandling,
+                );
+            }
             // A reply in the deputy room may answer a report's card.
             let may_answer_a_card =
                 message.in_reply_to.is_some() && deputy_room.as_deref() == Some(room_id.as_str());
