@@ -1,6 +1,6 @@
 //! Meetings against a real Synapse: the announcement answered by reaction,
-//! a reminder on time pinging those who come, and a reminder that fell due
-//! while the bot was stopped sent once, marked late, after restart.
+//! a reminder on time pinging those who come, and reminders that fell due
+//! while the bot was stopped sent once, together, marked late, after restart.
 #![recursion_limit = "256"]
 
 mod support;
@@ -77,23 +77,30 @@ async fn a_reaction_answers_and_the_reminder_pings_who_comes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_reminder_due_while_the_bot_is_down_is_sent_once_marked_late() {
+async fn reminders_due_while_the_bot_is_down_are_sent_once_together_marked_late() {
     let (camille, _lou, mut bot, room) = meeting_room().await;
     camille
         .send(&room, "!reunion dans 3 minutes | Local --rappels 2min")
         .await;
     wait_for_bot_message(&room, &bot, "Réunion #1").await;
+    camille
+        .send(&room, "!reunion dans 3 minutes | Mairie --rappels 2min")
+        .await;
+    wait_for_bot_message(&room, &bot, "Réunion #2").await;
     bot.kill();
-    // The reminder falls due a minute after the announcement, while stopped;
-    // the restart comes 40 s after that (late: more than 30 s), 80 s before
-    // the meeting starts.
+    // The reminders fall due a minute after the announcements, while
+    // stopped; the restart comes 40 s after that (late: more than 30 s),
+    // 80 s before the meetings start.
     tokio::time::sleep(Duration::from_secs(100)).await;
     bot.start(None);
-    wait_for_bot_message(&room, &bot, "Rappel en retard : réunion #1").await;
-    // Another restart does not send it again.
+    let reminder = wait_for_bot_message(&room, &bot, "Rappel en retard : réunion #1").await;
+    // Due together when the bot came back: one message for both.
+    let body = reminder["content"]["body"].as_str().unwrap();
+    assert!(body.contains("Rappel en retard : réunion #2"), "{body}");
+    // Another restart does not send them again.
     bot.kill();
     bot.start(None);
     camille.send(&room, "!agenda").await;
-    wait_for_bot_message(&room, &bot, "La prochaine réunion").await;
+    wait_for_bot_message(&room, &bot, "Les 2 prochaines réunions").await;
     assert_eq!(count_messages(&room, &bot, "Rappel").await, 1);
 }
