@@ -62,7 +62,7 @@ impl Metrics {
         ]);
         registry.register(
             "reply_seconds",
-            "From an event taken in hand to its reply's send request",
+            "From a command taken in hand to its first reply's send request",
             reply_seconds.clone(),
         );
         let sync_errors = Counter::default();

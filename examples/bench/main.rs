@@ -923,6 +923,19 @@ async fn main() {
         .await
         .latencies(&seen);
     println!("parallel: {parallel:?}");
+    // The floor's own load, to boucle: `!ping` is not a boucle command, so
+    // each gets one short answer (a suggestion), as from the bare bot. The
+    // difference with the floor is then boucle's own cost, without the
+    // extra events its real commands make the homeserver carry.
+    let (pinged, pinged_legs) = if wants("latency") && floor.is_some() {
+        let load = run_load(&bench, &seen, commands_to(COMMANDS, 0, Some("!ping")), 1).await;
+        let legs = load.legs(&seen);
+        let latencies = load.latencies(&seen);
+        println!("boucle on the floor's load: {latencies:?}, legs {legs:?}");
+        (Some(latencies), Some(legs))
+    } else {
+        (None, None)
+    };
 
     // Scenario 1 with a flooder: one person sends 200 commands in about a
     // minute in the hub while the others go on, one at a time, in the
@@ -1462,6 +1475,12 @@ async fn main() {
     );
     table.push_str(&row("boucle, one at a time", &sequential));
     table.push_str(&row(&format!("boucle, {CONCURRENCY} at a time"), &parallel));
+    if let Some(pinged) = &pinged {
+        table.push_str(&row(
+            "boucle, the floor's `!ping` load, one at a time",
+            pinged,
+        ));
+    }
     if let Some((floor_sequential, floor_parallel, _, _)) = &floor {
         table.push_str(&row("bare SDK bot, one at a time", floor_sequential));
         table.push_str(&row(
@@ -1482,6 +1501,9 @@ async fn main() {
          | Bot | send | command to clients | bot's turn | reply to clients |\n|---|---|---|---|---|\n",
     );
     table.push_str(&leg_row("boucle", &legs));
+    if let Some(pinged_legs) = &pinged_legs {
+        table.push_str(&leg_row("boucle, `!ping`", pinged_legs));
+    }
     if let Some((_, _, floor_legs, _)) = &floor {
         table.push_str(&leg_row("bare SDK bot", floor_legs));
     }

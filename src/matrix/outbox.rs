@@ -113,6 +113,17 @@ pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: O
     }
 }
 
+/// The event a message answers (`m.in_reply_to`): a reply to someone's
+/// command, the messages whose time the reply histogram measures.
+fn answered_event(item: &OutboxItem) -> Option<&str> {
+    match item {
+        OutboxItem::Message { content, .. } | OutboxItem::Direct { content, .. } => {
+            content["m.relates_to"]["m.in_reply_to"]["event_id"].as_str()
+        }
+        _ => None,
+    }
+}
+
 /// Carries out one lane's entries in order; exits when the lane is empty.
 async fn drain_room(
     adapter: Arc<Adapter>,
@@ -124,8 +135,11 @@ async fn drain_room(
     let prefix = outbox_room_prefix(&room_id);
     let mut backoff = Duration::from_millis(500);
     // The entry last tried, so that only a first attempt counts in the
-    // reply-time histogram.
+    // reply-time histogram, and the event last answered, so that only a
+    // command's first reply counts (what follows it in the lane waits for
+    // it by design).
     let mut last_tried: Option<Vec<u8>> = None;
+    let mut last_answered: Option<String> = None;
     loop {
         let next = {
             // Checking for emptiness and leaving the busy set happen under
@@ -162,16 +176,19 @@ async fn drain_room(
         let sequence = outbox_sequence(&key).unwrap_or_default();
         if last_tried.as_deref() != Some(key.as_slice()) {
             last_tried = Some(key.clone());
-            if matches!(
-                entry.item,
-                OutboxItem::Message { .. } | OutboxItem::Direct { .. }
-            ) && let Ok(elapsed) = (Utc::now() - entry.created_at).to_std()
+            let answered = answered_event(&entry.item);
+            if answered.is_some()
+                && answered != last_answered.as_deref()
+                && let Ok(elapsed) = (Utc::now() - entry.created_at).to_std()
             {
                 adapter
                     .engine
                     .metrics()
                     .reply_seconds
                     .observe(elapsed.as_secs_f64());
+            }
+            if answered.is_some() {
+                last_answered = answered.map(str::to_owned);
             }
         }
         let turn = adapter.pace.turn().await;
@@ -556,6 +573,29 @@ async fn send_direct(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_replies_to_someone_count_as_replies() {
+        let reply = OutboxItem::Message {
+            event_type: "m.room.message".into(),
+            content: serde_json::json!({
+                "body": "ok",
+                "m.relates_to": {"m.in_reply_to": {"event_id": "$command"}},
+            }),
+            report: None,
+        };
+        assert_eq!(answered_event(&reply), Some("$command"));
+        let reminder = OutboxItem::Message {
+            event_type: "m.room.message".into(),
+            content: serde_json::json!({"body": "Rappel"}),
+            report: None,
+        };
+        assert_eq!(answered_event(&reminder), None);
+        let invite = OutboxItem::Invite {
+            user_id: "@lou:s".into(),
+        };
+        assert_eq!(answered_event(&invite), None);
+    }
 
     #[tokio::test(start_paused = true)]
     async fn free_lanes_do_not_wait() {
