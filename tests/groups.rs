@@ -53,6 +53,23 @@ async fn state_content(
     serde_json::from_str(response.event_or_content.get()).ok()
 }
 
+/// Waits until a state event, as `person` reads it, satisfies `wanted`
+/// (`None`: not there); on timeout, fails saying `what` never happened.
+async fn wait_for_state(
+    person: &Person,
+    bot: &Bot,
+    room: &OwnedRoomId,
+    (event_type, key): (&str, &str),
+    wanted: impl Fn(Option<&Value>) -> bool,
+    what: &str,
+) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !wanted(state_content(person, room, event_type, key).await.as_ref()) {
+        assert!(Instant::now() < deadline, "{what}\n{}", bot.log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 async fn resolve(person: &Person, alias: &str) -> OwnedRoomId {
     let alias = RoomAliasId::parse(alias).unwrap();
     let deadline = Instant::now() + TIMEOUT;
@@ -173,23 +190,15 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
     // the power to say so. In the hub it has none: it never asked there,
     // which the homeserver's own request log shows.
     let space = resolve(&camille, &bot.alias("espace")).await;
-    let deadline = Instant::now() + TIMEOUT;
-    while state_content(
+    wait_for_state(
         &camille,
+        &bot,
         &theme.room_id().to_owned(),
-        "m.space.parent",
-        space.as_str(),
+        ("m.space.parent", space.as_str()),
+        |content| content.is_some(),
+        "the theme room never pointed to the Space",
     )
-    .await
-    .is_none()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the theme room never pointed to the Space\n{}",
-            bot.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    .await;
     let asked_in_hub = format!("/rooms/{}/state/m.space.parent", hub.room_id());
     let synapse_log = std::fs::read_to_string(server.directory.join("synapse.log")).unwrap();
     let asked: Vec<&str> = synapse_log
@@ -232,18 +241,15 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
     // admin is invited.
     let space = resolve(&camille, &bot.alias("espace")).await;
     camille.accept_invite(&space).await;
-    let deadline = Instant::now() + TIMEOUT;
-    while state_content(&camille, &space, "m.space.child", hub.room_id().as_str())
-        .await
-        .is_none()
-    {
-        assert!(
-            Instant::now() < deadline,
-            "the hub never entered the Space\n{}",
-            bot.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for_state(
+        &camille,
+        &bot,
+        &space,
+        ("m.space.child", hub.room_id().as_str()),
+        |content| content.is_some(),
+        "the hub never entered the Space",
+    )
+    .await;
 
     camille.send(&hub, "!theme proposer Transports").await;
     wait_for_message(&hub, &bot, |body| body.starts_with("Proposition #1")).await;
@@ -293,19 +299,15 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
 
     camille.send(&hub, "!theme archiver transports").await;
     wait_for_message(&hub, &bot, |body| body.contains("mis en sommeil")).await;
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let child = state_content(&camille, &space, "m.space.child", room_id.as_str()).await;
-        if child.is_some_and(|content| content.get("via").is_none()) {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the archived room stayed in the Space\n{}",
-            bot.log()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    wait_for_state(
+        &camille,
+        &bot,
+        &space,
+        ("m.space.child", room_id.as_str()),
+        |content| content.is_some_and(|content| content.get("via").is_none()),
+        "the archived room stayed in the Space",
+    )
+    .await;
     assert_no_error_of_ours(&bot);
 }
 
