@@ -4,8 +4,10 @@
 //! `sync()` sleeps a second between close syncs) and never gives up on a
 //! transient error. Each response goes to the processor over a channel, so a
 //! slow command never blocks syncing. The processor handles the events in
-//! order and only then saves the token: a crash at any point replays from
-//! the last fully handled response, and the ledger drops what was done.
+//! order and only then saves the token, without a disk sync of its own (it
+//! reaches the disk with the next durable write, or within half a second): a
+//! crash at any point replays from a fully handled response, and the ledger
+//! drops what was done.
 //!
 //! When a room's timeline is limited (the bot was away), the processor pages
 //! back with `/messages` to the catch-up cutoff, so commands sent while the
@@ -149,7 +151,10 @@ pub async fn process(
                 next_batch: response.next_batch.clone(),
             }),
         );
-        if let Err(error) = adapter.engine.store().apply(batch) {
+        // Buffered: a crash that loses the newest position reads those
+        // events again, and the ledger skips what was handled. A response
+        // of ordinary messages then costs no disk sync.
+        if let Err(error) = adapter.engine.store().apply_buffered(batch) {
             tracing::error!(%error, "cannot save the sync position");
         }
     }

@@ -125,6 +125,32 @@ pub(super) fn restores_exactly_what_it_dumped(store: &dyn Store, fresh: &dyn Sto
     assert!(matches!(fresh.restore(&dump), Err(StoreError::NotEmpty)));
 }
 
+pub(super) fn a_buffered_batch_is_applied_like_any_other(store: &dyn Store) {
+    let mut batch = Batch::default();
+    batch
+        .put(Tree::Meta, b"cursor".to_vec(), b"s1".to_vec())
+        .insert(Tree::Ledger, b"$event".to_vec(), b"handled".to_vec());
+    store.apply_buffered(batch).unwrap();
+    assert_eq!(
+        store.get(Tree::Meta, b"cursor").unwrap(),
+        Some(b"s1".to_vec())
+    );
+    // All or nothing, with the same conflicts as `apply`.
+    let mut again = Batch::default();
+    again
+        .put(Tree::Meta, b"cursor".to_vec(), b"s2".to_vec())
+        .insert(Tree::Ledger, b"$event".to_vec(), b"twice".to_vec());
+    assert!(matches!(
+        store.apply_buffered(again),
+        Err(StoreError::Conflict { tree: Tree::Ledger })
+    ));
+    assert_eq!(
+        store.get(Tree::Meta, b"cursor").unwrap(),
+        Some(b"s1".to_vec())
+    );
+    store.apply_buffered(Batch::default()).unwrap();
+}
+
 macro_rules! conformance_suite {
     ($module:ident, $make:expr) => {
         mod $module {
@@ -150,6 +176,11 @@ macro_rules! conformance_suite {
                 let (store, _guard) = $make;
                 let (fresh, _fresh_guard) = $make;
                 super::restores_exactly_what_it_dumped(&store, &fresh);
+            }
+            #[test]
+            fn a_buffered_batch_is_applied_like_any_other() {
+                let (store, _guard) = $make;
+                super::a_buffered_batch_is_applied_like_any_other(&store);
             }
             #[test]
             fn ids_only_grow() {
@@ -183,6 +214,46 @@ fn sled_keeps_data_and_ids_across_reopening() {
     let store = SledStore::open(directory.path()).unwrap();
     assert_eq!(store.get(Tree::Meta, b"k").unwrap(), Some(b"kept".to_vec()));
     assert!(store.next_id().unwrap() > last_id);
+}
+
+/// A copy of the files taken while the store is open is what a crash at that
+/// moment would leave.
+fn copy_directory(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_directory(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sled_a_buffered_batch_reaches_the_disk_with_the_next_apply() {
+    let directory = tempfile::tempdir().unwrap();
+    let crashed = tempfile::tempdir().unwrap();
+    let store = SledStore::open(directory.path()).unwrap();
+    let mut batch = Batch::default();
+    batch.put(Tree::Meta, b"cursor".to_vec(), b"s1".to_vec());
+    store.apply_buffered(batch).unwrap();
+    let mut batch = Batch::default();
+    batch.insert(Tree::Ledger, b"$event".to_vec(), b"handled".to_vec());
+    store.apply(batch).unwrap();
+    // The files as they are now, with the store still open: a crash here.
+    copy_directory(directory.path(), crashed.path());
+    let after_crash = SledStore::open(crashed.path()).unwrap();
+    assert_eq!(
+        after_crash.get(Tree::Meta, b"cursor").unwrap(),
+        Some(b"s1".to_vec()),
+        "written before a durable apply, so on disk with it"
+    );
+    assert_eq!(
+        after_crash.get(Tree::Ledger, b"$event").unwrap(),
+        Some(b"handled".to_vec())
+    );
 }
 
 #[test]

@@ -96,6 +96,10 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn apply_buffered(&self, batch: Batch) -> Result<(), StoreError> {
+        self.apply(batch)
+    }
+
     fn next_id(&self) -> Result<u64, StoreError> {
         Ok(self.next.fetch_add(1, Ordering::SeqCst) + 1)
     }

@@ -3,7 +3,8 @@
 //! [`Store`] is deliberately narrow: get, prefix scan, first entry, an atomic
 //! batch across trees, and a monotonic id. Batches are durable when `apply`
 //! returns, which is what lets the engine acknowledge a command only after its
-//! effects are on disk. [`MemoryStore`] is the in-memory twin; one conformance
+//! effects are on disk (`apply_buffered` leaves the disk sync to the next
+//! one, for the sync position only). [`MemoryStore`] is the in-memory twin; one conformance
 //! suite (`conformance.rs`) runs against both.
 //!
 //! **Architecture Invariant:** every tree is named in [`Tree`] and nowhere
@@ -250,6 +251,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Applies every operation atomically; durable on disk when this returns.
     fn apply(&self, batch: Batch) -> Result<(), StoreError>;
+
+    /// Applies every operation atomically, as [`Store::apply`], but leaves
+    /// the disk sync to the next `apply` (or to the store's own, within half
+    /// a second). Only for what a crash may lose without harm: the sync
+    /// position, which the ledger makes safe to read again. Ordinary chatter
+    /// then costs the bot no disk sync at all.
+    fn apply_buffered(&self, batch: Batch) -> Result<(), StoreError>;
 
     /// A number greater than any this store returned before, across restarts.
     fn next_id(&self) -> Result<u64, StoreError>;

@@ -77,13 +77,27 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// How long an open waits for a lock held by this process's own handle that
+/// was just closed: sled's writer threads let go of the files a moment after
+/// the handle is dropped. Another process holding it is refused after this.
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 fn open_database(path: &Path) -> Result<Open, OpenError> {
-    let database = sled::Config::new()
-        .path(path)
-        .cache_capacity(CACHE_CAPACITY_BYTES)
-        .mode(sled::Mode::LowSpace)
-        .open()
-        .map_err(|error| classify(path, error))?;
+    let started = std::time::Instant::now();
+    let database = loop {
+        let opened = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_CAPACITY_BYTES)
+            .mode(sled::Mode::LowSpace)
+            .open()
+            .map_err(|error| classify(path, error));
+        match opened {
+            Err(OpenError::InUse { .. }) if started.elapsed() < RELEASE_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => break other?,
+        }
+    };
     let mut trees = Vec::with_capacity(Tree::ALL.len() + 1);
     for name in Tree::ALL
         .iter()
@@ -192,13 +206,34 @@ impl SledStore {
         open.database.flush()?;
         // The old handle is replaced by the new one below; until then the
         // old files are renamed but still open, which Unix allows.
-        std::fs::rename(&self.path, &previous)?;
-        std::fs::rename(&fresh, &self.path)?;
-        sync_directory(&self.path);
-        *open = open_database(&self.path).map_err(open_to_store)?;
+        *open = swap_in(&self.path, open_database)?;
         self.issued.store(read_issued(&open)?, Ordering::SeqCst);
         std::fs::remove_dir_all(&previous)?;
         Ok(())
+    }
+}
+
+/// Puts the complete copy `X.compacting` in place of `X` (kept as
+/// `X.previous`) and opens it. If it cannot be opened, the swap is undone:
+/// the old handle, still in use, goes on writing to files that are again at
+/// their place, not to `X.previous`, which the next start would delete.
+fn swap_in(
+    path: &Path,
+    reopen: impl FnOnce(&Path) -> Result<Open, OpenError>,
+) -> Result<Open, StoreError> {
+    let fresh = sibling(path, ".compacting");
+    let previous = sibling(path, ".previous");
+    std::fs::rename(path, &previous)?;
+    std::fs::rename(&fresh, path)?;
+    sync_directory(path);
+    match reopen(path) {
+        Ok(reopened) => Ok(reopened),
+        Err(error) => {
+            std::fs::rename(path, &fresh)?;
+            std::fs::rename(&previous, path)?;
+            sync_directory(path);
+            Err(open_to_store(error))
+        }
     }
 }
 
@@ -266,6 +301,41 @@ fn index_of(tree: Tree) -> usize {
         .iter()
         .position(|candidate| *candidate == tree)
         .expect("in ALL")
+}
+
+/// Writes `batch` in one sled transaction, with the highest id issued so
+/// far; the caller decides when it reaches the disk.
+fn write_batch(open: &Open, issued: &AtomicU64, batch: &Batch) -> Result<(), StoreError> {
+    let internal = Tree::ALL.len();
+    let result = open.trees.as_slice().transaction(|trees| {
+        for operation in &batch.operations {
+            match operation {
+                Operation::Put { tree, key, value } => {
+                    trees[index_of(*tree)].insert(key.as_slice(), value.as_slice())?;
+                }
+                Operation::Insert { tree, key, value } => {
+                    let target = &trees[index_of(*tree)];
+                    if target.get(key.as_slice())?.is_some() {
+                        return Err(ConflictableTransactionError::Abort(*tree));
+                    }
+                    target.insert(key.as_slice(), value.as_slice())?;
+                }
+                Operation::Delete { tree, key } => {
+                    trees[index_of(*tree)].remove(key.as_slice())?;
+                }
+            }
+        }
+        // Every id this batch uses was handed out before this point.
+        let issued = issued.load(Ordering::SeqCst);
+        trees[internal].insert(ISSUED_KEY, &issued.to_be_bytes())?;
+        Ok(())
+    });
+    match result {
+        Ok(()) => {}
+        Err(TransactionError::Abort(tree)) => return Err(StoreError::Conflict { tree }),
+        Err(TransactionError::Storage(error)) => return Err(error.into()),
+    }
+    Ok(())
 }
 
 fn dump_open(open: &Open, issued: &AtomicU64) -> Result<Dump, StoreError> {
@@ -352,39 +422,20 @@ impl Store for SledStore {
             return Ok(());
         }
         let open = self.read();
-        let internal = Tree::ALL.len();
-        let result = open.trees.as_slice().transaction(|trees| {
-            for operation in &batch.operations {
-                match operation {
-                    Operation::Put { tree, key, value } => {
-                        trees[index_of(*tree)].insert(key.as_slice(), value.as_slice())?;
-                    }
-                    Operation::Insert { tree, key, value } => {
-                        let target = &trees[index_of(*tree)];
-                        if target.get(key.as_slice())?.is_some() {
-                            return Err(ConflictableTransactionError::Abort(*tree));
-                        }
-                        target.insert(key.as_slice(), value.as_slice())?;
-                    }
-                    Operation::Delete { tree, key } => {
-                        trees[index_of(*tree)].remove(key.as_slice())?;
-                    }
-                }
-            }
-            // Every id this batch uses was handed out before this point.
-            let issued = self.issued.load(Ordering::SeqCst);
-            trees[internal].insert(ISSUED_KEY, &issued.to_be_bytes())?;
-            Ok(())
-        });
-        match result {
-            Ok(()) => {}
-            Err(TransactionError::Abort(tree)) => return Err(StoreError::Conflict { tree }),
-            Err(TransactionError::Storage(error)) => return Err(error.into()),
-        }
+        write_batch(&open, &self.issued, &batch)?;
         // Durable before anyone is told: a reply is only sent once its
         // command's effects are on disk.
         open.database.flush()?;
         Ok(())
+    }
+
+    fn apply_buffered(&self, batch: Batch) -> Result<(), StoreError> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        // sled writes it to disk with the next flush: the next `apply`, or
+        // its own every 500 ms (`flush_every_ms`, left at its default).
+        write_batch(&self.read(), &self.issued, &batch)
     }
 
     fn next_id(&self) -> Result<u64, StoreError> {
@@ -413,5 +464,52 @@ impl Store for SledStore {
         self.issued
             .store(dump.next_id.saturating_sub(1), Ordering::SeqCst);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compaction whose copy cannot be opened leaves the original in place,
+    /// still written through the handle in use, and the copy aside.
+    #[test]
+    fn a_copy_that_cannot_be_opened_is_swapped_back_out() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("state");
+        let store = SledStore::open(&path).unwrap();
+        let mut batch = Batch::default();
+        batch.put(Tree::Meta, b"k".to_vec(), b"original".to_vec());
+        store.apply(batch).unwrap();
+        {
+            let copy = open_database(&sibling(&path, ".compacting")).unwrap();
+            copy.trees[index_of(Tree::Meta)]
+                .insert(b"k", b"copy".as_slice())
+                .unwrap();
+            copy.database.flush().unwrap();
+        }
+        let refused = swap_in(&path, |at| {
+            Err(OpenError::InUse {
+                path: at.display().to_string(),
+            })
+        });
+        assert!(refused.is_err());
+        assert!(!sibling(&path, ".previous").exists());
+        assert!(sibling(&path, ".compacting").exists());
+        // The handle in use writes to the files at `path`.
+        let mut batch = Batch::default();
+        batch.put(Tree::Meta, b"after".to_vec(), b"x".to_vec());
+        store.apply(batch).unwrap();
+        drop(store);
+        let reopened = SledStore::open(&path).unwrap();
+        assert_eq!(
+            reopened.get(Tree::Meta, b"k").unwrap(),
+            Some(b"original".to_vec())
+        );
+        assert_eq!(
+            reopened.get(Tree::Meta, b"after").unwrap(),
+            Some(b"x".to_vec())
+        );
+        assert!(!sibling(&path, ".compacting").exists(), "cleared at start");
     }
 }
