@@ -330,12 +330,10 @@ fn write_batch(open: &Open, issued: &AtomicU64, batch: &Batch) -> Result<(), Sto
         trees[internal].insert(ISSUED_KEY, &issued.to_be_bytes())?;
         Ok(())
     });
-    match result {
-        Ok(()) => {}
-        Err(TransactionError::Abort(tree)) => return Err(StoreError::Conflict { tree }),
-        Err(TransactionError::Storage(error)) => return Err(error.into()),
-    }
-    Ok(())
+    result.map_err(|error| match error {
+        TransactionError::Abort(tree) => StoreError::Conflict { tree },
+        TransactionError::Storage(error) => error.into(),
+    })
 }
 
 fn dump_open(open: &Open, issued: &AtomicU64) -> Result<Dump, StoreError> {
@@ -470,6 +468,22 @@ impl Store for SledStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A handle closed a moment ago (by another thread, as sled's own do)
+    /// does not make the next open fail.
+    #[test]
+    fn an_open_waits_for_a_handle_being_closed() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("state");
+        let first = SledStore::open(&path).unwrap();
+        let closing = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(first);
+        });
+        let second = SledStore::open(&path);
+        closing.join().unwrap();
+        assert!(second.is_ok(), "{second:?}");
+    }
 
     /// A compaction whose copy cannot be opened leaves the original in place,
     /// still written through the handle in use, and the copy aside.
