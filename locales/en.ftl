@@ -276,7 +276,10 @@ welcome-signed-up = You are signed up to the group. Type !help to see what I can
 
 my-data-direct-only = Your data is only shown in a private chat: open a private chat with me ({$bot}) and type !mydata.
 my-data-nothing = I keep nothing about you.
-my-data-header = What I keep about you ({$count} items):
+my-data-header = What I keep about you ({$count} { $count ->
+    [one] item
+   *[other] items
+}):
 my-data-footer = The details are in the attached file. To erase everything: !forget
 data-membership = member of the {$theme} group since {$since}
 data-membership-left = former member of the {$theme} group, left on {$left}
@@ -287,8 +290,22 @@ data-proposal-proposed = you proposed theme #{$number} "{$name}"
 data-proposal-supported = you supported theme #{$number} "{$name}"
 data-welcome = welcomed in the {$theme} room on {$at}
 forget-nothing = I keep nothing about you: there is nothing to erase.
-forget-confirm = I will erase everything I keep about you ({$count} items: sign-ups, profile…). What belongs to the group's history stays, without your name. To confirm, type: !forget confirm
-forget-done = Done: {$count} items about you are erased. You can sign up again whenever you like.
+forget-confirm = I will erase everything I keep about you ({$count} { $count ->
+    [one] item
+   *[other] items
+}: sign-ups, profile…). What belongs to the group's history stays, without your name: the results of closed polls, for instance.
+forget-how-to-confirm = To confirm, type: !forget confirm
+forget-open-votes-will = Your votes in polls still open will be withdrawn: they will no longer count, and you may vote again if you wish.
+forget-open-votes-done = Your votes in polls still open are withdrawn: they no longer count, and you may vote again if you wish.
+forget-open-ballots-will = In secret ballots under way you will no longer be able to vote; a ballot already cast will stay in the box, without your name.
+forget-open-ballots-done = In secret ballots under way you can no longer vote; a ballot already cast stays in the box, without your name.
+forget-done = Done: {$count} { $count ->
+    [one] item
+   *[other] items
+} about you { $count ->
+    [one] is
+   *[other] are
+} erased. You can sign up again whenever you like.
 
 ## The assembly's Space
 
@@ -300,6 +317,11 @@ space-topic = The Assemblée populaire's rooms: the main room and one room per w
 problem-no-question = The question is missing: write it right after !poll, then one option per line.
 problem-option-count = A poll has {$min} to {$max} options, and I count {$found}. Put one option per line (or separate them with |).
 problem-bad-flag = I don't know the option {$flag} of {$command}, or its value is missing.
+problem-too-long = That is too long for {$command}: {$max} characters at most. Make it shorter, or split it over several messages.
+problem-field-too-long = One item of {$command} is too long (a question, an option, a place…): {$max} characters at most each.
+problem-repeat-too-rare = A meeting repeats at most once a year: --every {$weeks} weeks or --every {$months} months at most.
+problem-reminder-too-early = A reminder goes at most {$days} days before the meeting (for example --reminders 7d,1h).
+problem-too-many-reminders = At most {$max} reminders per meeting (for example --reminders 2d,1h).
 poll-created = Poll #{$number} is open: vote by clicking on the poll, or type !vote {$number} followed by your choice.
 poll-created-multiple = Up to {$max} choices per person.
 poll-created-until = Closes automatically on {$date}.
@@ -573,3 +595,4 @@ ballot-close-refused = Only the person who started ballot #{$number}, the coordi
 data-slot-poll = you proposed slots #{$number} "{$subject}"
 
 flood-notice = Easy: you are sending a lot of commands at once. I will answer again in {$seconds} seconds; commands sent until then are ignored.
+handling-failed = Sorry, I could not handle this command: the mistake is mine, not yours. It is logged for the people who look after me; you can carry on using me.

@@ -276,7 +276,10 @@ welcome-signed-up = Vous êtes inscrit·e au groupe. Tapez !aide pour voir ce qu
 
 my-data-direct-only = Vos données ne s'affichent qu'en message privé : ouvrez une discussion privée avec moi ({$bot}) et tapez !mesdonnees.
 my-data-nothing = Je ne garde rien sur vous.
-my-data-header = Ce que je garde sur vous ({$count} éléments) :
+my-data-header = Ce que je garde sur vous ({$count} { $count ->
+    [one] élément
+   *[other] éléments
+}) :
 my-data-footer = Le détail est dans le fichier joint. Pour tout effacer : !oublier
 data-membership = inscription au groupe {$theme} depuis le {$since}
 data-membership-left = ancienne inscription au groupe {$theme}, quitté le {$left}
@@ -287,8 +290,19 @@ data-proposal-proposed = vous avez proposé le thème #{$number} « {$name} »
 data-proposal-supported = vous avez soutenu le thème #{$number} « {$name} »
 data-welcome = accueil dans le salon {$theme} le {$at}
 forget-nothing = Je ne garde rien sur vous : il n'y a rien à effacer.
-forget-confirm = J'effacerai tout ce que je garde sur vous ({$count} éléments : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom. Pour confirmer, tapez : !oublier confirmer
-forget-done = C'est fait : {$count} éléments vous concernant sont effacés. Vous pouvez vous réinscrire quand vous voulez.
+forget-confirm = J'effacerai tout ce que je garde sur vous ({$count} { $count ->
+    [one] élément
+   *[other] éléments
+} : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom : les résultats des sondages clos, par exemple.
+forget-how-to-confirm = Pour confirmer, tapez : !oublier confirmer
+forget-open-votes-will = Vos votes aux sondages encore ouverts seront retirés : ils ne compteront plus, et vous pourrez revoter si vous le souhaitez.
+forget-open-votes-done = Vos votes aux sondages encore ouverts sont retirés : ils ne comptent plus, et vous pouvez revoter si vous le souhaitez.
+forget-open-ballots-will = Dans les scrutins secrets en cours, vous ne pourrez plus voter ; un bulletin déjà déposé restera dans l'urne, sans votre nom.
+forget-open-ballots-done = Dans les scrutins secrets en cours, vous ne pouvez plus voter ; un bulletin déjà déposé reste dans l'urne, sans votre nom.
+forget-done = C'est fait : { $count ->
+    [one] {$count} élément vous concernant est effacé.
+   *[other] {$count} éléments vous concernant sont effacés.
+} Vous pouvez vous réinscrire quand vous voulez.
 
 ## Espace de l'assemblée
 
@@ -300,6 +314,11 @@ space-topic = Les salons de l'Assemblée populaire : le salon principal et un sa
 problem-no-question = Il manque la question : écrivez-la juste après !sondage, puis une option par ligne.
 problem-option-count = Un sondage a de {$min} à {$max} options, et j'en compte {$found}. Mettez une option par ligne (ou séparez-les par |).
 problem-bad-flag = Je ne connais pas l'option {$flag} de {$command}, ou il lui manque sa valeur.
+problem-too-long = C'est trop long pour {$command} : {$max} caractères au plus. Raccourcissez, ou découpez en plusieurs messages.
+problem-field-too-long = Un élément de {$command} est trop long (une question, une option, un lieu…) : {$max} caractères au plus chacun.
+problem-repeat-too-rare = Une réunion se répète au plus rarement une fois par an : --chaque {$weeks} semaines ou --chaque {$months} mois au maximum.
+problem-reminder-too-early = Un rappel part au plus {$days} jours avant la réunion (par exemple --rappels 7j,1h).
+problem-too-many-reminders = {$max} rappels au plus par réunion (par exemple --rappels 2j,1h).
 poll-created = Sondage #{$number} ouvert : votez en cliquant sur le sondage, ou tapez !vote {$number} suivi de votre choix.
 poll-created-multiple = Jusqu'à {$max} choix par personne.
 poll-created-until = Clôture automatique le {$date}.
@@ -573,3 +592,4 @@ ballot-close-refused = Seuls la personne qui a lancé le scrutin #{$number}, la 
 data-slot-poll = vous avez proposé les créneaux #{$number} « {$subject} »
 
 flood-notice = Doucement : vous envoyez beaucoup de commandes d'un coup. Je réponds de nouveau dans {$seconds} secondes ; les commandes envoyées d'ici là sont ignorées.
+handling-failed = Désolé, je n'ai pas pu traiter cette commande : c'est une erreur de ma part, pas de la vôtre. Elle est notée pour les personnes qui s'occupent de moi ; vous pouvez continuer à m'utiliser.

@@ -183,6 +183,7 @@ impl AssemblyConfig {
     /// The default reminders in minutes (checked by `validate`).
     pub fn meeting_reminders(&self) -> Vec<u32> {
         crate::core::commands::parse_offsets(&self.meeting_reminders)
+            .and_then(Result::ok)
             .unwrap_or_else(|| vec![1440, 60])
     }
 }
@@ -472,11 +473,13 @@ impl Config {
                 fix: fix.to_owned(),
             });
         };
-        if crate::core::commands::parse_offsets(&self.assembly.meeting_reminders).is_none() {
+        if crate::core::commands::parse_offsets(&self.assembly.meeting_reminders)
+            .is_none_or(|offsets| offsets.is_err())
+        {
             report(
                 "meeting_reminders",
                 format!(
-                    "`{}` is not a list of reminders",
+                    "`{}` is not a list of at most five reminders, each at most 31 days ahead",
                     self.assembly.meeting_reminders
                 ),
                 "meeting_reminders = \"1j,1h\" (j/d days, h hours, min minutes, sem/w weeks)",

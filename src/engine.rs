@@ -38,6 +38,10 @@ pub enum Failpoint {
     /// Abort when a synced command is about to be handled: the SDK has
     /// saved the response's position, boucle has not.
     BeforeHandling,
+    /// Panic while deciding the first command (a bug in the core).
+    PanicInCore,
+    /// Panic in the outbox sender before its first send (a bug there).
+    PanicInOutbox,
 }
 
 impl Failpoint {
@@ -46,7 +50,18 @@ impl Failpoint {
             "after-commit" => Some(Failpoint::AfterCommit),
             "after-send" => Some(Failpoint::AfterSend),
             "before-handling" => Some(Failpoint::BeforeHandling),
+            "panic-in-core" => Some(Failpoint::PanicInCore),
+            "panic-in-outbox" => Some(Failpoint::PanicInOutbox),
             _ => None,
+        }
+    }
+
+    /// Panics like a bug would, once per process: the code around must
+    /// cope (or the process must end and be restarted).
+    pub fn panic_once(active: Option<Failpoint>, here: Failpoint) {
+        static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if active == Some(here) && !PANICKED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            panic!("failpoint {here:?} reached");
         }
     }
 
@@ -85,6 +100,54 @@ pub struct Engine {
     metrics: Arc<crate::metrics::Metrics>,
     /// The per-person brake on floods of commands (memory only).
     flood: Mutex<crate::flood::FloodGuard>,
+    /// What decides: [`core::handle`], or a stand-in in tests.
+    handler: Handler,
+}
+
+/// The core's entry point, as the engine calls it.
+pub type Handler = fn(&Input, &State, DateTime<Utc>) -> Outcome;
+
+/// Asks `handler` about `input`, catching a panic: a bug met by one event
+/// or timer must not stop the bot nor poison its state. The state is only
+/// read while deciding (changes are applied after the commit), so a
+/// decision that panicked leaves it as it was.
+fn decide(
+    handler: Handler,
+    input: &Input,
+    state: &State,
+    now: DateTime<Utc>,
+    failpoint: Option<Failpoint>,
+) -> Result<Outcome, Failed> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if let Input::Message(message) = input
+            && core::commands::may_be_command(&message.body, &state.settings.prefix)
+        {
+            Failpoint::panic_once(failpoint, Failpoint::PanicInCore);
+        }
+        handler(input, state, now)
+    }))
+    .map_err(|_| Failed)
+}
+
+/// Handling an input panicked (the panic hook has logged where).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Failed;
+
+/// A name for an input in logs: its kind, never its content.
+fn input_kind(input: &Input) -> &'static str {
+    match input {
+        Input::Message(_) => "message",
+        Input::Joined(_) => "join",
+        Input::RoomReady { .. } => "room ready",
+        Input::Timer { .. } => "timer",
+        Input::Reminders(_) => "reminders",
+        Input::PollResponse(_) => "poll response",
+        Input::Redaction { .. } => "redaction",
+        Input::Sent { .. } => "sent",
+        Input::PollClosing { .. } => "poll closing",
+        Input::Reaction { .. } => "reaction",
+        Input::Electorate { .. } => "electorate",
+    }
 }
 
 impl Engine {
@@ -107,7 +170,26 @@ impl Engine {
             failpoint,
             metrics: Arc::new(crate::metrics::Metrics::new()),
             flood: Mutex::default(),
+            handler: core::handle,
         })
+    }
+
+    /// Decides with `handler` instead of the core (tests of what the
+    /// engine does when deciding fails).
+    #[cfg(test)]
+    pub(crate) fn with_handler(mut self, handler: Handler) -> Self {
+        self.handler = handler;
+        self
+    }
+
+    /// Logs and counts a failed decision.
+    fn failure(&self, input: &Input) {
+        self.metrics.handling_failures.inc();
+        tracing::error!(
+            input = input_kind(input),
+            room = input.room_id().unwrap_or_default(),
+            "handling failed (a bug): recorded as handled, skipped"
+        );
     }
 
     pub fn store(&self) -> &Arc<dyn Store> {
@@ -206,16 +288,21 @@ impl Engine {
             return Ok(Processed::AlreadyHandled);
         }
         let verdict = self.flood_verdict(input, &state, now);
-        let outcome = match (verdict, input) {
-            (Verdict::Notice, Input::Message(message)) => core::flood_notice(message, &state),
+        let decision = match (verdict, input) {
+            (Verdict::Notice, Input::Message(message)) => Ok(core::flood_notice(message, &state)),
             (Verdict::Silence, _) => {
                 self.metrics.commands_throttled.inc();
-                Outcome::default()
+                Ok(Outcome::default())
             }
-            _ => core::handle(input, &state, now),
+            _ => decide(self.handler, input, &state, now, self.failpoint),
         };
+        let failed = decision.is_err();
+        let outcome = decision.unwrap_or_else(|Failed| {
+            self.failure(input);
+            core::failed(input, &state)
+        });
         let decided = std::time::Instant::now();
-        if outcome.is_empty() && verdict != Verdict::Silence {
+        if outcome.is_empty() && verdict != Verdict::Silence && !failed {
             return Ok(Processed::Ignored);
         }
         let mut batch = Batch::default();
@@ -226,6 +313,7 @@ impl Engine {
                 encode(&LedgerEntry {
                     room_id: input.room_id().unwrap_or_default().to_owned(),
                     handled_at: now,
+                    failed,
                 }),
             );
         }
@@ -326,7 +414,25 @@ impl Engine {
             Processed::AlreadyHandled
         } else {
             let count = due.len() as u64;
-            let outcome = core::handle(&Input::Reminders(due), &state, now);
+            let input = Input::Reminders(due);
+            let outcome = match decide(self.handler, &input, &state, now, self.failpoint) {
+                Ok(outcome) => outcome,
+                // One of them fails: the others still go, one by one.
+                Err(Failed) => {
+                    let Input::Reminders(due) = input else {
+                        unreachable!("built above")
+                    };
+                    let mut outcome = Outcome::default();
+                    for reminder in due {
+                        let single = Input::Reminders(vec![reminder]);
+                        match decide(self.handler, &single, &state, now, self.failpoint) {
+                            Ok(decided) => outcome.merge(decided),
+                            Err(Failed) => self.failure(&single),
+                        }
+                    }
+                    outcome
+                }
+            };
             let processed = self.commit(&mut state, batch, &outcome, now)?;
             if matches!(processed, Processed::Committed { .. }) {
                 self.metrics.reminders_sent.inc_by(count);
@@ -354,7 +460,14 @@ impl Engine {
         batch.delete(Tree::Timers, fired.key.clone());
         let processed = match TimerPurpose::from_name(&fired.entry.purpose) {
             Some(purpose) => {
-                let outcome = core::handle(&Input::Timer { purpose }, &state, now);
+                let input = Input::Timer { purpose };
+                // A timer whose handling fails is removed all the same, so
+                // that it does not fail again at every start.
+                let outcome = decide(self.handler, &input, &state, now, self.failpoint)
+                    .unwrap_or_else(|Failed| {
+                        self.failure(&input);
+                        Outcome::default()
+                    });
                 self.commit(&mut state, batch, &outcome, now)?
             }
             None => {
@@ -785,6 +898,155 @@ pub(crate) mod tests {
         );
         assert!(!engine.is_handled("$old").unwrap());
         assert!(engine.is_handled("$new").unwrap());
+    }
+
+    /// The core with a bug: any message saying "boom", the retention job,
+    /// and the reminders of meeting 2 panic.
+    fn buggy(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
+        match input {
+            Input::Message(message) if message.body.contains("boom") => panic!("a bug"),
+            Input::Timer {
+                purpose: TimerPurpose::Retention,
+            } => panic!("a bug"),
+            Input::Reminders(due) if due.iter().any(|reminder| reminder.meeting == 2) => {
+                panic!("a bug")
+            }
+            _ => core::handle(input, state, now),
+        }
+    }
+
+    fn ledger_entry(engine: &Engine, key: &str) -> LedgerEntry {
+        decode(
+            &engine
+                .store()
+                .get(Tree::Ledger, key.as_bytes())
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_command_that_panics_gets_an_apology_once_and_the_bot_carries_on() {
+        let engine = engine().with_handler(buggy);
+        let now = Utc::now();
+        assert_eq!(
+            engine.process(&command("$bug", "!aide boom"), now).unwrap(),
+            Processed::Committed {
+                messages: 1,
+                actions: 0
+            }
+        );
+        assert!(ledger_entry(&engine, "$bug").failed);
+        assert_eq!(engine.metrics().handling_failures.get(), 1);
+        let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
+        let entry: OutboxEntry = decode(&outbox[0].1).unwrap();
+        let OutboxItem::Message { content, .. } = entry.item else {
+            panic!("a message expected");
+        };
+        assert!(
+            content["body"].as_str().unwrap().starts_with("Désolé"),
+            "{content}"
+        );
+        assert_eq!(content["m.relates_to"]["m.in_reply_to"]["event_id"], "$bug");
+        // Not tried again (at the next start, for instance).
+        assert_eq!(
+            engine.process(&command("$bug", "!aide boom"), now).unwrap(),
+            Processed::AlreadyHandled
+        );
+        // The state is not poisoned: the next command is answered.
+        assert_eq!(
+            engine.process(&command("$next", "!aide"), now).unwrap(),
+            Processed::Committed {
+                messages: 1,
+                actions: 0
+            }
+        );
+        assert!(!ledger_entry(&engine, "$next").failed);
+        assert_eq!(engine.metrics().handling_failures.get(), 1);
+        // An ordinary message that panics is recorded, and answered by nobody.
+        assert_eq!(
+            engine.process(&command("$chat", "boom"), now).unwrap(),
+            Processed::Committed {
+                messages: 0,
+                actions: 0
+            }
+        );
+        assert!(ledger_entry(&engine, "$chat").failed);
+    }
+
+    #[test]
+    fn a_timer_that_panics_is_removed_and_does_not_fire_again() {
+        let engine = engine().with_handler(buggy);
+        let now = Utc::now();
+        engine
+            .ensure_timer(TimerPurpose::Retention, now - chrono::Duration::minutes(1))
+            .unwrap();
+        let fired = engine.scheduler().next().unwrap().expect("a timer is due");
+        assert!(matches!(
+            engine.process_timer(&fired, now).unwrap(),
+            Processed::Committed { .. }
+        ));
+        assert_eq!(engine.metrics().handling_failures.get(), 1);
+        assert!(
+            engine
+                .store()
+                .scan_prefix(Tree::Timers, b"")
+                .unwrap()
+                .is_empty(),
+            "the failing timer is gone, not stored to fail at every start"
+        );
+        assert_eq!(
+            engine.process(&command("$after", "!aide"), now).unwrap(),
+            Processed::Committed {
+                messages: 1,
+                actions: 0
+            }
+        );
+    }
+
+    #[test]
+    fn reminders_due_with_one_that_panics_still_go_for_the_others() {
+        use chrono::TimeZone;
+        let engine = engine().with_handler(buggy);
+        let now = Utc.with_ymd_and_hms(2026, 12, 1, 10, 0, 0).unwrap();
+        for (index, place) in ["Local", "Mairie", "Gare"].iter().enumerate() {
+            let body = format!("!reunion jeudi 18h30 | {place}");
+            engine
+                .process(&message_in("!sante:s", &format!("${index}"), &body), now)
+                .unwrap();
+        }
+        let outbox_before = engine.store().scan_prefix(Tree::Outbox, b"").unwrap().len();
+        let first_due = engine.scheduler().next().unwrap().unwrap().entry.due;
+        let fired = engine.scheduler().due(first_due, 100).unwrap();
+        assert_eq!(fired.len(), 3);
+        engine.process_timers(&fired, first_due).unwrap();
+        assert_eq!(engine.metrics().handling_failures.get(), 1);
+        let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
+        let bodies: Vec<String> = outbox[outbox_before..]
+            .iter()
+            .filter_map(
+                |(_, value)| match decode::<OutboxEntry>(value).unwrap().item {
+                    OutboxItem::Message { content, .. } => {
+                        content["body"].as_str().map(str::to_owned)
+                    }
+                    _ => None,
+                },
+            )
+            .collect();
+        assert_eq!(bodies.len(), 2, "meetings 1 and 3 reminded: {bodies:?}");
+        assert!(
+            bodies.iter().any(|body| body.contains("Local")),
+            "{bodies:?}"
+        );
+        assert!(
+            bodies.iter().any(|body| body.contains("Gare")),
+            "{bodies:?}"
+        );
+        assert!(
+            !bodies.iter().any(|body| body.contains("Mairie")),
+            "{bodies:?}"
+        );
     }
 
     #[test]

@@ -17,5 +17,6 @@ pub mod matrix;
 pub mod metrics;
 pub mod scheduler;
 pub mod store;
+pub mod tasks;
 #[cfg(test)]
 mod upgrades;

@@ -86,6 +86,7 @@ fn main() -> ExitCode {
         Commands::Health { config } => report(health(&config)),
         Commands::Run { config, json_logs } => {
             init_logging(json_logs);
+            quiet_panics();
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
@@ -100,6 +101,21 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// Panics are logged with where they happened, never with their message:
+/// a message may quote what someone typed (a string sliced at the wrong
+/// place prints the string), and message texts are never logged.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|location| format!("{}:{}", location.file(), location.line()));
+        tracing::error!(
+            location,
+            "panic (its message is not logged: it may quote someone's text)"
+        );
+    }));
 }
 
 fn check(path: &Path) -> ExitCode {

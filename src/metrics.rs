@@ -32,6 +32,10 @@ pub struct Metrics {
     pub rate_limit_waits: Counter,
     /// Commands left unanswered by the per-person flood brake.
     pub commands_throttled: Counter,
+    /// Events and timers whose handling panicked (recorded as failed).
+    pub handling_failures: Counter,
+    /// Outbox entries the homeserver refused for good (kept aside).
+    pub dead_letters: Counter,
     pub outbox_depth: Gauge,
     pub outbox_oldest_age_seconds: Gauge<f64, std::sync::atomic::AtomicU64>,
     /// Unix milliseconds of the last successful sync; 0 before the first.
@@ -91,6 +95,18 @@ impl Metrics {
             "Commands left unanswered by the per-person flood brake",
             commands_throttled.clone(),
         );
+        let handling_failures = Counter::default();
+        registry.register(
+            "handling_failures",
+            "Events and timers whose handling failed (a bug): recorded, apologised for, skipped",
+            handling_failures.clone(),
+        );
+        let dead_letters = Counter::default();
+        registry.register(
+            "dead_letters",
+            "Messages and actions the homeserver refused for good (too large, forbidden, room gone)",
+            dead_letters.clone(),
+        );
         let outbox_depth = Gauge::default();
         registry.register(
             "outbox_depth",
@@ -112,6 +128,8 @@ impl Metrics {
             reminders_late,
             rate_limit_waits,
             commands_throttled,
+            handling_failures,
+            dead_letters,
             outbox_depth,
             outbox_oldest_age_seconds,
             last_sync_millis: AtomicI64::new(0),

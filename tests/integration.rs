@@ -178,6 +178,84 @@ async fn a_crash_before_handling_a_synced_command_still_answers_it_once() {
     restart_and_expect_one_reply(&mut bot, &room, &command).await;
 }
 
+/// A bug met while deciding one command costs that command only: the
+/// person is told, the next command is answered, the process stays up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_command_that_panics_gets_an_apology_and_the_next_one_is_answered() {
+    let (person, mut bot, room) = setup_with_failpoint(false, Some("panic-in-core")).await;
+    let command = person.send(&room, "!aide sondage").await;
+    let replies = wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
+    assert!(
+        body(&replies[0][0]).starts_with("Désolé"),
+        "{}",
+        replies[0][0]
+    );
+    let next = person.send(&room, "!aide").await;
+    let replies = wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&next)).await;
+    assert!(
+        body(&replies[0][0]).contains("Commandes disponibles"),
+        "{}",
+        bot.log()
+    );
+    assert!(bot.is_running(), "{}", bot.log());
+    let log = bot.log();
+    assert!(log.contains("handling failed"), "{log}");
+    // The panic is logged with its place, never its message (which may
+    // quote what someone typed).
+    assert!(!log.contains("failpoint PanicInCore reached"), "{log}");
+    // Recorded as handled: a restart does not try it (nor apologise) again.
+    bot.kill();
+    bot.start(None);
+    let probe = person.send(&room, "!help").await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&probe)).await;
+    assert_eq!(replies_to(&room, &bot.user_id, &command).await.len(), 1);
+}
+
+/// A background task that dies must not leave a bot that syncs and records
+/// commands while nothing is sent: the process ends with an error (systemd
+/// restarts it), and the reply waiting in the outbox goes after the restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_background_task_that_dies_ends_the_process_with_an_error() {
+    let (person, mut bot, room) = setup_with_failpoint(false, Some("panic-in-outbox")).await;
+    let command = person.send(&room, "!aide").await;
+    let status = bot.wait_for_exit().await;
+    assert!(!status.success(), "{status:?}\n{}", bot.log());
+    assert!(
+        bot.log().contains("the outbox task failed"),
+        "{}",
+        bot.log()
+    );
+    restart_and_expect_one_reply(&mut bot, &room, &command).await;
+}
+
+/// Issue 17: accepted once, this repeat panicked the bot when it fell due.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeat_every_twenty_million_weeks_is_refused_and_the_bot_answers_on() {
+    let (person, bot, room) = setup(false).await;
+    let command = person
+        .send(&room, "!reunion demain 18h --chaque 20000000 semaines")
+        .await;
+    let replies = wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
+    assert!(
+        body(&replies[0][0]).contains("une fois par an"),
+        "{}",
+        replies[0][0]
+    );
+    // 15,000 characters that escape to 60,000 bytes: answered, and the
+    // room is not blocked behind the answer.
+    let huge = person
+        .send(&room, &format!("!aide {}", "<".repeat(15_000)))
+        .await;
+    let next = person.send(&room, "!aide").await;
+    let replies = wait_for_replies(&room, &bot.user_id, &[huge, next]).await;
+    assert!(
+        body(&replies[0][0]).contains("trop long"),
+        "{}",
+        replies[0][0]
+    );
+    assert!(body(&replies[1][0]).contains("Commandes disponibles"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_after_sending_does_not_send_the_reply_again() {
     let (person, mut bot, room) = setup_with_failpoint(false, Some("after-send")).await;

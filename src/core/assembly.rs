@@ -125,6 +125,33 @@ pub struct Poll {
     pub closed_at: Option<DateTime<Utc>>,
     /// The results were published (end event and message).
     pub published: bool,
+    /// People who erased their data (`!oublier`) before the results were
+    /// published: their votes until then are withdrawn, even those the
+    /// homeserver still has and gives back at closing.
+    pub withdrawn: Vec<Withdrawal>,
+    /// The counts, once published; the votes themselves are then deleted,
+    /// so nothing links anyone to a closed poll's choices.
+    pub results: Option<PollResults>,
+}
+
+/// A person who erased their data while a poll was open, as a digest of
+/// the poll and their id (never the id itself): votes they sent before
+/// `before` do not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawal {
+    pub voter: String,
+    pub before: DateTime<Utc>,
+}
+
+/// A published poll's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PollResults {
+    /// Votes per answer, in the poll's order.
+    pub counts: Vec<u64>,
+    /// People whose vote counted.
+    pub voters: u64,
+    /// People whose latest vote named an unknown answer.
+    pub spoiled: u64,
 }
 
 impl Poll {

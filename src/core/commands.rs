@@ -7,6 +7,7 @@
 //! Help texts live in the translation files under `cmd-<french name>-*`.
 
 use super::assembly::{Attendance, Recurrence, ReminderChoice, ReportStatus};
+use super::limits;
 use super::text::{Token, fold, tokenize};
 use crate::i18n::Language;
 
@@ -313,6 +314,16 @@ pub enum ParseProblem {
     BadFlag(String),
     /// `!creneaux` with too few or too many slots.
     SlotCount { found: usize },
+    /// The whole command longer than `max` characters.
+    TooLong { max: usize },
+    /// One field (a question, an option, a place) longer than `max`.
+    FieldTooLong { max: usize },
+    /// `--chaque` rarer than once a year.
+    RepeatTooRare,
+    /// `--rappels` more than a month ahead.
+    ReminderTooEarly,
+    /// `--rappels` with more than [`limits::REMINDERS_MAX`] reminders.
+    TooManyReminders,
 }
 
 type Parser = fn(&[Token]) -> Result<Command, ParseProblem>;
@@ -705,7 +716,9 @@ pub fn lookup(typed: &str) -> Option<&'static CommandDef> {
 /// The command whose name is closest to `typed`, if one is close enough to be
 /// a plausible typo (`reunoin` → `reunion`, `inscri` → `inscription`).
 pub fn closest(typed: &str, language: Language) -> Option<&'static CommandDef> {
-    let folded = fold(typed);
+    // No command name is longer: comparing more would cost time for nothing.
+    let typed: String = typed.chars().take(limits::SUGGESTION_MAX_CHARS).collect();
+    let folded = fold(&typed);
     if folded.chars().count() < 2 {
         return None;
     }
@@ -785,6 +798,12 @@ pub fn parse(body: &str, prefix: &str, language: Language) -> Parsed {
     let Some(parser) = definition.parser else {
         return Parsed::NotYetAvailable(definition.id);
     };
+    if let Some(problem) = too_long(definition.id, rest, &tokens[1..]) {
+        return Parsed::Invalid {
+            id: definition.id,
+            problem,
+        };
+    }
     match parser(&tokens[1..]) {
         Ok(command) => Parsed::Command(command),
         Err(problem) => Parsed::Invalid {
@@ -792,6 +811,35 @@ pub fn parse(body: &str, prefix: &str, language: Language) -> Parsed {
             problem,
         },
     }
+}
+
+/// The limit a command line goes over, if any: the whole line, or one of
+/// its fields (a long text is one field for the commands that carry one).
+fn too_long(id: CommandId, rest: &str, arguments: &[Token]) -> Option<ParseProblem> {
+    if rest.chars().nth(limits::TEXT_MAX_CHARS).is_some() {
+        return Some(ParseProblem::TooLong {
+            max: limits::TEXT_MAX_CHARS,
+        });
+    }
+    if matches!(
+        id,
+        CommandId::Report | CommandId::Reply | CommandId::Announce
+    ) {
+        return None;
+    }
+    arguments
+        .split(|token| *token == Token::Separator)
+        .any(|segment| {
+            let words: usize = segment
+                .iter()
+                .filter_map(Token::as_word)
+                .map(|word| word.chars().count() + 1)
+                .sum();
+            words > limits::FIELD_MAX_CHARS + 1
+        })
+        .then_some(ParseProblem::FieldTooLong {
+            max: limits::FIELD_MAX_CHARS,
+        })
 }
 
 /// `!aide [commande]`: the topic may be written with or without the prefix.
@@ -1091,26 +1139,39 @@ fn parse_polls(arguments: &[Token]) -> Result<Command, ParseProblem> {
     no_arguments(Command::Polls)(arguments)
 }
 
-/// `semaine`, `2 semaines`, `mois`, `week`, `2 weeks`, `month`.
-pub fn parse_recurrence(values: &[String]) -> Option<Recurrence> {
+/// `semaine`, `2 semaines`, `mois`, `week`, `2 weeks`, `month`: at most
+/// once a year. `None` when it does not read as a repeat at all.
+pub fn parse_recurrence(values: &[String]) -> Option<Result<Recurrence, ParseProblem>> {
     let (count, unit) = match values {
         [unit] => (1, unit.as_str()),
-        [count, unit] => (
-            count.parse::<u32>().ok().filter(|count| *count >= 1)?,
-            unit.as_str(),
-        ),
+        // Digits beyond any number are surely too rare.
+        [count, unit] if !count.is_empty() && count.chars().all(|c| c.is_ascii_digit()) => {
+            (count.parse::<u64>().unwrap_or(u64::MAX), unit.as_str())
+        }
         _ => return None,
     };
-    match fold(unit).trim_end_matches('s') {
-        "semaine" | "week" => Some(Recurrence::Weeks(count)),
-        "moi" | "month" => Some(Recurrence::Months(count)),
-        _ => None,
+    if count == 0 {
+        return None;
     }
+    let (recurrence, max): (fn(u32) -> Recurrence, u32) = match fold(unit).trim_end_matches('s') {
+        "semaine" | "week" => (Recurrence::Weeks, limits::REPEAT_MAX_WEEKS),
+        "moi" | "month" => (Recurrence::Months, limits::REPEAT_MAX_MONTHS),
+        _ => return None,
+    };
+    Some(
+        u32::try_from(count)
+            .ok()
+            .filter(|count| *count <= max)
+            .map(recurrence)
+            .ok_or(ParseProblem::RepeatTooRare),
+    )
 }
 
-/// `2j,1h`, `30min`, `1sem`, `1d,1h`: reminder offsets in minutes.
-pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
+/// `2j,1h`, `30min`, `1sem`, `1d,1h`: reminder offsets in minutes, at most
+/// a month ahead and five of them. `None` when it does not read as offsets.
+pub fn parse_offsets(text: &str) -> Option<Result<Vec<u32>, ParseProblem>> {
     let mut offsets = Vec::new();
+    let mut too_early = false;
     for part in text
         .split([',', ' ', ';'])
         .map(str::trim)
@@ -1118,20 +1179,35 @@ pub fn parse_offsets(text: &str) -> Option<Vec<u32>> {
     {
         let folded = fold(part);
         let digits: String = folded.chars().take_while(char::is_ascii_digit).collect();
-        let amount: u32 = digits.parse().ok()?;
-        let minutes = match folded[digits.len()..].trim_end_matches('s') {
-            "min" | "minute" | "m" => amount,
-            "h" | "heure" | "hour" => amount.checked_mul(60)?,
-            "j" | "jour" | "d" | "day" => amount.checked_mul(24 * 60)?,
-            "sem" | "semaine" | "w" | "week" => amount.checked_mul(7 * 24 * 60)?,
+        let amount: u64 = digits.parse().ok().or_else(|| {
+            // Digits beyond any number: surely too far ahead.
+            (!digits.is_empty()).then_some(u64::MAX)
+        })?;
+        let unit = match folded[digits.len()..].trim_end_matches('s') {
+            "min" | "minute" | "m" => 1,
+            "h" | "heure" | "hour" => 60,
+            "j" | "jour" | "d" | "day" => 24 * 60,
+            "sem" | "semaine" | "w" | "week" => 7 * 24 * 60,
             _ => return None,
         };
-        if minutes > 0 && !offsets.contains(&minutes) {
-            offsets.push(minutes);
+        let minutes = amount
+            .checked_mul(unit)
+            .and_then(|minutes| u32::try_from(minutes).ok())
+            .filter(|minutes| *minutes <= limits::REMINDER_MAX_MINUTES);
+        match minutes {
+            None => too_early = true,
+            Some(minutes) if minutes > 0 && !offsets.contains(&minutes) => offsets.push(minutes),
+            Some(_) => {}
         }
     }
+    if too_early {
+        return Some(Err(ParseProblem::ReminderTooEarly));
+    }
+    if offsets.len() > limits::REMINDERS_MAX {
+        return Some(Err(ParseProblem::TooManyReminders));
+    }
     offsets.sort_unstable_by(|a, b| b.cmp(a));
-    Some(offsets)
+    Some(Ok(offsets))
 }
 
 fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
@@ -1154,11 +1230,11 @@ fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
             }
             "chaque" | "every" | "tous-les" | "toutes-les" => {
                 request.recurrence =
-                    Some(parse_recurrence(&values).ok_or(ParseProblem::BadFlag(name))?);
+                    Some(parse_recurrence(&values).ok_or(ParseProblem::BadFlag(name))??);
             }
             "rappels" | "rappel" | "reminders" | "reminder" => {
                 request.reminders =
-                    Some(parse_offsets(&values.join(",")).ok_or(ParseProblem::BadFlag(name))?);
+                    Some(parse_offsets(&values.join(",")).ok_or(ParseProblem::BadFlag(name))??);
             }
             _ => return Err(ParseProblem::BadFlag(name)),
         }

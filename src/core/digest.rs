@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 use super::assembly::{Change, DigestState, ProposalStatus, ThemeStatus};
-use super::polls::tally;
+use super::polls::current_tally;
 use super::render::{MESSAGE_BUDGET, OutgoingMessage, Rendered};
 use super::{NewTimer, Outcome, State, TimerPurpose, format_date};
 use crate::i18n::Arg;
@@ -150,7 +150,7 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
     if !closed.is_empty() || open > 0 {
         let mut lines = vec![tr("digest-polls", &[("open", open.into())])];
         for poll in closed {
-            let counted = tally(poll, assembly.votes_of(poll.number));
+            let counted = current_tally(state, poll);
             let winners: Vec<&str> = counted
                 .winners()
                 .into_iter()

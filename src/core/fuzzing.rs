@@ -53,6 +53,38 @@ fn settings(language: Language) -> Settings {
     }
 }
 
+/// `body` typed by `sender` (with a hostile display name) in `room`.
+fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
+    IncomingMessage {
+        event_id: "$fuzz".into(),
+        room_id: room.into(),
+        sender: sender.into(),
+        sender_display_name: Some("<b>Camille</b> @room\n\u{202E}".into()),
+        body,
+        kind: MessageKind::Text,
+        is_edit: false,
+        power: RoomPower::default(),
+        sender_is_deputy_team: false,
+        in_reply_to: None,
+        replaces: None,
+        room_encrypted: false,
+        deputy_room_encrypted: false,
+        is_direct: room == DIRECT,
+    }
+}
+
+/// The fuzzing settings, for the property tests of whole sequences.
+#[cfg(test)]
+pub(super) fn settings_for_tests() -> Settings {
+    settings(Language::Fr)
+}
+
+/// A message as [`reply_safely`] builds it, for the property tests.
+#[cfg(test)]
+pub(super) fn message_for_tests(room: &str, sender: &str, body: String) -> IncomingMessage {
+    message_from(room, sender, body)
+}
+
 /// Panics unless `content` (a message the bot would send) is safe: no
 /// injected markup in `formatted_body`, no `@room`, `m.mentions` set.
 pub fn assert_safe(content: &serde_json::Value) {
@@ -103,22 +135,7 @@ pub fn reply_safely(room: &str, language: Language, body: String) {
     let Ok(state) = State::new(settings(language)) else {
         panic!("the fuzzing settings are valid");
     };
-    let message = IncomingMessage {
-        event_id: "$fuzz".into(),
-        room_id: room.into(),
-        sender: "@camille:fuzz.example".into(),
-        sender_display_name: Some("<b>Camille</b> @room".into()),
-        body,
-        kind: MessageKind::Text,
-        is_edit: false,
-        power: RoomPower::default(),
-        sender_is_deputy_team: false,
-        in_reply_to: None,
-        replaces: None,
-        room_encrypted: false,
-        deputy_room_encrypted: false,
-        is_direct: room == DIRECT,
-    };
+    let message = message_from(room, "@camille:fuzz.example", body);
     let outcome = handle(&Input::Message(message), &state, now());
     for outgoing in &outcome.messages {
         assert_safe(&outgoing.content());

@@ -45,9 +45,9 @@ pub fn occurrence_start(
     let local = match recurrence {
         None if k == 0 => first_local,
         None => return None,
-        Some(Recurrence::Weeks(every)) => {
-            first_local + Duration::weeks(i64::from(every) * i64::from(k))
-        }
+        Some(Recurrence::Weeks(every)) => first_local.checked_add_signed(Duration::try_weeks(
+            i64::from(every).checked_mul(i64::from(k))?,
+        )?)?,
         Some(Recurrence::Months(every)) => {
             first_local.checked_add_months(Months::new(every.checked_mul(k)?))?
         }
@@ -57,10 +57,16 @@ pub fn occurrence_start(
         .earliest()
         .or_else(|| {
             time_zone
-                .from_local_datetime(&(local + Duration::hours(1)))
+                .from_local_datetime(&local.checked_add_signed(Duration::hours(1))?)
                 .earliest()
         })
         .map(|at| at.with_timezone(&Utc))
+}
+
+/// When the reminder `minutes` before `starts_at` is due (never out of
+/// the calendar's range: `None` then).
+fn reminder_due(starts_at: DateTime<Utc>, minutes: u32) -> Option<DateTime<Utc>> {
+    starts_at.checked_sub_signed(Duration::minutes(i64::from(minutes)))
 }
 
 /// The timers of a meeting's current occurrence: each reminder still ahead,
@@ -70,12 +76,7 @@ fn timers_for(meeting: &Meeting, now: DateTime<Utc>) -> Vec<NewTimer> {
     let mut timers: Vec<NewTimer> = meeting
         .reminders
         .iter()
-        .map(|minutes| {
-            (
-                meeting.starts_at - Duration::minutes(i64::from(*minutes)),
-                *minutes,
-            )
-        })
+        .filter_map(|minutes| Some((reminder_due(meeting.starts_at, *minutes)?, *minutes)))
         .filter(|(due, _)| *due > now)
         .map(|(due, minutes)| NewTimer {
             due,
@@ -125,7 +126,9 @@ pub fn reminders(state: &State, due: &[ReminderDue], now: DateTime<Utc>) -> Outc
         if meeting.cancelled || meeting.starts_at.timestamp() != reminder.start {
             continue; // moved or cancelled: this timer is stale
         }
-        let due_at = meeting.starts_at - Duration::minutes(i64::from(reminder.minutes));
+        let Some(due_at) = reminder_due(meeting.starts_at, reminder.minutes) else {
+            continue;
+        };
         if now >= meeting.starts_at {
             outcome.changes.push(Change::MissedReminder(MissedReminder {
                 meeting: meeting.number,
@@ -275,7 +278,10 @@ pub fn next_occurrence(state: &State, number: u64, start: i64, now: DateTime<Utc
     let mut next = meeting.clone();
     // Skip occurrences already past (after a long outage).
     loop {
-        next.occurrence += 1;
+        let Some(occurrence) = next.occurrence.checked_add(1) else {
+            return outcome;
+        };
+        next.occurrence = occurrence;
         let Some(at) = occurrence_start(
             next.first_local,
             next.recurrence,

@@ -15,6 +15,7 @@ pub use digest::DigestSchedule;
 mod digest;
 mod groups;
 pub mod ics;
+pub mod limits;
 mod meetings;
 pub use meetings::LATE_AFTER as REMINDER_LATE_AFTER;
 pub mod polls;
@@ -521,6 +522,16 @@ impl Outcome {
         Outcome::default()
     }
 
+    /// Adds everything `other` decided after what this one decided.
+    pub fn merge(&mut self, other: Outcome) {
+        self.messages.extend(other.messages);
+        self.actions.extend(other.actions);
+        self.changes.extend(other.changes);
+        self.timers.extend(other.timers);
+        self.erased.extend(other.erased);
+        self.command = self.command.or(other.command);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.messages.is_empty()
             && self.actions.is_empty()
@@ -706,6 +717,26 @@ pub fn next_retention_run(time_zone: Tz, now: DateTime<Utc>) -> DateTime<Utc> {
         }
     }
     now + chrono::Duration::days(1)
+}
+
+/// What is said when handling `input` failed (a bug in boucle): a short
+/// apology to the person whose command it was, nothing otherwise. The
+/// engine records the input as handled, so it is not tried again.
+pub fn failed(input: &Input, state: &State) -> Outcome {
+    let Input::Message(message) = input else {
+        return Outcome::default();
+    };
+    if !commands::may_be_command(&message.body, &state.settings.prefix) {
+        return Outcome::default();
+    }
+    Outcome {
+        messages: vec![OutgoingMessage::reply(
+            &message.room_id,
+            &message.event_id,
+            state.translator.render("handling-failed", &[]),
+        )],
+        ..Outcome::default()
+    }
 }
 
 /// The one notice a person gets when they send commands faster than the
@@ -927,7 +958,8 @@ impl Context<'_> {
             None => self.help_overview(),
             Some(HelpTopic::Command(id)) => self.help_command(commands::definition(*id)),
             Some(HelpTopic::Unknown(typed)) => {
-                let mut reply = self.tr("help-unknown-topic", &[("topic", typed.as_str().into())]);
+                let echo = limits::shorten(typed, limits::ECHO_MAX_CHARS);
+                let mut reply = self.tr("help-unknown-topic", &[("topic", echo.into())]);
                 if let Some(definition) = commands::closest(typed, self.state.settings.language) {
                     reply.line(
                         self.tr("did-you-mean", &[("command", self.name(definition).into())]),
@@ -1003,7 +1035,11 @@ impl Context<'_> {
     }
 
     fn unknown(&self, typed: &str, suggestion: Option<CommandId>) -> Rendered {
-        let typed = format!("{}{typed}", self.state.settings.prefix);
+        let typed = format!(
+            "{}{}",
+            self.state.settings.prefix,
+            limits::shorten(typed, limits::ECHO_MAX_CHARS)
+        );
         let mut reply = self.tr("unknown-command", &[("command", typed.into())]);
         match suggestion {
             Some(id) => reply.line(self.tr(
@@ -1037,6 +1073,32 @@ impl Context<'_> {
             ParseProblem::SlotCount { found } => {
                 self.tr("problem-slot-count", &[("found", (*found).into())])
             }
+            ParseProblem::TooLong { max } => self.tr(
+                "problem-too-long",
+                &[("max", (*max).into()), ("command", command)],
+            ),
+            ParseProblem::FieldTooLong { max } => self.tr(
+                "problem-field-too-long",
+                &[("max", (*max).into()), ("command", command)],
+            ),
+            ParseProblem::RepeatTooRare => self.tr(
+                "problem-repeat-too-rare",
+                &[
+                    ("weeks", i64::from(limits::REPEAT_MAX_WEEKS).into()),
+                    ("months", i64::from(limits::REPEAT_MAX_MONTHS).into()),
+                ],
+            ),
+            ParseProblem::ReminderTooEarly => self.tr(
+                "problem-reminder-too-early",
+                &[(
+                    "days",
+                    i64::from(limits::REMINDER_MAX_MINUTES / (24 * 60)).into(),
+                )],
+            ),
+            ParseProblem::TooManyReminders => self.tr(
+                "problem-too-many-reminders",
+                &[("max", limits::REMINDERS_MAX.into())],
+            ),
             ParseProblem::BadFlag(flag) => self.tr(
                 "problem-bad-flag",
                 &[("flag", format!("--{flag}").into()), ("command", command)],
@@ -1094,5 +1156,7 @@ impl Context<'_> {
 pub mod fuzzing;
 #[cfg(test)]
 mod properties;
+#[cfg(test)]
+mod regressions;
 #[cfg(test)]
 mod tests;

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::assembly::{Change, Poll, Vote};
+use super::assembly::{Change, Poll, PollResults, Vote, Withdrawal};
 use super::commands::PollRequest;
 use super::render::{OutgoingMessage, Rendered};
 use super::text::fold;
@@ -192,20 +192,74 @@ pub(super) fn count_lines(
     };
 }
 
+/// The digest that stands for `user_id` in `poll`'s withdrawals: it names
+/// nobody, and differs from one poll to the next.
+pub fn withdrawal_key(poll: &Poll, user_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut digest = Sha256::new();
+    digest.update(b"boucle: a poll vote withdrawn by !oublier\0");
+    digest.update(poll.number.to_be_bytes());
+    digest.update(poll.opened_at.timestamp_micros().to_be_bytes());
+    digest.update(user_id.as_bytes());
+    hex::encode(&digest.finalize()[..16])
+}
+
+/// Whether a vote `sender` sent at `at` was withdrawn by their erasure.
+fn is_withdrawn(poll: &Poll, sender: &str, at: DateTime<Utc>) -> bool {
+    if poll.withdrawn.is_empty() {
+        return false;
+    }
+    let key = withdrawal_key(poll, sender);
+    poll.withdrawn
+        .iter()
+        .any(|withdrawal| withdrawal.voter == key && at <= withdrawal.before)
+}
+
+/// What `!oublier` does to the polls not yet published: each remembers,
+/// under a digest, that this person's votes until `now` are withdrawn.
+/// `assembly` is the data with the rest of the erasure already applied.
+pub fn withdraw(
+    assembly: &super::assembly::Assembly,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> Vec<Change> {
+    assembly
+        .polls
+        .values()
+        .filter(|poll| !poll.published)
+        .map(|poll| {
+            let key = withdrawal_key(poll, user_id);
+            let mut poll = poll.clone();
+            poll.withdrawn.retain(|withdrawal| withdrawal.voter != key);
+            poll.withdrawn.push(Withdrawal {
+                voter: key,
+                before: now,
+            });
+            Change::Poll(poll)
+        })
+        .collect()
+}
+
 /// The votes a poll should count: stored ones plus `extra` (re-read at
-/// closing), each event once.
+/// closing), each event once, without withdrawn ones.
 fn merged<'a>(
     state: &'a State,
-    poll: u64,
+    poll: &Poll,
     extra: &'a [PollResponse],
 ) -> Vec<(&'a str, &'a str, Vote)> {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut votes: Vec<(&str, &str, Vote)> = Vec::new();
-    for (voter, event_id, vote) in state.assembly.votes_of(poll) {
+    for (voter, event_id, vote) in state.assembly.votes_of(poll.number) {
         seen.insert(event_id);
         votes.push((voter, event_id, vote.clone()));
     }
     for response in extra {
+        if response.room_id != poll.room_id
+            || response.start_event_id.as_str() != poll.start_event_id.as_deref().unwrap_or("")
+            || is_withdrawn(poll, &response.sender, response.at)
+        {
+            continue;
+        }
         if seen.insert(&response.event_id) {
             votes.push((
                 &response.sender,
@@ -279,10 +333,33 @@ fn close(state: &State, poll: &Poll, now: DateTime<Utc>, outcome: &mut Outcome) 
     }
 }
 
+/// The counts of a poll: its published results, or its votes counted now.
+pub(super) fn current_tally(state: &State, poll: &Poll) -> Tally {
+    match &poll.results {
+        Some(results) => Tally {
+            counts: results.counts.iter().map(|count| *count as usize).collect(),
+            voters: results.voters as usize,
+            spoiled: results.spoiled as usize,
+        },
+        None => tally(poll, state.assembly.votes_of(poll.number)),
+    }
+}
+
+/// A tally as stored with a published poll.
+pub(super) fn stored_results(counted: &Tally) -> PollResults {
+    PollResults {
+        counts: counted.counts.iter().map(|count| *count as u64).collect(),
+        voters: counted.voters as u64,
+        spoiled: counted.spoiled as u64,
+    }
+}
+
 /// Publishes the results of a closed poll: the end event and the message.
+/// The counts are kept with the poll and every vote is deleted: a closed
+/// poll links nobody to a choice, and nobody's erasure changes its counts.
 fn publish(state: &State, poll: &Poll, extra: &[PollResponse]) -> Outcome {
     let mut outcome = Outcome::default();
-    let votes = merged(state, poll.number, extra);
+    let votes = merged(state, poll, extra);
     let counted = tally(
         poll,
         votes
@@ -301,25 +378,18 @@ fn publish(state: &State, poll: &Poll, extra: &[PollResponse]) -> Outcome {
     outcome
         .messages
         .push(OutgoingMessage::notice(&poll.room_id, text));
-    for response in extra {
-        if !state.assembly.votes.contains_key(&(
-            poll.number,
-            response.sender.clone(),
-            response.event_id.clone(),
-        )) {
-            outcome.changes.push(Change::Vote {
-                poll: poll.number,
-                voter: response.sender.clone(),
-                event_id: response.event_id.clone(),
-                value: Some(Vote {
-                    answers: response.answers.clone(),
-                    at: response.at,
-                }),
-            });
-        }
+    for (voter, event_id, _) in state.assembly.votes_of(poll.number) {
+        outcome.changes.push(Change::Vote {
+            poll: poll.number,
+            voter: voter.to_owned(),
+            event_id: event_id.to_owned(),
+            value: None,
+        });
     }
     outcome.changes.push(Change::Poll(Poll {
         published: true,
+        results: Some(stored_results(&counted)),
+        withdrawn: Vec::new(),
         ..poll.clone()
     }));
     outcome
@@ -359,7 +429,13 @@ pub fn response(state: &State, response: &PollResponse) -> Outcome {
     let Some(poll) = poll else {
         return outcome;
     };
-    if poll.closed_at.is_some_and(|end| response.at > end) {
+    // After the end, and once published (the re-read at closing has them
+    // all), votes are not stored; nor are votes their sender withdrew by
+    // erasing their data, which a sync may bring after the erasure.
+    if poll.published
+        || poll.closed_at.is_some_and(|end| response.at > end)
+        || is_withdrawn(poll, &response.sender, response.at)
+    {
         return outcome;
     }
     outcome.changes.push(Change::Vote {
@@ -465,6 +541,8 @@ impl Context<'_> {
             opened_at: self.now,
             closed_at: None,
             published: false,
+            withdrawn: Vec::new(),
+            results: None,
         };
         let mut fallback = poll.question.clone();
         for (index, answer) in poll.answers.iter().enumerate() {
@@ -670,7 +748,7 @@ impl Context<'_> {
             Ok(poll) => poll,
             Err(reply) => return reply,
         };
-        let counted = tally(&poll, self.state.assembly.votes_of(poll.number));
+        let counted = current_tally(self.state, &poll);
         if poll.hidden && poll.is_open() {
             return self.tr(
                 "poll-results-hidden",
@@ -767,6 +845,8 @@ mod tests {
             opened_at: at(0),
             closed_at: None,
             published: false,
+            withdrawn: Vec::new(),
+            results: None,
         }
     }
 

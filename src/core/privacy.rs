@@ -13,7 +13,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use super::assembly::{Change, Coordination, Poll, Proposal, ProposalStatus, Vote};
+use super::assembly::{Change, Coordination, Poll, Proposal, ProposalStatus};
 use super::commands::Place;
 use super::render::Rendered;
 use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose, next_retention_run};
@@ -550,43 +550,40 @@ fn export_votes(state: &State, user_id: &str) -> Vec<Item> {
         .collect()
 }
 
-/// A person's votes leave no trace of them, but the totals stay: in each
-/// poll, the one vote that counts is kept under an anonymous name (numbered
-/// within that poll, never derived from the person) and the others go.
+/// A person's votes leave no trace of them. In a poll still open (or
+/// closing) they are withdrawn: deleted here, and `!oublier` also leaves a
+/// digest so that the homeserver's copy does not count at closing (see
+/// [`super::polls::withdraw`]). A published poll keeps only its counts, so
+/// it holds no vote to erase, except one published by a version that kept
+/// the votes: its counts are fixed first, so that they stay as announced.
 fn erase_votes(state: &State, user_id: &str) -> Vec<Change> {
     let mut changes = Vec::new();
     for poll in state.assembly.polls.values() {
-        let mine: Vec<(&str, &str, &Vote)> = state
+        let mine: Vec<&str> = state
             .assembly
             .votes_of(poll.number)
             .filter(|(voter, _, _)| *voter == user_id)
+            .map(|(_, event_id, _)| event_id)
             .collect();
         if mine.is_empty() {
             continue;
         }
-        let kept = mine
-            .iter()
-            .filter(|(_, _, vote)| poll.closed_at.is_none_or(|end| vote.at <= end))
-            .max_by_key(|(_, event_id, vote)| (vote.at, *event_id));
-        for (voter, event_id, _) in &mine {
-            changes.push(Change::Vote {
-                poll: poll.number,
-                voter: (*voter).to_owned(),
-                event_id: (*event_id).to_owned(),
-                value: None,
-            });
+        if poll.published && poll.results.is_none() {
+            let counted = super::polls::current_tally(state, poll);
+            changes.push(Change::Poll(Poll {
+                results: Some(super::polls::stored_results(&counted)),
+                // The same record as `erase_polls` writes before: keep its
+                // change, since this one comes after.
+                author: poll.author.clone().filter(|author| author != user_id),
+                ..poll.clone()
+            }));
         }
-        if let Some((_, _, vote)) = kept {
-            let erased_before = state
-                .assembly
-                .votes_of(poll.number)
-                .filter(|(voter, _, _)| voter.starts_with(ERASED_VOTER))
-                .count();
+        for event_id in mine {
             changes.push(Change::Vote {
                 poll: poll.number,
-                voter: format!("{ERASED_VOTER}{}", erased_before + 1),
-                event_id: "~".to_owned(),
-                value: Some((*vote).clone()),
+                voter: user_id.to_owned(),
+                event_id: event_id.to_owned(),
+                value: None,
             });
         }
     }
@@ -985,9 +982,6 @@ fn erase_drafts(state: &State, user_id: &str) -> Vec<Change> {
     }
 }
 
-/// The name under which an erased person's vote still counts.
-pub const ERASED_VOTER: &str = "~effacé-";
-
 /// Everything stored about `user_id`, through the registry.
 pub fn export(state: &State, user_id: &str) -> Vec<Item> {
     REGISTRY
@@ -1057,21 +1051,64 @@ impl Context<'_> {
         reply
     }
 
-    /// `!oublier [confirmer]`.
+    /// `!oublier [confirmer]`. Votes in polls still open are withdrawn
+    /// (the person may vote again, and counts once); ballots already cast
+    /// stay in the box, and the person is no longer an elector.
     pub(super) fn forget(&mut self, confirmed: bool) -> Rendered {
         let sender = self.message.sender.clone();
         let changes = erase(self.state, &sender);
+        let assembly = &self.state.assembly;
+        let open_votes = assembly.votes.keys().any(|(number, voter, _)| {
+            voter == &sender
+                && assembly
+                    .polls
+                    .get(number)
+                    .is_some_and(|poll| !poll.published)
+        });
+        let open_ballots = assembly.electors.keys().any(|(number, user)| {
+            user == &sender
+                && assembly
+                    .ballots
+                    .get(number)
+                    .is_some_and(|ballot| ballot.is_open())
+        });
+        if confirmed {
+            // Withdrawals are written over the rest of the erasure (a poll
+            // whose author is erased too), even when nothing else is kept:
+            // a vote the bot never saw must not count at closing either.
+            let mut after = assembly.clone();
+            for change in &changes {
+                after.apply(change);
+            }
+            self.outcome.changes.extend(
+                changes
+                    .iter()
+                    .cloned()
+                    .chain(super::polls::withdraw(&after, &sender, self.now)),
+            );
+        }
         if changes.is_empty() {
             return self.tr("forget-nothing", &[]);
         }
         // What the person sees in !mesdonnees, not the number of writes.
         let count = export(self.state, &sender).len().max(1);
-        if !confirmed {
-            return self.tr("forget-confirm", &[("count", count.into())]);
+        let mut reply = if confirmed {
+            self.outcome.erased.push(sender);
+            self.tr("forget-done", &[("count", count.into())])
+        } else {
+            self.tr("forget-confirm", &[("count", count.into())])
+        };
+        let tense = if confirmed { "done" } else { "will" };
+        if open_votes {
+            reply.line(self.tr(&format!("forget-open-votes-{tense}"), &[]));
         }
-        self.outcome.changes.extend(changes);
-        self.outcome.erased.push(sender);
-        self.tr("forget-done", &[("count", count.into())])
+        if open_ballots {
+            reply.line(self.tr(&format!("forget-open-ballots-{tense}"), &[]));
+        }
+        if !confirmed {
+            reply.line(self.tr("forget-how-to-confirm", &[]));
+        }
+        reply
     }
 }
 

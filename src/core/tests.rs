@@ -8,13 +8,13 @@ use super::polls;
 
 use super::*;
 
-const ROOM: &str = "!theme:example.org";
-const HUB: &str = "!hub:example.org";
-const DEPUTY: &str = "!deputy:example.org";
-const ADMIN: &str = "@admin:example.org";
-const BOT: &str = "@boucle:example.org";
-const HOUSING: &str = "!logement:example.org";
-const DIRECT: &str = "!dm:example.org";
+pub(super) const ROOM: &str = "!theme:example.org";
+pub(super) const HUB: &str = "!hub:example.org";
+pub(super) const DEPUTY: &str = "!deputy:example.org";
+pub(super) const ADMIN: &str = "@admin:example.org";
+pub(super) const BOT: &str = "@boucle:example.org";
+pub(super) const HOUSING: &str = "!logement:example.org";
+pub(super) const DIRECT: &str = "!dm:example.org";
 
 pub(super) fn settings(language: Language) -> Settings {
     Settings {
@@ -44,7 +44,7 @@ pub(super) fn settings(language: Language) -> Settings {
     }
 }
 
-fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
+pub(super) fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
     IncomingMessage {
         event_id: "$command".into(),
         room_id: room.into(),
@@ -66,7 +66,7 @@ fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
     }
 }
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 10, 0, 0).unwrap()
 }
 
@@ -263,9 +263,9 @@ fn replies_answer_the_command_and_ping_nobody() {
 
 /// A conversation with the core: each line is handled against the state the
 /// previous lines left, and the transcript shows what the bot says and does.
-struct Chat {
-    state: State,
-    now: DateTime<Utc>,
+pub(super) struct Chat {
+    pub(super) state: State,
+    pub(super) now: DateTime<Utc>,
     counter: usize,
 }
 
@@ -281,7 +281,7 @@ fn room_label(room: &str) -> &str {
 }
 
 impl Chat {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Chat {
             state: State::new(settings(Language::Fr)).unwrap(),
             now: now(),
@@ -289,7 +289,7 @@ impl Chat {
         }
     }
 
-    fn apply(&mut self, outcome: &Outcome) -> String {
+    pub(super) fn apply(&mut self, outcome: &Outcome) -> String {
         for change in &outcome.changes {
             self.state.assembly.apply(change);
         }
@@ -348,19 +348,19 @@ impl Chat {
     }
 
     /// `sender` says `body` in `room`, with power levels `power`.
-    fn say_with(&mut self, mut message: IncomingMessage) -> String {
+    pub(super) fn say_with(&mut self, mut message: IncomingMessage) -> String {
         self.counter += 1;
         message.event_id = format!("$e{}", self.counter);
         let outcome = handle(&Input::Message(message), &self.state, self.now);
         self.apply(&outcome)
     }
 
-    fn say(&mut self, room: &str, sender: &str, body: &str) -> String {
+    pub(super) fn say(&mut self, room: &str, sender: &str, body: &str) -> String {
         self.say_with(message(room, sender, body))
     }
 
     /// Several lines, each followed by what the bot answered.
-    fn script(&mut self, lines: &[(&str, &str, &str)]) -> String {
+    pub(super) fn script(&mut self, lines: &[(&str, &str, &str)]) -> String {
         let mut transcript = Vec::new();
         for (room, sender, body) in lines {
             transcript.push(format!("> [{}] {sender} : {body}", room_label(room)));
@@ -369,14 +369,14 @@ impl Chat {
         transcript.join("\n")
     }
 
-    fn input(&mut self, input: Input) -> String {
+    pub(super) fn input(&mut self, input: Input) -> String {
         let outcome = handle(&input, &self.state, self.now);
         self.apply(&outcome)
     }
 }
 
-const CAMILLE: &str = "@camille:example.org";
-const YANN: &str = "@yann:example.org";
+pub(super) const CAMILLE: &str = "@camille:example.org";
+pub(super) const YANN: &str = "@yann:example.org";
 
 #[test]
 fn signing_up_from_the_hub_invites_and_in_the_room_does_not() {
@@ -729,7 +729,8 @@ fn my_data_is_shown_in_a_direct_chat_only_and_forgetting_erases_it() {
         Le détail est dans le fichier joint. Pour tout effacer : !oublier
         → envoie mes-donnees-boucle.json dans privé
         > [privé] @camille:example.org : !oublier
-        [privé] J'effacerai tout ce que je garde sur vous (4 éléments : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom. Pour confirmer, tapez : !oublier confirmer
+        [privé] J'effacerai tout ce que je garde sur vous (4 éléments : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom : les résultats des sondages clos, par exemple.
+        Pour confirmer, tapez : !oublier confirmer
         > [privé] @camille:example.org : !oublier confirmer
         [privé] C'est fait : 4 éléments vous concernant sont effacés. Vous pouvez vous réinscrire quand vous voulez.
         > [privé] @camille:example.org : !mesdonnees
@@ -880,7 +881,7 @@ fn retention_erases_old_sign_ups_and_orphan_profiles_then_sets_the_next_run() {
     );
 }
 
-fn response(event: &str, sender: &str, answers: &[&str], second: u32) -> Input {
+pub(super) fn response(event: &str, sender: &str, answers: &[&str], second: u32) -> Input {
     Input::PollResponse(polls::PollResponse {
         event_id: event.into(),
         room_id: ROOM.into(),
@@ -1098,38 +1099,6 @@ fn a_deadline_closes_the_poll_at_its_time_even_when_handled_late() {
         late,
     );
     assert!(again.is_empty());
-}
-
-#[test]
-fn forgetting_keeps_poll_totals_without_the_person() {
-    let mut chat = Chat::new();
-    chat.say(ROOM, CAMILLE, "!sondage Q ? | A | B");
-    chat.input(Input::Sent {
-        tag: "poll:1".into(),
-        event_id: "$poll1".into(),
-    });
-    chat.input(response("$v1", YANN, &["1"], 1));
-    chat.input(response("$v2", YANN, &["2"], 2));
-    chat.input(response("$v3", CAMILLE, &["2"], 3));
-    let before = chat.say(ROOM, CAMILLE, "!resultats");
-    let mut direct = message(DIRECT, YANN, "!mesdonnees");
-    direct.is_direct = true;
-    assert!(
-        chat.say_with(direct)
-            .contains("vote au sondage #1 « Q ? » : B")
-    );
-    chat.say(DIRECT, YANN, "!oublier confirmer");
-    chat.say(DIRECT, CAMILLE, "!oublier confirmer");
-    assert_eq!(
-        chat.say(ROOM, ADMIN, "!resultats"),
-        before.replace(CAMILLE, ADMIN)
-    );
-    let stored = format!("{:?}", chat.state.assembly);
-    assert!(
-        !stored.contains(YANN) && !stored.contains(CAMILLE),
-        "{stored}"
-    );
-    assert_eq!(chat.state.assembly.polls[&1].author, None);
 }
 
 #[test]

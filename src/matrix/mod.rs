@@ -48,6 +48,8 @@ pub enum AdapterError {
     Engine(#[from] EngineError),
     #[error(transparent)]
     State(#[from] crate::maintenance::StateError),
+    #[error(transparent)]
+    Stopped(crate::tasks::TaskEnded),
 }
 
 // Boxed: the SDK's errors are large, and errors travel through every `?`.
@@ -171,15 +173,19 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
             None => None,
         };
     let metrics = Arc::new(crate::metrics::Metrics::new());
+    let mut tasks = crate::tasks::Tasks::default();
     if let Some(listener) = health_listener {
         tracing::info!(address = ?listener.local_addr().ok(), "health listener on /healthz and /metrics");
-        tokio::spawn(crate::health::serve(
-            listener,
-            crate::health::Health {
-                store: store.clone(),
-                metrics: metrics.clone(),
-            },
-        ));
+        tasks.spawn(
+            "health",
+            crate::health::serve(
+                listener,
+                crate::health::Health {
+                    store: store.clone(),
+                    metrics: metrics.clone(),
+                },
+            ),
+        );
     }
     let client = connect(&homeserver, &data_dir, &user_id, &password).await?;
 
@@ -261,24 +267,36 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     });
 
     let settings_source = adapter.clone();
-    tokio::spawn(crate::maintenance::run(crate::maintenance::Jobs {
-        store: sled_store,
-        data_dir: adapter.data_dir.clone(),
-        backups_keep: usize::try_from(config.storage.backups_keep).unwrap_or(7),
-        erasure_delay: chrono::Duration::seconds(i64::from(config.storage.erasure_cleanup_seconds)),
-        erasures: adapter.engine.erasures(),
-        settings: Box::new(move || settings_source.engine.read(|state| state.settings.clone())),
-    }));
-    tokio::spawn(space::keep_space(adapter.clone(), space_address));
-    tokio::spawn(run_timers(adapter.clone()));
-    tokio::spawn(outbox::run_sender(adapter.clone(), wakeup, failpoint));
+    tasks.spawn(
+        "maintenance",
+        crate::maintenance::run(crate::maintenance::Jobs {
+            store: sled_store,
+            data_dir: adapter.data_dir.clone(),
+            backups_keep: usize::try_from(config.storage.backups_keep).unwrap_or(7),
+            erasure_delay: chrono::Duration::seconds(i64::from(
+                config.storage.erasure_cleanup_seconds,
+            )),
+            erasures: adapter.engine.erasures(),
+            settings: Box::new(move || settings_source.engine.read(|state| state.settings.clone())),
+        }),
+    );
+    tasks.spawn("space", space::keep_space(adapter.clone(), space_address));
+    tasks.spawn("timers", run_timers(adapter.clone()));
+    tasks.spawn(
+        "outbox",
+        outbox::run_sender(adapter.clone(), wakeup, failpoint),
+    );
     let (sender, receiver) = mpsc::channel(8);
     let resumed = cursor.is_some();
-    let processor = tokio::spawn(sync::process(adapter.clone(), receiver, resumed));
-    let supervisor = tokio::spawn(sync::supervise(adapter.clone(), cursor, sender));
+    tasks.spawn(
+        "processor",
+        sync::process(adapter.clone(), receiver, resumed),
+    );
+    tasks.spawn("sync", sync::supervise(adapter.clone(), cursor, sender));
     tracing::info!(user = %adapter.user_id, "boucle is running");
-    let _ = tokio::join!(processor, supervisor);
-    Ok(())
+    let ended = tasks.until_one_ends().await;
+    tracing::error!(%ended, "boucle stops");
+    Err(AdapterError::Stopped(ended))
 }
 
 /// Fires the scheduler's timers into the engine, forever: each batch of

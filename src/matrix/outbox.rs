@@ -80,9 +80,12 @@ fn no_sdk_retry() -> RequestConfig {
 }
 
 /// Runs forever: scans the outbox at start and whenever the engine commits.
+/// A lane that panics (a bug) takes the sender down with it, so that the
+/// process ends and is restarted rather than leave that lane stuck.
 pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: Option<Failpoint>) {
     let busy_rooms: Arc<Mutex<HashSet<String>>> = Arc::default();
     let store = adapter.engine.store().clone();
+    let mut lanes = tokio::task::JoinSet::new();
     loop {
         match store.scan_prefix(Tree::Outbox, b"") {
             Ok(entries) => {
@@ -96,7 +99,7 @@ pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: O
                         .expect("busy rooms lock")
                         .insert(room.clone())
                     {
-                        tokio::spawn(drain_room(
+                        lanes.spawn(drain_room(
                             adapter.clone(),
                             room,
                             busy_rooms.clone(),
@@ -109,7 +112,18 @@ pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: O
         }
         // No polling: every commit wakes us, and a wake-up sent while we
         // were scanning is kept by `Notify` for the next wait.
-        wakeup.notified().await;
+        loop {
+            tokio::select! {
+                () = wakeup.notified() => break,
+                Some(ended) = lanes.join_next() => {
+                    if let Err(error) = ended
+                        && error.is_panic()
+                    {
+                        std::panic::resume_unwind(error.into_panic());
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -191,6 +205,7 @@ async fn drain_room(
                 last_answered = answered.map(str::to_owned);
             }
         }
+        Failpoint::panic_once(failpoint, Failpoint::PanicInOutbox);
         let turn = adapter.pace.turn().await;
         let sending = std::time::Instant::now();
         let result = carry_out(&adapter, &entry, sequence).await;

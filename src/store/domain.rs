@@ -431,6 +431,8 @@ mod tests {
                 opened_at: at,
                 closed_at: None,
                 published: false,
+                withdrawn: Vec::new(),
+                results: None,
             }),
             Change::Vote {
                 poll: 258,

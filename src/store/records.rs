@@ -73,6 +73,11 @@ pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, StoreError> {
 pub struct LedgerEntry {
     pub room_id: String,
     pub handled_at: DateTime<Utc>,
+    /// Handling it failed (a bug): recorded so that it is not tried again
+    /// at every start. Absent, and so `false`, in entries that succeeded
+    /// and in those written before it existed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub failed: bool,
 }
 
 impl Record for LedgerEntry {
@@ -327,7 +332,21 @@ impl Record for BallotBox {
 
 impl Record for Poll {
     const KIND: &'static str = "poll";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+
+    /// Version 1 had no withdrawals and kept a published poll's votes
+    /// instead of its counts (they are counted from those votes).
+    fn upgrade(from: u64, mut record: Value) -> Option<Value> {
+        match from {
+            1 => {
+                let fields = record.as_object_mut()?;
+                fields.insert("withdrawn".to_owned(), Value::Array(Vec::new()));
+                fields.insert("results".to_owned(), Value::Null);
+                Some(record)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Record for Vote {
@@ -409,8 +428,19 @@ mod tests {
             LedgerEntry {
                 room_id: "!r:s".into(),
                 handled_at: at(),
+                failed: false,
             },
             expect![[r#"{"handled_at":"2026-11-29T08:30:00Z","room_id":"!r:s","v":1}"#]],
+        );
+        snapshot(
+            LedgerEntry {
+                room_id: "!r:s".into(),
+                handled_at: at(),
+                failed: true,
+            },
+            expect![[
+                r#"{"failed":true,"handled_at":"2026-11-29T08:30:00Z","room_id":"!r:s","v":1}"#
+            ]],
         );
     }
 
@@ -595,9 +625,11 @@ mod tests {
                 opened_at: at(),
                 closed_at: None,
                 published: false,
+                withdrawn: Vec::new(),
+                results: None,
             },
             expect![[
-                r#"{"answers":["Santé","Logement"],"author":"@a:s","closed_at":null,"closes_at":"2026-11-29T08:30:00Z","hidden":true,"max_selections":1,"number":3,"opened_at":"2026-11-29T08:30:00Z","published":false,"question":"Quel thème ?","room_id":"!r:s","start_event_id":"$p","v":1}"#
+                r#"{"answers":["Santé","Logement"],"author":"@a:s","closed_at":null,"closes_at":"2026-11-29T08:30:00Z","hidden":true,"max_selections":1,"number":3,"opened_at":"2026-11-29T08:30:00Z","published":false,"question":"Quel thème ?","results":null,"room_id":"!r:s","start_event_id":"$p","v":2,"withdrawn":[]}"#
             ]],
         );
         snapshot(

@@ -526,13 +526,14 @@ impl Bot {
             .is_some_and(|process| process.try_wait().unwrap().is_none())
     }
 
-    /// Waits for the process to end by itself (a failpoint abort).
-    pub async fn wait_for_exit(&mut self) {
+    /// Waits for the process to end by itself (a failpoint abort), and
+    /// says how it ended.
+    pub async fn wait_for_exit(&mut self) -> std::process::ExitStatus {
         let deadline = Instant::now() + TIMEOUT;
         let mut process = self.process.take().expect("running");
         loop {
-            if process.try_wait().unwrap().is_some() {
-                return;
+            if let Some(status) = process.try_wait().unwrap() {
+                return status;
             }
             assert!(
                 Instant::now() < deadline,

@@ -1,0 +1,301 @@
+//! What a hostile member tried, and what the core does now. Each test is
+//! named after what broke (ripgrep's `tests/regression.rs`): a count rigged,
+//! an input that stopped the bot, a reply too large for the homeserver.
+
+use super::tests::{ADMIN, CAMILLE, Chat, DIRECT, ROOM, YANN, message, now as start, response};
+use super::*;
+
+fn voters(chat: &mut Chat) -> String {
+    chat.say(ROOM, ADMIN, "!resultats 1")
+}
+
+/// A poll in the theme room, its start event known as `$poll1`.
+fn open_poll(chat: &mut Chat) {
+    chat.say(ROOM, CAMILLE, "!sondage Quel jour ? | Mardi | Jeudi");
+    chat.input(Input::Sent {
+        tag: "poll:1".into(),
+        event_id: "$poll1".into(),
+    });
+}
+
+fn forget(chat: &mut Chat, who: &str) -> String {
+    chat.now += chrono::Duration::seconds(1);
+    chat.say(DIRECT, who, "!oublier confirmer")
+}
+
+/// Closes poll 1 and answers the re-read with `responses`, as the adapter
+/// would with what `/relations` gives back.
+fn close_with(chat: &mut Chat, responses: Vec<polls::PollResponse>) -> String {
+    let closing = chat.say(ROOM, CAMILLE, "!cloturer 1");
+    assert!(closing.contains("relit les votes"), "{closing}");
+    chat.input(Input::PollClosing {
+        number: 1,
+        responses,
+    })
+}
+
+fn homeserver_copy(inputs: &[Input]) -> Vec<polls::PollResponse> {
+    inputs
+        .iter()
+        .filter_map(|input| match input {
+            Input::PollResponse(response) => Some(response.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn voting_forgetting_and_voting_again_in_a_loop_counts_once() {
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    let mut sent = Vec::new();
+    for round in 0..5u32 {
+        let vote = response(&format!("$v{round}"), YANN, &["1"], 10 * round + 1);
+        chat.now = start() + chrono::Duration::seconds(i64::from(10 * round + 2));
+        chat.input(vote.clone());
+        sent.push(vote);
+        let done = forget(&mut chat, YANN);
+        assert!(
+            done.contains("sondages encore ouverts sont retirés"),
+            "{done}"
+        );
+    }
+    // The last vote, after the last erasure, is the one that counts.
+    let last = response("$last", YANN, &["2"], 100);
+    chat.now = start() + chrono::Duration::seconds(101);
+    chat.input(last.clone());
+    sent.push(last);
+    expect_test::expect![[r#"
+        [santé] Résultats provisoires du sondage #1 « Quel jour ? » (1 votant) :
+        • Mardi : 0 voix (0 %)
+        • Jeudi : 1 voix (100 %)
+        En tête : Jeudi"#]]
+    .assert_eq(&voters(&mut chat));
+    // At closing the homeserver gives back every vote ever sent.
+    let published = close_with(&mut chat, homeserver_copy(&sent));
+    assert!(published.contains("(1 votant)"), "{published}");
+    assert!(published.contains("Jeudi : 1 voix (100 %)"), "{published}");
+    // Nothing links anyone to a closed poll's choices.
+    assert!(chat.state.assembly.votes.is_empty());
+    assert!(chat.state.assembly.polls[&1].withdrawn.is_empty());
+}
+
+#[test]
+fn the_reread_at_closing_never_brings_back_an_erased_vote() {
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    let yann = response("$y", YANN, &["1"], 1);
+    let camille = response("$c", CAMILLE, &["2"], 2);
+    chat.now = start() + chrono::Duration::seconds(3);
+    chat.input(yann.clone());
+    chat.input(camille.clone());
+    forget(&mut chat, YANN);
+    let stored = format!("{:?}", chat.state.assembly);
+    assert!(!stored.contains(YANN), "{stored}");
+    let published = close_with(&mut chat, homeserver_copy(&[yann, camille]));
+    assert!(published.contains("(1 votant)"), "{published}");
+    assert!(published.contains("Mardi : 0 voix"), "{published}");
+    let stored = format!("{:?}", chat.state.assembly);
+    assert!(
+        !stored.contains(YANN),
+        "stored again under their id: {stored}"
+    );
+}
+
+#[test]
+fn a_vote_synced_after_the_erasure_that_it_preceded_is_not_stored() {
+    // The direct chat's `!oublier` and the poll room's earlier click come
+    // in the same sync response, the erasure first.
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    chat.now = start() + chrono::Duration::seconds(10);
+    forget(&mut chat, YANN);
+    chat.input(response("$before", YANN, &["1"], 5));
+    assert!(chat.state.assembly.votes.is_empty());
+    // A vote sent after the erasure counts.
+    chat.input(response("$after", YANN, &["2"], 20));
+    assert!(voters(&mut chat).contains("(1 votant)"));
+}
+
+#[test]
+fn forgetting_after_the_results_leaves_them_as_announced() {
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    chat.input(response("$y", YANN, &["1"], 1));
+    chat.input(response("$c", CAMILLE, &["1"], 2));
+    chat.now = start() + chrono::Duration::seconds(3);
+    let published = close_with(&mut chat, Vec::new());
+    let before = voters(&mut chat);
+    assert!(before.contains("(2 votants)"), "{before}");
+    forget(&mut chat, YANN);
+    forget(&mut chat, CAMILLE);
+    assert_eq!(voters(&mut chat), before);
+    assert!(published.contains("Mardi : 2 voix (100 %)"), "{published}");
+    let stored = format!("{:?}", chat.state.assembly);
+    assert!(
+        !stored.contains(YANN) && !stored.contains(CAMILLE),
+        "{stored}"
+    );
+}
+
+#[test]
+fn a_poll_published_by_the_previous_version_keeps_its_counts_when_a_voter_forgets() {
+    // Version 1 kept a published poll's votes, not its counts.
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    chat.input(response("$y", YANN, &["1"], 1));
+    chat.input(response("$c", CAMILLE, &["2"], 2));
+    let mut poll = chat.state.assembly.polls[&1].clone();
+    poll.closed_at = Some(start() + chrono::Duration::seconds(5));
+    poll.published = true;
+    chat.state.assembly.apply(&Change::Poll(poll));
+    let before = voters(&mut chat);
+    assert!(before.contains("(2 votants)"), "{before}");
+    forget(&mut chat, YANN);
+    forget(&mut chat, CAMILLE);
+    assert_eq!(voters(&mut chat), before);
+    assert_eq!(chat.state.assembly.polls[&1].author, None);
+    assert!(chat.state.assembly.votes.is_empty());
+}
+
+#[test]
+fn forgetting_says_what_becomes_of_votes_under_way() {
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    chat.input(response("$y", YANN, &["1"], 1));
+    expect_test::expect![[r#"
+        [privé] J'effacerai tout ce que je garde sur vous (1 élément : inscriptions, profil…). Ce qui appartient à l'histoire du groupe reste, sans votre nom : les résultats des sondages clos, par exemple.
+        Vos votes aux sondages encore ouverts seront retirés : ils ne compteront plus, et vous pourrez revoter si vous le souhaitez.
+        Pour confirmer, tapez : !oublier confirmer"#]]
+    .assert_eq(&chat.say(DIRECT, YANN, "!oublier"));
+    assert!(
+        voters(&mut chat).contains("(1 votant)"),
+        "not yet confirmed"
+    );
+}
+
+#[test]
+fn a_repeat_every_twenty_million_weeks_is_refused_with_the_limit() {
+    let mut chat = Chat::new();
+    expect_test::expect![[r#"
+        > [santé] @camille:example.org : !reunion demain 18h --chaque 20000000 semaines
+        [santé] Une réunion se répète au plus rarement une fois par an : --chaque 52 semaines ou --chaque 12 mois au maximum.
+        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
+        > [santé] @camille:example.org : !reunion demain 18h --chaque 99999999999999999999 mois
+        [santé] Une réunion se répète au plus rarement une fois par an : --chaque 52 semaines ou --chaque 12 mois au maximum.
+        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
+        > [santé] @camille:example.org : !reunion demain 18h --rappels 400j
+        [santé] Un rappel part au plus 31 jours avant la réunion (par exemple --rappels 7j,1h).
+        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
+        > [santé] @camille:example.org : !reunion demain 18h --rappels 1h,2h,3h,4h,5h,6h
+        [santé] 5 rappels au plus par réunion (par exemple --rappels 2j,1h).
+        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique"#]]
+    .assert_eq(&chat.script(&[
+        (ROOM, CAMILLE, "!reunion demain 18h --chaque 20000000 semaines"),
+        (
+            ROOM,
+            CAMILLE,
+            "!reunion demain 18h --chaque 99999999999999999999 mois",
+        ),
+        (ROOM, CAMILLE, "!reunion demain 18h --rappels 400j"),
+        (ROOM, CAMILLE, "!reunion demain 18h --rappels 1h,2h,3h,4h,5h,6h"),
+    ]));
+    assert!(chat.state.assembly.meetings.is_empty());
+}
+
+#[test]
+fn a_yearly_series_goes_on_to_its_next_occurrence() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!reunion demain 18h --chaque 12 mois");
+    chat.say(ROOM, CAMILLE, "!reunion demain 19h --chaque 52 semaines");
+    for number in [1, 2] {
+        let meeting = chat.state.assembly.meetings[&number].clone();
+        chat.now = meeting.starts_at;
+        chat.input(Input::Timer {
+            purpose: TimerPurpose::NextOccurrence {
+                meeting: number,
+                start: meeting.starts_at.timestamp(),
+            },
+        });
+        let next = &chat.state.assembly.meetings[&number];
+        assert_eq!(next.occurrence, 1);
+        let gap = next.starts_at - meeting.starts_at;
+        assert!(
+            (364..=366).contains(&gap.num_days()),
+            "{number}: {}",
+            gap.num_days()
+        );
+    }
+}
+
+#[test]
+fn a_series_stored_with_an_absurd_repeat_ends_instead_of_panicking() {
+    // Written by a version that accepted any repeat.
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!reunion demain 18h --chaque semaine");
+    let mut meeting = chat.state.assembly.meetings[&1].clone();
+    meeting.recurrence = Some(assembly::Recurrence::Weeks(20_000_000));
+    chat.state.assembly.apply(&Change::Meeting(meeting.clone()));
+    chat.now = meeting.starts_at;
+    let outcome = handle(
+        &Input::Timer {
+            purpose: TimerPurpose::NextOccurrence {
+                meeting: 1,
+                start: meeting.starts_at.timestamp(),
+            },
+        },
+        &chat.state,
+        chat.now,
+    );
+    assert!(outcome.is_empty(), "{outcome:?}");
+}
+
+#[test]
+fn help_about_fifteen_thousand_angle_brackets_gets_a_short_answer() {
+    let chat = Chat::new();
+    let body = format!("!aide {}", "<".repeat(15_000));
+    let outcome = handle(
+        &Input::Message(message(ROOM, CAMILLE, &body)),
+        &chat.state,
+        chat.now,
+    );
+    assert_eq!(outcome.messages.len(), 1);
+    let size = serde_json::to_string(&outcome.messages[0].content())
+        .unwrap()
+        .len();
+    assert!(size < 2_000, "{size} bytes");
+    expect_test::expect![[r#"
+        C'est trop long pour !aide : 4000 caractères au plus. Raccourcissez, ou découpez en plusieurs messages.
+        Utilisation : !aide [commande]
+        Exemple : !aide sondage"#]]
+    .assert_eq(&outcome.messages[0].text.body);
+}
+
+#[test]
+fn an_unknown_word_of_any_length_is_echoed_short() {
+    let mut chat = Chat::new();
+    let typed = format!("!{}", "x".repeat(3_000));
+    let reply = chat.say(ROOM, CAMILLE, &typed);
+    assert!(reply.chars().count() < 200, "{reply}");
+    let topic = format!("!aide {}", "é".repeat(300));
+    let reply = chat.say(ROOM, CAMILLE, &topic);
+    assert!(reply.chars().count() < 200, "{reply}");
+}
+
+#[test]
+fn a_poll_option_longer_than_a_field_is_refused() {
+    let mut chat = Chat::new();
+    let body = format!("!sondage Q ? | {} | B", "a".repeat(600));
+    let reply = chat.say(ROOM, CAMILLE, &body);
+    assert!(reply.contains("500 caractères au plus chacun"), "{reply}");
+    assert!(chat.state.assembly.polls.is_empty());
+    // The same in a direct chat, for a field report's text: 4,000 at most.
+    let mut direct = message(DIRECT, CAMILLE, &format!("!remontee {}", "b".repeat(4_500)));
+    direct.is_direct = true;
+    let reply = chat.say_with(direct);
+    assert!(reply.contains("4000 caractères au plus"), "{reply}");
+}
