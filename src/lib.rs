@@ -16,6 +16,8 @@ pub mod maintenance;
 pub mod matrix;
 pub mod metrics;
 pub mod scheduler;
+#[cfg(test)]
+mod sequences;
 pub mod store;
 pub mod tasks;
 #[cfg(test)]
