@@ -322,6 +322,7 @@ problem-field-too-long = One item of {$command} is too long (a question, an opti
 problem-repeat-too-rare = A meeting repeats at most once a year: --every {$weeks} weeks or --every {$months} months at most.
 problem-reminder-too-early = A reminder goes at most {$days} days before the meeting (for example --reminders 7d,1h).
 problem-too-many-reminders = At most {$max} reminders per meeting (for example --reminders 2d,1h).
+poll-too-large = This poll is too long to be sent: shorten the question or the options.
 poll-created = Poll #{$number} is open: vote by clicking on the poll, or type !vote {$number} followed by your choice.
 poll-created-multiple = Up to {$max} choices per person.
 poll-created-until = Closes automatically on {$date}.
@@ -596,3 +597,17 @@ data-slot-poll = you proposed slots #{$number} "{$subject}"
 
 flood-notice = Easy: you are sending a lot of commands at once. I will answer again in {$seconds} seconds; commands sent until then are ignored.
 handling-failed = Sorry, I could not handle this command: the mistake is mine, not yours. It is logged for the people who look after me; you can carry on using me.
+
+## What the homeserver refuses for good
+
+room-hub = main room
+room-deputy = deputy team's room
+undeliverable-room = I could not send a message or do an action in the room {$room}.
+undeliverable-direct = I could not write privately to someone.
+undeliverable-creation = I could not create the room of a new group.
+undeliverable-too-large = The homeserver finds it too large.
+undeliverable-forbidden = The homeserver says I am not allowed to (power level, ban or private room).
+undeliverable-not-in-room = I am no longer in that room: I was removed or banned. I no longer write there until someone invites me back.
+undeliverable-not-found = The homeserver cannot find that room or person.
+undeliverable-invalid = The homeserver refused it as invalid.
+undeliverable-after = I set it aside and carry on with what follows. I tell you at most once a day for the same room.

@@ -319,6 +319,7 @@ problem-field-too-long = Un élément de {$command} est trop long (une question,
 problem-repeat-too-rare = Une réunion se répète au plus rarement une fois par an : --chaque {$weeks} semaines ou --chaque {$months} mois au maximum.
 problem-reminder-too-early = Un rappel part au plus {$days} jours avant la réunion (par exemple --rappels 7j,1h).
 problem-too-many-reminders = {$max} rappels au plus par réunion (par exemple --rappels 2j,1h).
+poll-too-large = Ce sondage est trop long pour être envoyé : raccourcissez la question ou les options.
 poll-created = Sondage #{$number} ouvert : votez en cliquant sur le sondage, ou tapez !vote {$number} suivi de votre choix.
 poll-created-multiple = Jusqu'à {$max} choix par personne.
 poll-created-until = Clôture automatique le {$date}.
@@ -593,3 +594,17 @@ data-slot-poll = vous avez proposé les créneaux #{$number} « {$subject} »
 
 flood-notice = Doucement : vous envoyez beaucoup de commandes d'un coup. Je réponds de nouveau dans {$seconds} secondes ; les commandes envoyées d'ici là sont ignorées.
 handling-failed = Désolé, je n'ai pas pu traiter cette commande : c'est une erreur de ma part, pas de la vôtre. Elle est notée pour les personnes qui s'occupent de moi ; vous pouvez continuer à m'utiliser.
+
+## Ce que le serveur refuse pour de bon
+
+room-hub = salon principal
+room-deputy = salon de l'équipe de la députée
+undeliverable-room = Je n'ai pas pu envoyer un message ou faire une action dans le salon {$room}.
+undeliverable-direct = Je n'ai pas pu écrire en privé à une personne.
+undeliverable-creation = Je n'ai pas pu créer le salon d'un nouveau groupe.
+undeliverable-too-large = Le serveur le trouve trop grand.
+undeliverable-forbidden = Le serveur dit que je n'en ai pas le droit (niveau de pouvoir, bannissement ou salon privé).
+undeliverable-not-in-room = Je ne suis plus dans ce salon : on m'en a retiré, ou banni. Je n'y écris plus tant qu'on ne m'y réinvite pas.
+undeliverable-not-found = Le serveur ne trouve pas ce salon ou cette personne.
+undeliverable-invalid = Le serveur l'a refusé comme invalide.
+undeliverable-after = Je l'ai mis de côté et je continue avec la suite. Je ne vous préviens qu'une fois par jour pour un même salon.

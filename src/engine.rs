@@ -20,8 +20,9 @@ use crate::flood::Verdict;
 use crate::scheduler::{FiredTimer, Scheduler};
 use crate::store::domain::{load_assembly, write_change};
 use crate::store::records::{
-    CREATION_LANE, DIRECT_LANE_PREFIX, LedgerEntry, OutboxEntry, OutboxItem, PendingErasure,
-    TimerEntry, decode, encode, erasure_key, outbox_key, timer_key,
+    CREATION_LANE, DIRECT_LANE_PREFIX, DeadLetter, LedgerEntry, OutboxEntry, OutboxItem,
+    PendingErasure, TimerEntry, decode, encode, erasure_key, outbox_key, outbox_sequence,
+    timer_key,
 };
 use crate::store::{Batch, Store, StoreError, Tree};
 
@@ -147,6 +148,7 @@ fn input_kind(input: &Input) -> &'static str {
         Input::PollClosing { .. } => "poll closing",
         Input::Reaction { .. } => "reaction",
         Input::Electorate { .. } => "electorate",
+        Input::Undeliverable { .. } => "undeliverable",
     }
 }
 
@@ -347,6 +349,79 @@ impl Engine {
             }
             _ => Verdict::Answer,
         }
+    }
+
+    /// Sets aside the outbox entry at `key`, which the homeserver refused
+    /// for good: it leaves its lane for the dead letters (what and why, not
+    /// its content), is counted, and the admins are told (once a day per
+    /// lane and reason), all in one batch.
+    pub fn set_aside(
+        &self,
+        key: &[u8],
+        entry: &OutboxEntry,
+        reason: core::delivery::Refusal,
+        now: DateTime<Utc>,
+    ) -> Result<Processed, StoreError> {
+        use core::delivery::Lane;
+        let mut state = self.lock();
+        let (lane, item) = match &entry.item {
+            OutboxItem::Direct { user_id, .. } => (Lane::Direct(user_id.clone()), "direct"),
+            OutboxItem::CreateThemeRoom { .. } => (Lane::Creation, "room creation"),
+            OutboxItem::Message { .. } => (Lane::Room(entry.room_id.clone()), "message"),
+            OutboxItem::FinishPoll { .. } => (Lane::Room(entry.room_id.clone()), "poll closing"),
+            OutboxItem::FreezeElectorate { .. } => {
+                (Lane::Room(entry.room_id.clone()), "electorate")
+            }
+            OutboxItem::Invite { .. } => (Lane::Room(entry.room_id.clone()), "invite"),
+            OutboxItem::File { .. } => (Lane::Room(entry.room_id.clone()), "file"),
+        };
+        let room_id = match &lane {
+            Lane::Room(room_id) => Some(room_id.clone()),
+            Lane::Direct(_) | Lane::Creation => None,
+        };
+        tracing::warn!(
+            room = room_id.as_deref().unwrap_or_default(),
+            item,
+            reason = reason.name(),
+            "refused for good by the homeserver: set aside, the lane goes on"
+        );
+        self.metrics.dead_letters.inc();
+        let mut batch = Batch::default();
+        batch.delete(Tree::Outbox, key.to_vec()).put(
+            Tree::DeadLetters,
+            outbox_sequence(key)
+                .unwrap_or_default()
+                .to_be_bytes()
+                .to_vec(),
+            encode(&DeadLetter {
+                room_id,
+                item: item.to_owned(),
+                reason,
+                created_at: entry.created_at,
+                refused_at: now,
+            }),
+        );
+        let day = now.with_timezone(&state.settings.time_zone).date_naive();
+        let input = Input::Undeliverable { lane, reason, day };
+        let ledger_key = input.ledger_key().expect("refusals have a ledger key");
+        if self.is_handled(&ledger_key)? {
+            self.store.apply(batch)?;
+            return Ok(Processed::AlreadyHandled);
+        }
+        let outcome = decide(self.handler, &input, &state, now, None).unwrap_or_else(|Failed| {
+            self.failure(&input);
+            Outcome::default()
+        });
+        batch.insert(
+            Tree::Ledger,
+            ledger_key.into_bytes(),
+            encode(&LedgerEntry {
+                room_id: input.room_id().unwrap_or_default().to_owned(),
+                handled_at: now,
+                failed: false,
+            }),
+        );
+        self.commit(&mut state, batch, &outcome, now)
     }
 
     /// Handles a fired timer: its effects and its removal in one batch, so it
@@ -1046,6 +1121,87 @@ pub(crate) mod tests {
         assert!(
             !bodies.iter().any(|body| body.contains("Mairie")),
             "{bodies:?}"
+        );
+    }
+
+    /// A refused message leaves its lane for the dead letters, without its
+    /// text; the admins hear of it once a day per lane and reason.
+    #[test]
+    fn a_refused_entry_is_set_aside_and_told_to_the_admins_once_a_day() {
+        use crate::core::delivery::Refusal;
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let mut settings = settings();
+        settings.admins = vec!["@admin:s".into()];
+        let engine = Engine::new(store.clone(), settings, None).unwrap();
+        let now = Utc::now();
+        for index in 0..3 {
+            engine
+                .process(&message_in("!sante:s", &format!("$m{index}"), "!aide"), now)
+                .unwrap();
+        }
+        let lane = |engine: &Engine| -> Vec<(Vec<u8>, OutboxEntry)> {
+            engine
+                .store()
+                .scan_prefix(Tree::Outbox, b"!sante:s\0")
+                .unwrap()
+                .into_iter()
+                .map(|(key, value)| (key, decode(&value).unwrap()))
+                .collect()
+        };
+        let entries = lane(&engine);
+        assert_eq!(entries.len(), 3);
+        for (key, entry) in &entries[..2] {
+            engine
+                .set_aside(key, entry, Refusal::TooLarge, now)
+                .unwrap();
+        }
+        assert_eq!(lane(&engine).len(), 1, "the lane goes on with the third");
+        let dead: Vec<DeadLetter> = store
+            .scan_prefix(Tree::DeadLetters, b"")
+            .unwrap()
+            .iter()
+            .map(|(_, value)| decode(value).unwrap())
+            .collect();
+        assert_eq!(dead.len(), 2);
+        assert_eq!(dead[0].room_id.as_deref(), Some("!sante:s"));
+        assert_eq!(dead[0].reason, Refusal::TooLarge);
+        let stored = format!("{:?}", store.dump().unwrap());
+        assert!(
+            !stored.contains("Commandes disponibles"),
+            "no text kept aside"
+        );
+        let reports: Vec<OutboxEntry> = store
+            .scan_prefix(Tree::Outbox, DIRECT_LANE_PREFIX.as_bytes())
+            .unwrap()
+            .iter()
+            .map(|(_, value)| decode(value).unwrap())
+            .collect();
+        assert_eq!(reports.len(), 1, "told once: {reports:?}");
+        let OutboxItem::Direct { user_id, content } = &reports[0].item else {
+            panic!("a direct message");
+        };
+        assert_eq!(user_id, "@admin:s");
+        assert!(
+            content["body"].as_str().unwrap().contains("trop grand"),
+            "{content}"
+        );
+        assert_eq!(engine.metrics().dead_letters.get(), 2);
+        // The next day, the same refusal is told again.
+        let (key, entry) = lane(&engine).remove(0);
+        engine
+            .set_aside(
+                &key,
+                &entry,
+                Refusal::TooLarge,
+                now + chrono::Duration::days(1),
+            )
+            .unwrap();
+        assert_eq!(
+            store
+                .scan_prefix(Tree::Outbox, DIRECT_LANE_PREFIX.as_bytes())
+                .unwrap()
+                .len(),
+            2
         );
     }
 

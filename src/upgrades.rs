@@ -179,6 +179,22 @@ pub(crate) fn populated_store() -> MemoryStore {
         entry: reminder.1,
     };
     script.engine.process_timer(&fired, script.now).unwrap();
+    // A message the homeserver refused for good, set aside.
+    let (key, value) = store
+        .scan_prefix(Tree::Outbox, SANTE.as_bytes())
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a message for the theme room");
+    script
+        .engine
+        .set_aside(
+            &key,
+            &decode(&value).unwrap(),
+            crate::core::delivery::Refusal::TooLarge,
+            script.now,
+        )
+        .unwrap();
     // What the adapter writes itself.
     let at = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
     let mut batch = Batch::default();

@@ -344,6 +344,30 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
             .contains("Trégastel")
     );
 
+    // A room of three created with the "direct" flag is no direct chat:
+    // the data and its file are not shown there, in front of Camille.
+    let three = lou.create_direct_chat(&bot.user_id).await;
+    three.invite_user_by_id(&camille.user_id).await.unwrap();
+    camille.accept_invite(three.room_id()).await;
+    lou.wait_for_join(&three, &bot.user_id).await;
+    lou.wait_for_join(&three, &camille.user_id).await;
+    lou.send(&three, "!mesdonnees").await;
+    let refused = wait_for_message(&three, &bot, |body| body.contains("message privé")).await;
+    assert!(
+        !refused["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Trégastel")
+    );
+    assert!(
+        !bot_bodies(&three, &bot)
+            .await
+            .iter()
+            .any(|body| body.contains("Trégastel") || body.ends_with(".json")),
+        "{:?}",
+        bot_bodies(&three, &bot).await
+    );
+
     // Lou is no admin: the bot still accepts a direct chat.
     let direct = lou.create_direct_chat(&bot.user_id).await;
     lou.wait_for_join(&direct, &bot.user_id).await;
@@ -381,4 +405,54 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
     bot.start(None);
     lou.send(&direct, "!oublier").await;
     wait_for_message(&direct, &bot, |body| body.contains("rien à effacer")).await;
+}
+
+/// A bot kicked from a theme room stops sending there: what was meant for
+/// that room (an invite after a sign-up) is set aside at once, never
+/// retried, the hub is answered, and the admin is told why.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bot_kicked_from_a_room_stops_sending_there_and_tells_the_admin() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille
+        .create_group_room("Santé", &bot.user_id, 50, 0)
+        .await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        camille.user_id,
+        theme.room_id(),
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    camille.wait_for_join(&theme, &bot.user_id).await;
+    theme.kick_user(&bot.user_id, Some("test")).await.unwrap();
+    hub.invite_user_by_id(&lou.user_id).await.unwrap();
+    let lou_hub = lou.accept_invite(hub.room_id()).await;
+    // Give the bot's sync the kick before the sign-up.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    lou.send(&lou_hub, "!inscription santé").await;
+    wait_for_message(&hub, &bot, |body| {
+        body.contains("inscrit·e au groupe Santé")
+    })
+    .await;
+    let direct = camille.accept_invite_from(&bot.user_id).await;
+    wait_for_message(&direct, &bot, |body| {
+        body.contains("Je ne suis plus dans ce salon")
+    })
+    .await;
+    assert!(!lou.is_invited_to(theme.room_id()));
+    let log = bot.log();
+    assert!(
+        !log.lines()
+            .any(|line| line.contains("will retry") && line.contains(theme.room_id().as_str())),
+        "{log}"
+    );
+    // The hub goes on.
+    let next = lou.send(&lou_hub, "!themes").await;
+    wait_for_replies(&hub, &bot.user_id, &[next]).await;
+    assert_no_error_of_ours(&bot);
 }

@@ -256,6 +256,57 @@ async fn a_repeat_every_twenty_million_weeks_is_refused_and_the_bot_answers_on()
     assert!(body(&replies[1][0]).contains("Commandes disponibles"));
 }
 
+/// A message the homeserver refuses for good (here one written by an older
+/// version, too large for any event) is set aside: the room's next reply
+/// goes at once, and the admin is told in a direct chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_refused_for_good_is_set_aside_and_the_room_goes_on() {
+    use boucle::store::records::{DeadLetter, OutboxEntry, OutboxItem, decode, encode, outbox_key};
+    use boucle::store::{Batch, Store, Tree};
+    let (person, mut bot, room) = setup(false).await;
+    bot.kill();
+    {
+        let store = boucle::maintenance::open_state(&bot.data_dir()).unwrap();
+        let entry = OutboxEntry {
+            room_id: room.room_id().to_string(),
+            item: OutboxItem::Message {
+                event_type: "m.room.message".into(),
+                content: serde_json::json!({
+                    "msgtype": "m.notice",
+                    "body": "x".repeat(70_000),
+                    "m.mentions": {},
+                }),
+                report: None,
+            },
+            created_at: chrono::Utc::now(),
+        };
+        let mut batch = Batch::default();
+        batch.put(
+            Tree::Outbox,
+            outbox_key(room.room_id().as_str(), store.next_id().unwrap()),
+            encode(&entry),
+        );
+        store.apply(batch).unwrap();
+    }
+    bot.start(None);
+    let command = person.send(&room, "!aide").await;
+    let replies = wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
+    assert!(body(&replies[0][0]).contains("Commandes disponibles"));
+    let direct = person.accept_invite_from(&bot.user_id).await;
+    let told = support::wait_for_message(&direct, &bot, |text| text.contains("trop grand")).await;
+    assert!(body(&told["content"]).contains("mis de côté"), "{told}");
+    bot.kill();
+    let store = boucle::maintenance::open_state(&bot.data_dir()).unwrap();
+    let dead: Vec<DeadLetter> = store
+        .scan_prefix(Tree::DeadLetters, b"")
+        .unwrap()
+        .iter()
+        .map(|(_, value)| decode(value).unwrap())
+        .collect();
+    assert_eq!(dead.len(), 1, "{dead:?}");
+    assert_eq!(dead[0].reason, boucle::core::delivery::Refusal::TooLarge);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_after_sending_does_not_send_the_reply_again() {
     let (person, mut bot, room) = setup_with_failpoint(false, Some("after-send")).await;

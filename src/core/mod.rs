@@ -11,6 +11,7 @@
 pub mod assembly;
 mod ballots;
 pub mod commands;
+pub mod delivery;
 pub use digest::DigestSchedule;
 mod digest;
 mod groups;
@@ -349,6 +350,14 @@ pub enum Input {
         number: u64,
         members: Vec<String>,
     },
+    /// The homeserver refused an outbox entry for good; it was set aside.
+    Undeliverable {
+        lane: delivery::Lane,
+        reason: delivery::Refusal,
+        /// The day it happened, in the assembly's time zone: the admins
+        /// hear of a lane's refusals once a day.
+        day: chrono::NaiveDate,
+    },
 }
 
 impl Input {
@@ -366,6 +375,9 @@ impl Input {
             Input::PollClosing { number, .. } => Some(format!("poll-closing:{number}")),
             Input::Electorate { number, .. } => Some(format!("electorate:{number}")),
             Input::Reaction { event_id, .. } => Some(event_id.clone()),
+            Input::Undeliverable { lane, reason, day } => {
+                Some(delivery::ledger_key(lane, *reason, *day))
+            }
         }
     }
 
@@ -376,11 +388,16 @@ impl Input {
             Input::RoomReady { room_id, .. } => Some(room_id),
             Input::PollResponse(response) => Some(&response.room_id),
             Input::Redaction { room_id, .. } | Input::Reaction { room_id, .. } => Some(room_id),
+            Input::Undeliverable {
+                lane: delivery::Lane::Room(room_id),
+                ..
+            } => Some(room_id),
             Input::Timer { .. }
             | Input::Reminders(_)
             | Input::Sent { .. }
             | Input::PollClosing { .. }
-            | Input::Electorate { .. } => None,
+            | Input::Electorate { .. }
+            | Input::Undeliverable { .. } => None,
         }
     }
 }
@@ -564,7 +581,33 @@ impl Role {
 /// Power level from which a member coordinates a theme (moderator).
 pub const COORDINATOR_POWER_LEVEL: i64 = 50;
 
+/// What the bot does about `input`. Every message it decides fits the
+/// homeserver's event size (see [`OutgoingMessage::fitted`]): a message
+/// too large would be refused, and would hold up its room's lane.
 pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
+    let mut outcome = decide(input, state, now);
+    outcome.messages = std::mem::take(&mut outcome.messages)
+        .into_iter()
+        .flat_map(OutgoingMessage::fitted)
+        .collect();
+    outcome.actions = std::mem::take(&mut outcome.actions)
+        .into_iter()
+        .flat_map(|action| match action {
+            Action::DirectMessage { user_id, text } => OutgoingMessage::notice("", text)
+                .fitted()
+                .into_iter()
+                .map(|piece| Action::DirectMessage {
+                    user_id: user_id.clone(),
+                    text: piece.text,
+                })
+                .collect(),
+            other => vec![other],
+        })
+        .collect();
+    outcome
+}
+
+fn decide(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
     match input {
         Input::Message(message) => handle_message(message, state, now),
         Input::Joined(joined) => groups::welcome(joined, state, now),
@@ -582,6 +625,7 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
             }
         }
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
+        Input::Undeliverable { lane, reason, .. } => delivery::undeliverable(state, lane, *reason),
         Input::Timer {
             purpose: TimerPurpose::Reminder(reminder),
         } => meetings::reminders(state, std::slice::from_ref(reminder), now),

@@ -548,10 +548,14 @@ impl Context<'_> {
         for (index, answer) in poll.answers.iter().enumerate() {
             fallback.push_str(&format!("\n{}. {answer}", index + 1));
         }
+        let content = start_content(&poll, &fallback);
+        if super::render::content_size(&content) > super::render::MESSAGE_BUDGET {
+            return self.tr("poll-too-large", &[]);
+        }
         self.act(Action::SendEvent {
             room_id: poll.room_id.clone(),
             event_type: POLL_START.to_owned(),
-            content: start_content(&poll, &fallback),
+            content,
             report: Some(format!("poll:{}", poll.number)),
         });
         if let Some(due) = closes_at {

@@ -109,6 +109,12 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "dead letter",
+        handling: Handling::NotPersonal(
+            "a room, a kind of message and a reason: no text, and a direct chat is not said whose",
+        ),
+    },
+    Entry {
         kind: "ballot box",
         handling: Handling::NotPersonal("counts only: no name, no time"),
     },

@@ -299,3 +299,16 @@ fn a_poll_option_longer_than_a_field_is_refused() {
     let reply = chat.say_with(direct);
     assert!(reply.contains("4000 caractères au plus"), "{reply}");
 }
+
+#[test]
+fn a_poll_too_large_for_one_event_is_refused_before_anything_is_sent() {
+    let mut chat = Chat::new();
+    // Within the line's limit, but control characters take six bytes each
+    // in JSON, twice (the options and the text fallback).
+    let options: Vec<String> = (0..8).map(|_| "\u{1}".repeat(480)).collect();
+    let body = format!("!sondage Q ? | {}", options.join(" | "));
+    assert!(body.chars().count() < limits::TEXT_MAX_CHARS);
+    let reply = chat.say(ROOM, CAMILLE, &body);
+    assert!(reply.contains("Ce sondage est trop long"), "{reply}");
+    assert!(chat.state.assembly.polls.is_empty());
+}

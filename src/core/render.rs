@@ -113,6 +113,60 @@ impl OutgoingMessage {
         }
     }
 
+    /// This message as pieces that each fit [`MESSAGE_BUDGET`] once
+    /// serialised: itself when it fits; otherwise its lines, gathered into
+    /// as few messages as fit, a line too long for one being cut with a
+    /// visible « … ». The pieces keep the text but not its formatting (their
+    /// HTML is the escaped plain text); the first keeps the reply relation
+    /// and the mentions.
+    pub fn fitted(self) -> Vec<OutgoingMessage> {
+        if content_size(&self.content()) <= MESSAGE_BUDGET {
+            return vec![self];
+        }
+        // Room for everything but the texts: relation, mentions, keys.
+        let overhead =
+            content_size(&self.content()) - json_size(&self.text.body) - json_size(&self.text.html)
+                + 64;
+        let room = MESSAGE_BUDGET.saturating_sub(overhead);
+        let mut pieces: Vec<String> = Vec::new();
+        let mut current = String::new();
+        for line in self.text.body.split('\n') {
+            let line = fit_line(line, room);
+            let candidate = if current.is_empty() {
+                line.clone()
+            } else {
+                format!("{current}\n{line}")
+            };
+            if current.is_empty() || piece_size(&candidate) <= room {
+                current = candidate;
+            } else {
+                pieces.push(std::mem::replace(&mut current, line));
+            }
+        }
+        pieces.push(current);
+        pieces
+            .into_iter()
+            .enumerate()
+            .map(|(index, body)| OutgoingMessage {
+                room_id: self.room_id.clone(),
+                reply_to: if index == 0 {
+                    self.reply_to.clone()
+                } else {
+                    None
+                },
+                text: Rendered {
+                    html: escape_html(&body).replace('\n', "<br>"),
+                    body,
+                },
+                mentions: if index == 0 {
+                    self.mentions.clone()
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect()
+    }
+
     /// The `m.room.message` content sent to the homeserver. The bot speaks in
     /// notices, so that other bots do not answer it.
     pub fn content(&self) -> Value {
@@ -130,10 +184,79 @@ impl OutgoingMessage {
     }
 }
 
+/// Bytes of `content` as JSON.
+pub fn content_size(content: &Value) -> usize {
+    serde_json::to_string(content).map_or(usize::MAX, |text| text.len())
+}
+
+fn json_size(text: &str) -> usize {
+    serde_json::to_string(text).map_or(usize::MAX, |text| text.len())
+}
+
+/// Bytes that `body` takes as a message's body and escaped HTML.
+fn piece_size(body: &str) -> usize {
+    json_size(body) + json_size(&escape_html(body).replace('\n', "<br>"))
+}
+
+/// `line`, cut (with « … ») to the most characters that fit in `room`.
+fn fit_line(line: &str, room: usize) -> String {
+    if piece_size(line) <= room {
+        return line.to_owned();
+    }
+    let characters: Vec<(usize, char)> = line.char_indices().collect();
+    let (mut low, mut high) = (0, characters.len());
+    while low < high {
+        let middle = (low + high).div_ceil(2);
+        let end = characters.get(middle).map_or(line.len(), |(at, _)| *at);
+        if piece_size(&format!("{}…", &line[..end])) <= room {
+            low = middle;
+        } else {
+            high = middle - 1;
+        }
+    }
+    let end = characters.get(low).map_or(line.len(), |(at, _)| *at);
+    format!("{}…", &line[..end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use expect_test::expect;
+
+    #[test]
+    fn a_message_too_large_for_the_homeserver_is_split_then_cut() {
+        // 3,000 lines that escape to six times their size.
+        let lines: Vec<String> = (0..3_000).map(|n| format!("{n} \"<&>\"")).collect();
+        let mut message = OutgoingMessage::reply("!r:s", "$e", Rendered::plain(&lines.join("\n")));
+        message.mentions = vec!["@a:s".into()];
+        let pieces = message.clone().fitted();
+        assert!(pieces.len() > 1, "{}", pieces.len());
+        for piece in &pieces {
+            assert!(content_size(&piece.content()) <= MESSAGE_BUDGET);
+        }
+        let rejoined: Vec<&str> = pieces
+            .iter()
+            .map(|piece| piece.text.body.as_str())
+            .collect();
+        assert_eq!(rejoined.join("\n"), message.text.body, "nothing lost");
+        assert_eq!(pieces[0].reply_to.as_deref(), Some("$e"));
+        assert_eq!(pieces[0].mentions, vec!["@a:s".to_owned()]);
+        assert!(
+            pieces[1..]
+                .iter()
+                .all(|piece| piece.reply_to.is_none() && piece.mentions.is_empty())
+        );
+        // One line longer than any message: cut, with a visible mark.
+        let long = OutgoingMessage::notice("!r:s", Rendered::plain(&"<".repeat(60_000)));
+        let pieces = long.fitted();
+        assert_eq!(pieces.len(), 1);
+        assert!(content_size(&pieces[0].content()) <= MESSAGE_BUDGET);
+        assert!(pieces[0].text.body.ends_with('…'));
+        assert!(pieces[0].text.html.starts_with("&lt;&lt;"));
+        // What fits stays as it is, formatting included.
+        let small = OutgoingMessage::notice("!r:s", Rendered::plain("a").strong());
+        assert_eq!(small.clone().fitted(), vec![small]);
+    }
 
     #[test]
     fn html_special_characters_are_escaped() {

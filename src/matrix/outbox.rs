@@ -4,8 +4,11 @@
 //! The transaction id of each message derives from its outbox key, so a
 //! message sent just before a crash and sent again after restart is
 //! recognised by the homeserver and stored once. Rate limits are honoured
-//! (`Retry-After`) for the whole account at once (see [`Pace`]), other
-//! errors back off, and nothing is dropped.
+//! (`Retry-After`) for the whole account at once (see [`Pace`]), errors
+//! that may pass back off, and nothing is dropped: what the homeserver
+//! refuses for good (too large, forbidden, not in the room, gone) is set
+//! aside as a dead letter, counted and told to the admins, and the lane
+//! goes on (see [`Failure`]).
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -21,6 +24,7 @@ use tokio::sync::Notify;
 
 use super::{Adapter, space};
 use crate::core::Input;
+use crate::core::delivery::Refusal;
 use crate::engine::Failpoint;
 use crate::store::records::{
     OutboxEntry, OutboxItem, decode, outbox_room, outbox_room_prefix, outbox_sequence,
@@ -222,13 +226,23 @@ async fn drain_room(
                 }
                 backoff = Duration::from_millis(500);
             }
-            Err(Some(wait)) => {
+            Err(Failure::Refused(reason)) => {
+                // Waiting will not change the answer: set it aside, go on.
+                if let Err(error) = adapter.engine.set_aside(&key, &entry, reason, Utc::now()) {
+                    tracing::error!(%error, "cannot set a refused entry aside, will retry");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                } else {
+                    backoff = Duration::from_millis(500);
+                }
+            }
+            Err(Failure::Wait(wait)) => {
                 // Rate limited: no lane sends again before the server said.
                 adapter.engine.metrics().rate_limit_waits.inc();
                 adapter.pace.refused(wait);
                 backoff = (backoff * 2).min(MAX_BACKOFF);
             }
-            Err(None) => {
+            Err(Failure::Retry) => {
                 // Backs off, but goes again as soon as a sync succeeds after
                 // failures (the homeserver is back).
                 tokio::select! {
@@ -259,28 +273,68 @@ pub fn transaction_id(sequence: u64) -> OwnedTransactionId {
     format!("boucle.{sequence}").into()
 }
 
-/// How long the server asked us to wait, if it refused for rate limiting.
-fn rate_limit_wait(error: &matrix_sdk::Error) -> Option<Duration> {
-    let Some(ErrorKind::LimitExceeded(data)) = error.client_api_error_kind() else {
-        return None;
-    };
-    Some(match data.retry_after {
-        Some(RetryAfter::Delay(delay)) => delay,
-        Some(RetryAfter::DateTime(when)) => when
-            .duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-        None => Duration::from_secs(1),
-    })
+/// Why an entry was not carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    /// Rate limited: wait this long (every lane), then try again.
+    Wait(Duration),
+    /// Anything that may pass (network, server error): back off, try again.
+    Retry,
+    /// Refused for good: retrying cannot help.
+    Refused(Refusal),
 }
 
-/// Does one entry. `Ok` when done (or when it can never be done and was
-/// logged); `Err(Some(wait))` when the server asked to wait; `Err(None)` for
-/// any other failure (the caller backs off and retries).
-async fn carry_out(
-    adapter: &Adapter,
-    entry: &OutboxEntry,
-    sequence: u64,
-) -> Result<(), Option<Duration>> {
+/// What a homeserver's error means for the entry.
+fn failure(error: &matrix_sdk::Error) -> Failure {
+    if let Some(ErrorKind::LimitExceeded(data)) = error.client_api_error_kind() {
+        return Failure::Wait(match data.retry_after {
+            Some(RetryAfter::Delay(delay)) => delay,
+            Some(RetryAfter::DateTime(when)) => when
+                .duration_since(std::time::SystemTime::now())
+                .unwrap_or_default(),
+            None => Duration::from_secs(1),
+        });
+    }
+    let status = error
+        .as_client_api_error()
+        .map(|error| error.status_code.as_u16());
+    refusal(error.client_api_error_kind(), status).map_or(Failure::Retry, Failure::Refused)
+}
+
+/// The refusals that are final: too large (413 `M_TOO_LARGE`), forbidden,
+/// not found, malformed. Server errors, timeouts and rate limits are not.
+fn refusal(kind: Option<&ErrorKind>, status: Option<u16>) -> Option<Refusal> {
+    match (kind, status) {
+        (Some(ErrorKind::TooLarge), _) | (_, Some(413)) => Some(Refusal::TooLarge),
+        (Some(ErrorKind::Forbidden), _) => Some(Refusal::Forbidden),
+        (Some(ErrorKind::NotFound), _) => Some(Refusal::NotFound),
+        (
+            Some(
+                ErrorKind::BadJson
+                | ErrorKind::NotJson
+                | ErrorKind::InvalidParam
+                | ErrorKind::MissingParam
+                | ErrorKind::BadState
+                | ErrorKind::InvalidRoomState,
+            ),
+            _,
+        ) => Some(Refusal::Invalid),
+        _ => None,
+    }
+}
+
+/// Whether the bot can still write in `room`: not if it was kicked or
+/// banned, or left (then it stops sending there, at once).
+fn refused_room(room: &matrix_sdk::Room) -> Option<Refusal> {
+    matches!(
+        room.state(),
+        matrix_sdk::RoomState::Left | matrix_sdk::RoomState::Banned
+    )
+    .then_some(Refusal::NotInRoom)
+}
+
+/// Does one entry. `Ok` when done; otherwise why not (see [`Failure`]).
+async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Result<(), Failure> {
     if let OutboxItem::CreateThemeRoom { slug, name, topic } = &entry.item {
         return create_theme_room(adapter, slug, name, topic).await;
     }
@@ -299,13 +353,15 @@ async fn carry_out(
     }
     let client = &adapter.client;
     let Ok(room_id) = RoomId::parse(&entry.room_id) else {
-        tracing::error!(room = %entry.room_id, "outbox entry for an invalid room id: dropped");
-        return Ok(());
+        return Err(Failure::Refused(Refusal::Invalid));
     };
     let Some(room) = client.get_room(&room_id) else {
         tracing::warn!(room = %room_id, "not in this room (yet): kept for later");
-        return Err(None);
+        return Err(Failure::Retry);
     };
+    if let Some(refusal) = refused_room(&room) {
+        return Err(Failure::Refused(refusal));
+    }
     let transaction = transaction_id(sequence);
     let result = match &entry.item {
         OutboxItem::Message {
@@ -330,7 +386,7 @@ async fn carry_out(
                     };
                     if let Err(error) = adapter.engine.process(&input, Utc::now()) {
                         tracing::error!(%error, "cannot record a sent event, will retry");
-                        return Err(None);
+                        return Err(Failure::Retry);
                     }
                 }
                 Ok(())
@@ -339,8 +395,7 @@ async fn carry_out(
         },
         OutboxItem::Invite { user_id } => {
             let Ok(user_id) = UserId::parse(user_id) else {
-                tracing::warn!(room = %room_id, "invite of an invalid user id dropped");
-                return Ok(());
+                return Err(Failure::Refused(Refusal::Invalid));
             };
             let already_in = room
                 .get_member_no_sync(&user_id)
@@ -354,17 +409,9 @@ async fn carry_out(
             if already_in {
                 return Ok(());
             }
-            match room.invite_user_by_id(&user_id).await {
-                Err(error)
-                    if matches!(error.client_api_error_kind(), Some(ErrorKind::Forbidden)) =>
-                {
-                    // Already in, banned, or no right to invite: waiting will
-                    // not change it; the person can still be invited by hand.
-                    tracing::warn!(room = %room_id, %error, "invite refused by the server");
-                    return Ok(());
-                }
-                other => other,
-            }
+            // Banned, or no right to invite: a refusal, set aside; the
+            // person can still be invited by hand.
+            room.invite_user_by_id(&user_id).await
         }
         OutboxItem::File {
             file_name,
@@ -394,12 +441,15 @@ async fn carry_out(
         }
     };
     result.map_err(|error| {
-        if let Some(wait) = rate_limit_wait(&error) {
-            tracing::info!(room = %room_id, ?wait, "rate limited: waiting as asked");
-            return Some(wait);
+        let failure = failure(&error);
+        match failure {
+            Failure::Wait(wait) => {
+                tracing::info!(room = %room_id, ?wait, "rate limited: waiting as asked");
+            }
+            Failure::Retry => tracing::warn!(room = %room_id, %error, "sending failed, will retry"),
+            Failure::Refused(_) => tracing::warn!(room = %room_id, %error, "refused for good"),
         }
-        tracing::warn!(room = %room_id, %error, "sending failed, will retry");
-        None
+        failure
     })
 }
 
@@ -410,12 +460,12 @@ async fn create_theme_room(
     slug: &str,
     name: &str,
     topic: &str,
-) -> Result<(), Option<Duration>> {
+) -> Result<(), Failure> {
     let room_id = match space::create_theme_room(adapter, slug, name, topic).await {
         Ok(room_id) => room_id,
         Err(error) => {
             tracing::warn!(%error, slug, "cannot create a theme's room yet, will retry");
-            return Err(None);
+            return Err(Failure::Retry);
         }
     };
     let input = Input::RoomReady {
@@ -429,7 +479,7 @@ async fn create_theme_room(
         }
         Err(error) => {
             tracing::error!(%error, slug, "cannot record a theme's new room, will retry");
-            Err(None)
+            Err(Failure::Retry)
         }
     }
 }
@@ -441,18 +491,17 @@ async fn finish_poll(
     room_id: &str,
     number: u64,
     start_event_id: &str,
-) -> Result<(), Option<Duration>> {
+) -> Result<(), Failure> {
     use matrix_sdk::room::{IncludeRelations, RelationsOptions};
     use matrix_sdk::ruma::events::relation::RelationType;
     let (Ok(room_id), Ok(start)) = (
         RoomId::parse(room_id),
         matrix_sdk::ruma::OwnedEventId::try_from(start_event_id),
     ) else {
-        tracing::error!(room = room_id, "a poll to finish has invalid ids: dropped");
-        return Ok(());
+        return Err(Failure::Refused(Refusal::Invalid));
     };
     let Some(room) = adapter.client.get_room(&room_id) else {
-        return Err(None);
+        return Err(Failure::Retry);
     };
     let mut responses = Vec::new();
     let mut from: Option<String> = None;
@@ -468,7 +517,7 @@ async fn finish_poll(
             Ok(page) => page,
             Err(error) => {
                 tracing::warn!(%error, room = %room_id, "cannot read a poll's votes, will retry");
-                return Err(None);
+                return Err(Failure::Retry);
             }
         };
         for event in &page.chunk {
@@ -490,23 +539,18 @@ async fn finish_poll(
         Ok(_) => Ok(()),
         Err(error) => {
             tracing::error!(%error, "cannot record a poll's results, will retry");
-            Err(None)
+            Err(Failure::Retry)
         }
     }
 }
 
 /// Lists the joined members of a room for a secret ballot opened there.
-async fn freeze_electorate(
-    adapter: &Adapter,
-    room_id: &str,
-    number: u64,
-) -> Result<(), Option<Duration>> {
+async fn freeze_electorate(adapter: &Adapter, room_id: &str, number: u64) -> Result<(), Failure> {
     let Ok(room_id) = RoomId::parse(room_id) else {
-        tracing::error!(room = room_id, "a ballot in an invalid room: dropped");
-        return Ok(());
+        return Err(Failure::Refused(Refusal::Invalid));
     };
     let Some(room) = adapter.client.get_room(&room_id) else {
-        return Err(None);
+        return Err(Failure::Retry);
     };
     // Asks the homeserver, not the local cache, so the list is complete.
     let members = match room.members(matrix_sdk::RoomMemberships::JOIN).await {
@@ -516,7 +560,7 @@ async fn freeze_electorate(
             .collect(),
         Err(error) => {
             tracing::warn!(%error, room = %room_id, "cannot list the room's members, will retry");
-            return Err(None);
+            return Err(Failure::Retry);
         }
     };
     match adapter
@@ -526,7 +570,7 @@ async fn freeze_electorate(
         Ok(_) => Ok(()),
         Err(error) => {
             tracing::error!(%error, "cannot record a ballot's electorate, will retry");
-            Err(None)
+            Err(Failure::Retry)
         }
     }
 }
@@ -539,26 +583,19 @@ async fn send_direct(
     user_id: &str,
     content: &serde_json::Value,
     sequence: u64,
-) -> Result<(), Option<Duration>> {
+) -> Result<(), Failure> {
     let Ok(user) = UserId::parse(user_id) else {
-        tracing::warn!("a direct message to an invalid user id: dropped");
-        return Ok(());
+        return Err(Failure::Refused(Refusal::Invalid));
     };
-    let mut room = adapter.client.get_dm_room(&user);
-    if room.is_none() {
-        for candidate in adapter.client.joined_rooms() {
-            if candidate.active_members_count() <= 2
-                && !adapter.is_assembly_room(candidate.room_id())
-                && candidate
-                    .get_member_no_sync(&user)
-                    .await
-                    .ok()
-                    .flatten()
-                    .is_some()
-            {
-                room = Some(candidate);
-                break;
-            }
+    // The chat the account data names, or another room where only the two
+    // of them are, judged by its real members: never a Space, a group room
+    // or a room of three flagged as direct.
+    let mut room = None;
+    let named = adapter.client.get_dm_room(&user);
+    for candidate in named.into_iter().chain(adapter.client.joined_rooms()) {
+        if super::sync::is_direct_with(adapter, &candidate, &user).await {
+            room = Some(candidate);
+            break;
         }
     }
     let room = match room {
@@ -566,8 +603,8 @@ async fn send_direct(
         None => match adapter.client.create_dm(&user).await {
             Ok(room) => room,
             Err(error) => {
-                tracing::warn!(%error, "cannot open a direct chat, will retry");
-                return Err(rate_limit_wait(&error));
+                tracing::warn!(%error, "cannot open a direct chat");
+                return Err(failure(&error));
             }
         },
     };
@@ -579,8 +616,8 @@ async fn send_direct(
     {
         Ok(_) => Ok(()),
         Err(error) => {
-            tracing::warn!(%error, "direct message failed, will retry");
-            Err(rate_limit_wait(&error))
+            tracing::warn!(%error, "direct message failed");
+            Err(failure(&error))
         }
     }
 }
@@ -588,6 +625,32 @@ async fn send_direct(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_final_answers_are_refusals() {
+        assert_eq!(
+            refusal(Some(&ErrorKind::TooLarge), Some(413)),
+            Some(Refusal::TooLarge)
+        );
+        // A proxy's 413 carries no Matrix error code.
+        assert_eq!(refusal(None, Some(413)), Some(Refusal::TooLarge));
+        assert_eq!(
+            refusal(Some(&ErrorKind::Forbidden), Some(403)),
+            Some(Refusal::Forbidden)
+        );
+        assert_eq!(
+            refusal(Some(&ErrorKind::NotFound), Some(404)),
+            Some(Refusal::NotFound)
+        );
+        assert_eq!(
+            refusal(Some(&ErrorKind::BadJson), Some(400)),
+            Some(Refusal::Invalid)
+        );
+        // What may pass is retried.
+        assert_eq!(refusal(Some(&ErrorKind::Unknown), Some(500)), None);
+        assert_eq!(refusal(None, Some(502)), None);
+        assert_eq!(refusal(None, None), None);
+    }
 
     #[test]
     fn only_replies_to_someone_count_as_replies() {

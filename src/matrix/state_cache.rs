@@ -1,6 +1,7 @@
 //! What `enrich` reads from the SDK's store for each command, kept between
-//! commands: a room's power levels, and whether a person is a member of a
-//! room (with their display name there).
+//! commands: a room's power levels, whether a person is a member of a room
+//! (with their display name there), and who is in a room outside the
+//! assembly's (so that a direct chat is known by its real members).
 //!
 //! Reading them from the SDK's SQLite store was most of the bot's own time
 //! per command (issue 8's trace timings: 1.6 ms at the median, 5.6 ms at the
@@ -34,6 +35,9 @@ pub struct StateCache {
     power: HashMap<OwnedRoomId, RoomPower>,
     /// `None`: not a member (known, so not read again).
     members: HashMap<(OwnedRoomId, OwnedUserId), Option<Member>>,
+    /// Everyone joined or invited, for rooms outside the assembly's (to
+    /// tell a direct chat from a small group).
+    people: HashMap<OwnedRoomId, Vec<OwnedUserId>>,
 }
 
 impl StateCache {
@@ -65,10 +69,23 @@ impl StateCache {
             .insert((room_id.to_owned(), user_id.clone()), member);
     }
 
+    /// Everyone joined or invited in `room_id`, if known.
+    pub fn people(&self, room_id: &RoomId) -> Option<Vec<OwnedUserId>> {
+        self.people.get(room_id).cloned()
+    }
+
+    pub fn remember_people(&mut self, room_id: &RoomId, people: Vec<OwnedUserId>) {
+        if self.people.len() >= MAX_MEMBERS {
+            self.people.clear();
+        }
+        self.people.insert(room_id.to_owned(), people);
+    }
+
     /// Forgets everything about `room_id`.
     pub fn forget_room(&mut self, room_id: &RoomId) {
         self.power.remove(room_id);
         self.members.retain(|(room, _), _| room != room_id);
+        self.people.remove(room_id);
     }
 
     /// Forgets the rooms whose state `response` changes: call before

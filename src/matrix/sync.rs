@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use matrix_sdk::RoomMemberships;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
@@ -219,9 +220,9 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
         return true;
     };
     let started = std::time::Instant::now();
-    let facts = RoomFacts {
-        is_direct: room.active_members_count() <= 2 && !adapter.is_assembly_room(room_id),
-    };
+    // Whether it is a direct chat is read from the room's members, below,
+    // for messages only.
+    let facts = RoomFacts { is_direct: false };
     let now = Utc::now();
     let too_old = |origin_millis: u64| {
         let origin_millis = i64::try_from(origin_millis).unwrap_or(i64::MAX);
@@ -240,6 +241,10 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
                 tracing::debug!(room = %room_id, event = %message.event_id, "too old: skipped");
                 return true;
             }
+            message.is_direct = match UserId::parse(&message.sender) {
+                Ok(sender) => is_direct_with(adapter, &room, &sender).await,
+                Err(_) => false,
+            };
             let (prefix, deputy_room) = adapter.engine.read(|state| {
                 (
                     state.settings.prefix.clone(),
@@ -376,6 +381,48 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
     if let Some(member) = deputy_member {
         message.sender_is_deputy_team = member.joined;
     }
+}
+
+/// Whether `room` is a direct chat between the bot and `person`: not one
+/// of the assembly's rooms nor a Space, and nobody else in it, joined or
+/// invited. Read from the room's member list (kept until its state
+/// changes), never from a room summary, which may be missing: a room of
+/// three, created with the "direct" flag, is no direct chat.
+pub(super) async fn is_direct_with(
+    adapter: &Adapter,
+    room: &matrix_sdk::Room,
+    person: &UserId,
+) -> bool {
+    if adapter.is_assembly_room(room.room_id())
+        || room.is_space()
+        || room.state() != matrix_sdk::RoomState::Joined
+    {
+        return false;
+    }
+    let known = adapter.state_cache().people(room.room_id());
+    let people = match known {
+        Some(people) => people,
+        None => {
+            let Ok(members) = room
+                .members(RoomMemberships::JOIN | RoomMemberships::INVITE)
+                .await
+            else {
+                return false; // unknown: not private
+            };
+            let people: Vec<OwnedUserId> = members
+                .iter()
+                .map(|member| member.user_id().to_owned())
+                .collect();
+            adapter
+                .state_cache()
+                .remember_people(room.room_id(), people.clone());
+            people
+        }
+    };
+    people.iter().any(|member| member == person)
+        && people
+            .iter()
+            .all(|member| member == person || *member == adapter.user_id)
 }
 
 /// A room's power levels: known, or read and kept.

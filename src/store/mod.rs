@@ -74,10 +74,14 @@ pub enum Tree {
     Speakers,
     /// Reports being written in direct chats, keyed by user id.
     ReportDrafts,
+    /// Outbox entries the homeserver refused for good, set aside so that
+    /// their room's lane goes on: what and why, never the content. Keyed by
+    /// the entry's sequence number.
+    DeadLetters,
 }
 
 impl Tree {
-    pub const ALL: [Tree; 24] = [
+    pub const ALL: [Tree; 25] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -102,6 +106,7 @@ impl Tree {
         Tree::Reports,
         Tree::Speakers,
         Tree::ReportDrafts,
+        Tree::DeadLetters,
     ];
 
     pub fn name(self) -> &'static str {
@@ -130,6 +135,7 @@ impl Tree {
             Tree::Reports => "reports",
             Tree::Speakers => "speakers",
             Tree::ReportDrafts => "report_drafts",
+            Tree::DeadLetters => "dead_letters",
         }
     }
 }

@@ -247,6 +247,26 @@ impl Record for PendingErasure {
     const VERSION: u32 = 1;
 }
 
+/// An outbox entry the homeserver refused for good, set aside. Only what
+/// an operator needs to understand it: no text, and no person (a direct
+/// chat is recorded as such, not as whose). Keyed by the entry's sequence
+/// number, big-endian.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The room it was for; `None` for a direct chat or a room creation.
+    pub room_id: Option<String>,
+    /// What it was: `message`, `invite`, `file`, `direct`, …
+    pub item: String,
+    pub reason: crate::core::delivery::Refusal,
+    pub created_at: DateTime<Utc>,
+    pub refused_at: DateTime<Utc>,
+}
+
+impl Record for DeadLetter {
+    const KIND: &'static str = "dead letter";
+    const VERSION: u32 = 1;
+}
+
 pub const ERASURE_PREFIX: &[u8] = b"erasure/";
 
 pub fn erasure_key(user_id: &str) -> Vec<u8> {
@@ -813,6 +833,18 @@ mod tests {
         snapshot(
             PendingErasure { at: at() },
             expect![[r#"{"at":"2026-11-29T08:30:00Z","v":1}"#]],
+        );
+        snapshot(
+            DeadLetter {
+                room_id: Some("!r:s".into()),
+                item: "message".into(),
+                reason: crate::core::delivery::Refusal::TooLarge,
+                created_at: at(),
+                refused_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":"message","reason":"too_large","refused_at":"2026-11-29T08:30:00Z","room_id":"!r:s","v":1}"#
+            ]],
         );
     }
 

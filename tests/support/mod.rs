@@ -178,6 +178,29 @@ impl Person {
         }
     }
 
+    /// Joins the first room other than a Space that `inviter` invites this
+    /// person to (a direct chat the bot opens), once the invite arrives.
+    pub async fn accept_invite_from(&self, inviter: &UserId) -> Room {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            for room in self.client.invited_rooms() {
+                let from_inviter = room
+                    .invite_details()
+                    .await
+                    .is_ok_and(|invite| invite.inviter_id == inviter);
+                if from_inviter && !room.is_space() {
+                    return self.accept_invite(room.room_id()).await;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no invite from {inviter} for {}",
+                self.user_id
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Whether this person has an invite to `room_id` pending.
     pub fn is_invited_to(&self, room_id: &matrix_sdk::ruma::RoomId) -> bool {
         self.client
