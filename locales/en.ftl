@@ -457,6 +457,7 @@ meeting-move-done = Done: meeting #{$number} moved, the people who were coming a
 rsvp-going = Noted: you are coming to meeting #{$number} ({$date}).
 rsvp-maybe = Noted: you may come to meeting #{$number} ({$date}).
 rsvp-not-going = Noted: you are not coming to meeting #{$number} ({$date}).
+attendees-elsewhere = Meeting #{$number} belongs to another room: type !attendees {$number} in that room.
 attendees-header = Meeting #{$number}, {$date}
 attendees-going = Coming ({$count}):
 attendees-maybe = Maybe ({$count}):

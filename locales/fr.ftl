@@ -454,6 +454,7 @@ meeting-move-done = C'est fait : réunion #{$number} déplacée, les personnes q
 rsvp-going = C'est noté : vous venez à la réunion #{$number} ({$date}).
 rsvp-maybe = C'est noté : vous viendrez peut-être à la réunion #{$number} ({$date}).
 rsvp-not-going = C'est noté : vous ne venez pas à la réunion #{$number} ({$date}).
+attendees-elsewhere = La réunion #{$number} est celle d'un autre salon : tapez !participants {$number} dans ce salon-là.
 attendees-header = Réunion #{$number}, {$date}
 attendees-going = Viennent ({$count}) :
 attendees-maybe = Peut-être ({$count}) :

@@ -759,6 +759,7 @@ pub(crate) mod tests {
             kind: MessageKind::Text,
             is_edit: false,
             power: crate::core::RoomPower::default(),
+            power_elsewhere: Default::default(),
             sender_is_deputy_team: false,
             in_reply_to: None,
             replaces: None,

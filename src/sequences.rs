@@ -177,6 +177,7 @@ fn message(room: &str, sender: &str, event_id: &str, body: &str) -> IncomingMess
         kind: MessageKind::Text,
         is_edit: false,
         power: RoomPower::default(),
+        power_elsewhere: Default::default(),
         sender_is_deputy_team: false,
         in_reply_to: None,
         replaces: None,

@@ -86,6 +86,7 @@ impl Script {
                 users_default: 0,
                 invite: 0,
             },
+            power_elsewhere: Default::default(),
             sender_is_deputy_team: sender == ADMIN,
             in_reply_to: None,
             replaces: None,

@@ -44,6 +44,7 @@ fn message(number: usize, room_id: &str, sender: &str, body: String, team: bool)
         kind: MessageKind::Text,
         is_edit: false,
         power: RoomPower::default(),
+        power_elsewhere: Default::default(),
         sender_is_deputy_team: team,
         in_reply_to: None,
         replaces: None,

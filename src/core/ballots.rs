@@ -320,8 +320,7 @@ impl Context<'_> {
         if !ballot.is_open() {
             return self.tr("ballot-closed", &[("number", number)]);
         }
-        let is_author = ballot.author.as_deref() == Some(self.message.sender.as_str());
-        if !is_author && !self.role.is_coordinator && !self.role.is_admin {
+        if !self.may_change(ballot.author.as_deref(), &ballot.room_id, false) {
             return self.tr("ballot-close-refused", &[("number", number)]);
         }
         let mut outcome = std::mem::take(&mut self.outcome);

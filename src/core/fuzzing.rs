@@ -64,6 +64,7 @@ fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
         kind: MessageKind::Text,
         is_edit: false,
         power: RoomPower::default(),
+        power_elsewhere: Default::default(),
         sender_is_deputy_team: false,
         in_reply_to: None,
         replaces: None,

@@ -447,15 +447,39 @@ impl Context<'_> {
         }
     }
 
-    /// Meetings of this room; in the hub and the deputy room, all of them.
+    /// The meetings one sees from here: in a theme room, its own and the
+    /// general assembly; in the hub and the deputy room, all of them; in a
+    /// direct chat, the general assembly, the hub's, and those of the
+    /// groups the person belongs to (others' places and video links are
+    /// for their members).
     fn in_scope(&self, meeting: &Meeting) -> bool {
-        meeting.general || self.theme.is_none() || meeting.room_id == self.message.room_id
+        if meeting.general || meeting.room_id == self.message.room_id {
+            return true;
+        }
+        match self.place {
+            super::commands::Place::Hub | super::commands::Place::Deputy => true,
+            super::commands::Place::Direct => {
+                self.state.settings.hub_room_id.as_deref() == Some(meeting.room_id.as_str())
+                    || self
+                        .state
+                        .theme_of_room(&meeting.room_id)
+                        .is_some_and(|theme| {
+                            self.state
+                                .assembly
+                                .membership(&theme.slug, &self.message.sender)
+                                .is_some_and(|membership| membership.is_current())
+                        })
+            }
+            super::commands::Place::Theme | super::commands::Place::Other => false,
+        }
     }
 
     fn may_manage(&self, meeting: &Meeting) -> bool {
-        meeting.organiser.as_deref() == Some(self.message.sender.as_str())
-            || self.role.is_coordinator
-            || self.role.is_admin
+        self.may_change(
+            meeting.organiser.as_deref(),
+            &meeting.room_id,
+            meeting.general,
+        )
     }
 
     /// `!reunion`.
@@ -758,12 +782,19 @@ impl Context<'_> {
         Arg::person(&name, user_id)
     }
 
-    /// `!participants [n]`.
+    /// `!participants [n]`: in the meeting's own room only, where those
+    /// named can see who asked.
     pub(super) fn attendees(&self, number: Option<u64>) -> Rendered {
         let meeting = match self.meeting_here(number) {
             Ok(meeting) => meeting,
             Err(reply) => return reply,
         };
+        if meeting.room_id != self.message.room_id {
+            return self.tr(
+                "attendees-elsewhere",
+                &[("number", meeting.number.to_string().into())],
+            );
+        }
         let mut reply = self
             .tr(
                 "attendees-header",

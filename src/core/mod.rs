@@ -249,6 +249,16 @@ pub struct RoomPower {
 }
 
 impl RoomPower {
+    /// Power levels that could not be read: every check fails closed
+    /// (nobody coordinates, nobody may invite).
+    pub fn unknown() -> Self {
+        RoomPower {
+            users: BTreeMap::new(),
+            users_default: i64::MIN,
+            invite: i64::MAX,
+        }
+    }
+
     pub fn level(&self, user_id: &str) -> i64 {
         self.users
             .get(user_id)
@@ -273,8 +283,13 @@ pub struct IncomingMessage {
     pub kind: MessageKind,
     /// An edit (`m.replace`) of an earlier message.
     pub is_edit: bool,
-    /// Power levels of this room (read only for messages that may be commands).
+    /// Power levels of this room (read only for messages that may be
+    /// commands; [`RoomPower::unknown`] when they could not be read).
     pub power: RoomPower,
+    /// The sender's power level in the assembly's other rooms, those whose
+    /// power levels could be read: what belongs to another room (a
+    /// meeting, a poll) is changed with the power held there.
+    pub power_elsewhere: BTreeMap<String, i64>,
     /// The sender is a joined member of the deputy team's room.
     pub sender_is_deputy_team: bool,
     /// The event this message replies to (`m.in_reply_to`), if any.
@@ -846,12 +861,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         Place::Theme => state.theme_of_room(&message.room_id),
         _ => None,
     };
-    let is_coordinator = message.power.level(&message.sender) >= COORDINATOR_POWER_LEVEL
-        || theme.as_ref().is_some_and(|theme| {
-            state
-                .assembly
-                .is_appointed_coordinator(&theme.slug, &message.sender)
-        });
+    let is_coordinator = coordinates(state, message, &message.room_id);
     let mut context = Context {
         state,
         message,
@@ -896,6 +906,32 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
     }
     outcome.command = command;
     outcome
+}
+
+/// The sender's power level in `room_id`, read there: this room's from
+/// its power levels, another assembly room's as the adapter read it, and
+/// none at all (the check fails closed) when they could not be read.
+fn level_in(message: &IncomingMessage, room_id: &str) -> i64 {
+    if room_id == message.room_id {
+        message.power.level(&message.sender)
+    } else {
+        message
+            .power_elsewhere
+            .get(room_id)
+            .copied()
+            .unwrap_or(i64::MIN)
+    }
+}
+
+/// Whether the sender coordinates what belongs to `room_id`: moderator
+/// there (power level 50), or named coordinator of that room's theme.
+fn coordinates(state: &State, message: &IncomingMessage, room_id: &str) -> bool {
+    level_in(message, room_id) >= COORDINATOR_POWER_LEVEL
+        || state.theme_of_room(room_id).is_some_and(|theme| {
+            state
+                .assembly
+                .is_appointed_coordinator(&theme.slug, &message.sender)
+        })
 }
 
 /// One message's view of the state: where it was said and by whom.
@@ -969,6 +1005,18 @@ impl Context<'_> {
                 None
             }
         }
+    }
+
+    /// The one rule for changing what someone started (closing a poll, a
+    /// ballot or a slot poll, moving or cancelling a meeting): its author,
+    /// a coordinator of the room it belongs to (judged with that room's
+    /// power levels, wherever the command is typed), or an admin. The
+    /// general assembly belongs to the whole assembly: only its organiser
+    /// and the admins change it.
+    fn may_change(&self, author: Option<&str>, room_id: &str, general: bool) -> bool {
+        self.role.is_admin
+            || author == Some(self.message.sender.as_str())
+            || (!general && coordinates(self.state, self.message, room_id))
     }
 
     fn change(&mut self, change: Change) {

@@ -714,8 +714,7 @@ impl Context<'_> {
         if !poll.is_open() {
             return self.tr("poll-closed", &[("number", number_arg)]);
         }
-        let is_author = poll.author.as_deref() == Some(self.message.sender.as_str());
-        if !is_author && !self.role.is_coordinator && !self.role.is_admin {
+        if !self.may_change(poll.author.as_deref(), &poll.room_id, false) {
             return self.tr("poll-close-refused", &[("number", number_arg)]);
         }
         let mut outcome = std::mem::take(&mut self.outcome);

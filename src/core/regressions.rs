@@ -312,3 +312,117 @@ fn a_poll_too_large_for_one_event_is_refused_before_anything_is_sent() {
     assert!(reply.contains("Ce sondage est trop long"), "{reply}");
     assert!(chat.state.assembly.polls.is_empty());
 }
+
+/// `message` by `sender` in `room`, with a power level in this room and in
+/// others (as the adapter reads them).
+fn with_power(
+    room: &str,
+    sender: &str,
+    body: &str,
+    here: i64,
+    elsewhere: &[(&str, i64)],
+) -> IncomingMessage {
+    let mut message = message(room, sender, body);
+    message.power.users.insert(sender.to_owned(), here);
+    message.power_elsewhere = elsewhere
+        .iter()
+        .map(|(room, level)| ((*room).to_owned(), *level))
+        .collect();
+    message
+}
+
+#[test]
+fn a_theme_coordinator_cannot_cancel_or_move_the_general_assembly() {
+    use super::tests::HUB;
+    let mut chat = Chat::new();
+    chat.say(HUB, ADMIN, "!ag samedi 14h | Salle des fêtes | Bilan");
+    assert!(chat.state.assembly.meetings[&1].general);
+    for body in ["!annuler 1", "!deplacer 1 dimanche 14h"] {
+        let reply = chat.say_with(with_power(ROOM, YANN, body, 100, &[(HUB, 100)]));
+        assert!(reply.contains("Seuls"), "{body}: {reply}");
+    }
+    assert!(!chat.state.assembly.meetings[&1].cancelled);
+    let reply = chat.say(ROOM, ADMIN, "!annuler 1");
+    assert!(reply.contains("annulée"), "{reply}");
+}
+
+#[test]
+fn a_hub_moderator_cannot_manage_a_themes_meeting_unless_they_coordinate_it() {
+    use super::tests::HUB;
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h | Local");
+    // Moderator of the hub, plain member of the theme room.
+    let refused = chat.say_with(with_power(HUB, YANN, "!annuler 1", 50, &[(ROOM, 0)]));
+    assert!(refused.contains("Seuls"), "{refused}");
+    // The theme room's power levels could not be read: refused too.
+    let refused = chat.say_with(with_power(HUB, YANN, "!annuler 1", 50, &[]));
+    assert!(refused.contains("Seuls"), "{refused}");
+    assert!(!chat.state.assembly.meetings[&1].cancelled);
+    // A coordinator of the theme may, from the hub.
+    let done = chat.say_with(with_power(HUB, YANN, "!annuler 1", 0, &[(ROOM, 50)]));
+    assert!(done.contains("annulée"), "{done}");
+}
+
+#[test]
+fn polls_ballots_and_slots_are_closed_with_their_own_rooms_power() {
+    let mut chat = Chat::new();
+    open_poll(&mut chat);
+    // Unreadable power levels fail closed, even for a moderator.
+    let mut blind = message(ROOM, YANN, "!cloturer 1");
+    blind.power = RoomPower::unknown();
+    let refused = chat.say_with(blind);
+    assert!(refused.contains("Seuls"), "{refused}");
+    let done = chat.say_with(with_power(ROOM, YANN, "!cloturer 1", 50, &[]));
+    assert!(done.contains("relit les votes"), "{done}");
+}
+
+#[test]
+fn attendees_are_listed_only_in_the_meetings_own_room() {
+    use super::tests::HUB;
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h | Local");
+    chat.say(ROOM, YANN, "!participe 1");
+    let elsewhere = chat.say(HUB, ADMIN, "!participants 1");
+    assert!(elsewhere.contains("autre salon"), "{elsewhere}");
+    assert!(!elsewhere.contains(YANN), "{elsewhere}");
+    let here = chat.say(ROOM, CAMILLE, "!participants 1");
+    assert!(here.contains(YANN), "{here}");
+}
+
+#[test]
+fn the_agenda_file_in_a_direct_chat_holds_only_ones_own_groups() {
+    use super::tests::{HOUSING, HUB};
+    let mut chat = Chat::new();
+    chat.say(HUB, ADMIN, "!ag samedi 14h | Salle des fêtes | Bilan");
+    chat.say(
+        ROOM,
+        CAMILLE,
+        "!reunion jeudi 18h | Local Santé --visio https://visio.example/sante",
+    );
+    chat.say(
+        HOUSING,
+        CAMILLE,
+        "!reunion vendredi 18h | Local Logement --visio https://visio.example/logement",
+    );
+    chat.say(HUB, YANN, "!inscription sante");
+    let mut direct = message(DIRECT, YANN, "!agenda ics");
+    direct.is_direct = true;
+    let outcome = handle(&Input::Message(direct), &chat.state, chat.now);
+    let calendar = outcome
+        .actions
+        .iter()
+        .find_map(|action| match action {
+            Action::SendFile { content, .. } => Some(content.clone()),
+            _ => None,
+        })
+        .expect("a calendar");
+    assert!(
+        calendar.contains("Salle des f"),
+        "the general assembly: {calendar}"
+    );
+    assert!(calendar.contains("Local Santé"), "Yann's group: {calendar}");
+    assert!(
+        !calendar.contains("Logement") && !calendar.contains("visio.example/logement"),
+        "another group's place and link: {calendar}"
+    );
+}

@@ -180,10 +180,7 @@ impl Context<'_> {
         if poll.closed {
             return Some(self.tr("slots-closed", &[("number", number)]));
         }
-        let may_close = poll.author.as_deref() == Some(self.message.sender.as_str())
-            || self.role.is_coordinator
-            || self.role.is_admin;
-        if !may_close {
+        if !self.may_change(poll.author.as_deref(), &poll.room_id, false) {
             return Some(self.tr("slots-close-refused", &[("number", number)]));
         }
         let counts = counts(self.state, &poll);

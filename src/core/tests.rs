@@ -57,6 +57,7 @@ pub(super) fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
             invite: 0,
             ..RoomPower::default()
         },
+        power_elsewhere: Default::default(),
         sender_is_deputy_team: false,
         in_reply_to: None,
         replaces: None,

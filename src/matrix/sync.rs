@@ -375,6 +375,32 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
     if let Some(power) = power {
         message.power = power;
     }
+    // The sender's level in the assembly's other rooms, for what belongs
+    // there; a room whose power levels cannot be read is left out, and
+    // checks against it fail closed.
+    let rooms: Vec<String> = adapter.engine.read(|state| {
+        state
+            .settings
+            .hub_room_id
+            .iter()
+            .chain(state.settings.deputy_room_id.iter())
+            .cloned()
+            .chain(state.themes().into_iter().filter_map(|theme| theme.room_id))
+            .filter(|room_id| room_id != room.room_id().as_str())
+            .collect()
+    });
+    for room_id in rooms {
+        let other = OwnedRoomId::try_from(room_id.as_str())
+            .ok()
+            .and_then(|id| adapter.client.get_room(&id));
+        if let Some(other) = other
+            && let Some(power) = power_of(adapter, &other).await
+        {
+            message
+                .power_elsewhere
+                .insert(room_id, power.level(&message.sender));
+        }
+    }
     if let Some(member) = member {
         message.sender_display_name = member.display_name;
     }
