@@ -761,6 +761,7 @@ pub(crate) mod tests {
             power: crate::core::RoomPower::default(),
             power_elsewhere: Default::default(),
             sender_is_deputy_team: false,
+            sender_in_assembly: true,
             in_reply_to: None,
             replaces: None,
             room_encrypted: false,

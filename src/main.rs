@@ -122,10 +122,11 @@ fn check(path: &Path) -> ExitCode {
     match Config::load(path) {
         Ok(config) => {
             println!("{}: OK ({} themes)", path.display(), config.themes.len());
-            if config.matrix.homeserver.is_none() {
-                println!(
+            match &config.matrix.homeserver {
+                None => println!(
                     "note: no [matrix] homeserver: `boucle run` will start a local demo Synapse"
-                );
+                ),
+                Some(homeserver) => check_rooms(&config, homeserver),
             }
             ExitCode::SUCCESS
         }
@@ -140,6 +141,33 @@ fn check(path: &Path) -> ExitCode {
             eprintln!("{}: {error}", path.display());
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Warns if the hub or the deputy team's room can be joined by anyone,
+/// read with the bot's saved session (no login, no new device).
+fn check_rooms(config: &Config, homeserver: &str) {
+    let Some(token) = matrix::saved_token(&config.bot.data_dir) else {
+        println!(
+            "note: no saved session in {} yet: once the bot has run, `boucle check` also checks that the hub and the deputy team's room are invite-only",
+            config.bot.data_dir.display()
+        );
+        return;
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    let warnings = runtime.block_on(matrix::open_rooms(
+        homeserver,
+        &token,
+        config.assembly.hub_room.as_deref(),
+        config.assembly.deputy_room.as_deref(),
+    ));
+    for warning in warnings {
+        println!("warning: {warning}");
     }
 }
 

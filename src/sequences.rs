@@ -179,6 +179,7 @@ fn message(room: &str, sender: &str, event_id: &str, body: &str) -> IncomingMess
         power: RoomPower::default(),
         power_elsewhere: Default::default(),
         sender_is_deputy_team: false,
+        sender_in_assembly: true,
         in_reply_to: None,
         replaces: None,
         room_encrypted: false,

@@ -88,6 +88,7 @@ impl Script {
             },
             power_elsewhere: Default::default(),
             sender_is_deputy_team: sender == ADMIN,
+            sender_in_assembly: true,
             in_reply_to: None,
             replaces: None,
             room_encrypted: false,

@@ -456,3 +456,85 @@ async fn a_bot_kicked_from_a_room_stops_sending_there_and_tells_the_admin() {
     wait_for_replies(&hub, &bot.user_id, &[next]).await;
     assert_no_error_of_ours(&bot);
 }
+
+/// The deputy team is whoever joined its room: a room anyone can join
+/// would make anyone a member of the team. The bot says so at start, and
+/// `boucle check` says so too (with the bot's saved session, no login).
+#[tokio::test(flavor = "multi_thread")]
+async fn an_open_deputy_room_is_warned_about_at_start_and_by_check() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let deputy = camille.create_room(false, &bot.user_id).await;
+    deputy
+        .send_state_event_raw(
+            "m.room.join_rules",
+            "",
+            serde_json::json!({"join_rule": "public"}),
+        )
+        .await
+        .unwrap();
+    let config = bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\nadmins = [\"{}\"]\n",
+        hub.room_id(),
+        deputy.room_id(),
+        camille.user_id,
+    ));
+    bot.start(None);
+    camille.wait_for_join(&deputy, &bot.user_id).await;
+    let deadline = Instant::now() + TIMEOUT;
+    while !bot.log().contains("is open: its join rule is public") {
+        assert!(Instant::now() < deadline, "no warning\n{}", bot.log());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!bot.log().contains("the hub ("), "{}", bot.log());
+    bot.kill();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["check", "-c", config.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("warning: the deputy team's room") && text.contains("invite-only"),
+        "{text}"
+    );
+    assert!(!text.contains("warning: the hub"), "{text}");
+}
+
+/// An account from anywhere that opens a direct chat is no member: no
+/// sign-up, no report, a polite word on how to join; its own data stays
+/// its to see.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stranger_in_a_direct_chat_is_told_how_to_join() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let stranger = Person::new_on(server, "inconnu").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille
+        .create_group_room("Santé", &bot.user_id, 100, 0)
+        .await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        camille.user_id,
+        theme.room_id(),
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    let direct = stranger.create_direct_chat(&bot.user_id).await;
+    stranger.wait_for_join(&direct, &bot.user_id).await;
+    let command = stranger.send(&direct, "!inscription santé").await;
+    let replies = wait_for_replies(&direct, &bot.user_id, &[command]).await;
+    let reply = replies[0][0]["body"].as_str().unwrap().to_owned();
+    assert!(
+        reply.contains("Je ne vous trouve dans aucun salon"),
+        "{reply}"
+    );
+    assert!(!stranger.is_invited_to(theme.room_id()));
+    let command = stranger.send(&direct, "!mesdonnees").await;
+    let replies = wait_for_replies(&direct, &bot.user_id, &[command]).await;
+    assert_eq!(replies[0][0]["body"], "Je ne garde rien sur vous.");
+}

@@ -46,6 +46,7 @@ fn message(number: usize, room_id: &str, sender: &str, body: String, team: bool)
         power: RoomPower::default(),
         power_elsewhere: Default::default(),
         sender_is_deputy_team: team,
+        sender_in_assembly: true,
         in_reply_to: None,
         replaces: None,
         room_encrypted: false,

@@ -66,6 +66,7 @@ fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
         power: RoomPower::default(),
         power_elsewhere: Default::default(),
         sender_is_deputy_team: false,
+        sender_in_assembly: true,
         in_reply_to: None,
         replaces: None,
         room_encrypted: false,

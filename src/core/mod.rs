@@ -292,6 +292,9 @@ pub struct IncomingMessage {
     pub power_elsewhere: BTreeMap<String, i64>,
     /// The sender is a joined member of the deputy team's room.
     pub sender_is_deputy_team: bool,
+    /// The sender is a joined member of the hub or of a theme room (read
+    /// for direct chats, where anyone on the federation may write).
+    pub sender_in_assembly: bool,
     /// The event this message replies to (`m.in_reply_to`), if any.
     pub in_reply_to: Option<String>,
     /// For an edit, the event it replaces (its `body` is the new text).
@@ -593,6 +596,16 @@ impl Role {
     }
 }
 
+/// What anyone may ask in a direct chat, member of the assembly or not:
+/// help, the list of groups, and their own data (seeing and erasing it is
+/// everyone's right).
+const OPEN_TO_STRANGERS: &[CommandId] = &[
+    CommandId::Help,
+    CommandId::Themes,
+    CommandId::MyData,
+    CommandId::Forget,
+];
+
 /// Power level from which a member coordinates a theme (moderator).
 pub const COORDINATOR_POWER_LEVEL: i64 = 50;
 
@@ -885,6 +898,12 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
                 Some(context.wrong_place(definition))
             } else if !context.role.may_use(definition.audience) {
                 Some(context.refused(definition))
+            } else if place == Place::Direct
+                && !message.sender_in_assembly
+                && !context.role.is_admin
+                && !OPEN_TO_STRANGERS.contains(&id)
+            {
+                Some(context.stranger())
             } else {
                 context.run(command)
             };
@@ -1224,6 +1243,20 @@ impl Context<'_> {
             "place-not-here"
         };
         self.tr(where_id, &[("command", self.name(definition).into())])
+    }
+
+    /// Someone in none of the assembly's rooms, in a direct chat: how to
+    /// join, rather than a sign-up or a report from anywhere.
+    fn stranger(&self) -> Rendered {
+        let hub = match &self.state.settings.hub_room_id {
+            Some(hub) => Arg::room(
+                &self.state.translator.plain("room-hub", &[]),
+                hub,
+                self.state.settings.server_name(),
+            ),
+            None => self.state.translator.plain("room-hub", &[]).into(),
+        };
+        self.tr("direct-stranger", &[("hub", hub)])
     }
 
     /// A command the sender may not use: say who may, in one sentence.

@@ -426,3 +426,27 @@ fn the_agenda_file_in_a_direct_chat_holds_only_ones_own_groups() {
         "another group's place and link: {calendar}"
     );
 }
+
+#[test]
+fn someone_from_anywhere_on_the_federation_is_told_how_to_join() {
+    let mut chat = Chat::new();
+    let stranger = "@inconnu:ailleurs.example";
+    for body in [
+        "!inscription sante",
+        "!remontee Le bus ne passe plus",
+        "!profil commune Brest",
+    ] {
+        let mut direct = message(DIRECT, stranger, body);
+        direct.sender_in_assembly = false;
+        let reply = chat.say_with(direct);
+        assert!(
+            reply.contains("Je ne vous trouve dans aucun salon"),
+            "{body}: {reply}"
+        );
+    }
+    assert!(format!("{:?}", chat.state.assembly) == format!("{:?}", Chat::new().state.assembly));
+    // Their own data stays theirs to see and erase.
+    let mut direct = message(DIRECT, stranger, "!mesdonnees");
+    direct.sender_in_assembly = false;
+    assert!(chat.say_with(direct).contains("Je ne garde rien sur vous"));
+}

@@ -59,6 +59,7 @@ pub(super) fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
         },
         power_elsewhere: Default::default(),
         sender_is_deputy_team: false,
+        sender_in_assembly: true,
         in_reply_to: None,
         replaces: None,
         room_encrypted: false,

@@ -113,6 +113,7 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                     power: RoomPower::unknown(),
                     power_elsewhere: Default::default(),
                     sender_is_deputy_team: false,
+                    sender_in_assembly: false,
                     in_reply_to,
                     replaces,
                     room_encrypted: false,

@@ -29,6 +29,7 @@ use crate::store::records::{
 use crate::store::{Batch, Store, StoreError, Tree};
 
 pub use outbox::transaction_id;
+pub use session::saved_token;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -211,6 +212,13 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
 
     let hub_room_id = join_configured(&client, config.assembly.hub_room.as_deref()).await;
     let deputy_room_id = join_configured(&client, config.assembly.deputy_room.as_deref()).await;
+    if let Some(token) = client.access_token() {
+        let hub = hub_room_id.as_ref().map(|id| id.to_string());
+        let deputy = deputy_room_id.as_ref().map(|id| id.to_string());
+        for warning in open_rooms(&homeserver, &token, hub.as_deref(), deputy.as_deref()).await {
+            tracing::warn!("{warning}");
+        }
+    }
     let mut themes = Vec::new();
     for theme in &config.themes {
         themes.push(ThemeSettings {
@@ -413,5 +421,114 @@ async fn join_configured(client: &Client, address: Option<&str>) -> Option<Owned
     Some(room_id)
 }
 
+/// Why anyone could join a room without being invited by its members, if
+/// they could: a public join rule (guest access on top lets even guest
+/// accounts in), or a rule that lets members of other rooms in. Guest
+/// access alone opens nothing: guests, too, need the join rule to let
+/// them in (Synapse's private rooms have it on, invite-only). For the
+/// deputy team's room an opening would make anyone a member of the team;
+/// for the hub, anyone a member of the assembly.
+pub fn open_to_anyone(join_rule: Option<&str>, guest_access: Option<&str>) -> Option<&'static str> {
+    match (join_rule, guest_access) {
+        (Some("public"), Some("can_join")) => Some(
+            "its join rule is public and guests are allowed: anyone can join, even without an account of their own",
+        ),
+        (Some("public"), _) => Some("its join rule is public: anyone can join"),
+        (Some("restricted" | "knock_restricted"), _) => {
+            Some("its join rule is restricted: members of other rooms can join without an invite")
+        }
+        _ => None,
+    }
+}
+
+/// The warnings about the hub and the deputy team's room, read with
+/// `token` from the homeserver: one line per room open to anyone (and
+/// one per room that could not be read).
+pub async fn open_rooms(
+    homeserver: &str,
+    token: &str,
+    hub: Option<&str>,
+    deputy: Option<&str>,
+) -> Vec<String> {
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let request = http
+            .get(format!(
+                "{}/_matrix/client/v3{path}",
+                homeserver.trim_end_matches('/')
+            ))
+            .bearer_auth(token)
+            .timeout(std::time::Duration::from_secs(20));
+        async move {
+            let response = request.send().await.ok()?;
+            if response.status() == reqwest::StatusCode::NOT_FOUND {
+                return Some(serde_json::Value::Null);
+            }
+            response
+                .error_for_status()
+                .ok()?
+                .json::<serde_json::Value>()
+                .await
+                .ok()
+        }
+    };
+    let encode =
+        |text: &str| url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>();
+    let mut warnings = Vec::new();
+    for (what, address) in [("the hub", hub), ("the deputy team's room", deputy)] {
+        let Some(address) = address else { continue };
+        let room_id = if address.starts_with('#') {
+            get(format!("/directory/room/{}", encode(address)))
+                .await
+                .and_then(|found| found["room_id"].as_str().map(str::to_owned))
+        } else {
+            Some(address.to_owned())
+        };
+        let Some(room_id) = room_id else {
+            warnings.push(format!(
+                "{what} ({address}): cannot be read to check who may join it"
+            ));
+            continue;
+        };
+        let state = |event: &str| get(format!("/rooms/{}/state/{event}/", encode(&room_id)));
+        let (Some(join_rules), Some(guest_access)) = (
+            state("m.room.join_rules").await,
+            state("m.room.guest_access").await,
+        ) else {
+            warnings.push(format!(
+                "{what} ({address}): cannot be read to check who may join it"
+            ));
+            continue;
+        };
+        if let Some(why) = open_to_anyone(
+            join_rules["join_rule"].as_str(),
+            guest_access["guest_access"].as_str(),
+        ) {
+            warnings.push(format!(
+                "{what} ({address}) is open: {why}. Make it invite-only in its settings"
+            ));
+        }
+    }
+    warnings
+}
+
 /// How long the start waits for one configured room.
 const JOIN_AT_START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_room_is_open_to_anyone_by_its_join_rule_or_its_guests() {
+        assert!(open_to_anyone(Some("public"), None).is_some());
+        assert!(open_to_anyone(Some("restricted"), Some("forbidden")).is_some());
+        assert!(open_to_anyone(Some("public"), Some("can_join")).is_some());
+        // Guests too need an invite into an invite-only room.
+        assert_eq!(open_to_anyone(Some("invite"), Some("can_join")), None);
+        assert_eq!(open_to_anyone(Some("invite"), Some("forbidden")), None);
+        assert_eq!(open_to_anyone(Some("knock"), None), None);
+        // No join rule at all means invite-only.
+        assert_eq!(open_to_anyone(None, None), None);
+    }
+}

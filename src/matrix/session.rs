@@ -101,6 +101,14 @@ pub async fn log_in_again(
     save(client, data_dir)
 }
 
+/// The access token of the session saved in `data_dir`, if any: for
+/// reading the homeserver without logging in (no new device).
+pub fn saved_token(data_dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(session_path(data_dir)).ok()?;
+    let session: MatrixSession = serde_json::from_str(&text).ok()?;
+    Some(session.tokens.access_token)
+}
+
 fn save(client: &Client, data_dir: &Path) -> Result<(), AdapterError> {
     let session = client
         .matrix_auth()

@@ -389,16 +389,29 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
             .filter(|room_id| room_id != room.room_id().as_str())
             .collect()
     });
+    let deputy_room = deputy.as_ref().map(|room| room.room_id().to_owned());
     for room_id in rooms {
         let other = OwnedRoomId::try_from(room_id.as_str())
             .ok()
             .and_then(|id| adapter.client.get_room(&id));
-        if let Some(other) = other
-            && let Some(power) = power_of(adapter, &other).await
-        {
+        let Some(other) = other else {
+            continue;
+        };
+        if let Some(power) = power_of(adapter, &other).await {
             message
                 .power_elsewhere
                 .insert(room_id, power.level(&message.sender));
+        }
+        // In a direct chat, whether the sender belongs to the assembly: a
+        // joined member of the hub or of a theme room (not the team's room).
+        if message.is_direct
+            && !message.sender_in_assembly
+            && deputy_room.as_deref() != Some(other.room_id())
+            && let Some(sender) = &sender
+        {
+            message.sender_in_assembly = member_of(adapter, &other, sender)
+                .await
+                .is_some_and(|member| member.joined);
         }
     }
     if let Some(member) = member {
