@@ -613,3 +613,5 @@ undeliverable-not-found = The homeserver cannot find that room or person.
 undeliverable-invalid = The homeserver refused it as invalid.
 undeliverable-after = I set it aside and carry on with what follows. I tell you at most once a day for the same room.
 direct-stranger = Hello! I cannot find you in any of the assembly's rooms: I cannot sign you up or pass on a report yet. To join us, ask someone in the assembly to invite you into the {$hub}. Meanwhile, !themes lists the working groups.
+cap-person = You already have {$max} of them under way in this room: that is the most. Close (or cancel) one first.
+cap-room = This room already has {$max} of them under way: that is the most. Close (or cancel) some first.

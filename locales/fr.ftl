@@ -610,3 +610,5 @@ undeliverable-not-found = Le serveur ne trouve pas ce salon ou cette personne.
 undeliverable-invalid = Le serveur l'a refusé comme invalide.
 undeliverable-after = Je l'ai mis de côté et je continue avec la suite. Je ne vous préviens qu'une fois par jour pour un même salon.
 direct-stranger = Bonjour ! Je ne vous trouve dans aucun salon de l'assemblée : je ne peux pas encore vous inscrire ni transmettre une remontée. Pour nous rejoindre, demandez à une personne de l'assemblée de vous inviter dans le {$hub}. En attendant, !themes liste les groupes de travail.
+cap-person = Vous en avez déjà {$max} en cours dans ce salon : c'est le maximum. Clôturez-en (ou annulez-en) un d'abord.
+cap-room = Ce salon en a déjà {$max} en cours : c'est le maximum. Clôturez-en (ou annulez-en) d'abord.

@@ -289,22 +289,33 @@ impl Engine {
         {
             return Ok(Processed::AlreadyHandled);
         }
-        let verdict = self.flood_verdict(input, &state, now);
-        let decision = match (verdict, input) {
-            (Verdict::Notice, Input::Message(message)) => Ok(core::flood_notice(message, &state)),
-            (Verdict::Silence, _) => {
-                self.metrics.commands_throttled.inc();
-                Ok(Outcome::default())
-            }
-            _ => decide(self.handler, input, &state, now, self.failpoint),
-        };
+        let decision = decide(self.handler, input, &state, now, self.failpoint);
         let failed = decision.is_err();
-        let outcome = decision.unwrap_or_else(|Failed| {
+        let mut outcome = decision.unwrap_or_else(|Failed| {
             self.failure(input);
             core::failed(input, &state)
         });
+        // The brake counts whatever a person does that makes the bot write:
+        // commands, edits, answers in a guided flow, replies to cards,
+        // reactions and clicks. Past the limit, one notice, then silence.
+        let verdict = if outcome.is_empty() {
+            Verdict::Answer
+        } else {
+            self.flood_verdict(input, now)
+        };
+        match (verdict, input) {
+            (Verdict::Answer, _) => {}
+            (Verdict::Notice, Input::Message(message)) => {
+                self.metrics.commands_throttled.inc();
+                outcome = core::flood_notice(message, &state);
+            }
+            (Verdict::Notice | Verdict::Silence, _) => {
+                self.metrics.commands_throttled.inc();
+                outcome = Outcome::default();
+            }
+        }
         let decided = std::time::Instant::now();
-        if outcome.is_empty() && verdict != Verdict::Silence && !failed {
+        if outcome.is_empty() && verdict == Verdict::Answer && !failed {
             return Ok(Processed::Ignored);
         }
         let mut batch = Batch::default();
@@ -335,20 +346,19 @@ impl Engine {
         Ok(processed)
     }
 
-    /// The flood brake's verdict on `input`: only commands count.
-    fn flood_verdict(&self, input: &Input, state: &State, now: DateTime<Utc>) -> Verdict {
-        match input {
-            Input::Message(message)
-                if !message.is_edit
-                    && core::commands::may_be_command(&message.body, &state.settings.prefix) =>
-            {
-                self.flood
-                    .lock()
-                    .expect("flood guard lock")
-                    .check(&message.sender, now)
-            }
-            _ => Verdict::Answer,
-        }
+    /// The flood brake's verdict on `input`, from a person, that would make
+    /// the bot write.
+    fn flood_verdict(&self, input: &Input, now: DateTime<Utc>) -> Verdict {
+        let sender = match input {
+            Input::Message(message) => &message.sender,
+            Input::Reaction { sender, .. } => sender,
+            Input::PollResponse(response) => &response.sender,
+            _ => return Verdict::Answer,
+        };
+        self.flood
+            .lock()
+            .expect("flood guard lock")
+            .check(sender, now)
     }
 
     /// Sets aside the outbox entry at `key`, which the homeserver refused
@@ -1124,6 +1134,96 @@ pub(crate) mod tests {
             !bodies.iter().any(|body| body.contains("Mairie")),
             "{bodies:?}"
         );
+    }
+
+    /// Editing a report 500 times does not post 500 cards: edits, like
+    /// commands, go through the flood brake (and so do reactions).
+    #[test]
+    fn a_report_edited_in_a_loop_is_braked_like_commands() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let mut settings = settings();
+        settings.deputy_room_id = Some("!deputy:s".into());
+        let engine = Engine::new(store.clone(), settings, None).unwrap();
+        let now = Utc::now();
+        engine
+            .process(
+                &message_in("!sante:s", "$report", "!remontee Le bus ne passe plus"),
+                now,
+            )
+            .unwrap();
+        engine
+            .process(
+                &Input::Sent {
+                    tag: "report:1".into(),
+                    event_id: "$card".into(),
+                },
+                now,
+            )
+            .unwrap();
+        let in_deputy_room = |store: &Arc<dyn Store>| {
+            store
+                .scan_prefix(Tree::Outbox, b"!deputy:s\0")
+                .unwrap()
+                .len()
+        };
+        let before = in_deputy_room(&store);
+        for index in 0..500 {
+            let Input::Message(mut edit) = message_in(
+                "!sante:s",
+                &format!("$edit{index}"),
+                &format!("!remontee Le bus ne passe plus ({index})"),
+            ) else {
+                unreachable!()
+            };
+            edit.is_edit = true;
+            edit.replaces = Some("$report".into());
+            engine.process(&Input::Message(edit), now).unwrap();
+        }
+        let cards = in_deputy_room(&store) - before;
+        // The first command counted too: 19 edits reach the team.
+        assert_eq!(
+            cards,
+            crate::flood::LIMIT - 1,
+            "{cards} updates sent to the team"
+        );
+        assert!(engine.metrics().commands_throttled.get() >= 480);
+        // Reactions too: a hundred clicks on an announcement, twenty taken.
+        engine
+            .process(
+                &message_in("!sante:s", "$m", "!reunion jeudi 18h | Local"),
+                now + chrono::Duration::minutes(5),
+            )
+            .unwrap();
+        let later = now + chrono::Duration::minutes(5);
+        engine
+            .process(
+                &Input::Sent {
+                    tag: "meeting:1".into(),
+                    event_id: "$announce".into(),
+                },
+                later,
+            )
+            .unwrap();
+        let mut committed = 0;
+        for index in 0..100 {
+            let reaction = Input::Reaction {
+                event_id: format!("$r{index}"),
+                room_id: "!sante:s".into(),
+                sender: "@camille:s".into(),
+                relates_to: "$announce".into(),
+                key: if index % 2 == 0 { "✅" } else { "❌" }.into(),
+                at: later,
+            };
+            engine.process(&reaction, later).unwrap();
+            let taken = engine.read(|state| {
+                state.assembly.rsvps.values().any(|rsvp| {
+                    rsvp.reaction_event_id.as_deref() == Some(format!("$r{index}").as_str())
+                })
+            });
+            committed += usize::from(taken);
+        }
+        // Twenty in the minute, the meeting's own command included.
+        assert_eq!(committed, crate::flood::LIMIT - 1, "{committed}");
     }
 
     /// A refused message leaves its lane for the dead letters, without its

@@ -200,6 +200,16 @@ pub fn deadline(state: &State, number: u64, now: DateTime<Utc>) -> Outcome {
 impl Context<'_> {
     /// `!scrutin`.
     pub(super) fn create_ballot(&mut self, request: PollRequest) -> Rendered {
+        let open = self
+            .state
+            .assembly
+            .ballots
+            .values()
+            .filter(|ballot| ballot.room_id == self.message.room_id && ballot.is_open())
+            .map(|ballot| ballot.author.as_deref());
+        if let Some(refusal) = self.over_cap(open) {
+            return refusal;
+        }
         let closes_at = match &request.until {
             None => None,
             Some(text) => match parse_when(text, self.state.settings.time_zone, self.now) {

@@ -70,11 +70,6 @@ pub(super) fn find_theme(state: &State, typed: &str) -> Option<Theme> {
     }
 }
 
-fn display_name<'a>(name: Option<&'a str>, user_id: &'a str) -> &'a str {
-    name.filter(|name| !name.trim().is_empty())
-        .unwrap_or(user_id)
-}
-
 fn clip(text: &str, max: usize) -> String {
     text.trim().chars().take(max).collect()
 }
@@ -248,7 +243,8 @@ impl Context<'_> {
                         .message
                         .sender_display_name
                         .as_deref()
-                        .map(|name| clip(name, PROFILE_FIELD_MAX)),
+                        .map(super::limits::clean_display_name)
+                        .filter(|name| !name.is_empty()),
                     joined_at: self.now,
                     left_at: None,
                 }),
@@ -315,7 +311,7 @@ impl Context<'_> {
     }
 
     fn person_label(&self, user_id: &str, stored_name: Option<&str>) -> Arg {
-        let mut label = display_name(stored_name, user_id).to_owned();
+        let mut label = super::limits::shown_name(stored_name, user_id);
         if let Some(profile) = self.state.assembly.profiles.get(user_id) {
             let details: Vec<&str> = [profile.commune.as_deref(), profile.collective.as_deref()]
                 .into_iter()
@@ -899,17 +895,18 @@ pub(super) fn welcome(joined: &Joined, state: &State, now: DateTime<Utc>) -> Out
                 display_name: joined
                     .display_name
                     .as_deref()
-                    .map(|name| clip(name, PROFILE_FIELD_MAX)),
+                    .map(super::limits::clean_display_name)
+                    .filter(|name| !name.is_empty()),
                 ..membership.clone()
             }),
         });
     }
-    let name = display_name(joined.display_name.as_deref(), &joined.user_id);
+    let name = super::limits::shown_name(joined.display_name.as_deref(), &joined.user_id);
     let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
     let mut text = tr(
         "welcome",
         &[
-            ("person", Arg::person(name, &joined.user_id)),
+            ("person", Arg::person(&name, &joined.user_id)),
             ("theme", theme.name.as_str().into()),
         ],
     );

@@ -69,6 +69,14 @@ pub fn clean_display_name(name: &str) -> String {
     shorten(&cleaned, DISPLAY_NAME_MAX_CHARS)
 }
 
+/// How a person is shown: their display name, cleaned, or their user id
+/// when they have none (or nothing of it is left after cleaning).
+pub fn shown_name(name: Option<&str>, user_id: &str) -> String {
+    name.map(clean_display_name)
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| user_id.to_owned())
+}
+
 /// Format characters that change how text around them is shown without
 /// showing themselves: bidi embeddings, overrides and isolates, zero-width
 /// spaces and joiners, the word joiner, soft hyphen, byte-order mark, and

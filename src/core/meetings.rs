@@ -484,6 +484,20 @@ impl Context<'_> {
 
     /// `!reunion`.
     pub(super) fn create_meeting(&mut self, request: MeetingRequest) -> Option<Rendered> {
+        let upcoming = self
+            .state
+            .assembly
+            .meetings
+            .values()
+            .filter(|meeting| {
+                meeting.room_id == self.message.room_id
+                    && !meeting.cancelled
+                    && meeting.starts_at > self.now
+            })
+            .map(|meeting| meeting.organiser.as_deref());
+        if let Some(refusal) = self.over_cap(upcoming) {
+            return Some(refusal);
+        }
         let time_zone = self.state.settings.time_zone;
         let when = match parse_when(&request.when, time_zone, self.now) {
             Ok(when) if when.time_given => when,
@@ -777,9 +791,8 @@ impl Context<'_> {
             .memberships
             .iter()
             .find(|((_, user), _)| user == user_id)
-            .and_then(|(_, membership)| membership.display_name.clone())
-            .unwrap_or_else(|| user_id.to_owned());
-        Arg::person(&name, user_id)
+            .and_then(|(_, membership)| membership.display_name.as_deref());
+        Arg::person(&super::limits::shown_name(name, user_id), user_id)
     }
 
     /// `!participants [n]`: in the meeting's own room only, where those

@@ -1038,6 +1038,25 @@ impl Context<'_> {
             || (!general && coordinates(self.state, self.message, room_id))
     }
 
+    /// Refuses one more open poll, meeting, slot poll or speaker when the
+    /// sender already has [`limits::OPEN_PER_PERSON`] of that kind open in
+    /// this room, or the room [`limits::OPEN_PER_ROOM`]. `items` are the
+    /// open ones of that kind here, by who started them.
+    fn over_cap<'a>(&self, items: impl Iterator<Item = Option<&'a str>>) -> Option<Rendered> {
+        let (mut mine, mut here) = (0, 0);
+        for author in items {
+            here += 1;
+            mine += usize::from(author == Some(self.message.sender.as_str()));
+        }
+        if mine >= limits::OPEN_PER_PERSON {
+            Some(self.tr("cap-person", &[("max", limits::OPEN_PER_PERSON.into())]))
+        } else if here >= limits::OPEN_PER_ROOM {
+            Some(self.tr("cap-room", &[("max", limits::OPEN_PER_ROOM.into())]))
+        } else {
+            None
+        }
+    }
+
     fn change(&mut self, change: Change) {
         self.outcome.changes.push(change);
     }

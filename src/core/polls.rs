@@ -517,6 +517,16 @@ impl Context<'_> {
 
     /// `!sondage`.
     pub(super) fn create_poll(&mut self, request: PollRequest) -> Rendered {
+        let open = self
+            .state
+            .assembly
+            .polls
+            .values()
+            .filter(|poll| poll.room_id == self.message.room_id && poll.is_open())
+            .map(|poll| poll.author.as_deref());
+        if let Some(refusal) = self.over_cap(open) {
+            return refusal;
+        }
         let closes_at = match &request.until {
             None => None,
             Some(text) => match parse_when(text, self.state.settings.time_zone, self.now) {

@@ -450,3 +450,68 @@ fn someone_from_anywhere_on_the_federation_is_told_how_to_join() {
     direct.sender_in_assembly = false;
     assert!(chat.say_with(direct).contains("Je ne garde rien sur vous"));
 }
+
+#[test]
+fn one_person_cannot_open_polls_or_meetings_without_end() {
+    let mut chat = Chat::new();
+    for number in 0..limits::OPEN_PER_PERSON {
+        let reply = chat.say(ROOM, CAMILLE, &format!("!sondage Q{number} ? | A | B"));
+        assert!(reply.contains("Sondage #"), "{reply}");
+    }
+    let refused = chat.say(ROOM, CAMILLE, "!sondage Encore ? | A | B");
+    assert!(refused.contains("c'est le maximum"), "{refused}");
+    assert_eq!(chat.state.assembly.polls.len(), limits::OPEN_PER_PERSON);
+    // Someone else still may; closing one makes room again.
+    assert!(
+        chat.say(ROOM, YANN, "!sondage Moi ? | A | B")
+            .contains("Sondage #")
+    );
+    chat.say(ROOM, CAMILLE, "!cloturer 1");
+    assert!(
+        chat.say(ROOM, CAMILLE, "!sondage Encore ? | A | B")
+            .contains("Sondage #")
+    );
+    // The same brake on meetings, slot polls and speakers.
+    for number in 0..limits::OPEN_PER_PERSON {
+        chat.say(
+            ROOM,
+            CAMILLE,
+            &format!("!reunion jeudi 18h | Local {number}"),
+        );
+        chat.say(ROOM, CAMILLE, &format!("!intervenant Personne {number}"));
+        chat.say(
+            ROOM,
+            CAMILLE,
+            &format!("!creneaux Objet {number} | lundi 18h | mardi 18h"),
+        );
+    }
+    for body in [
+        "!reunion vendredi 18h | Encore",
+        "!intervenant Encore",
+        "!creneaux Encore | lundi 18h | mardi 18h",
+    ] {
+        let refused = chat.say(ROOM, CAMILLE, body);
+        assert!(refused.contains("c'est le maximum"), "{body}: {refused}");
+    }
+}
+
+#[test]
+fn display_names_are_shown_cleaned_everywhere() {
+    use super::tests::HUB;
+    let mut chat = Chat::new();
+    let mut sign_up = message(HUB, YANN, "!inscription sante");
+    sign_up.sender_display_name = Some("Yann\n@room admin\u{202E}nimda\u{200B}".into());
+    chat.say_with(sign_up);
+    let members = chat.say(ROOM, CAMILLE, "!membres");
+    assert!(
+        members.contains("Yann @\u{2060}room adminnimda"),
+        "{members}"
+    );
+    assert!(!members.contains('\u{202E}') && !members.contains('\u{200B}'));
+    // Nothing of a name made of invisible characters: the user id instead.
+    let mut blank = message(HUB, CAMILLE, "!inscription sante");
+    blank.sender_display_name = Some("\u{200B}\u{202E}".into());
+    chat.say_with(blank);
+    let members = chat.say(ROOM, CAMILLE, "!membres");
+    assert!(members.contains(CAMILLE), "{members}");
+}

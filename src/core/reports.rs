@@ -212,11 +212,10 @@ impl Context<'_> {
         let who = if anonymous {
             self.tr("report-card-anonymous", &[])
         } else {
-            let name = self
-                .message
-                .sender_display_name
-                .clone()
-                .unwrap_or_else(|| self.message.sender.clone());
+            let name = super::limits::shown_name(
+                self.message.sender_display_name.as_deref(),
+                &self.message.sender,
+            );
             self.tr(
                 "report-card-author",
                 &[("person", Arg::person(&name, &self.message.sender))],
@@ -567,6 +566,16 @@ impl Context<'_> {
         let Some(theme) = self.theme.clone() else {
             return self.wrong_place(commands::definition(CommandId::Speaker));
         };
+        let proposed = self
+            .state
+            .assembly
+            .speakers
+            .values()
+            .filter(|speaker| speaker.theme == theme.slug)
+            .map(|speaker| speaker.proposer.as_deref());
+        if let Some(refusal) = self.over_cap(proposed) {
+            return refusal;
+        }
         let number = self
             .state
             .assembly

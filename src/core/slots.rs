@@ -107,6 +107,16 @@ fn counts(state: &State, poll: &SlotPoll) -> Vec<(usize, usize, usize)> {
 impl Context<'_> {
     /// `!creneaux <objet> | <créneau> | …`.
     pub(super) fn create_slots(&mut self, subject: &str, typed: &[String]) -> Rendered {
+        let open = self
+            .state
+            .assembly
+            .slot_polls
+            .values()
+            .filter(|poll| poll.room_id == self.message.room_id && !poll.closed)
+            .map(|poll| poll.author.as_deref());
+        if let Some(refusal) = self.over_cap(open) {
+            return refusal;
+        }
         let mut slots = Vec::new();
         for text in typed {
             match parse_when(text, self.state.settings.time_zone, self.now) {
