@@ -1226,6 +1226,66 @@ pub(crate) mod tests {
         assert_eq!(committed, crate::flood::LIMIT - 1, "{committed}");
     }
 
+    /// Regression (issue 17): the general assembly's announcements in the
+    /// theme rooms shared one ledger key, so only the first event id was
+    /// recorded and reactions in the other rooms were ignored.
+    #[test]
+    fn each_general_assembly_announcement_is_answered_by_reaction() {
+        let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+        let mut settings = settings();
+        settings.admins = vec!["@camille:s".into()];
+        let engine = Engine::new(store.clone(), settings, None).unwrap();
+        let now = Utc::now();
+        engine
+            .process(
+                &message_in("!hub:s", "$ag", "!ag samedi 14h | Salle des fêtes | Bilan"),
+                now,
+            )
+            .unwrap();
+        let tags: Vec<String> = store
+            .scan_prefix(Tree::Outbox, b"")
+            .unwrap()
+            .iter()
+            .filter_map(
+                |(_, value)| match decode::<OutboxEntry>(value).unwrap().item {
+                    OutboxItem::Message { report, .. } => report,
+                    _ => None,
+                },
+            )
+            .collect();
+        assert_eq!(tags.len(), 2, "{tags:?}");
+        for (tag, event) in tags.iter().zip(["$in-hub", "$in-sante"]) {
+            engine
+                .process(
+                    &Input::Sent {
+                        tag: tag.clone(),
+                        event_id: event.into(),
+                    },
+                    now,
+                )
+                .unwrap();
+        }
+        engine
+            .process(
+                &Input::Reaction {
+                    event_id: "$yes".into(),
+                    room_id: "!sante:s".into(),
+                    sender: "@yann:s".into(),
+                    relates_to: "$in-sante".into(),
+                    key: "✅".into(),
+                    at: now,
+                },
+                now,
+            )
+            .unwrap();
+        assert!(engine.read(|state| {
+            state
+                .assembly
+                .rsvps
+                .contains_key(&(1, "@yann:s".to_owned()))
+        }));
+    }
+
     /// A refused message leaves its lane for the dead letters, without its
     /// text; the admins hear of it once a day per lane and reason.
     #[test]

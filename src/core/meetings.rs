@@ -568,14 +568,16 @@ impl Context<'_> {
         let calendar = self.calendar(&[&meeting]);
         let mut rooms = vec![meeting.room_id.clone()];
         if meeting.general {
-            for room in general_rooms(self.state) {
+            for (index, room) in general_rooms(self.state).into_iter().enumerate() {
                 if room != meeting.room_id {
-                    // The same announcement, answered from any room.
+                    // The same announcement, answered from any room. Each
+                    // has its own tag, so that each event id comes back
+                    // under its own ledger key.
                     self.act(Action::SendEvent {
                         room_id: room.clone(),
                         event_type: "m.room.message".to_owned(),
                         content: OutgoingMessage::notice(&room, text.clone()).content(),
-                        report: Some(format!("meeting:{}", meeting.number)),
+                        report: Some(format!("meeting:{}:{index}", meeting.number)),
                     });
                     rooms.push(room);
                 }

@@ -701,7 +701,7 @@ fn decide(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Sent { tag, event_id } => {
             let parts: Vec<&str> = tag.split(':').collect();
             match parts.as_slice() {
-                ["meeting", number] => number
+                ["meeting", number] | ["meeting", number, _] => number
                     .parse()
                     .map(|number| meetings::announced(state, number, event_id))
                     .unwrap_or_default(),

@@ -848,32 +848,77 @@ fn erase_slot_answers(state: &State, user_id: &str) -> Vec<Change> {
 }
 
 fn export_reports(state: &State, user_id: &str) -> Vec<Item> {
-    state
-        .assembly
-        .reports
-        .values()
-        .filter(|report| report.author.as_deref() == Some(user_id))
-        .map(|report| Item {
-            line: state.translator.render(
-                "data-report",
-                &[
-                    ("number", report.number.to_string().into()),
-                    ("theme", report.theme.as_str().into()),
-                    ("text", report.text.as_str().into()),
-                ],
-            ),
-            json: json!({
-                "type": "field_report",
-                "number": report.number,
-                "theme": report.theme,
-                "text": report.text,
-                "anonymous": report.anonymous,
-                "commune": report.commune,
-                "created_at": report.created_at,
-                "answers": report.answers.iter().map(|answer| &answer.text).collect::<Vec<_>>(),
-            }),
-        })
-        .collect()
+    let mut items = Vec::new();
+    for report in state.assembly.reports.values() {
+        if report.author.as_deref() == Some(user_id) {
+            items.push(Item {
+                line: state.translator.render(
+                    "data-report",
+                    &[
+                        ("number", report.number.to_string().into()),
+                        ("theme", report.theme.as_str().into()),
+                        ("text", report.text.as_str().into()),
+                    ],
+                ),
+                json: json!({
+                    "type": "field_report",
+                    "number": report.number,
+                    "theme": report.theme,
+                    "text": report.text,
+                    "anonymous": report.anonymous,
+                    "commune": report.commune,
+                    "created_at": report.created_at,
+                    "answers": report.answers.iter().map(|answer| &answer.text).collect::<Vec<_>>(),
+                }),
+            });
+        }
+        // What a member of the deputy team did with it.
+        for answer in &report.answers {
+            if answer.by.as_deref() == Some(user_id) {
+                items.push(Item {
+                    line: state.translator.render(
+                        "data-report-answer",
+                        &[
+                            ("number", report.number.to_string().into()),
+                            ("text", answer.text.as_str().into()),
+                        ],
+                    ),
+                    json: json!({
+                        "type": "field_report_answer",
+                        "report": report.number,
+                        "text": answer.text,
+                        "at": answer.at,
+                    }),
+                });
+            }
+        }
+        for change in &report.history {
+            if change.by.as_deref() == Some(user_id) {
+                items.push(Item {
+                    line: state.translator.render(
+                        "data-report-status",
+                        &[
+                            ("number", report.number.to_string().into()),
+                            (
+                                "status",
+                                state
+                                    .translator
+                                    .plain(super::reports::status_id(change.status), &[])
+                                    .into(),
+                            ),
+                        ],
+                    ),
+                    json: json!({
+                        "type": "field_report_status_change",
+                        "report": report.number,
+                        "status": change.status,
+                        "at": change.at,
+                    }),
+                });
+            }
+        }
+    }
+    items
 }
 
 /// An erased author's reports stay, as anonymous reports without their
@@ -898,6 +943,15 @@ fn erase_reports(state: &State, user_id: &str) -> Vec<Change> {
             report.author = None;
             report.anonymous = true;
             report.commune = None;
+            if !state.is_assembly_room(&report.room_id) {
+                // Written in the person's direct chat: that room is theirs.
+                // Later answers go to the theme's room, replying to nothing.
+                report.room_id = state
+                    .theme(&report.theme)
+                    .and_then(|theme| theme.room_id)
+                    .unwrap_or_default();
+                report.event_id = String::new();
+            }
         }
         for answer in &mut report.answers {
             if answer.by.as_deref() == Some(user_id) {

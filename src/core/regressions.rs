@@ -515,3 +515,61 @@ fn display_names_are_shown_cleaned_everywhere() {
     let members = chat.say(ROOM, CAMILLE, "!membres");
     assert!(members.contains(CAMILLE), "{members}");
 }
+
+#[test]
+fn a_team_members_data_includes_their_answers_and_status_changes() {
+    use super::tests::DEPUTY;
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!remontee Le bus de 7h15 ne passe plus");
+    chat.input(Input::Sent {
+        tag: "report:1".into(),
+        event_id: "$card".into(),
+    });
+    let team = "@equipe:example.org";
+    chat.say(DEPUTY, team, "!repondre 1 Question écrite déposée");
+    chat.say(DEPUTY, team, "!statut 1 traité");
+    let mut direct = message(DIRECT, team, "!mesdonnees");
+    direct.is_direct = true;
+    let data = chat.say_with(direct);
+    assert!(
+        data.contains("réponse de l'équipe à la remontée #1 : Question écrite déposée"),
+        "{data}"
+    );
+    assert!(
+        data.contains("statut de la remontée #1 mis à « traitée »"),
+        "{data}"
+    );
+    forget(&mut chat, team);
+    let stored = format!("{:?}", chat.state.assembly);
+    assert!(!stored.contains(team), "{stored}");
+}
+
+#[test]
+fn answers_to_a_report_from_a_direct_chat_do_not_go_there_once_its_author_is_erased() {
+    use super::tests::DEPUTY;
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!remontee Le bus de 7h15 ne passe plus");
+    // As if written in Camille's direct chat, through the guided flow.
+    let mut report = chat.state.assembly.reports[&1].clone();
+    report.room_id = DIRECT.into();
+    report.event_id = "$in-dm".into();
+    chat.state.assembly.apply(&Change::Report(report));
+    forget(&mut chat, CAMILLE);
+    let report = &chat.state.assembly.reports[&1];
+    assert_eq!(
+        report.room_id, ROOM,
+        "the direct chat is Camille's: not kept"
+    );
+    assert_eq!(report.author, None);
+    let answered = chat.say(
+        DEPUTY,
+        "@equipe:example.org",
+        "!repondre 1 Merci, c'est noté",
+    );
+    assert!(!answered.contains("[privé]"), "{answered}");
+    assert!(
+        answered.contains("[santé] Réponse de l'équipe"),
+        "{answered}"
+    );
+    assert!(!answered.contains("mentionne"), "{answered}");
+}

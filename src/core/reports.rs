@@ -50,7 +50,7 @@ fn without_fallback(body: &str) -> String {
         .join("\n")
 }
 
-fn status_id(status: ReportStatus) -> &'static str {
+pub(super) fn status_id(status: ReportStatus) -> &'static str {
     match status {
         ReportStatus::New => "report-status-new",
         ReportStatus::Received => "report-status-received",
@@ -58,6 +58,17 @@ fn status_id(status: ReportStatus) -> &'static str {
         ReportStatus::Handled => "report-status-handled",
         ReportStatus::Closed => "report-status-closed",
         ReportStatus::Withdrawn => "report-status-withdrawn",
+    }
+}
+
+/// A message about `report` to where it was written: a reply to it, or a
+/// plain message in its theme's room once its author erased a report
+/// typed in their direct chat (nowhere if that theme has no room).
+fn about_report(report: &Report, text: Rendered) -> Option<OutgoingMessage> {
+    match (report.room_id.as_str(), report.event_id.as_str()) {
+        ("", _) => None,
+        (room, "") => Some(OutgoingMessage::notice(room, text)),
+        (room, event) => Some(OutgoingMessage::reply(room, event, text)),
     }
 }
 
@@ -71,19 +82,17 @@ fn answer_outcome(
     now: DateTime<Utc>,
 ) -> Outcome {
     let mut outcome = Outcome::default();
-    let mut message = OutgoingMessage::reply(
-        &report.room_id,
-        &report.event_id,
-        state.translator.render(
-            "report-answer",
-            &[
-                ("number", report.number.to_string().into()),
-                ("text", text.into()),
-            ],
-        ),
+    let answer = state.translator.render(
+        "report-answer",
+        &[
+            ("number", report.number.to_string().into()),
+            ("text", text.into()),
+        ],
     );
-    message.mentions = report.author.iter().cloned().collect();
-    outcome.messages.push(message);
+    if let Some(mut message) = about_report(report, answer) {
+        message.mentions = report.author.iter().cloned().collect();
+        outcome.messages.push(message);
+    }
     let mut updated = report.clone();
     updated.answers.push(ReportAnswer {
         text: text.to_owned(),
@@ -423,19 +432,17 @@ impl Context<'_> {
             at: self.now,
         });
         if matches!(status, ReportStatus::Handled | ReportStatus::Closed) {
-            let mut told = OutgoingMessage::reply(
-                &report.room_id,
-                &report.event_id,
-                self.tr(
-                    "report-status-told",
-                    &[
-                        ("number", number.to_string().into()),
-                        ("status", status_text.clone().into()),
-                    ],
-                ),
+            let told = self.tr(
+                "report-status-told",
+                &[
+                    ("number", number.to_string().into()),
+                    ("status", status_text.clone().into()),
+                ],
             );
-            told.mentions = report.author.iter().cloned().collect();
-            self.outcome.messages.push(told);
+            if let Some(mut told) = about_report(&report, told) {
+                told.mentions = report.author.iter().cloned().collect();
+                self.outcome.messages.push(told);
+            }
         }
         self.change(Change::Report(report));
         self.tr(

@@ -1765,8 +1765,8 @@ fn the_general_assembly_is_announced_reminded_and_answered_everywhere() {
     );
     expect![[r#"
         → envoie m.room.message dans hub (signaler meeting:1)
-        → envoie m.room.message dans santé (signaler meeting:1)
-        → envoie m.room.message dans logement (signaler meeting:1)
+        → envoie m.room.message dans santé (signaler meeting:1:0)
+        → envoie m.room.message dans logement (signaler meeting:1:1)
         → envoie reunion-1.ics dans hub
         → envoie reunion-1.ics dans santé
         → envoie reunion-1.ics dans logement"#]]
@@ -1780,9 +1780,9 @@ fn the_general_assembly_is_announced_reminded_and_answered_everywhere() {
             start - chrono::Duration::days(1)
         ]
     );
-    for event in ["$hub", "$sante"] {
+    for (tag, event) in [("meeting:1", "$hub"), ("meeting:1:0", "$sante")] {
         chat.input(Input::Sent {
-            tag: "meeting:1".into(),
+            tag: tag.into(),
             event_id: event.into(),
         });
     }
