@@ -617,3 +617,4 @@ undeliverable-after = I set it aside and carry on with what follows. I tell you 
 direct-stranger = Hello! I cannot find you in any of the assembly's rooms: I cannot sign you up or pass on a report yet. To join us, ask someone in the assembly to invite you into the {$hub}. Meanwhile, !themes lists the working groups.
 cap-person = You already have {$max} of them under way in this room: that is the most. Close (or cancel) one first.
 cap-room = This room already has {$max} of them under way: that is the most. Close (or cancel) some first.
+alias-squatted = The address {$alias}, which I wanted for a room I create, already belongs to someone else's room: I did not take that room over, and created mine under {$instead}. Check who took that address.

@@ -614,3 +614,4 @@ undeliverable-after = Je l'ai mis de côté et je continue avec la suite. Je ne 
 direct-stranger = Bonjour ! Je ne vous trouve dans aucun salon de l'assemblée : je ne peux pas encore vous inscrire ni transmettre une remontée. Pour nous rejoindre, demandez à une personne de l'assemblée de vous inviter dans le {$hub}. En attendant, !themes liste les groupes de travail.
 cap-person = Vous en avez déjà {$max} en cours dans ce salon : c'est le maximum. Clôturez-en (ou annulez-en) un d'abord.
 cap-room = Ce salon en a déjà {$max} en cours : c'est le maximum. Clôturez-en (ou annulez-en) d'abord.
+alias-squatted = L'adresse {$alias}, que je voulais donner à un salon que je crée, est déjà celle du salon de quelqu'un d'autre : je ne l'ai pas repris, et j'ai créé le salon sous {$instead}. Vérifiez qui a pris cette adresse.

@@ -149,6 +149,7 @@ fn input_kind(input: &Input) -> &'static str {
         Input::Reaction { .. } => "reaction",
         Input::Electorate { .. } => "electorate",
         Input::Undeliverable { .. } => "undeliverable",
+        Input::Squatted { .. } => "squatted alias",
     }
 }
 

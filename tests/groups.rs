@@ -538,3 +538,47 @@ async fn a_stranger_in_a_direct_chat_is_told_how_to_join() {
     let replies = wait_for_replies(&direct, &bot.user_id, &[command]).await;
     assert_eq!(replies[0][0]["body"], "Je ne garde rien sur vous.");
 }
+
+/// Aliases are open to every account: a room someone made under the alias
+/// of a theme to come is not adopted as that theme's room (its maker would
+/// hold the group); the bot makes its own under the next alias, and the
+/// admins hear of it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_room_squatting_a_themes_alias_is_not_adopted() {
+    use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoomRequest;
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n",
+        hub.room_id(),
+        camille.user_id,
+    ));
+    // Lou takes the alias first, and even lets the bot in.
+    let mut request = CreateRoomRequest::new();
+    request.room_alias_name = Some(format!("{}-transports", bot.user_id.localpart()));
+    request.is_direct = true;
+    request.invite = vec![bot.user_id.clone()];
+    let squat = lou.client.create_room(request).await.unwrap();
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    lou.wait_for_join(&squat, &bot.user_id).await;
+    let space = resolve(&camille, &bot.alias("espace")).await;
+    camille.accept_invite(&space).await;
+    camille.send(&hub, "!theme creer Transports").await;
+    wait_for_message(&hub, &bot, |body| body.contains("a son salon")).await;
+    let room_id = resolve(&camille, &bot.alias("transports-2")).await;
+    assert_ne!(room_id, squat.room_id());
+    // The group's room is the bot's, with Camille (admin) invited to it.
+    camille.accept_invite(&room_id).await;
+    let direct = camille.accept_invite_from(&bot.user_id).await;
+    wait_for_message(&direct, &bot, |body| {
+        body.contains("déjà celle du salon de quelqu'un d'autre")
+    })
+    .await;
+    let squatted_alias = bot.alias("transports");
+    assert_eq!(resolve(&camille, &squatted_alias).await, squat.room_id());
+    assert_no_error_of_ours(&bot);
+}

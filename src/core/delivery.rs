@@ -1,4 +1,5 @@
-//! What the bot says when the homeserver refuses something for good.
+//! What the bot says when the homeserver refuses something for good, and
+//! when someone else holds an alias the bot needs.
 //!
 //! A message too large, an action the bot has no right to, a room it was
 //! removed from or that is gone: waiting will not change the answer. The
@@ -108,6 +109,27 @@ pub fn undeliverable(state: &State, lane: &Lane, reason: Refusal) -> Outcome {
         .collect();
     Outcome {
         actions,
+        ..Outcome::default()
+    }
+}
+
+/// Tells the admins that `alias`, which the bot wanted for a room it
+/// creates, is someone else's room, and that it used `instead`.
+pub fn squatted(state: &State, alias: &str, instead: &str) -> Outcome {
+    let text = state.translator.render(
+        "alias-squatted",
+        &[("alias", alias.into()), ("instead", instead.into())],
+    );
+    Outcome {
+        actions: state
+            .settings
+            .admins
+            .iter()
+            .map(|admin| Action::DirectMessage {
+                user_id: admin.clone(),
+                text: text.clone(),
+            })
+            .collect(),
         ..Outcome::default()
     }
 }

@@ -368,6 +368,12 @@ pub enum Input {
         number: u64,
         members: Vec<String>,
     },
+    /// An alias the bot needed for a room it creates (the Space, a new
+    /// theme's room) is someone else's room; it used `instead`.
+    Squatted {
+        alias: String,
+        instead: String,
+    },
     /// The homeserver refused an outbox entry for good; it was set aside.
     Undeliverable {
         lane: delivery::Lane,
@@ -396,6 +402,7 @@ impl Input {
             Input::Undeliverable { lane, reason, day } => {
                 Some(delivery::ledger_key(lane, *reason, *day))
             }
+            Input::Squatted { alias, .. } => Some(format!("squatted:{alias}")),
         }
     }
 
@@ -415,7 +422,8 @@ impl Input {
             | Input::Sent { .. }
             | Input::PollClosing { .. }
             | Input::Electorate { .. }
-            | Input::Undeliverable { .. } => None,
+            | Input::Undeliverable { .. }
+            | Input::Squatted { .. } => None,
         }
     }
 }
@@ -654,6 +662,7 @@ fn decide(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         }
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
         Input::Undeliverable { lane, reason, .. } => delivery::undeliverable(state, lane, *reason),
+        Input::Squatted { alias, instead } => delivery::squatted(state, alias, instead),
         Input::Timer {
             purpose: TimerPurpose::Reminder(reminder),
         } => meetings::reminders(state, std::slice::from_ref(reminder), now),

@@ -8,6 +8,9 @@
 //!
 //! Rooms are created with an alias derived from the theme, so a creation
 //! retried after a crash finds the room it made instead of making another.
+//! Aliases are open to every account of the homeserver: a room found under
+//! one is adopted only if the bot created it; otherwise the bot takes the
+//! next variant of the alias and the admins are told.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -63,17 +66,102 @@ fn alias(
     RoomAliasId::parse(&alias).map_err(|error| AdapterError::Config(format!("{alias}: {error}")))
 }
 
-/// The room behind `alias`, joined, if the alias exists.
-async fn existing_room(adapter: &Adapter, alias: &RoomAliasId) -> Option<OwnedRoomId> {
-    let room_id = adapter.client.resolve_room_alias(alias).await.ok()?.room_id;
+/// What an alias the bot would create a room under points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Alias {
+    /// Nothing yet: the bot may create the room under it.
+    Free,
+    /// A room the bot created (an earlier attempt, before a crash).
+    Ours(OwnedRoomId),
+    /// Someone else's room: never adopted, whoever made it.
+    Taken,
+}
+
+/// Looks `alias` up. Aliases are open to every account of the homeserver,
+/// so a room found there is adopted only if the bot created it: it is a
+/// member (a creator is) and the room's `m.room.create` event is its own,
+/// as the homeserver says (the SDK may not have synced the room yet after
+/// a crash).
+async fn look_up(adapter: &Adapter, alias: &RoomAliasId) -> Alias {
+    use matrix_sdk::ruma::api::client::state::get_state_events::v3::Request;
+    let Ok(found) = adapter.client.resolve_room_alias(alias).await else {
+        return Alias::Free;
+    };
+    let room_id = found.room_id;
+    let Ok(state) = adapter.client.send(Request::new(room_id.clone())).await else {
+        return Alias::Taken; // not a member: not ours
+    };
+    let ours = state.room_state.iter().any(|event| {
+        event.get_field::<String>("type").ok().flatten().as_deref() == Some("m.room.create")
+            && event
+                .get_field::<String>("sender")
+                .ok()
+                .flatten()
+                .as_deref()
+                == Some(adapter.user_id.as_str())
+    });
+    if ours {
+        Alias::Ours(room_id)
+    } else {
+        Alias::Taken
+    }
+}
+
+/// The room the bot made under `localpart` (or a variant of it), or the
+/// first free variant to make it under. Variants (`-2`, `-3`…) are tried
+/// when someone else holds the alias; the alias taken is then told to the
+/// admins (once, through the engine).
+async fn our_alias(
+    adapter: &Adapter,
+    localpart: &str,
+) -> Result<(String, Option<OwnedRoomId>), AdapterError> {
+    let mut taken = None;
+    for attempt in 1..=9 {
+        let candidate = if attempt == 1 {
+            localpart.to_owned()
+        } else {
+            format!("{localpart}-{attempt}")
+        };
+        let address = alias(adapter, &candidate)?;
+        match look_up(adapter, &address).await {
+            Alias::Taken => {
+                tracing::warn!(alias = %address, "an alias the bot needs is someone else's room: not adopted");
+                taken.get_or_insert(address.to_string());
+            }
+            found => {
+                if let Some(taken) = taken {
+                    let input = crate::core::Input::Squatted {
+                        alias: taken,
+                        instead: address.to_string(),
+                    };
+                    if let Err(error) = adapter.engine.process(&input, chrono::Utc::now()) {
+                        tracing::error!(%error, "cannot tell the admins about a squatted alias");
+                    }
+                }
+                return Ok(match found {
+                    Alias::Ours(room_id) => {
+                        join_ours(adapter, &room_id).await;
+                        (candidate, Some(room_id))
+                    }
+                    _ => (candidate, None),
+                });
+            }
+        }
+    }
+    Err(AdapterError::Config(format!(
+        "every alias from #{localpart} to #{localpart}-9 is someone else's room"
+    )))
+}
+
+/// Joins a room the bot created, if it is not in it any more.
+async fn join_ours(adapter: &Adapter, room_id: &RoomId) {
     let joined = adapter
         .client
-        .get_room(&room_id)
+        .get_room(room_id)
         .is_some_and(|room| room.state() == matrix_sdk::RoomState::Joined);
-    if !joined && let Err(error) = adapter.client.join_room_by_id(&room_id).await {
+    if !joined && let Err(error) = adapter.client.join_room_by_id(room_id).await {
         tracing::warn!(%error, room = %room_id, "cannot join a room of ours");
     }
-    Some(room_id)
 }
 
 fn raw<T>(value: Value) -> Result<Raw<T>, AdapterError> {
@@ -97,9 +185,9 @@ async fn find_or_create_space(
         return OwnedRoomId::try_from(record.room_id)
             .map_err(|error| AdapterError::Config(error.to_string()));
     }
-    let localpart = format!("{}-espace", adapter.user_id.localpart());
-    let space_alias = alias(adapter, &localpart)?;
-    let room_id = match existing_room(adapter, &space_alias).await {
+    let (localpart, found) =
+        our_alias(adapter, &format!("{}-espace", adapter.user_id.localpart())).await?;
+    let room_id = match found {
         Some(room_id) => room_id,
         None => {
             let (name, topic, hub, admins) = adapter.engine.read(|state| {
@@ -287,11 +375,12 @@ pub async fn create_theme_room(
     name: &str,
     topic: &str,
 ) -> Result<OwnedRoomId, AdapterError> {
-    let localpart = format!("{}-{slug}", adapter.user_id.localpart());
-    let room_alias = alias(adapter, &localpart)?;
-    if let Some(room_id) = existing_room(adapter, &room_alias).await {
+    let (localpart, found) =
+        our_alias(adapter, &format!("{}-{slug}", adapter.user_id.localpart())).await?;
+    if let Some(room_id) = found {
         return Ok(room_id);
     }
+    let room_alias = alias(adapter, &localpart)?;
     let admins = adapter.engine.read(|state| state.settings.admins.clone());
     let mut request = CreateRoomRequest::new();
     request.name = Some(name.to_owned());
@@ -328,10 +417,11 @@ pub async fn create_theme_room(
     match adapter.client.create_room(request).await {
         Ok(room) => Ok(room.room_id().to_owned()),
         Err(error) => {
-            // The alias may have been taken by our own earlier attempt.
-            match existing_room(adapter, &room_alias).await {
-                Some(room_id) => Ok(room_id),
-                None => Err(error.into()),
+            // The alias may have been taken meanwhile, by our own earlier
+            // attempt (adopted) or by someone (the retry picks another).
+            match look_up(adapter, &room_alias).await {
+                Alias::Ours(room_id) => Ok(room_id),
+                Alias::Free | Alias::Taken => Err(error.into()),
             }
         }
     }
