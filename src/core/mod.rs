@@ -637,6 +637,22 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
                     text: piece.text,
                 })
                 .collect(),
+            Action::SendEvent {
+                room_id,
+                event_type,
+                mut content,
+                report,
+            } => {
+                if event_type == "m.room.message" {
+                    render::fit_content(&mut content);
+                }
+                vec![Action::SendEvent {
+                    room_id,
+                    event_type,
+                    content,
+                    report,
+                }]
+            }
             other => vec![other],
         })
         .collect();

@@ -573,3 +573,27 @@ fn answers_to_a_report_from_a_direct_chat_do_not_go_there_once_its_author_is_era
     );
     assert!(!answered.contains("mentionne"), "{answered}");
 }
+
+#[test]
+fn a_report_card_of_control_characters_still_fits_one_event() {
+    let chat = Chat::new();
+    // Six bytes each once in JSON, in the body and in the HTML.
+    let body = format!("!remontee a{}", "\u{1}".repeat(3_900));
+    let outcome = handle(
+        &Input::Message(message(ROOM, CAMILLE, &body)),
+        &chat.state,
+        chat.now,
+    );
+    let card = outcome
+        .actions
+        .iter()
+        .find_map(|action| match action {
+            Action::SendEvent {
+                content, report, ..
+            } if report.as_deref() == Some("report:1") => Some(content.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{:?}", outcome.messages));
+    assert!(render::content_size(&card) <= render::MESSAGE_BUDGET);
+    assert!(card["body"].as_str().unwrap().ends_with('…'), "{card}");
+}

@@ -184,6 +184,47 @@ impl OutgoingMessage {
     }
 }
 
+/// Fits the content of one `m.room.message` event that must stay one
+/// event (its id comes back: a report's card, a meeting's announcement)
+/// into [`MESSAGE_BUDGET`]: its text cut with a visible « … », and its
+/// HTML the escaped plain text. Other fields (relation, mentions) stay.
+pub fn fit_content(content: &mut Value) {
+    if content_size(content) <= MESSAGE_BUDGET {
+        return;
+    }
+    let Some(body) = content["body"].as_str().map(str::to_owned) else {
+        return;
+    };
+    content["body"] = Value::from("");
+    content["formatted_body"] = Value::from("");
+    let room = MESSAGE_BUDGET.saturating_sub(content_size(content) + 64);
+    let mut kept = String::new();
+    for line in body.split('\n') {
+        let candidate = if kept.is_empty() {
+            line.to_owned()
+        } else {
+            format!("{kept}\n{line}")
+        };
+        if piece_size(&format!("{candidate}…")) <= room {
+            kept = candidate;
+        } else {
+            let rest = room.saturating_sub(piece_size(&kept) + 8);
+            let cut = fit_line(line, rest);
+            kept = if kept.is_empty() {
+                cut
+            } else {
+                format!("{kept}\n{cut}")
+            };
+            break;
+        }
+    }
+    if !kept.ends_with('…') && kept.len() < body.len() {
+        kept.push('…');
+    }
+    content["formatted_body"] = Value::from(escape_html(&kept).replace('\n', "<br>"));
+    content["body"] = Value::from(kept);
+}
+
 /// Bytes of `content` as JSON.
 pub fn content_size(content: &Value) -> usize {
     serde_json::to_string(content).map_or(usize::MAX, |text| text.len())
@@ -256,6 +297,31 @@ mod tests {
         // What fits stays as it is, formatting included.
         let small = OutgoingMessage::notice("!r:s", Rendered::plain("a").strong());
         assert_eq!(small.clone().fitted(), vec![small]);
+    }
+
+    #[test]
+    fn an_event_that_must_stay_one_is_cut_to_fit() {
+        let text = format!("Remontée #1\n{}\nAuteur : Camille", "\"".repeat(5_000));
+        let mut content = OutgoingMessage::reply("!r:s", "$e", Rendered::plain(&text)).content();
+        assert!(content_size(&content) > MESSAGE_BUDGET);
+        fit_content(&mut content);
+        assert!(
+            content_size(&content) <= MESSAGE_BUDGET,
+            "{}",
+            content_size(&content)
+        );
+        let body = content["body"].as_str().unwrap();
+        assert!(
+            body.starts_with("Remontée #1\n\"\"") && body.ends_with('…'),
+            "{body}"
+        );
+        assert_eq!(content["m.relates_to"]["m.in_reply_to"]["event_id"], "$e");
+        assert!(content["m.mentions"].is_object());
+        // What fits is left alone.
+        let small = OutgoingMessage::notice("!r:s", Rendered::plain("a").strong()).content();
+        let mut same = small.clone();
+        fit_content(&mut same);
+        assert_eq!(same, small);
     }
 
     #[test]
