@@ -1,9 +1,10 @@
-//! A per-person brake on floods of commands.
+//! A per-person brake on floods of what makes the bot write.
 //!
-//! Each person may have [`LIMIT`] commands answered in any [`WINDOW`]; past
-//! that, the first extra command gets one polite notice and the following
-//! ones are recorded as handled without an answer until the window has room
-//! again. A flooder is slowed to the limit; everyone else, in every room, is
+//! Each person may have [`LIMIT`] inputs acted upon in any [`WINDOW`]
+//! (commands, edits of a report, answers in the guided flow, replies to
+//! cards, reactions, clicks); past that, the first extra one gets one polite
+//! notice (if it was a message) and the following ones are recorded as
+//! handled without effect until the window has room again. A flooder is slowed to the limit; everyone else, in every room, is
 //! answered as usual, because a silenced command costs the bot nothing but a
 //! ledger entry.
 //!

@@ -461,11 +461,16 @@ async fn the_example_configuration_serves_healthz_and_metrics() {
 async fn a_forgotten_marker_is_in_no_file_of_the_data_directory() {
     let person = Person::new("oubli").await;
     let mut bot = Bot::new().await;
+    // The person belongs to the assembly (in its hub), or the bot would keep
+    // nothing from them in a direct chat.
+    let hub = person.create_room(false, &bot.user_id).await;
     bot.configure_from_example(|config| {
         config["storage"]["erasure_cleanup_seconds"] = toml_edit::value(1);
+        config["assembly"]["hub_room"] = toml_edit::value(hub.room_id().as_str());
         config.remove("health");
     });
     bot.start(None);
+    person.wait_for_join(&hub, &bot.user_id).await;
     let room = person.create_direct_chat(&bot.user_id).await;
     // A message from before the bot's first start is history, never a command.
     person.wait_for_join(&room, &bot.user_id).await;

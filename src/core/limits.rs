@@ -25,7 +25,7 @@ pub const TEXT_MAX_CHARS: usize = 4_000;
 
 /// Characters of a person's text repeated back in a reply about a mistake
 /// (an unknown command or help topic).
-pub const ECHO_MAX_CHARS: usize = 40;
+pub const ECHO_MAX_CHARS: usize = 80;
 /// Characters of a word compared with command names for a suggestion.
 pub const SUGGESTION_MAX_CHARS: usize = 24;
 
