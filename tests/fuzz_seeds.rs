@@ -3,7 +3,7 @@
 //! would: no seed may panic. Reading the files happens here, not in the
 //! core, which stays pure.
 
-use boucle::core::fuzzing::{commands, dates};
+use boucle::core::fuzzing::{commands, dates, life};
 
 fn seeds(target: &str) -> Vec<Vec<u8>> {
     let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -34,5 +34,14 @@ fn the_dates_target_holds_on_its_seeds() {
     assert!(seeds.len() >= 10, "only {} seeds", seeds.len());
     for data in &seeds {
         dates(data);
+    }
+}
+
+#[test]
+fn the_life_target_holds_on_its_seeds() {
+    let seeds = seeds("life");
+    assert!(seeds.len() >= 5, "only {} seeds", seeds.len());
+    for data in &seeds {
+        life(data);
     }
 }

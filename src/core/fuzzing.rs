@@ -26,13 +26,13 @@ pub const ROOMS: [&str; 4] = [THEME, HUB, DEPUTY, DIRECT];
 /// Markup that must never reach a reply's `formatted_body` as markup.
 pub const INJECTED: [&str; 4] = ["<script", "<img", "<a href=\"javascript", "<b>Camille"];
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 29, 10, 0, 0)
         .single()
         .expect("a valid date")
 }
 
-fn settings(language: Language) -> Settings {
+pub(super) fn settings(language: Language) -> Settings {
     Settings {
         bot_user_id: "@boucle:fuzz.example".into(),
         prefix: "!".into(),
@@ -54,7 +54,7 @@ fn settings(language: Language) -> Settings {
 }
 
 /// `body` typed by `sender` (with a hostile display name) in `room`.
-fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
+pub(super) fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
     IncomingMessage {
         event_id: "$fuzz".into(),
         room_id: room.into(),
@@ -73,18 +73,6 @@ fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
         deputy_room_encrypted: false,
         is_direct: room == DIRECT,
     }
-}
-
-/// The fuzzing settings, for the property tests of whole sequences.
-#[cfg(test)]
-pub(super) fn settings_for_tests() -> Settings {
-    settings(Language::Fr)
-}
-
-/// A message as [`reply_safely`] builds it, for the property tests.
-#[cfg(test)]
-pub(super) fn message_for_tests(room: &str, sender: &str, body: String) -> IncomingMessage {
-    message_from(room, sender, body)
 }
 
 /// Panics unless `content` (a message the bot would send) is safe: no
@@ -167,5 +155,73 @@ mod tests {
         assert_safe(&serde_json::json!({
             "body": "x", "formatted_body": "<b>x</b> <script>", "m.mentions": {},
         }));
+    }
+}
+
+/// The whole core, driven by bytes: each step a kind, its parameters and,
+/// for what is typed, a length and that many bytes of text (a command from
+/// the catalog is put first on half of them). Nothing may panic, and every
+/// message and event the bot would send must be safe and fit the event
+/// size (see [`super::life`]).
+pub fn life(data: &[u8]) {
+    use super::life::{Life, PEOPLE, Step};
+    let mut life = Life::seeded();
+    let mut bytes = data.iter().copied();
+    let mut next = move || bytes.next();
+    let text = |next: &mut dyn FnMut() -> Option<u8>| -> String {
+        let length = usize::from(next().unwrap_or(0));
+        let raw: Vec<u8> = (0..length).map_while(|_| next()).collect();
+        String::from_utf8_lossy(&raw).into_owned()
+    };
+    let people = PEOPLE.len();
+    for _ in 0..64 {
+        let Some(kind) = next() else { break };
+        let a = usize::from(next().unwrap_or(0));
+        let b = usize::from(next().unwrap_or(0));
+        let step = match kind % 6 {
+            0 | 1 => {
+                let definition = &COMMANDS[b % COMMANDS.len()];
+                let name = if kind & 8 == 0 {
+                    definition.french
+                } else {
+                    definition.english
+                };
+                Step::Say {
+                    room: a % ROOMS.len(),
+                    person: (a >> 4) % people,
+                    name: if kind & 16 == 0 {
+                        name.to_owned()
+                    } else {
+                        String::new()
+                    },
+                    text: text(&mut next),
+                }
+            }
+            2 => Step::Click {
+                person: a % people,
+                target: b,
+                answer: text(&mut next),
+            },
+            3 => Step::React {
+                person: a % people,
+                target: b,
+                key: ["✅", "❌", "🤔", "👍"][a % 4].to_owned(),
+            },
+            4 => {
+                if a % 2 == 0 {
+                    Step::Redact { target: b }
+                } else {
+                    Step::Edit {
+                        person: a % people,
+                        target: b,
+                        text: text(&mut next),
+                    }
+                }
+            }
+            _ => Step::Wait {
+                minutes: u32::from(u16::from_be_bytes([a as u8, b as u8])) * 8,
+            },
+        };
+        life.play(step);
     }
 }

@@ -1323,6 +1323,8 @@ impl Context<'_> {
 
 #[doc(hidden)]
 pub mod fuzzing;
+#[doc(hidden)]
+pub mod life;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]
