@@ -144,20 +144,6 @@ pub fn dates(data: &[u8]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    #[should_panic(expected = "in <b>x")]
-    fn an_unsafe_reply_is_caught() {
-        // The checker itself must be able to fail.
-        assert_safe(&serde_json::json!({
-            "body": "x", "formatted_body": "<b>x</b> <script>", "m.mentions": {},
-        }));
-    }
-}
-
 /// The whole core, driven by bytes: each step a kind, its parameters and,
 /// for what is typed, a length and that many bytes of text (a command from
 /// the catalog is put first on half of them). Nothing may panic, and every
@@ -223,5 +209,19 @@ pub fn life(data: &[u8]) {
             },
         };
         life.play(step);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "in <b>x")]
+    fn an_unsafe_reply_is_caught() {
+        // The checker itself must be able to fail.
+        assert_safe(&serde_json::json!({
+            "body": "x", "formatted_body": "<b>x</b> <script>", "m.mentions": {},
+        }));
     }
 }
