@@ -15,7 +15,7 @@ use proptest::prelude::*;
 
 use crate::core::assembly::Attendance;
 use crate::core::polls::PollResponse;
-use crate::core::{IncomingMessage, Input, MessageKind, RoomPower, Settings, ThemeSettings};
+use crate::core::{IncomingMessage, Input, RoomPower, Settings, ThemeSettings};
 use crate::engine::Engine;
 use crate::i18n::Language;
 use crate::store::MemoryStore;
@@ -169,22 +169,10 @@ struct World {
 
 fn message(room: &str, sender: &str, event_id: &str, body: &str) -> IncomingMessage {
     IncomingMessage {
-        event_id: event_id.into(),
-        room_id: room.into(),
-        sender: sender.into(),
-        sender_display_name: None,
-        body: body.into(),
-        kind: MessageKind::Text,
-        is_edit: false,
         power: RoomPower::default(),
-        power_elsewhere: Default::default(),
-        sender_is_deputy_team: false,
         sender_in_assembly: true,
-        in_reply_to: None,
-        replaces: None,
-        room_encrypted: false,
-        deputy_room_encrypted: false,
         is_direct: room == DIRECT,
+        ..IncomingMessage::text(event_id, room, sender, body)
     }
 }
 

@@ -13,9 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use crate::core::{
-    IncomingMessage, Input, Joined, MessageKind, RoomPower, Settings, ThemeSettings,
-};
+use crate::core::{IncomingMessage, Input, Joined, RoomPower, Settings, ThemeSettings};
 use crate::engine::Engine;
 use crate::i18n::Language;
 use crate::store::domain::load_assembly;
@@ -74,26 +72,15 @@ impl Script {
     fn say(&mut self, room: &str, sender: &str, body: &str) {
         let event_id = self.event_id();
         self.input(Input::Message(IncomingMessage {
-            event_id,
-            room_id: room.into(),
-            sender: sender.into(),
-            sender_display_name: None,
-            body: body.into(),
-            kind: MessageKind::Text,
-            is_edit: false,
             power: RoomPower {
                 users: [(ADMIN.to_owned(), 100)].into(),
                 users_default: 0,
                 invite: 0,
             },
-            power_elsewhere: Default::default(),
             sender_is_deputy_team: sender == ADMIN,
             sender_in_assembly: true,
-            in_reply_to: None,
-            replaces: None,
-            room_encrypted: false,
-            deputy_room_encrypted: false,
             is_direct: room == DIRECT,
+            ..IncomingMessage::text(&event_id, room, sender, body)
         }));
     }
 

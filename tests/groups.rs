@@ -82,17 +82,16 @@ async fn resolve(person: &Person, alias: &str) -> OwnedRoomId {
     }
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite() {
+/// Camille (an admin), the bot, the hub and the theme room « Santé »
+/// (the bot at `bot_level` there, inviting at `invite_level`), the bot
+/// configured, started and in both rooms.
+async fn hub_and_theme(bot_level: i64, invite_level: i64) -> (Person, Bot, Room, Room) {
     let server = homeserver();
     let camille = Person::new_on(server, "camille").await;
-    let lou = Person::new_on(server, "lou").await;
-    let zoe = Person::new_on(server, "zoe").await;
     let mut bot = Bot::new_on(server).await;
     let hub = camille.create_room(false, &bot.user_id).await;
-    // Inviting in the theme room needs level 50; the bot has it, Lou won't.
     let theme = camille
-        .create_group_room("Santé", &bot.user_id, 50, 50)
+        .create_group_room("Santé", &bot.user_id, bot_level, invite_level)
         .await;
     bot.configure_assembly(&format!(
         "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
@@ -103,6 +102,15 @@ async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite(
     bot.start(None);
     camille.wait_for_join(&hub, &bot.user_id).await;
     camille.wait_for_join(&theme, &bot.user_id).await;
+    (camille, bot, hub, theme)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signing_up_from_the_hub_invites_and_inviting_needs_the_power_to_invite() {
+    let (camille, bot, hub, theme) = hub_and_theme(50, 50).await;
+    let server = homeserver();
+    let lou = Person::new_on(server, "lou").await;
+    let zoe = Person::new_on(server, "zoe").await;
     hub.invite_user_by_id(&lou.user_id).await.unwrap();
     let lou_hub = lou.accept_invite(hub.room_id()).await;
 
@@ -313,23 +321,9 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
 
 #[tokio::test(flavor = "multi_thread")]
 async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
+    let (camille, mut bot, hub, _theme) = hub_and_theme(100, 0).await;
     let server = homeserver();
-    let camille = Person::new_on(server, "camille").await;
     let lou = Person::new_on(server, "lou").await;
-    let mut bot = Bot::new_on(server).await;
-    let hub = camille.create_room(false, &bot.user_id).await;
-    let theme = camille
-        .create_group_room("Santé", &bot.user_id, 100, 0)
-        .await;
-    bot.configure_assembly(&format!(
-        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
-        hub.room_id(),
-        camille.user_id,
-        theme.room_id(),
-    ));
-    bot.start(None);
-    camille.wait_for_join(&hub, &bot.user_id).await;
-    camille.wait_for_join(&theme, &bot.user_id).await;
     hub.invite_user_by_id(&lou.user_id).await.unwrap();
     let lou_hub = lou.accept_invite(hub.room_id()).await;
     lou.send(&lou_hub, "!inscription sante").await;
@@ -412,23 +406,9 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
 /// retried, the hub is answered, and the admin is told why.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bot_kicked_from_a_room_stops_sending_there_and_tells_the_admin() {
+    let (camille, bot, hub, theme) = hub_and_theme(50, 0).await;
     let server = homeserver();
-    let camille = Person::new_on(server, "camille").await;
     let lou = Person::new_on(server, "lou").await;
-    let mut bot = Bot::new_on(server).await;
-    let hub = camille.create_room(false, &bot.user_id).await;
-    let theme = camille
-        .create_group_room("Santé", &bot.user_id, 50, 0)
-        .await;
-    bot.configure_assembly(&format!(
-        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
-        hub.room_id(),
-        camille.user_id,
-        theme.room_id(),
-    ));
-    bot.start(None);
-    camille.wait_for_join(&hub, &bot.user_id).await;
-    camille.wait_for_join(&theme, &bot.user_id).await;
     theme.kick_user(&bot.user_id, Some("test")).await.unwrap();
     hub.invite_user_by_id(&lou.user_id).await.unwrap();
     let lou_hub = lou.accept_invite(hub.room_id()).await;
@@ -508,22 +488,9 @@ async fn an_open_deputy_room_is_warned_about_at_start_and_by_check() {
 /// its to see.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stranger_in_a_direct_chat_is_told_how_to_join() {
+    let (_camille, bot, _hub, theme) = hub_and_theme(100, 0).await;
     let server = homeserver();
-    let camille = Person::new_on(server, "camille").await;
     let stranger = Person::new_on(server, "inconnu").await;
-    let mut bot = Bot::new_on(server).await;
-    let hub = camille.create_room(false, &bot.user_id).await;
-    let theme = camille
-        .create_group_room("Santé", &bot.user_id, 100, 0)
-        .await;
-    bot.configure_assembly(&format!(
-        "[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
-        hub.room_id(),
-        camille.user_id,
-        theme.room_id(),
-    ));
-    bot.start(None);
-    camille.wait_for_join(&hub, &bot.user_id).await;
     let direct = stranger.create_direct_chat(&bot.user_id).await;
     stranger.wait_for_join(&direct, &bot.user_id).await;
     let command = stranger.send(&direct, "!inscription santé").await;

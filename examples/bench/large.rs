@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use boucle::config::Config;
-use boucle::core::{IncomingMessage, Input, MessageKind, RoomPower, ThemeSettings, TimerPurpose};
+use boucle::core::{IncomingMessage, Input, RoomPower, ThemeSettings, TimerPurpose};
 use boucle::engine::Engine;
 use boucle::store::records::{TimerEntry, decode};
 use boucle::store::{Batch, MemoryStore, SledStore, Store, Tree};
@@ -36,22 +36,10 @@ pub struct Built {
 
 fn message(number: usize, room_id: &str, sender: &str, body: String, team: bool) -> Input {
     Input::Message(IncomingMessage {
-        event_id: format!("$large{number}"),
-        room_id: room_id.to_owned(),
-        sender: sender.to_owned(),
-        sender_display_name: None,
-        body,
-        kind: MessageKind::Text,
-        is_edit: false,
         power: RoomPower::default(),
-        power_elsewhere: Default::default(),
         sender_is_deputy_team: team,
         sender_in_assembly: true,
-        in_reply_to: None,
-        replaces: None,
-        room_encrypted: false,
-        deputy_room_encrypted: false,
-        is_direct: false,
+        ..IncomingMessage::text(&format!("$large{number}"), room_id, sender, &body)
     })
 }
 

@@ -12,8 +12,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use super::commands::{COMMANDS, parse};
 use super::when::parse_when;
 use super::{
-    DigestSchedule, IncomingMessage, Input, Language, MessageKind, Retention, RoomPower, Settings,
-    State, ThemeSettings, handle,
+    DigestSchedule, IncomingMessage, Input, Language, Retention, RoomPower, Settings, State,
+    ThemeSettings, handle,
 };
 
 const THEME: &str = "!theme:fuzz.example";
@@ -56,22 +56,11 @@ pub(super) fn settings(language: Language) -> Settings {
 /// `body` typed by `sender` (with a hostile display name) in `room`.
 pub(super) fn message_from(room: &str, sender: &str, body: String) -> IncomingMessage {
     IncomingMessage {
-        event_id: "$fuzz".into(),
-        room_id: room.into(),
-        sender: sender.into(),
         sender_display_name: Some("<b>Camille</b> @room\n\u{202E}".into()),
-        body,
-        kind: MessageKind::Text,
-        is_edit: false,
         power: RoomPower::default(),
-        power_elsewhere: Default::default(),
-        sender_is_deputy_team: false,
         sender_in_assembly: true,
-        in_reply_to: None,
-        replaces: None,
-        room_encrypted: false,
-        deputy_room_encrypted: false,
         is_direct: room == DIRECT,
+        ..IncomingMessage::text("$fuzz", room, sender, &body)
     }
 }
 

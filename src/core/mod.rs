@@ -307,6 +307,33 @@ pub struct IncomingMessage {
     pub is_direct: bool,
 }
 
+impl IncomingMessage {
+    /// A text message with nothing known yet of its room or sender: power
+    /// levels unknown (every check fails closed), not a direct chat, the
+    /// sender in no room of the assembly. The adapter, or a test, fills in
+    /// what it knows.
+    pub fn text(event_id: &str, room_id: &str, sender: &str, body: &str) -> Self {
+        IncomingMessage {
+            event_id: event_id.to_owned(),
+            room_id: room_id.to_owned(),
+            sender: sender.to_owned(),
+            sender_display_name: None,
+            body: body.to_owned(),
+            kind: MessageKind::Text,
+            is_edit: false,
+            power: RoomPower::unknown(),
+            power_elsewhere: BTreeMap::new(),
+            sender_is_deputy_team: false,
+            sender_in_assembly: false,
+            in_reply_to: None,
+            replaces: None,
+            room_encrypted: false,
+            deputy_room_encrypted: false,
+            is_direct: false,
+        }
+    }
+}
+
 /// Someone joined a room (a new `m.room.member` join, not a name change).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Joined {

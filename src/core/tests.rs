@@ -46,25 +46,10 @@ pub(super) fn settings(language: Language) -> Settings {
 
 pub(super) fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
     IncomingMessage {
-        event_id: "$command".into(),
-        room_id: room.into(),
-        sender: sender.into(),
-        sender_display_name: None,
-        body: body.into(),
-        kind: MessageKind::Text,
-        is_edit: false,
-        power: RoomPower {
-            invite: 0,
-            ..RoomPower::default()
-        },
-        power_elsewhere: Default::default(),
-        sender_is_deputy_team: false,
+        power: RoomPower::default(),
         sender_in_assembly: true,
-        in_reply_to: None,
-        replaces: None,
-        room_encrypted: false,
-        deputy_room_encrypted: false,
         is_direct: room == DIRECT,
+        ..IncomingMessage::text("$command", room, sender, body)
     }
 }
 

@@ -2,7 +2,7 @@
 //! refusals set aside, with the in-memory store.
 
 use super::*;
-use crate::core::{IncomingMessage, MessageKind, Settings};
+use crate::core::{IncomingMessage, Settings};
 use crate::i18n::Language;
 use crate::store::MemoryStore;
 
@@ -37,22 +37,9 @@ fn engine() -> Engine {
 
 pub(crate) fn message_in(room: &str, event_id: &str, body: &str) -> Input {
     Input::Message(IncomingMessage {
-        event_id: event_id.into(),
-        room_id: room.into(),
-        sender: "@camille:s".into(),
-        sender_display_name: None,
-        body: body.into(),
-        kind: MessageKind::Text,
-        is_edit: false,
         power: crate::core::RoomPower::default(),
-        power_elsewhere: Default::default(),
-        sender_is_deputy_team: false,
         sender_in_assembly: true,
-        in_reply_to: None,
-        replaces: None,
-        room_encrypted: false,
-        deputy_room_encrypted: false,
-        is_direct: false,
+        ..IncomingMessage::text(event_id, room, "@camille:s", body)
     })
 }
 

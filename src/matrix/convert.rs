@@ -103,22 +103,17 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
             };
             Converted::Message {
                 message: IncomingMessage {
-                    event_id: original.event_id.to_string(),
-                    room_id: room_id.to_owned(),
-                    sender: original.sender.to_string(),
-                    sender_display_name: None,
-                    body,
                     kind,
                     is_edit,
-                    power: RoomPower::unknown(),
-                    power_elsewhere: Default::default(),
-                    sender_is_deputy_team: false,
-                    sender_in_assembly: false,
                     in_reply_to,
                     replaces,
-                    room_encrypted: false,
-                    deputy_room_encrypted: false,
                     is_direct: facts.is_direct,
+                    ..IncomingMessage::text(
+                        original.event_id.as_str(),
+                        room_id,
+                        original.sender.as_str(),
+                        &body,
+                    )
                 },
                 origin_millis: original.origin_server_ts.0.into(),
             }
