@@ -15,9 +15,8 @@ use proptest::prelude::*;
 
 use crate::core::assembly::Attendance;
 use crate::core::polls::PollResponse;
-use crate::core::{IncomingMessage, Input, RoomPower, Settings, ThemeSettings};
+use crate::core::{IncomingMessage, Input, RoomPower, Settings};
 use crate::engine::Engine;
-use crate::i18n::Language;
 use crate::store::MemoryStore;
 
 const ROOM: &str = "!sante:s";
@@ -25,24 +24,11 @@ const DIRECT: &str = "!dm:s";
 const PEOPLE: [&str; 3] = ["@anna:s", "@bruno:s", "@chloe:s"];
 const ORGANISER: &str = "@org:s";
 
+/// The engine tests' settings, with a single reminder an hour before.
 fn settings() -> Settings {
     Settings {
-        bot_user_id: "@boucle:s".into(),
-        prefix: "!".into(),
-        language: Language::Fr,
-        time_zone: chrono_tz::Europe::Paris,
-        hub_room_id: Some("!hub:s".into()),
-        deputy_room_id: None,
-        admins: vec![],
-        themes: vec![ThemeSettings {
-            slug: "sante".into(),
-            name: "Santé".into(),
-            room_id: Some(ROOM.into()),
-        }],
-        proposal_threshold: 3,
         meeting_reminders: vec![60],
-        digest: crate::core::DigestSchedule::default(),
-        retention: crate::core::Retention::default(),
+        ..crate::engine::tests::settings()
     }
 }
 
