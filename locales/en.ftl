@@ -591,6 +591,7 @@ draft-what = What is happening? Describe it in one message.
 draft-where = Where is it happening? Give the town, or answer "skip".
 draft-name-or-not = Do you want your name given to the deputy's team? Answer "yes" or "no".
 draft-cancelled = Dropped: nothing was passed on.
+report-card-anonymous-answer = To answer: reply to this message or type !reply {$number} <text>
 report-card-private = Written in a private chat. To answer: reply to this message or type !reply {$number} <text>
 data-report-answer = the team's answer to report #{$number}: {$text}
 data-report-status = status of report #{$number} set to "{$status}"

@@ -588,6 +588,7 @@ draft-what = Que se passe-t-il ? Décrivez-le en un message.
 draft-where = Où cela se passe-t-il ? Donnez la commune, ou répondez « passer ».
 draft-name-or-not = Voulez-vous que votre nom soit cité auprès de l'équipe de la députée ? Répondez « oui » ou « non ».
 draft-cancelled = C'est abandonné : rien n'a été transmis.
+report-card-anonymous-answer = Pour répondre : répondez à ce message ou tapez !repondre {$number} <texte>
 report-card-private = Écrite en message privé. Pour répondre : répondez à ce message ou tapez !repondre {$number} <texte>
 data-report-answer = réponse de l'équipe à la remontée #{$number} : {$text}
 data-report-status = statut de la remontée #{$number} mis à « {$status} »

@@ -2,7 +2,8 @@
 //! team's room as a card, answers carried back to the people who wrote
 //! them, statuses kept with who and when.
 //!
-//! Anonymity is towards the team: an anonymous card names nobody, but the
+//! Anonymity is towards the team: an anonymous card names nobody and has no
+//! link to the original message (its sender shows there), but the
 //! bot keeps the author so that the answer reaches them. Nothing leaves an
 //! encrypted theme room for an unencrypted deputy room.
 
@@ -242,6 +243,12 @@ impl Context<'_> {
         if self.place == Place::Direct {
             // The team cannot open a private chat: no link to it.
             card.line(self.tr("report-card-private", &[("number", number.clone())]));
+        } else if anonymous {
+            // A link to the original message would show its sender.
+            card.line(self.tr(
+                "report-card-anonymous-answer",
+                &[("number", number.clone())],
+            ));
         } else {
             let link = format!(
                 "https://matrix.to/#/{}/{}?via={}",

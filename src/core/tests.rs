@@ -1960,6 +1960,12 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
         card.contains("anonyme") && card.contains("Le dispensaire ferme le mardi"),
         "{card}"
     );
+    // No link to the original message: following it would show its sender.
+    assert!(
+        !card.contains("matrix.to") && !card.contains("$command"),
+        "{card}"
+    );
+    assert!(card.contains("!repondre 1"), "{card}");
     assert!(chat.apply(&outcome).contains("transmise anonymement"));
     assert_eq!(
         chat.state.assembly.reports[&1].author.as_deref(),
