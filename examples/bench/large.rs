@@ -39,7 +39,7 @@ fn message(number: usize, room_id: &str, sender: &str, body: String, team: bool)
         power: RoomPower::default(),
         sender_is_deputy_team: team,
         sender_in_assembly: true,
-        ..IncomingMessage::text(&format!("$large{number}"), room_id, sender, &body)
+        ..IncomingMessage::text(&format!("$large{number}"), room_id, sender, body)
     })
 }
 

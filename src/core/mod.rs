@@ -312,13 +312,13 @@ impl IncomingMessage {
     /// levels unknown (every check fails closed), not a direct chat, the
     /// sender in no room of the assembly. The adapter, or a test, fills in
     /// what it knows.
-    pub fn text(event_id: &str, room_id: &str, sender: &str, body: &str) -> Self {
+    pub fn text(event_id: &str, room_id: &str, sender: &str, body: impl Into<String>) -> Self {
         IncomingMessage {
             event_id: event_id.to_owned(),
             room_id: room_id.to_owned(),
             sender: sender.to_owned(),
             sender_display_name: None,
-            body: body.to_owned(),
+            body: body.into(),
             kind: MessageKind::Text,
             is_edit: false,
             power: RoomPower::unknown(),

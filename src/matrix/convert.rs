@@ -112,7 +112,7 @@ pub fn convert(raw: &Raw<AnySyncTimelineEvent>, room_id: &str, facts: RoomFacts)
                         original.event_id.as_str(),
                         room_id,
                         original.sender.as_str(),
-                        &body,
+                        body,
                     )
                 },
                 origin_millis: original.origin_server_ts.0.into(),
