@@ -124,6 +124,11 @@ pub struct BotConfig {
     /// Commands sent while the bot was stopped are answered if younger than this.
     #[serde(default = "default_catch_up_hours")]
     pub catch_up_hours: u32,
+    /// Where the passphrase that encrypts the data directory's secrets comes
+    /// from (the Matrix SDK's stores, the session, secret-ballot records):
+    /// an environment variable or a file, never the data directory itself.
+    pub passphrase_env: Option<String>,
+    pub passphrase_file: Option<PathBuf>,
 }
 
 impl Default for BotConfig {
@@ -134,6 +139,8 @@ impl Default for BotConfig {
             time_zone: default_time_zone(),
             prefix: default_prefix(),
             catch_up_hours: default_catch_up_hours(),
+            passphrase_env: None,
+            passphrase_file: None,
         }
     }
 }
@@ -244,6 +251,8 @@ pub enum ConfigError {
     Invalid(Vec<Problem>),
     #[error("no password: {0}")]
     Password(String),
+    #[error("no usable passphrase for the data directory: {0}")]
+    Passphrase(String),
 }
 
 fn render_problems(problems: &[Problem]) -> String {
@@ -328,6 +337,8 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("time_zone", Kind::Text),
             ("prefix", Kind::Text),
             ("catch_up_hours", Kind::Count),
+            ("passphrase_env", Kind::Text),
+            ("passphrase_file", Kind::Text),
         ],
     ),
     (
@@ -517,6 +528,16 @@ impl Config {
                     "password_env = \"BOUCLE_PASSWORD\" (and export BOUCLE_PASSWORD=...)",
                 );
             }
+            if self.bot.passphrase_env.is_some() == self.bot.passphrase_file.is_some() {
+                report(
+                    "[bot]",
+                    "the passphrase that encrypts the data directory must come from exactly \
+                     one of passphrase_env or passphrase_file, outside the data directory"
+                        .to_owned(),
+                    "passphrase_file = \"/etc/boucle/passphrase\" \
+                     (made with: openssl rand -base64 32 > /etc/boucle/passphrase)",
+                );
+            }
         }
         if self.bot.time_zone.parse::<chrono_tz::Tz>().is_err() {
             report(
@@ -655,6 +676,43 @@ impl Config {
             "set password_env or password_file in [matrix]".to_owned(),
         ))
     }
+
+    /// The passphrase that encrypts the data directory's secrets, from the
+    /// environment variable or file named in `[bot]`.
+    pub fn passphrase(&self) -> Result<String, ConfigError> {
+        let passphrase = if let Some(variable) = &self.bot.passphrase_env {
+            std::env::var(variable).map_err(|_| {
+                ConfigError::Passphrase(format!("the environment variable {variable} is not set"))
+            })?
+        } else if let Some(path) = &self.bot.passphrase_file {
+            std::fs::read_to_string(path)
+                .map(|text| text.trim().to_owned())
+                .map_err(|error| {
+                    ConfigError::Passphrase(format!("cannot read {}: {error}", path.display()))
+                })?
+        } else {
+            return Err(ConfigError::Passphrase(
+                "set passphrase_env or passphrase_file in [bot]; \
+                 make one with: openssl rand -base64 32 > /etc/boucle/passphrase"
+                    .to_owned(),
+            ));
+        };
+        if passphrase.chars().count() < crate::store::seal::MIN_PASSPHRASE_CHARS {
+            return Err(ConfigError::Passphrase(format!(
+                "it has {} characters; it needs {} at least. \
+                 Make one with: openssl rand -base64 32",
+                passphrase.chars().count(),
+                crate::store::seal::MIN_PASSPHRASE_CHARS
+            )));
+        }
+        Ok(passphrase)
+    }
+
+    /// The keys that seal secret-ballot records, from [`Config::passphrase`].
+    pub fn seal(&self) -> Result<crate::store::seal::Seal, ConfigError> {
+        self.passphrase()
+            .map(|passphrase| crate::store::seal::Seal::from_passphrase(&passphrase))
+    }
 }
 
 fn is_user_id(text: &str) -> bool {
@@ -709,10 +767,11 @@ mod tests {
             .iter()
             .map(|problem| problem.message.as_str())
             .collect();
-        assert_eq!(found.len(), 5, "{messages:?}");
+        assert_eq!(found.len(), 6, "{messages:?}");
         assert_eq!(found[0].line, Some(3), "user id line");
         assert!(messages.iter().any(|m| m.contains("time zone")));
         assert!(messages.iter().any(|m| m.contains("password")));
+        assert!(messages.iter().any(|m| m.contains("passphrase")));
         assert!(messages.iter().any(|m| m.contains("slug")));
         assert!(messages.iter().any(|m| m.contains("room alias")));
     }

@@ -24,6 +24,7 @@ use crate::store::records::{
     PendingErasure, TimerEntry, decode, encode, erasure_key, outbox_key, outbox_sequence,
     timer_key,
 };
+use crate::store::seal::Seal;
 use crate::store::{Batch, Store, StoreError, Tree};
 
 /// Deliberate crash points, for the tests that prove nothing is lost or
@@ -88,6 +89,8 @@ pub enum Processed {
 
 pub struct Engine {
     store: Arc<dyn Store>,
+    /// Seals electors and ballot boxes as they are written.
+    seal: Seal,
     /// The core's state; locked while an input is decided and committed, so
     /// two inputs never decide on the same stale data.
     state: Mutex<State>,
@@ -156,16 +159,19 @@ fn input_kind(input: &Input) -> &'static str {
 impl Engine {
     /// Loads the assembly's data from `store`; fails if a record cannot be
     /// read, rather than run with part of it.
+    /// `seal` opens and writes the sealed records (electors, ballot boxes).
     pub fn new(
         store: Arc<dyn Store>,
+        seal: Seal,
         settings: Settings,
         failpoint: Option<Failpoint>,
     ) -> Result<Self, EngineError> {
-        let assembly = load_assembly(store.as_ref())?;
+        let assembly = load_assembly(store.as_ref(), &seal)?;
         let state = State::with_assembly(settings, assembly)?;
         Ok(Engine {
             scheduler: Scheduler::new(store.clone()),
             store,
+            seal,
             state: Mutex::new(state),
             outbox_wakeup: Arc::new(Notify::new()),
             themes_changed: Arc::new(Notify::new()),
@@ -190,7 +196,7 @@ impl Engine {
         self.metrics.handling_failures.inc();
         tracing::error!(
             input = input_kind(input),
-            room = input.room_id().unwrap_or_default(),
+            room = %crate::logging::room(input.room_id().unwrap_or_default()),
             "handling failed (a bug): recorded as handled, skipped"
         );
     }
@@ -242,14 +248,14 @@ impl Engine {
         Ok(self.store.get(Tree::Ledger, event_id.as_bytes())?.is_some())
     }
 
-    /// Forgets ledger entries handled before `older_than`. Events that old
+    /// Forgets ledger entries handled on a day before `older_than`'s. Events that old
     /// are beyond the catch-up window and are never handled again, so their
     /// ids need not be kept (less data kept about who did what, when).
     pub fn prune_ledger(&self, older_than: DateTime<Utc>) -> Result<usize, StoreError> {
         let mut batch = Batch::default();
         for (key, value) in self.store.scan_prefix(Tree::Ledger, b"")? {
             let expired = decode::<LedgerEntry>(&value)
-                .map(|entry| entry.handled_at < older_than)
+                .map(|entry| entry.handled_on < older_than.date_naive())
                 .unwrap_or(false);
             if expired {
                 batch.delete(Tree::Ledger, key);
@@ -325,8 +331,7 @@ impl Engine {
                 Tree::Ledger,
                 key.as_bytes().to_vec(),
                 encode(&LedgerEntry {
-                    room_id: input.room_id().unwrap_or_default().to_owned(),
-                    handled_at: now,
+                    handled_on: now.date_naive(),
                     failed,
                 }),
             );
@@ -340,7 +345,7 @@ impl Engine {
                 .command(core::commands::definition(command).english);
             tracing::info!(
                 ?command,
-                room = input.room_id().unwrap_or_default(),
+                room = %crate::logging::room(input.room_id().unwrap_or_default()),
                 "command handled"
             );
         }
@@ -391,7 +396,7 @@ impl Engine {
             Lane::Direct(_) | Lane::Creation => None,
         };
         tracing::warn!(
-            room = room_id.as_deref().unwrap_or_default(),
+            room = %crate::logging::room(room_id.as_deref().unwrap_or_default()),
             item,
             reason = reason.name(),
             "refused for good by the homeserver: set aside, the lane goes on"
@@ -427,8 +432,7 @@ impl Engine {
             Tree::Ledger,
             ledger_key.into_bytes(),
             encode(&LedgerEntry {
-                room_id: input.room_id().unwrap_or_default().to_owned(),
-                handled_at: now,
+                handled_on: now.date_naive(),
                 failed: false,
             }),
         );
@@ -605,7 +609,7 @@ impl Engine {
             );
         }
         for change in &outcome.changes {
-            write_change(&mut batch, change);
+            write_change(&mut batch, change, &self.seal);
         }
         for timer in &outcome.timers {
             batch.put(

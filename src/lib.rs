@@ -12,6 +12,7 @@ pub mod engine;
 pub mod flood;
 pub mod health;
 pub mod i18n;
+pub mod logging;
 pub mod maintenance;
 pub mod matrix;
 pub mod metrics;

@@ -16,6 +16,7 @@ use boucle::i18n::Translator;
 use boucle::maintenance;
 use boucle::matrix::{self, RunOptions, demo};
 use boucle::store::domain::load_assembly;
+use boucle::store::seal::Seal;
 use boucle::store::{MemoryStore, SledStore, Store, StoreError, export};
 
 #[derive(Parser)]
@@ -74,6 +75,13 @@ enum Commands {
         #[arg(short, long)]
         config: PathBuf,
     },
+    /// Log the bot's device out and delete the Matrix SDK's store and the
+    /// session, so that the next start logs in with a new device and an
+    /// encrypted store. For a store an older boucle wrote unencrypted.
+    ResetDevice {
+        #[arg(short, long)]
+        config: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,6 +91,7 @@ fn main() -> ExitCode {
         Commands::Export { config, output } => report(export(&config, output.as_deref())),
         Commands::Import { config, file } => report(import(&config, &file)),
         Commands::Compact { config } => report(compact(&config)),
+        Commands::ResetDevice { config } => report(reset_device(&config)),
         Commands::Health { config } => report(health(&config)),
         Commands::Run { config, json_logs } => {
             init_logging(json_logs);
@@ -147,7 +156,14 @@ fn check(path: &Path) -> ExitCode {
 /// Warns if the hub or the deputy team's room can be joined by anyone,
 /// read with the bot's saved session (no login, no new device).
 fn check_rooms(config: &Config, homeserver: &str) {
-    let Some(token) = matrix::saved_token(&config.bot.data_dir) else {
+    let passphrase = match config.passphrase() {
+        Ok(passphrase) => passphrase,
+        Err(error) => {
+            println!("warning: {error}");
+            return;
+        }
+    };
+    let Some(token) = matrix::saved_token(&config.bot.data_dir, &passphrase) else {
         println!(
             "note: no saved session in {} yet: once the bot has run, `boucle check` also checks that the hub and the deputy team's room are invite-only",
             config.bot.data_dir.display()
@@ -181,24 +197,55 @@ fn report(result: anyhow::Result<()>) -> ExitCode {
     }
 }
 
-fn data_dir(config: &Path) -> anyhow::Result<PathBuf> {
+/// The data directory and the seal of secret-ballot records.
+fn data_dir(config: &Path) -> anyhow::Result<(PathBuf, Seal)> {
     let loaded = Config::load(config).with_context(|| format!("reading {}", config.display()))?;
-    Ok(loaded.bot.data_dir)
+    let seal = loaded.seal()?;
+    Ok((loaded.bot.data_dir, seal))
 }
 
 /// The data directory of an existing database (never creates one).
-fn existing_data_dir(config: &Path) -> anyhow::Result<PathBuf> {
-    let data_dir = data_dir(config)?;
+fn existing_data_dir(config: &Path) -> anyhow::Result<(PathBuf, Seal)> {
+    let (data_dir, seal) = data_dir(config)?;
     let state = maintenance::state_path(&data_dir);
     if !state.exists() {
         anyhow::bail!("there is no database in {}", state.display());
     }
-    Ok(data_dir)
+    Ok((data_dir, seal))
+}
+
+fn reset_device(config: &Path) -> anyhow::Result<()> {
+    let loaded = Config::load(config).with_context(|| format!("reading {}", config.display()))?;
+    let passphrase = loaded.passphrase()?;
+    let data_dir = &loaded.bot.data_dir;
+    if let (Some(homeserver), Some(token)) = (
+        loaded.matrix.homeserver.as_deref(),
+        matrix::saved_token(data_dir, &passphrase),
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("a tokio runtime")?;
+        match runtime.block_on(matrix::log_out(homeserver, &token)) {
+            Ok(()) => println!("the old device is logged out"),
+            Err(error) => println!(
+                "warning: the old device could not be logged out ({error}); \
+                 remove it from the bot's account in a Matrix client"
+            ),
+        }
+    }
+    let removed = matrix::forget_unencrypted_store(data_dir)
+        .with_context(|| format!("deleting the Matrix store in {}", data_dir.display()))?;
+    for path in &removed {
+        println!("deleted {}", path.display());
+    }
+    println!("the next `boucle run` logs in with a new device and an encrypted store");
+    Ok(())
 }
 
 fn export(config: &Path, output: Option<&Path>) -> anyhow::Result<()> {
-    let data_dir = existing_data_dir(config)?;
-    let store = maintenance::open_state(&data_dir)?;
+    let (data_dir, seal) = existing_data_dir(config)?;
+    let store = maintenance::open_state(&data_dir, &seal)?;
     let text = export::to_text(&store.dump()?);
     match output {
         Some(path) => maintenance::write_atomically(path, &text)
@@ -211,14 +258,14 @@ fn export(config: &Path, output: Option<&Path>) -> anyhow::Result<()> {
 }
 
 fn import(config: &Path, file: &Path) -> anyhow::Result<()> {
-    let data_dir = data_dir(config)?;
+    let (data_dir, seal) = data_dir(config)?;
     let text =
         std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
     let dump = export::from_text(&text).with_context(|| format!("reading {}", file.display()))?;
     // Every record must be readable by this version before anything is written.
     let check = MemoryStore::new();
     check.restore(&dump)?;
-    load_assembly(&check).context("the records in this file cannot be read")?;
+    load_assembly(&check, &seal).context("the records in this file cannot be read")?;
     let path = maintenance::state_path(&data_dir);
     std::fs::create_dir_all(&data_dir)
         .with_context(|| format!("creating {}", data_dir.display()))?;
@@ -241,8 +288,8 @@ fn import(config: &Path, file: &Path) -> anyhow::Result<()> {
 }
 
 fn compact(config: &Path) -> anyhow::Result<()> {
-    let data_dir = existing_data_dir(config)?;
-    let store = maintenance::open_state(&data_dir)?;
+    let (data_dir, seal) = existing_data_dir(config)?;
+    let store = maintenance::open_state(&data_dir, &seal)?;
     let before = store.size_on_disk()?;
     store.compact(chrono::Utc::now())?;
     println!(
@@ -282,15 +329,36 @@ fn health(config: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Message bodies are logged at debug level at most; the default filter
-/// also quiets the SDK's harmless 404s and key-backup chatter.
+/// The demo's passphrase, made once from the system's random source.
+fn demo_passphrase(path: &Path) -> anyhow::Result<String> {
+    if let Ok(text) = std::fs::read_to_string(path) {
+        return Ok(text.trim().to_owned());
+    }
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| std::io::Read::read_exact(&mut random, &mut bytes))
+        .context("reading /dev/urandom")?;
+    let passphrase = hex::encode(bytes);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    maintenance::write_atomically(path, &passphrase)
+        .with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(passphrase)
+}
+
+/// boucle never logs what people write, and names rooms and events by
+/// pseudonyms (`boucle::logging`); other crates log at `warn` at most
+/// unless `BOUCLE_LOG` names them.
 fn init_logging(json: bool) {
-    let filter = EnvFilter::try_from_env("BOUCLE_LOG").unwrap_or_else(|_| {
-        EnvFilter::new(
-            "info,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,\
-             matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error",
-        )
-    });
+    let spec = std::env::var("BOUCLE_LOG").ok();
+    let filter = EnvFilter::try_new(boucle::logging::directives(spec.as_deref()))
+        .unwrap_or_else(|_| EnvFilter::new(boucle::logging::directives(None)));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -317,9 +385,11 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     let failpoint = Failpoint::from_env();
     if config.matrix.homeserver.is_some() {
         let password = config.password().context("the bot's password")?;
+        let passphrase = config.passphrase()?;
         matrix::run(RunOptions {
             config,
             password,
+            passphrase,
             failpoint,
         })
         .await?;
@@ -333,6 +403,8 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     })
     .await??;
     let bot_password = "boucle-demo-bot";
+    // Beside the demo's data directory, not in it, as a real one would be.
+    let passphrase = demo_passphrase(&config.bot.data_dir.join("..").join("passphrase"))?;
     let person_password = "demo-boucle";
     synapse.register("boucle", bot_password, false).await?;
     synapse.register("demo", person_password, true).await?;
@@ -381,7 +453,7 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     );
     println!("\n{banner}\n");
     tokio::select! {
-        result = matrix::run(RunOptions { config, password: bot_password.to_owned(), failpoint }) => result?,
+        result = matrix::run(RunOptions { config, password: bot_password.to_owned(), passphrase, failpoint }) => result?,
         _ = tokio::signal::ctrl_c() => {}
     }
     Ok(())

@@ -23,9 +23,10 @@ use chrono::{DateTime, Duration, Utc};
 use tokio::sync::Notify;
 
 use crate::core::{Settings, State};
-use crate::store::domain::{load_assembly, write_change};
+use crate::store::domain::{load_assembly, seal_clear_records, write_change};
 use crate::store::export::{self, ImportError};
 use crate::store::records::ERASURE_PREFIX;
+use crate::store::seal::Seal;
 use crate::store::{Batch, MemoryStore, OpenError, SledStore, Store, StoreError, Tree};
 
 /// How often backups are made, and compaction runs without an erasure.
@@ -88,7 +89,11 @@ pub fn restore_advice(data_dir: &Path) -> String {
 /// Opens the database after reading every record once. The check runs on a
 /// copy, because sled writes to a database as it opens it: damaged data is
 /// left exactly as it was found, for a person to look at.
-pub fn open_state(data_dir: &Path) -> Result<SledStore, StateError> {
+///
+/// Electors and ballot boxes are read with `seal`. Those a version before
+/// sealing wrote in clear are sealed here, in the database and in the
+/// backups, and the database is compacted so that no clear copy remains.
+pub fn open_state(data_dir: &Path, seal: &Seal) -> Result<SledStore, StateError> {
     let path = state_path(data_dir);
     let shown = path.display().to_string();
     let damaged = |details: String| StateError::Damaged {
@@ -119,7 +124,7 @@ pub fn open_state(data_dir: &Path) -> Result<SledStore, StateError> {
         copy_directory(&path, &copy)?;
         let checked = opened(SledStore::open(&copy)).and_then(|store| {
             store.dump().map_err(|error| damaged(error.to_string()))?;
-            match load_assembly(&store) {
+            match load_assembly(&store, seal) {
                 Ok(_) => Ok(()),
                 Err(error @ StoreError::UnsupportedVersion { .. }) => Err(StateError::TooNew {
                     details: error.to_string(),
@@ -130,7 +135,55 @@ pub fn open_state(data_dir: &Path) -> Result<SledStore, StateError> {
         std::fs::remove_dir_all(&copy)?;
         checked?;
     }
-    opened(SledStore::open(&path))
+    let store = opened(SledStore::open(&path))?;
+    let sealed = seal_clear_records(&store, seal).map_err(|error| damaged(error.to_string()))?;
+    if sealed > 0 {
+        store
+            .compact(Utc::now())
+            .map_err(|error| damaged(error.to_string()))?;
+        let backups = seal_clear_backups(&backups_dir(data_dir), seal)
+            .map_err(|error| damaged(error.to_string()))?;
+        tracing::info!(
+            records = sealed,
+            backups,
+            "secret-ballot records written in clear by an older version are now sealed"
+        );
+    }
+    Ok(store)
+}
+
+/// Seals, in every backup of `directory`, the records written in clear
+/// before sealing. Returns how many backups were rewritten.
+fn seal_clear_backups(directory: &Path, seal: &Seal) -> Result<usize, ScrubError> {
+    let backups = list_backups(directory).map_err(|source| ScrubError::Read {
+        path: directory.display().to_string(),
+        source,
+    })?;
+    let mut rewritten = 0;
+    for path in &backups {
+        let shown = path.display().to_string();
+        let read_error = |source| ScrubError::Read {
+            path: shown.clone(),
+            source,
+        };
+        let store_error = |source| ScrubError::Store {
+            path: shown.clone(),
+            source,
+        };
+        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        let dump = export::from_text(&text).map_err(|source| ScrubError::Format {
+            path: shown.clone(),
+            source,
+        })?;
+        let store = MemoryStore::new();
+        store.restore(&dump).map_err(store_error)?;
+        if seal_clear_records(&store, seal).map_err(store_error)? > 0 {
+            let text = export::to_text(&store.dump().map_err(store_error)?);
+            write_atomically(path, &text).map_err(read_error)?;
+            rewritten += 1;
+        }
+    }
+    Ok(rewritten)
 }
 
 /// Whether another process holds sled's lock on its `db` file.
@@ -270,6 +323,7 @@ pub enum ScrubError {
 pub fn scrub_backups(
     directory: &Path,
     settings: &Settings,
+    seal: &Seal,
     user_ids: &[String],
 ) -> Result<usize, ScrubError> {
     let backups = list_backups(directory).map_err(|source| ScrubError::Read {
@@ -290,7 +344,7 @@ pub fn scrub_backups(
             path: shown.clone(),
             source,
         };
-        let scrubbed = erase_from(&dump, settings, user_ids).map_err(store_error)?;
+        let scrubbed = erase_from(&dump, settings, seal, user_ids).map_err(store_error)?;
         let rewritten = export::to_text(&scrubbed);
         if rewritten != text {
             write_atomically(path, &rewritten).map_err(|source| ScrubError::Read {
@@ -306,17 +360,18 @@ pub fn scrub_backups(
 fn erase_from(
     dump: &crate::store::Dump,
     settings: &Settings,
+    seal: &Seal,
     user_ids: &[String],
 ) -> Result<crate::store::Dump, StoreError> {
     let store = MemoryStore::new();
     store.restore(dump)?;
-    let assembly = load_assembly(&store)?;
+    let assembly = load_assembly(&store, seal)?;
     let mut state = State::with_assembly(settings.clone(), assembly)
         .map_err(|error| StoreError::Io(std::io::Error::other(error.to_string())))?;
     let mut batch = Batch::default();
     for user_id in user_ids {
         for change in crate::core::privacy::erase(&state, user_id) {
-            write_change(&mut batch, &change);
+            write_change(&mut batch, &change, seal);
             state.assembly.apply(&change);
         }
     }
@@ -352,6 +407,8 @@ pub struct Jobs {
     pub erasures: Arc<Notify>,
     /// The current settings, for erasing in backups.
     pub settings: Box<dyn Fn() -> Settings + Send + Sync>,
+    /// Opens and writes the sealed records of the backups.
+    pub seal: Seal,
 }
 
 impl Jobs {
@@ -392,7 +449,12 @@ impl Jobs {
     pub fn clean_up(&self, now: DateTime<Utc>) -> Result<(), MaintenanceError> {
         let (users, _) = pending_erasures(self.store.as_ref())?;
         if !users.is_empty() {
-            let scrubbed = scrub_backups(&backups_dir(&self.data_dir), &(self.settings)(), &users)?;
+            let scrubbed = scrub_backups(
+                &backups_dir(&self.data_dir),
+                &(self.settings)(),
+                &self.seal,
+                &users,
+            )?;
             let mut batch = Batch::default();
             for (key, _) in self.store.scan_prefix(Tree::Meta, ERASURE_PREFIX)? {
                 batch.delete(Tree::Meta, key);
@@ -541,14 +603,159 @@ mod tests {
         assert_eq!(newest, export::to_text(&store.dump().unwrap()));
     }
 
+    /// Issue 18, part 2: copies of the data directory taken after each vote
+    /// (its files, a backup, an export) are the same whichever way people
+    /// voted, but for sealed bytes of the same length; and no file holds a
+    /// count or a "voted" flag in clear. So no pair of copies (two backups,
+    /// the database before and after a vote) tells anyone's choice.
+    #[test]
+    fn no_two_copies_of_the_data_directory_tell_how_anyone_voted() {
+        use chrono::TimeZone;
+        const VOTERS: [&str; 3] = ["@anna:s", "@bruno:s", "@chloe:s"];
+        /// The copy with each sealed value replaced by its length.
+        fn blind(text: &str) -> String {
+            fn walk(value: &mut serde_json::Value) {
+                match value {
+                    serde_json::Value::Object(fields) => {
+                        for (name, field) in fields.iter_mut() {
+                            match (name.as_str(), field.as_str()) {
+                                ("sealed", Some(sealed)) => *field = sealed.len().into(),
+                                _ => walk(field),
+                            }
+                        }
+                    }
+                    serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+                    _ => {}
+                }
+            }
+            let mut value: serde_json::Value = serde_json::from_str(text).unwrap();
+            walk(&mut value);
+            value.to_string()
+        }
+        fn life(choices: [&str; 3]) -> (Vec<String>, crate::core::assembly::BallotBox) {
+            let data = tempfile::tempdir().unwrap();
+            let store = Arc::new(open_state(data.path(), &Seal::for_tests()).unwrap());
+            let engine = Engine::new(store.clone(), Seal::for_tests(), settings(), None).unwrap();
+            let now = Utc.with_ymd_and_hms(2026, 12, 2, 9, 0, 0).unwrap();
+            let say = |room: &str, sender: &str, event_id: &str, body: &str| {
+                let Input::Message(mut message) = message_in(room, event_id, body) else {
+                    unreachable!()
+                };
+                message.sender = sender.into();
+                message.is_direct = room.starts_with("!dm");
+                engine.process(&Input::Message(message), now).unwrap();
+            };
+            say(
+                "!hub:s",
+                "@camille:s",
+                "$open",
+                "!scrutin Pour ou contre ? | Pour | Contre",
+            );
+            let members = VOTERS.iter().map(|voter| (*voter).to_owned()).collect();
+            engine
+                .process(&Input::Electorate { number: 1, members }, now)
+                .unwrap();
+            let mut copies = Vec::new();
+            for (index, (voter, choice)) in VOTERS.iter().zip(choices).enumerate() {
+                say(
+                    &format!("!dm-{index}:s"),
+                    voter,
+                    &format!("$vote{index}"),
+                    &format!("!voter 1 {choice}"),
+                );
+                assert!(
+                    engine
+                        .read(|state| { state.assembly.electors[&(1, (*voter).to_owned())].voted })
+                );
+                write_backup(store.as_ref(), &backups_dir(data.path()), now, 7).unwrap();
+                let backup = latest_backup(&backups_dir(data.path())).unwrap();
+                copies.push(blind(&std::fs::read_to_string(backup).unwrap()));
+                copies.push(blind(&export::to_text(&store.dump().unwrap())));
+                for clear in ["\"counts\"", "\"voted\"", "\"electorate\""] {
+                    assert_eq!(
+                        files_containing(data.path(), clear),
+                        Vec::<PathBuf>::new(),
+                        "{clear} in clear after vote {index}"
+                    );
+                }
+            }
+            let ballot_box = engine.read(|state| state.assembly.ballot_boxes[&1].clone());
+            (copies, ballot_box)
+        }
+        let (yes, yes_box) = life(["Pour", "Pour", "Contre"]);
+        let (no, no_box) = life(["Contre", "Contre", "Pour"]);
+        // The boxes differ (the bot can count)...
+        assert_eq!(yes_box.counts, [2, 1]);
+        assert_eq!(no_box.counts, [1, 2]);
+        // ...but nothing else does, at any moment.
+        for (index, (yes, no)) in yes.iter().zip(&no).enumerate() {
+            assert_eq!(yes, no, "copy {index}");
+        }
+    }
+
+    /// Electors and ballot boxes that a version before sealing wrote in
+    /// clear are sealed at the next start, in the database and in every
+    /// backup, and the clear copies are gone from the files.
+    #[test]
+    fn ballot_records_written_in_clear_are_sealed_at_start_backups_included() {
+        let data = tempfile::tempdir().unwrap();
+        {
+            let store = SledStore::open(&state_path(data.path())).unwrap();
+            let mut key = 7u64.to_be_bytes().to_vec();
+            key.extend_from_slice(b"@anna:s");
+            let mut batch = Batch::default();
+            batch.put(
+                Tree::Electors,
+                key,
+                crate::store::records::encode(&crate::core::assembly::Elector { voted: true }),
+            );
+            batch.put(
+                Tree::BallotBoxes,
+                7u64.to_be_bytes().to_vec(),
+                crate::store::records::encode(&crate::core::assembly::BallotBox {
+                    counts: vec![1, 0],
+                    ballots: 1,
+                    electorate: 3,
+                }),
+            );
+            store.apply(batch).unwrap();
+            write_backup(&store, &backups_dir(data.path()), Utc::now(), 7).unwrap();
+        }
+        assert!(!files_containing(data.path(), "\"voted\"").is_empty());
+        let store = open_state(data.path(), &Seal::for_tests()).unwrap();
+        for clear in ["\"voted\"", "\"counts\"", "@anna:s"] {
+            assert_eq!(
+                files_containing(data.path(), clear),
+                Vec::<PathBuf>::new(),
+                "{clear}"
+            );
+        }
+        let assembly = load_assembly(&store, &Seal::for_tests()).unwrap();
+        assert!(assembly.electors[&(7, "@anna:s".to_owned())].voted);
+        assert_eq!(assembly.ballot_boxes[&7].counts, [1, 0]);
+        // Another passphrase opens nothing, and says why.
+        let error = load_assembly(
+            &store,
+            &Seal::from_passphrase("not the passphrase of this data"),
+        )
+        .unwrap_err();
+        assert!(error.to_string().contains("passphrase"), "{error}");
+    }
+
     /// The issue's erasure check: a marker written by someone, erased with
     /// `!oublier`, is in no file of the data directory after the clean-up,
     /// backups included, while someone else's data stays.
     #[test]
     fn after_forgetting_and_clean_up_the_marker_is_in_no_file() {
         let data = tempfile::tempdir().unwrap();
-        let store = Arc::new(open_state(data.path()).unwrap());
-        let engine = Engine::new(store.clone(), settings(), None).unwrap();
+        let store = Arc::new(open_state(data.path(), &Seal::for_tests()).unwrap());
+        let engine = Engine::new(
+            store.clone(),
+            crate::store::seal::Seal::for_tests(),
+            settings(),
+            None,
+        )
+        .unwrap();
         let now = Utc::now();
         let marker = "Kerzmarqueur-8c1d";
         let kept = "Gardemarqueur-55e0";
@@ -589,6 +796,7 @@ mod tests {
             erasure_delay: Duration::seconds(0),
             erasures: engine.erasures(),
             settings: Box::new(settings),
+            seal: Seal::for_tests(),
         };
         jobs.clean_up(now).unwrap();
 
@@ -607,7 +815,7 @@ mod tests {
     fn damaged_data_is_refused_untouched_with_the_last_backup_named() {
         let data = tempfile::tempdir().unwrap();
         {
-            let store = open_state(data.path()).unwrap();
+            let store = open_state(data.path(), &Seal::for_tests()).unwrap();
             let mut batch = Batch::default();
             for index in 0..50 {
                 batch.put(
@@ -620,14 +828,14 @@ mod tests {
             write_backup(&store, &backups_dir(data.path()), Utc::now(), 7).unwrap();
         }
         // A database opened again has a snapshot file, as one in use has.
-        drop(open_state(data.path()).unwrap());
+        drop(open_state(data.path(), &Seal::for_tests()).unwrap());
         let db = state_path(data.path()).join("db");
         let mut bytes = std::fs::read(&db).unwrap();
         // Damage inside pages sled reads back.
         bytes[100_000..100_064].fill(0);
         std::fs::write(&db, &bytes).unwrap();
 
-        let error = open_state(data.path()).unwrap_err();
+        let error = open_state(data.path(), &Seal::for_tests()).unwrap_err();
         let message = error.to_string();
         assert!(matches!(error, StateError::Damaged { .. }), "{message}");
         assert!(message.contains("has deleted nothing"), "{message}");
@@ -644,8 +852,8 @@ mod tests {
     #[test]
     fn a_database_in_use_is_reported_as_such() {
         let data = tempfile::tempdir().unwrap();
-        let _running = open_state(data.path()).unwrap();
-        let error = open_state(data.path()).unwrap_err();
+        let _running = open_state(data.path(), &Seal::for_tests()).unwrap();
+        let error = open_state(data.path(), &Seal::for_tests()).unwrap_err();
         assert!(matches!(error, StateError::InUse { .. }), "{error}");
     }
 }

@@ -165,7 +165,13 @@ fn message(room: &str, sender: &str, event_id: &str, body: &str) -> IncomingMess
 impl World {
     fn new() -> World {
         let store = Arc::new(MemoryStore::new());
-        let engine = Engine::new(store.clone(), settings(), None).unwrap();
+        let engine = Engine::new(
+            store.clone(),
+            crate::store::seal::Seal::for_tests(),
+            settings(),
+            None,
+        )
+        .unwrap();
         let mut world = World {
             store,
             engine,
@@ -362,7 +368,13 @@ impl World {
                 }
             }
             Act::CrashAndRestart => {
-                self.engine = Engine::new(self.store.clone(), settings(), None).unwrap();
+                self.engine = Engine::new(
+                    self.store.clone(),
+                    crate::store::seal::Seal::for_tests(),
+                    settings(),
+                    None,
+                )
+                .unwrap();
                 // The last input comes again (the sync position was not
                 // saved): the ledger or the data make it harmless.
                 if let Some(last) = self.last.clone() {

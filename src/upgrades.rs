@@ -99,7 +99,13 @@ impl Script {
 pub(crate) fn populated_store() -> MemoryStore {
     let store = Arc::new(MemoryStore::new());
     let mut script = Script {
-        engine: Engine::new(store.clone(), settings(), None).unwrap(),
+        engine: Engine::new(
+            store.clone(),
+            crate::store::seal::Seal::for_tests(),
+            settings(),
+            None,
+        )
+        .unwrap(),
         now: Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap(),
         counter: 0,
     };
@@ -250,7 +256,8 @@ fn every_fixture_export_is_read_by_this_version() {
         let dump = export::from_text(&text).unwrap_or_else(|error| panic!("{path:?}: {error}"));
         let store = Arc::new(MemoryStore::new());
         store.restore(&dump).unwrap();
-        load_assembly(store.as_ref()).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+        load_assembly(store.as_ref(), &crate::store::seal::Seal::for_tests())
+            .unwrap_or_else(|error| panic!("{path:?}: {error}"));
         for (_, value) in dump.entries(Tree::Outbox) {
             decode::<OutboxEntry>(value).unwrap_or_else(|error| panic!("{path:?}: {error}"));
         }
@@ -260,7 +267,13 @@ fn every_fixture_export_is_read_by_this_version() {
         for (_, value) in dump.entries(Tree::Timers) {
             decode::<TimerEntry>(value).unwrap_or_else(|error| panic!("{path:?}: {error}"));
         }
-        Engine::new(store, settings(), None).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+        Engine::new(
+            store,
+            crate::store::seal::Seal::for_tests(),
+            settings(),
+            None,
+        )
+        .unwrap_or_else(|error| panic!("{path:?}: {error}"));
         read += 1;
     }
     assert!(read >= 2, "the current fixture and at least one older one");

@@ -5,6 +5,7 @@ use std::process::Command;
 
 fn boucle(arguments: &[&str]) -> (bool, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .env("BOUCLE_PASSPHRASE", boucle::store::seal::TEST_PASSPHRASE)
         .args(arguments)
         .output()
         .unwrap();
@@ -136,6 +137,7 @@ fn export_then_import_gives_back_the_same_bytes() {
     let (ok, text) = boucle(&["import", "-c", &second, exported.to_str().unwrap()]);
     assert!(ok, "{text}");
     let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .env("BOUCLE_PASSPHRASE", boucle::store::seal::TEST_PASSPHRASE)
         .args(["export", "-c", &second])
         .output()
         .unwrap();
@@ -152,6 +154,7 @@ fn export_then_import_gives_back_the_same_bytes() {
     let (ok, text) = boucle(&["compact", "-c", &second]);
     assert!(ok, "{text}");
     let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .env("BOUCLE_PASSPHRASE", boucle::store::seal::TEST_PASSPHRASE)
         .args(["export", "-c", &second])
         .output()
         .unwrap();
@@ -201,6 +204,7 @@ fn json_logs_are_one_object_per_line() {
         ],
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .env("BOUCLE_PASSPHRASE", boucle::store::seal::TEST_PASSPHRASE)
         .args(["run", "--json-logs", "-c", &config])
         .env("BOUCLE_PASSWORD", "secret")
         .stderr(std::process::Stdio::piped())
@@ -218,4 +222,86 @@ fn json_logs_are_one_object_per_line() {
         !first.contains("secret"),
         "the password is never logged: {first}"
     );
+}
+
+/// A data directory from a boucle before the passphrase holds the Matrix
+/// SDK's store unencrypted: the bot refuses to run on it and says what to
+/// do; `boucle reset-device` deletes it (and the clear session), after
+/// which the start goes on to the homeserver.
+#[test]
+fn an_unencrypted_matrix_store_is_refused_with_what_to_do() {
+    use std::io::BufRead;
+    let directory = tempfile::tempdir().unwrap();
+    let homeserver = format!("http://127.0.0.1:{}", free_port());
+    let config = edited_config(
+        directory.path(),
+        &[
+            ("https://matrix.example.org", &homeserver),
+            ("listen = \"127.0.0.1:9464\"", ""),
+        ],
+    );
+    let data = directory.path().join("data");
+    std::fs::create_dir_all(data.join("matrix-store")).unwrap();
+    std::fs::write(data.join("matrix-store/matrix-sdk-state.sqlite3"), b"clear").unwrap();
+    std::fs::write(data.join("matrix-session.json"), b"{}").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .env("BOUCLE_PASSPHRASE", boucle::store::seal::TEST_PASSPHRASE)
+        .args(["run", "-c", &config])
+        .env("BOUCLE_PASSWORD", "secret")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{text}");
+    assert!(text.contains("without encryption"), "{text}");
+    assert!(text.contains("boucle reset-device -c"), "{text}");
+    assert!(
+        data.join("matrix-store").exists(),
+        "nothing deleted by itself"
+    );
+
+    let (ok, text) = boucle(&["reset-device", "-c", &config]);
+    assert!(ok, "{text}");
+    assert!(!data.join("matrix-store").exists(), "{text}");
+    assert!(!data.join("matrix-session.json").exists(), "{text}");
+
+    // Now the start gets as far as waiting for the homeserver.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .env("BOUCLE_PASSPHRASE", boucle::store::seal::TEST_PASSPHRASE)
+        .args(["run", "-c", &config])
+        .env("BOUCLE_PASSWORD", "secret")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let waiting = std::io::BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .any(|line| line.contains("homeserver not reachable yet"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(waiting);
+    assert!(data.join("matrix-store/boucle-encrypted").exists());
+}
+
+/// Without a passphrase the bot does not start, and says how to make one.
+#[test]
+fn a_missing_passphrase_is_explained() {
+    let directory = tempfile::tempdir().unwrap();
+    let config = edited_config(directory.path(), &[]);
+    let output = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["run", "-c", &config])
+        .env("BOUCLE_PASSWORD", "secret")
+        .env_remove("BOUCLE_PASSPHRASE")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(text.contains("BOUCLE_PASSPHRASE is not set"), "{text}");
+    let short = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["run", "-c", &config])
+        .env("BOUCLE_PASSWORD", "secret")
+        .env("BOUCLE_PASSPHRASE", "short")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&short.stderr);
+    assert!(text.contains("openssl rand -base64 32"), "{text}");
 }

@@ -472,6 +472,7 @@ async fn an_open_deputy_room_is_warned_about_at_start_and_by_check() {
     bot.kill();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_boucle"))
         .args(["check", "-c", config.to_str().unwrap()])
+        .env("BOUCLE_TEST_PASSPHRASE", support::TEST_PASSPHRASE)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);

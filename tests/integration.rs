@@ -266,7 +266,8 @@ async fn a_message_refused_for_good_is_set_aside_and_the_room_goes_on() {
     let (person, mut bot, room) = setup(false).await;
     bot.kill();
     {
-        let store = boucle::maintenance::open_state(&bot.data_dir()).unwrap();
+        let store =
+            boucle::maintenance::open_state(&bot.data_dir(), &support::test_seal()).unwrap();
         let entry = OutboxEntry {
             room_id: room.room_id().to_string(),
             item: OutboxItem::Message {
@@ -296,7 +297,7 @@ async fn a_message_refused_for_good_is_set_aside_and_the_room_goes_on() {
     let told = support::wait_for_message(&direct, &bot, |text| text.contains("trop grand")).await;
     assert!(body(&told["content"]).contains("mis de côté"), "{told}");
     bot.kill();
-    let store = boucle::maintenance::open_state(&bot.data_dir()).unwrap();
+    let store = boucle::maintenance::open_state(&bot.data_dir(), &support::test_seal()).unwrap();
     let dead: Vec<DeadLetter> = store
         .scan_prefix(Tree::DeadLetters, b"")
         .unwrap()
@@ -517,4 +518,36 @@ async fn a_forgotten_marker_is_in_no_file_of_the_data_directory() {
         "{}",
         bot.log()
     );
+}
+
+/// Issue 18, part 2: the Matrix SDK's stores and the session are encrypted
+/// with the passphrase, which is not in the data directory. A room's topic
+/// and a message, which the SDK keeps from its syncs, and the bot's access
+/// token are in no file of the data directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_copy_of_the_data_directory_holds_no_history_and_no_token() {
+    let (person, mut bot, room) = setup(false).await;
+    let topic = "Sujet-marqueur-5e1f9";
+    let said = "Parole-marqueur-77ab0";
+    room.set_room_topic(topic).await.unwrap();
+    person.send(&room, said).await;
+    let command = person.send(&room, "!aide").await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
+    bot.kill();
+    let data = bot.data_dir();
+    let token = boucle::matrix::saved_token(&data, support::TEST_PASSPHRASE)
+        .expect("the sealed session opens with the passphrase");
+    assert!(boucle::matrix::saved_token(&data, "not the passphrase of this bot").is_none());
+    for secret in [topic, said, token.as_str(), "access_token"] {
+        assert_eq!(
+            support::files_containing(&data, secret),
+            Vec::<std::path::PathBuf>::new(),
+            "{secret}"
+        );
+    }
+    // And the bot starts again on its encrypted store, on the same device.
+    bot.start(None);
+    let command = person.send(&room, "!aide").await;
+    wait_for_replies(&room, &bot.user_id, std::slice::from_ref(&command)).await;
+    assert_eq!(bot.log().matches("logged in with a new device").count(), 1);
 }

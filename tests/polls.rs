@@ -186,10 +186,18 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
             .contains("3 personnes peuvent voter"),
         "{announced}"
     );
+    // What would name a voter in the logs: their id, their direct chat's,
+    // their vote's.
+    let mut names = Vec::new();
     for (person, choice) in [(&lou, "Contre"), (&zoe, "contre")] {
         let direct = person.create_direct_chat(&bot.user_id).await;
         person.wait_for_join(&direct, &bot.user_id).await;
-        person.send(&direct, &format!("!voter 1 {choice}")).await;
+        let vote = person.send(&direct, &format!("!voter 1 {choice}")).await;
+        names.extend([
+            person.user_id.to_string(),
+            direct.room_id().to_string(),
+            vote.to_string(),
+        ]);
         let receipt = wait_for_event(
             &direct,
             &bot,
@@ -220,4 +228,19 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
         "{body}"
     );
     assert!(body.contains("Quorum de 2 atteint"), "{body}");
+    // The harness logs at every level (BOUCLE_LOG=trace): still, no line
+    // names a voter, and no line holds a choice.
+    let log = bot.log();
+    assert!(log.contains("TRACE"), "the bot logged at trace level");
+    assert!(
+        log.contains("command handled"),
+        "the votes were logged as commands"
+    );
+    for name in &names {
+        assert!(!log.contains(name.as_str()), "{name} is in the log");
+    }
+    assert!(
+        !log.contains("Contre") && !log.contains("!voter"),
+        "a choice is in the log"
+    );
 }

@@ -73,7 +73,13 @@ pub fn build(
     );
     let zone = settings.time_zone;
     let memory: Arc<dyn Store> = Arc::new(MemoryStore::new());
-    let engine = Engine::new(memory.clone(), settings, None).expect("an engine");
+    let engine = Engine::new(
+        memory.clone(),
+        boucle::store::seal::Seal::for_tests(),
+        settings,
+        None,
+    )
+    .expect("an engine");
 
     let now = Utc::now();
     let member = |index: usize| format!("@large{index}:localhost");

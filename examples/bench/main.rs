@@ -701,6 +701,10 @@ fn start_bot(binary: &str, directory: &std::path::Path, config: String, port: u1
         .args(["run", "-c"])
         .arg(&path)
         .env("BOUCLE_PASSWORD", "boucle-bench-password")
+        .env(
+            "BOUCLE_PASSPHRASE",
+            "the bench bot's data directory passphrase",
+        )
         .stdout(Stdio::null())
         .stderr(log)
         .env(
@@ -742,7 +746,7 @@ fn config(
 ) -> String {
     let mut text = format!(
         "[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\npassword_env = \"BOUCLE_PASSWORD\"\n\n\
-         [bot]\ndata_dir = \"{}\"\n\n[assembly]\nhub_room = \"{hub}\"\ndeputy_room = \"{deputy}\"\nadmins = [\"{admin}\"]\n\n\
+         [bot]\npassphrase_env = \"BOUCLE_PASSPHRASE\"\ndata_dir = \"{}\"\n\n[assembly]\nhub_room = \"{hub}\"\ndeputy_room = \"{deputy}\"\nadmins = [\"{admin}\"]\n\n\
          [health]\nlisten = \"127.0.0.1:{port}\"\n",
         server.url,
         server.user_id("boucle"),

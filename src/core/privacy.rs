@@ -119,6 +119,22 @@ pub static REGISTRY: &[Entry] = &[
         handling: Handling::NotPersonal("counts only: no name, no time"),
     },
     Entry {
+        kind: "sealed elector",
+        handling: Handling::NotPersonal(
+            "how an elector is stored (store::seal): exported and erased as \"elector\"",
+        ),
+    },
+    Entry {
+        kind: "sealed ballot box",
+        handling: Handling::NotPersonal("how a ballot box is stored (store::seal): counts only"),
+    },
+    Entry {
+        kind: "sealed record",
+        handling: Handling::NotPersonal(
+            "the encrypted envelope of a sealed elector or ballot box, or of the session",
+        ),
+    },
+    Entry {
         kind: "meeting",
         handling: Handling::Personal {
             export: export_meetings,

@@ -28,7 +28,13 @@ pub(crate) fn settings() -> Settings {
 }
 
 fn engine_on(store: Arc<dyn Store>) -> Engine {
-    Engine::new(store, settings(), None).unwrap()
+    Engine::new(
+        store,
+        crate::store::seal::Seal::for_tests(),
+        settings(),
+        None,
+    )
+    .unwrap()
 }
 
 fn engine() -> Engine {
@@ -402,7 +408,13 @@ fn a_report_edited_in_a_loop_is_braked_like_commands() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let mut settings = settings();
     settings.deputy_room_id = Some("!deputy:s".into());
-    let engine = Engine::new(store.clone(), settings, None).unwrap();
+    let engine = Engine::new(
+        store.clone(),
+        crate::store::seal::Seal::for_tests(),
+        settings,
+        None,
+    )
+    .unwrap();
     let now = Utc::now();
     engine
         .process(
@@ -493,7 +505,13 @@ fn each_general_assembly_announcement_is_answered_by_reaction() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let mut settings = settings();
     settings.admins = vec!["@camille:s".into()];
-    let engine = Engine::new(store.clone(), settings, None).unwrap();
+    let engine = Engine::new(
+        store.clone(),
+        crate::store::seal::Seal::for_tests(),
+        settings,
+        None,
+    )
+    .unwrap();
     let now = Utc::now();
     engine
         .process(
@@ -553,7 +571,13 @@ fn a_refused_entry_is_set_aside_and_told_to_the_admins_once_a_day() {
     let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
     let mut settings = settings();
     settings.admins = vec!["@admin:s".into()];
-    let engine = Engine::new(store.clone(), settings, None).unwrap();
+    let engine = Engine::new(
+        store.clone(),
+        crate::store::seal::Seal::for_tests(),
+        settings,
+        None,
+    )
+    .unwrap();
     let now = Utc::now();
     for index in 0..3 {
         engine

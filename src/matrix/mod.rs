@@ -29,7 +29,7 @@ use crate::store::records::{
 use crate::store::{Batch, Store, StoreError, Tree};
 
 pub use outbox::transaction_id;
-pub use session::saved_token;
+pub use session::{forget_unencrypted_store, saved_device_id, saved_token, store_is_unencrypted};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -78,6 +78,8 @@ pub struct Adapter {
     engine: Engine,
     user_id: OwnedUserId,
     password: String,
+    /// Encrypts the saved session (and, through the SDK, its stores).
+    passphrase: String,
     data_dir: PathBuf,
     first_start: DateTime<Utc>,
     catch_up: chrono::Duration,
@@ -119,19 +121,21 @@ impl Adapter {
         let inviter = match room.invite_details().await {
             Ok(invite) => invite.inviter_id.to_string(),
             Err(error) => {
-                tracing::warn!(%error, room = %room_id, "cannot read an invite");
+                tracing::warn!(%error, room = %crate::logging::room(room_id), "cannot read an invite");
                 return;
             }
         };
         let from_admin = self.engine.read(|state| state.settings.is_admin(&inviter));
         let is_direct = room.is_direct().await.unwrap_or(false);
         if !from_admin && !is_direct && !self.is_assembly_room(room_id) {
-            tracing::info!(room = %room_id, "invite ignored: not from an admin, not a direct chat, not an assembly room");
+            tracing::info!(room = %crate::logging::room(room_id), "invite ignored: not from an admin, not a direct chat, not an assembly room");
             return;
         }
         match room.join().await {
-            Ok(()) => tracing::info!(room = %room_id, "joined on invite"),
-            Err(error) => tracing::warn!(%error, room = %room_id, "cannot join on invite"),
+            Ok(()) => tracing::info!(room = %crate::logging::room(room_id), "joined on invite"),
+            Err(error) => {
+                tracing::warn!(%error, room = %crate::logging::room(room_id), "cannot join on invite")
+            }
         }
     }
 }
@@ -140,6 +144,8 @@ impl Adapter {
 pub struct RunOptions {
     pub config: Config,
     pub password: String,
+    /// Encrypts the data directory's secrets (`Config::passphrase`).
+    pub passphrase: String,
     pub failpoint: Option<Failpoint>,
 }
 
@@ -148,8 +154,10 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     let RunOptions {
         config,
         password,
+        passphrase,
         failpoint,
     } = options;
+    let seal = crate::store::seal::Seal::from_passphrase(&passphrase);
     let homeserver = config
         .matrix
         .homeserver
@@ -162,7 +170,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     crate::maintenance::restrict_permissions(&data_dir);
 
     // Damaged data stops the start here, before any login or change.
-    let sled_store = Arc::new(crate::maintenance::open_state(&data_dir)?);
+    let sled_store = Arc::new(crate::maintenance::open_state(&data_dir, &seal)?);
     let store: Arc<dyn Store> = sled_store.clone();
     // Bound before the login, so the host's monitoring sees a bot that is
     // up but not yet syncing.
@@ -188,7 +196,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
             ),
         );
     }
-    let client = connect(&homeserver, &data_dir, &user_id, &password).await?;
+    let client = connect(&homeserver, &data_dir, &user_id, &password, &passphrase).await?;
 
     let first_start = match store.get(Tree::Meta, FIRST_START_KEY)? {
         Some(bytes) => decode::<FirstStart>(&bytes)?.at,
@@ -236,7 +244,8 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         themes,
     );
     let time_zone = settings.time_zone;
-    let engine = Engine::new(store.clone(), settings, failpoint)?.with_metrics(metrics);
+    let engine =
+        Engine::new(store.clone(), seal.clone(), settings, failpoint)?.with_metrics(metrics);
     engine.ensure_timer(
         TimerPurpose::Retention,
         next_retention_run(time_zone, Utc::now()),
@@ -265,6 +274,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         engine,
         user_id,
         password,
+        passphrase,
         data_dir,
         first_start,
         catch_up,
@@ -286,6 +296,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
             )),
             erasures: adapter.engine.erasures(),
             settings: Box::new(move || settings_source.engine.read(|state| state.settings.clone())),
+            seal,
         }),
     );
     tasks.spawn("space", space::keep_space(adapter.clone(), space_address));
@@ -343,12 +354,13 @@ async fn connect(
     data_dir: &std::path::Path,
     user_id: &matrix_sdk::ruma::UserId,
     password: &str,
+    passphrase: &str,
 ) -> Result<Client, AdapterError> {
     let mut backoff = std::time::Duration::from_secs(1);
     loop {
         let attempt = async {
-            let client = session::build_client(homeserver, data_dir).await?;
-            session::log_in(&client, data_dir, user_id, password).await?;
+            let client = session::build_client(homeserver, data_dir, passphrase).await?;
+            session::log_in(&client, data_dir, user_id, password, passphrase).await?;
             Ok::<_, AdapterError>(client)
         };
         match attempt.await {
@@ -439,6 +451,23 @@ pub fn open_to_anyone(join_rule: Option<&str>, guest_access: Option<&str>) -> Op
         }
         _ => None,
     }
+}
+
+/// Logs out the device of `token` (`POST /logout`): the homeserver forgets
+/// it and people's apps stop encrypting for it.
+pub async fn log_out(homeserver: &str, token: &str) -> Result<(), reqwest::Error> {
+    reqwest::Client::new()
+        .post(format!(
+            "{}/_matrix/client/v3/logout",
+            homeserver.trim_end_matches('/')
+        ))
+        .bearer_auth(token)
+        .json(&serde_json::json!({}))
+        .timeout(std::time::Duration::from_secs(20))
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
 }
 
 /// The warnings about the hub and the deputy team's room, read with

@@ -186,7 +186,7 @@ async fn drain_room(
             Err(error) => {
                 // Unreadable by this version: keep it (never delete data) but
                 // do not block the room behind it forever.
-                tracing::error!(%error, room = %room_id, "undeliverable outbox entry skipped");
+                tracing::error!(%error, room = %crate::logging::room(&room_id), "undeliverable outbox entry skipped");
                 quarantine(&store, &key, value);
                 continue;
             }
@@ -356,7 +356,7 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
         return Err(Failure::Refused(Refusal::Invalid));
     };
     let Some(room) = client.get_room(&room_id) else {
-        tracing::warn!(room = %room_id, "not in this room (yet): kept for later");
+        tracing::warn!(room = %crate::logging::room(&room_id), "not in this room (yet): kept for later");
         return Err(Failure::Retry);
     };
     if let Some(refusal) = refused_room(&room) {
@@ -376,7 +376,7 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
         {
             Ok(response) => {
                 let event_id = response.response.event_id;
-                tracing::debug!(room = %room_id, event = %event_id, "delivered");
+                tracing::debug!(room = %crate::logging::room(&room_id), event = %crate::logging::event(&event_id), "delivered");
                 if let Some(tag) = report {
                     // Sent again after a crash, the same transaction id gets
                     // the same event id back, so the report is the same too.
@@ -444,10 +444,10 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
         let failure = failure(&error);
         match failure {
             Failure::Wait(wait) => {
-                tracing::info!(room = %room_id, ?wait, "rate limited: waiting as asked");
+                tracing::info!(room = %crate::logging::room(&room_id), ?wait, "rate limited: waiting as asked");
             }
-            Failure::Retry => tracing::warn!(room = %room_id, %error, "sending failed, will retry"),
-            Failure::Refused(_) => tracing::warn!(room = %room_id, %error, "refused for good"),
+            Failure::Retry => tracing::warn!(room = %crate::logging::room(&room_id), %error, "sending failed, will retry"),
+            Failure::Refused(_) => tracing::warn!(room = %crate::logging::room(&room_id), %error, "refused for good"),
         }
         failure
     })
@@ -516,7 +516,7 @@ async fn finish_poll(
         let page = match room.relations(start.clone(), options).await {
             Ok(page) => page,
             Err(error) => {
-                tracing::warn!(%error, room = %room_id, "cannot read a poll's votes, will retry");
+                tracing::warn!(%error, room = %crate::logging::room(&room_id), "cannot read a poll's votes, will retry");
                 return Err(Failure::Retry);
             }
         };
@@ -559,7 +559,7 @@ async fn freeze_electorate(adapter: &Adapter, room_id: &str, number: u64) -> Res
             .map(|member| member.user_id().to_string())
             .collect(),
         Err(error) => {
-            tracing::warn!(%error, room = %room_id, "cannot list the room's members, will retry");
+            tracing::warn!(%error, room = %crate::logging::room(&room_id), "cannot list the room's members, will retry");
             return Err(Failure::Retry);
         }
     };

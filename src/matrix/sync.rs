@@ -87,6 +87,7 @@ pub async fn supervise(
                         &adapter.data_dir,
                         &adapter.user_id,
                         &adapter.password,
+                        &adapter.passphrase,
                     )
                     .await
                     {
@@ -186,7 +187,7 @@ async fn page_back(
         let page = match room.messages(options).await {
             Ok(page) => page,
             Err(error) => {
-                tracing::warn!(%error, room = %room_id, "catch-up paging failed; some old commands may go unanswered");
+                tracing::warn!(%error, room = %crate::logging::room(room_id), "catch-up paging failed; some old commands may go unanswered");
                 break;
             }
         };
@@ -202,21 +203,21 @@ async fn page_back(
             }
             collected.push(event);
         }
-        tracing::debug!(room = %room_id, events = collected.len(), "paged back");
+        tracing::debug!(room = %crate::logging::room(room_id), events = collected.len(), "paged back");
         match page.end {
             Some(end) if !reached_cutoff => token = Some(end),
             _ => break,
         }
     }
     collected.reverse();
-    tracing::info!(room = %room_id, events = collected.len(), "caught up on a gap");
+    tracing::info!(room = %crate::logging::room(room_id), events = collected.len(), "caught up on a gap");
     collected
 }
 
 /// Handles one event; false only if the store failed to record it.
 async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &TimelineEvent) -> bool {
     let Some(room) = adapter.client.get_room(room_id) else {
-        tracing::debug!(room = %room_id, event = ?event.event_id(), "event in an unknown room skipped");
+        tracing::debug!(room = %crate::logging::room(room_id), event = %crate::logging::event(event.event_id().map(|id| id.to_string()).unwrap_or_default()), "event in an unknown room skipped");
         return true;
     };
     let started = std::time::Instant::now();
@@ -238,7 +239,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
                 return true;
             }
             if too_old(origin_millis) {
-                tracing::debug!(room = %room_id, event = %message.event_id, "too old: skipped");
+                tracing::debug!(room = %crate::logging::room(room_id), event = %crate::logging::event(&message.event_id), "too old: skipped");
                 return true;
             }
             message.is_direct = match UserId::parse(&message.sender) {
@@ -313,7 +314,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             redacts,
         },
         Converted::Undecryptable { event_id } => {
-            tracing::warn!(room = %room_id, event = %event_id, "message could not be decrypted");
+            tracing::warn!(room = %crate::logging::room(room_id), event = %crate::logging::event(&event_id), "message could not be decrypted");
             return true;
         }
         Converted::Other => return true,
@@ -322,8 +323,8 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
     match adapter.engine.process(&input, now) {
         Ok(Processed::Committed { messages, actions }) => {
             tracing::debug!(
-                room = %room_id,
-                event = %key,
+                room = %crate::logging::room(room_id),
+                event = %crate::logging::event(&key),
                 messages,
                 actions,
                 took_us = started.elapsed().as_micros(),
@@ -331,11 +332,11 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             );
         }
         Ok(Processed::AlreadyHandled) => {
-            tracing::debug!(room = %room_id, event = %key, "already handled");
+            tracing::debug!(room = %crate::logging::room(room_id), event = %crate::logging::event(&key), "already handled");
         }
         Ok(Processed::Ignored) => {}
         Err(error) => {
-            tracing::error!(%error, room = %room_id, event = %key, "cannot record an event");
+            tracing::error!(%error, room = %crate::logging::room(room_id), event = %crate::logging::event(&key), "cannot record an event");
             return false;
         }
     }

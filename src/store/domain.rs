@@ -7,7 +7,8 @@
 
 use crate::core::assembly::{Assembly, Change};
 
-use super::records::{DIGEST_KEY, decode, encode};
+use super::records::{DIGEST_KEY, Record, SealedBallotBox, SealedElector, decode, encode};
+use super::seal::{Seal, Sealed};
 use super::{Batch, Store, StoreError, Tree};
 
 fn pair_key(first: &str, second: &str) -> Vec<u8> {
@@ -36,9 +37,101 @@ fn bad_key(tree: Tree) -> StoreError {
     }
 }
 
+/// The size an elector's sealed value is padded to: any user id fits.
+const ELECTOR_SIZE: usize = 512;
+
+/// The size a ballot box's sealed value is padded to: what the largest
+/// counts of its number of answers take, so the length says nothing else.
+fn ballot_box_size(answers: usize) -> usize {
+    // `{"ballot":…,"box":{"ballots":…,"counts":[…],"electorate":…},"v":1}`
+    // with every number at its widest (20 digits).
+    80 + 21 * (answers + 3)
+}
+
+/// An elector's key: the ballot's number, then a digest of the person that
+/// only the passphrase's holder can compute.
+fn elector_key(seal: &Seal, ballot: u64, user_id: &str) -> Vec<u8> {
+    let mut named = ballot.to_be_bytes().to_vec();
+    named.extend_from_slice(user_id.as_bytes());
+    let mut key = ballot.to_be_bytes().to_vec();
+    key.extend_from_slice(&seal.name(&named));
+    key
+}
+
+fn seal_record<R: Record>(seal: &Seal, record: &R, size: usize) -> Vec<u8> {
+    encode(&seal.seal(&encode(record), size))
+}
+
+fn open_record<R: Record>(seal: &Seal, bytes: &[u8]) -> Result<R, StoreError> {
+    let sealed: Sealed = decode(bytes)?;
+    decode(&seal.open(&sealed, R::KIND)?)
+}
+
+/// Whether a value of the electors' or ballot boxes' tree is sealed, or
+/// was written in clear by a version before sealing.
+fn is_sealed(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(bytes)
+        .is_ok_and(|value| value.get("sealed").is_some())
+}
+
+/// Seals the electors and ballot boxes that a version before sealing wrote
+/// in clear. Returns how many records were rewritten. The clear copies stay
+/// in the database's free space until the next compaction, which the
+/// caller runs when this returns more than zero.
+pub fn seal_clear_records(store: &dyn Store, seal: &Seal) -> Result<usize, StoreError> {
+    let mut batch = Batch::default();
+    let mut count = 0;
+    for (key, value) in store.scan_prefix(Tree::Electors, b"")? {
+        if is_sealed(&value) {
+            continue;
+        }
+        let (number, rest) = key
+            .split_at_checked(8)
+            .ok_or_else(|| bad_key(Tree::Electors))?;
+        let ballot = u64::from_be_bytes(number.try_into().map_err(|_| bad_key(Tree::Electors))?);
+        let user_id = text_key(rest).ok_or_else(|| bad_key(Tree::Electors))?;
+        let elector: crate::core::assembly::Elector = decode(&value)?;
+        batch.delete(Tree::Electors, key.clone());
+        write_change(
+            &mut batch,
+            &Change::Elector {
+                ballot,
+                user_id,
+                value: Some(elector),
+            },
+            seal,
+        );
+        count += 1;
+    }
+    for (key, value) in store.scan_prefix(Tree::BallotBoxes, b"")? {
+        if is_sealed(&value) {
+            continue;
+        }
+        let number: [u8; 8] = key
+            .as_slice()
+            .try_into()
+            .map_err(|_| bad_key(Tree::BallotBoxes))?;
+        write_change(
+            &mut batch,
+            &Change::BallotBox {
+                ballot: u64::from_be_bytes(number),
+                value: decode(&value)?,
+            },
+            seal,
+        );
+        count += 1;
+    }
+    if count > 0 {
+        store.apply(batch)?;
+    }
+    Ok(count)
+}
+
 /// Reads every record of the assembly. A record this version cannot read
 /// stops the start with an error naming it: nothing is skipped silently.
-pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
+/// Electors and ballot boxes are opened with `seal`; those still in clear
+/// (written before sealing, see [`seal_clear_records`]) are read as they are.
+pub fn load_assembly(store: &dyn Store, seal: &Seal) -> Result<Assembly, StoreError> {
     let mut assembly = Assembly::default();
     for (key, value) in store.scan_prefix(Tree::Themes, b"")? {
         let slug = text_key(&key).ok_or_else(|| bad_key(Tree::Themes))?;
@@ -83,6 +176,19 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
         assembly.ballots.insert(ballot.number, ballot);
     }
     for (key, value) in store.scan_prefix(Tree::Electors, b"")? {
+        if is_sealed(&value) {
+            let elector: SealedElector = open_record(seal, &value)?;
+            if key != elector_key(seal, elector.ballot, &elector.user_id) {
+                return Err(bad_key(Tree::Electors));
+            }
+            assembly.electors.insert(
+                (elector.ballot, elector.user_id),
+                crate::core::assembly::Elector {
+                    voted: elector.voted,
+                },
+            );
+            continue;
+        }
         let (number, rest) = key
             .split_at_checked(8)
             .ok_or_else(|| bad_key(Tree::Electors))?;
@@ -95,9 +201,17 @@ pub fn load_assembly(store: &dyn Store) -> Result<Assembly, StoreError> {
             .as_slice()
             .try_into()
             .map_err(|_| bad_key(Tree::BallotBoxes))?;
-        assembly
-            .ballot_boxes
-            .insert(u64::from_be_bytes(number), decode(&value)?);
+        let number = u64::from_be_bytes(number);
+        let ballot_box = if is_sealed(&value) {
+            let sealed: SealedBallotBox = open_record(seal, &value)?;
+            if sealed.ballot != number {
+                return Err(bad_key(Tree::BallotBoxes));
+            }
+            sealed.ballot_box
+        } else {
+            decode(&value)?
+        };
+        assembly.ballot_boxes.insert(number, ballot_box);
     }
     for (_, value) in store.scan_prefix(Tree::Meetings, b"")? {
         let meeting: crate::core::assembly::Meeting = decode(&value)?;
@@ -176,8 +290,9 @@ fn put_or_delete<R: super::records::Record>(
     };
 }
 
-/// Adds the operations that store `change` to `batch`.
-pub fn write_change(batch: &mut Batch, change: &Change) {
+/// Adds the operations that store `change` to `batch`, sealing electors and
+/// ballot boxes with `seal`.
+pub fn write_change(batch: &mut Batch, change: &Change, seal: &Seal) {
     match change {
         Change::Theme(record) => {
             batch.put(
@@ -259,15 +374,36 @@ pub fn write_change(batch: &mut Batch, change: &Change) {
             user_id,
             value,
         } => {
-            let mut key = ballot.to_be_bytes().to_vec();
-            key.extend_from_slice(user_id.as_bytes());
-            put_or_delete(batch, Tree::Electors, key, value.as_ref());
+            let key = elector_key(seal, *ballot, user_id);
+            match value {
+                Some(elector) => batch.put(
+                    Tree::Electors,
+                    key,
+                    seal_record(
+                        seal,
+                        &SealedElector {
+                            ballot: *ballot,
+                            user_id: user_id.clone(),
+                            voted: elector.voted,
+                        },
+                        ELECTOR_SIZE,
+                    ),
+                ),
+                None => batch.delete(Tree::Electors, key),
+            };
         }
         Change::BallotBox { ballot, value } => {
             batch.put(
                 Tree::BallotBoxes,
                 ballot.to_be_bytes().to_vec(),
-                encode(value),
+                seal_record(
+                    seal,
+                    &SealedBallotBox {
+                        ballot: *ballot,
+                        ballot_box: value.clone(),
+                    },
+                    ballot_box_size(value.counts.len()),
+                ),
             );
         }
         Change::Meeting(meeting) => {
@@ -499,11 +635,11 @@ mod tests {
         let mut expected = Assembly::default();
         for change in &changes {
             let mut batch = Batch::default();
-            write_change(&mut batch, change);
+            write_change(&mut batch, change, &Seal::for_tests());
             store.apply(batch).unwrap();
             expected.apply(change);
         }
-        assert_eq!(load_assembly(&store).unwrap(), expected);
+        assert_eq!(load_assembly(&store, &Seal::for_tests()).unwrap(), expected);
         assert_eq!(expected.memberships.len(), 1);
     }
 }

@@ -14,6 +14,7 @@ pub mod domain;
 pub mod export;
 mod memory;
 pub mod records;
+pub mod seal;
 mod sled_store;
 
 #[cfg(test)]

@@ -68,11 +68,13 @@ pub fn decode<R: Record>(bytes: &[u8]) -> Result<R, StoreError> {
 }
 
 /// An event boucle has handled: its effects and replies are committed.
-/// Keyed by event id. Holds no message text.
+/// Keyed by event id. Holds no message text, no room and only the day: the
+/// ledger must not say who wrote to the bot when (a vote in a direct chat
+/// would show beside the ballot box). Version 1 kept the room and the time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
-    pub room_id: String,
-    pub handled_at: DateTime<Utc>,
+    /// The day (UTC) it was handled, for forgetting old entries.
+    pub handled_on: chrono::NaiveDate,
     /// Handling it failed (a bug): recorded so that it is not tried again
     /// at every start. Absent, and so `false`, in entries that succeeded
     /// and in those written before it existed.
@@ -82,7 +84,25 @@ pub struct LedgerEntry {
 
 impl Record for LedgerEntry {
     const KIND: &'static str = "ledger entry";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+
+    fn upgrade(from: u64, mut record: Value) -> Option<Value> {
+        match from {
+            // v1 → v2: the room goes, the time becomes its day.
+            1 => {
+                let fields = record.as_object_mut()?;
+                fields.remove("room_id");
+                let at: DateTime<Utc> =
+                    serde_json::from_value(fields.remove("handled_at")?).ok()?;
+                fields.insert(
+                    "handled_on".to_owned(),
+                    serde_json::to_value(at.date_naive()).ok()?,
+                );
+                Some(record)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// Something to do on Matrix, waiting until the homeserver has done it.
@@ -350,6 +370,39 @@ impl Record for BallotBox {
     const VERSION: u32 = 1;
 }
 
+impl Record for super::seal::Sealed {
+    const KIND: &'static str = "sealed record";
+    const VERSION: u32 = 1;
+}
+
+/// What a sealed elector record holds (`store::seal`): the ballot and the
+/// person are inside, so that the record's key names nobody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedElector {
+    pub ballot: u64,
+    pub user_id: String,
+    pub voted: bool,
+}
+
+impl Record for SealedElector {
+    const KIND: &'static str = "sealed elector";
+    const VERSION: u32 = 1;
+}
+
+/// What a sealed ballot box holds: its ballot's number, so that two boxes
+/// with the same counts do not show as equal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedBallotBox {
+    pub ballot: u64,
+    #[serde(rename = "box")]
+    pub ballot_box: BallotBox,
+}
+
+impl Record for SealedBallotBox {
+    const KIND: &'static str = "sealed ballot box";
+    const VERSION: u32 = 1;
+}
+
 impl Record for Poll {
     const KIND: &'static str = "poll";
     const VERSION: u32 = 2;
@@ -446,22 +499,33 @@ mod tests {
     fn ledger_entry_format() {
         snapshot(
             LedgerEntry {
-                room_id: "!r:s".into(),
-                handled_at: at(),
+                handled_on: at().date_naive(),
                 failed: false,
             },
-            expect![[r#"{"handled_at":"2026-11-29T08:30:00Z","room_id":"!r:s","v":1}"#]],
+            expect![[r#"{"handled_on":"2026-11-29","v":2}"#]],
         );
         snapshot(
             LedgerEntry {
-                room_id: "!r:s".into(),
-                handled_at: at(),
+                handled_on: at().date_naive(),
                 failed: true,
             },
-            expect![[
-                r#"{"failed":true,"handled_at":"2026-11-29T08:30:00Z","room_id":"!r:s","v":1}"#
-            ]],
+            expect![[r#"{"failed":true,"handled_on":"2026-11-29","v":2}"#]],
         );
+    }
+
+    /// A version-1 entry (room and time) reads as its day, without the room.
+    #[test]
+    fn a_ledger_entry_of_version_1_loses_its_room_and_time() {
+        let old = br#"{"failed":true,"handled_at":"2026-11-29T23:30:00Z","room_id":"!dm:s","v":1}"#;
+        let entry: LedgerEntry = decode(old).unwrap();
+        assert_eq!(
+            entry,
+            LedgerEntry {
+                handled_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+                failed: true,
+            }
+        );
+        assert!(!String::from_utf8(encode(&entry)).unwrap().contains("!dm:s"));
     }
 
     #[test]
@@ -688,6 +752,31 @@ mod tests {
                 electorate: 9,
             },
             expect![[r#"{"ballots":4,"counts":[3,1],"electorate":9,"v":1}"#]],
+        );
+        snapshot(
+            SealedElector {
+                ballot: 4,
+                user_id: "@a:s".into(),
+                voted: true,
+            },
+            expect![[r#"{"ballot":4,"user_id":"@a:s","v":1,"voted":true}"#]],
+        );
+        snapshot(
+            SealedBallotBox {
+                ballot: 4,
+                ballot_box: BallotBox {
+                    counts: vec![3, 1],
+                    ballots: 4,
+                    electorate: 9,
+                },
+            },
+            expect![[r#"{"ballot":4,"box":{"ballots":4,"counts":[3,1],"electorate":9},"v":1}"#]],
+        );
+        snapshot(
+            crate::store::seal::Sealed {
+                sealed: "00ff".into(),
+            },
+            expect![[r#"{"sealed":"00ff","v":1}"#]],
         );
         snapshot(
             Meeting {

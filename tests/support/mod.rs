@@ -411,6 +411,14 @@ pub async fn wait_for_replies(
     }
 }
 
+/// The passphrase of every test bot's data directory.
+pub const TEST_PASSPHRASE: &str = "the test bots' data directory passphrase";
+
+/// What seals a test bot's secret-ballot records.
+pub fn test_seal() -> boucle::store::seal::Seal {
+    boucle::store::seal::Seal::from_passphrase(TEST_PASSPHRASE)
+}
+
 /// A bot account, its configuration and data directory, and its process.
 pub struct Bot {
     pub user_id: OwnedUserId,
@@ -448,7 +456,7 @@ impl Bot {
         let path = self.directory.path().join("config.toml");
         let config = format!(
             "[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\npassword_env = \"BOUCLE_TEST_PASSWORD\"\n\n\
-             [bot]\ndata_dir = \"{}\"\n\n[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n",
+             [bot]\npassphrase_env = \"BOUCLE_TEST_PASSPHRASE\"\ndata_dir = \"{}\"\n\n[assembly]\nhub_room = \"{}\"\nadmins = [\"{}\"]\n",
             self.homeserver_url,
             self.user_id,
             self.directory.path().join("data").display(),
@@ -465,7 +473,7 @@ impl Bot {
         let path = self.directory.path().join("config.toml");
         let config = format!(
             "[matrix]\nhomeserver = \"{}\"\nuser_id = \"{}\"\npassword_env = \"BOUCLE_TEST_PASSWORD\"\n\n\
-             [bot]\ndata_dir = \"{}\"\n\n{assembly}\n",
+             [bot]\npassphrase_env = \"BOUCLE_TEST_PASSPHRASE\"\ndata_dir = \"{}\"\n\n{assembly}\n",
             self.homeserver_url,
             self.user_id,
             self.directory.path().join("data").display(),
@@ -489,6 +497,7 @@ impl Bot {
         config["matrix"]["homeserver"] = toml_edit::value(self.homeserver_url.as_str());
         config["matrix"]["user_id"] = toml_edit::value(self.user_id.as_str());
         config["matrix"]["password_env"] = toml_edit::value("BOUCLE_TEST_PASSWORD");
+        config["bot"]["passphrase_env"] = toml_edit::value("BOUCLE_TEST_PASSPHRASE");
         config["bot"]["data_dir"] = toml_edit::value(self.data_dir().display().to_string());
         edit(&mut config);
         let path = self.directory.path().join("config.toml");
@@ -523,7 +532,8 @@ impl Bot {
             .arg("-c")
             .arg(&config)
             .env("BOUCLE_TEST_PASSWORD", &self.password)
-            .env("BOUCLE_LOG", "info,boucle=debug,matrix_sdk=warn,matrix_sdk_base=warn,matrix_sdk_crypto=warn,matrix_sdk::http_client=off")
+            .env("BOUCLE_TEST_PASSPHRASE", TEST_PASSPHRASE)
+            .env("BOUCLE_LOG", "trace")
             .env_remove("BOUCLE_FAILPOINT")
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
@@ -568,28 +578,15 @@ impl Bot {
     }
 
     pub fn device_id(&self) -> String {
-        let session =
-            std::fs::read_to_string(self.directory.path().join("data/matrix-session.json"))
-                .unwrap();
-        let session: Value = serde_json::from_str(&session).unwrap();
-        // MatrixSession flattens its meta fields into the top level.
-        session["device_id"]
-            .as_str()
-            .or(session["meta"]["device_id"].as_str())
-            .unwrap()
-            .to_owned()
+        boucle::matrix::saved_device_id(&self.directory.path().join("data"), TEST_PASSPHRASE)
+            .expect("the bot saved a session that opens with the test passphrase")
     }
 
     /// The bot's devices as the homeserver lists them, with its own token.
     pub async fn server_devices(&self) -> Vec<String> {
-        let session =
-            std::fs::read_to_string(self.directory.path().join("data/matrix-session.json"))
-                .unwrap();
-        let session: Value = serde_json::from_str(&session).unwrap();
-        let token = session["access_token"]
-            .as_str()
-            .or(session["tokens"]["access_token"].as_str())
-            .unwrap();
+        let token =
+            boucle::matrix::saved_token(&self.directory.path().join("data"), TEST_PASSPHRASE)
+                .expect("the bot saved a session that opens with the test passphrase");
         let response: Value = reqwest::Client::new()
             .get(format!("{}/_matrix/client/v3/devices", self.homeserver_url))
             .bearer_auth(token)
