@@ -275,6 +275,7 @@ welcome-signed-up = You are signed up to the group. Type !help to see what I can
 ## Your data
 
 my-data-direct-only = Your data is only shown in a private chat: open a private chat with me ({$bot}) and type !mydata.
+my-data-unencrypted = This chat is not encrypted: your data would be readable on the server. Open an encrypted private chat with me ({$bot}), as Element does by default, and type !mydata there.
 my-data-nothing = I keep nothing about you.
 my-data-header = What I keep about you ({$count} { $count ->
     [one] item
@@ -421,7 +422,16 @@ ballot-closed = Ballot #{$number} is closed.
 ballot-not-ready = Ballot #{$number} is still being prepared: try again in a moment.
 ballot-not-elector = You are not on the list of voters of ballot #{$number}, drawn up when it opened.
 ballot-already-voted = You have already voted in ballot #{$number}. A secret ballot cannot be changed.
-ballot-cast = Your ballot is in the box of ballot #{$number}. It is secret: I do not keep your choice with your name.
+ballot-cast = Your ballot is in the box of ballot #{$number}. It is secret: I do not keep your choice with your name. I cannot erase your message here: delete it yourself (long press, Remove).
+ballot-cast-erased = Your ballot is in the box of ballot #{$number}. It is secret: I do not keep your choice with your name, and I am erasing your message from the server.
+ballot-unencrypted = Vote not counted: this chat is not encrypted, so your choice would be readable on the server. { $erased ->
+    [1] I have erased your message.
+   *[0] Delete your message (long press, Remove).
+} Open an encrypted private chat with me ({$bot}), as Element does by default, and vote there: !cast {$number} followed by your choice.
+ballot-vote-in-room = Vote not counted: everyone in this room sees this message. { $erased ->
+    [1] I have erased it.
+   *[0] Delete it (long press, Remove).
+} Voting is done in an encrypted private chat with me ({$bot}).
 ballot-closing = Closing ballot #{$number} and publishing the results.
 ballot-results = Results of secret ballot #{$number} "{$question}":
 ballot-turnout = Turnout: {$ballots} ballots out of {$electorate} voters ({$percent} %).

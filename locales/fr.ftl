@@ -275,6 +275,7 @@ welcome-signed-up = Vous êtes inscrit·e au groupe. Tapez !aide pour voir ce qu
 ## Vos données
 
 my-data-direct-only = Vos données ne s'affichent qu'en message privé : ouvrez une discussion privée avec moi ({$bot}) et tapez !mesdonnees.
+my-data-unencrypted = Cette discussion n'est pas chiffrée : vos données y seraient lisibles sur le serveur. Ouvrez une discussion privée chiffrée avec moi ({$bot}), c'est le réglage par défaut d'Element, et tapez-y !mesdonnees.
 my-data-nothing = Je ne garde rien sur vous.
 my-data-header = Ce que je garde sur vous ({$count} { $count ->
     [one] élément
@@ -418,7 +419,16 @@ ballot-closed = Le scrutin #{$number} est clos.
 ballot-not-ready = Le scrutin #{$number} se prépare encore : réessayez dans un instant.
 ballot-not-elector = Vous n'êtes pas sur la liste des électeurs du scrutin #{$number}, arrêtée à son ouverture.
 ballot-already-voted = Vous avez déjà voté au scrutin #{$number}. Un bulletin secret ne peut pas être changé.
-ballot-cast = Votre bulletin est dans l'urne du scrutin #{$number}. Il est secret : je ne garde pas votre choix avec votre nom.
+ballot-cast = Votre bulletin est dans l'urne du scrutin #{$number}. Il est secret : je ne garde pas votre choix avec votre nom. Je ne peux pas effacer votre message ici : supprimez-le vous-même (appui long, Supprimer).
+ballot-cast-erased = Votre bulletin est dans l'urne du scrutin #{$number}. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
+ballot-unencrypted = Vote non compté : cette discussion n'est pas chiffrée, votre choix y serait lisible sur le serveur. { $erased ->
+    [1] J'ai effacé votre message.
+   *[0] Supprimez votre message (appui long, Supprimer).
+} Ouvrez une discussion privée chiffrée avec moi ({$bot}), c'est le réglage par défaut d'Element, et votez-y : !voter {$number} suivi de votre choix.
+ballot-vote-in-room = Vote non compté : tout le salon voit ce message. { $erased ->
+    [1] Je l'ai effacé.
+   *[0] Supprimez-le (appui long, Supprimer).
+} Un vote se fait en message privé chiffré avec moi ({$bot}).
 ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
 ballot-results = Résultats du scrutin secret #{$number} « {$question} » :
 ballot-turnout = Participation : {$ballots} bulletins sur {$electorate} électeurs ({$percent} %).

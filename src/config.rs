@@ -697,14 +697,8 @@ impl Config {
                     .to_owned(),
             ));
         };
-        if passphrase.chars().count() < crate::store::seal::MIN_PASSPHRASE_CHARS {
-            return Err(ConfigError::Passphrase(format!(
-                "it has {} characters; it needs {} at least. \
-                 Make one with: openssl rand -base64 32",
-                passphrase.chars().count(),
-                crate::store::seal::MIN_PASSPHRASE_CHARS
-            )));
-        }
+        let passphrase = passphrase.trim().to_owned();
+        crate::store::seal::check_passphrase(&passphrase).map_err(ConfigError::Passphrase)?;
         Ok(passphrase)
     }
 

@@ -517,6 +517,7 @@ fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits
          enable_registration: false\n\
          presence:\n\
          \x20 enabled: false\n\
+         redaction_retention_period: 5m\n\
          {limits}"
     )
 }

@@ -21,8 +21,8 @@ use crate::scheduler::{FiredTimer, Scheduler};
 use crate::store::domain::{load_assembly, write_change};
 use crate::store::records::{
     CREATION_LANE, DIRECT_LANE_PREFIX, DeadLetter, LedgerEntry, OutboxEntry, OutboxItem,
-    PendingErasure, TimerEntry, decode, encode, erasure_key, outbox_key, outbox_sequence,
-    timer_key,
+    PendingErasure, TimerEntry, closed_ballot_key, decode, encode, erasure_key, outbox_key,
+    outbox_sequence, timer_key,
 };
 use crate::store::seal::Seal;
 use crate::store::{Batch, Store, StoreError, Tree};
@@ -343,11 +343,17 @@ impl Engine {
         {
             self.metrics
                 .command(core::commands::definition(command).english);
-            tracing::info!(
-                ?command,
-                room = %crate::logging::room(input.room_id().unwrap_or_default()),
-                "command handled"
-            );
+            if command == core::commands::CommandId::BallotVote {
+                // Who writes in which direct chat, and when, is who voted
+                // when: a vote is logged at debug, and with no room.
+                tracing::debug!(?command, "command handled");
+            } else {
+                tracing::info!(
+                    ?command,
+                    room = %crate::logging::room(input.room_id().unwrap_or_default()),
+                    "command handled"
+                );
+            }
         }
         Ok(processed)
     }
@@ -390,10 +396,14 @@ impl Engine {
             }
             OutboxItem::Invite { .. } => (Lane::Room(entry.room_id.clone()), "invite"),
             OutboxItem::File { .. } => (Lane::Room(entry.room_id.clone()), "file"),
+            OutboxItem::Redact { .. } => (Lane::Room(entry.room_id.clone()), "redaction"),
         };
+        // A refused redaction is a vote's: its room (a direct chat) and time
+        // would say who voted when. Kept without the room, told to nobody.
+        let redaction = matches!(entry.item, OutboxItem::Redact { .. });
         let room_id = match &lane {
-            Lane::Room(room_id) => Some(room_id.clone()),
-            Lane::Direct(_) | Lane::Creation => None,
+            Lane::Room(room_id) if !redaction => Some(room_id.clone()),
+            Lane::Room(_) | Lane::Direct(_) | Lane::Creation => None,
         };
         tracing::warn!(
             room = %crate::logging::room(room_id.as_deref().unwrap_or_default()),
@@ -417,6 +427,10 @@ impl Engine {
                 refused_at: now,
             }),
         );
+        if redaction {
+            self.store.apply(batch)?;
+            return Ok(Processed::AlreadyHandled);
+        }
         let day = now.with_timezone(&state.settings.time_zone).date_naive();
         let input = Input::Undeliverable { lane, reason, day };
         let ledger_key = input.ledger_key().expect("refusals have a ledger key");
@@ -628,6 +642,20 @@ impl Engine {
                 encode(&PendingErasure { at: now }),
             );
         }
+        // A closed ballot's electors leave the backups at the next clean-up.
+        let mut closed_ballots = false;
+        for change in &outcome.changes {
+            if let core::assembly::Change::Ballot(ballot) = change
+                && ballot.closed_at.is_some()
+            {
+                closed_ballots = true;
+                batch.put(
+                    Tree::Meta,
+                    closed_ballot_key(ballot.number),
+                    encode(&PendingErasure { at: now }),
+                );
+            }
+        }
         match self.store.apply(batch) {
             Ok(()) => {}
             Err(StoreError::Conflict { tree: Tree::Ledger }) => {
@@ -652,7 +680,7 @@ impl Engine {
         if themes_changed {
             self.themes_changed.notify_one();
         }
-        if !outcome.erased.is_empty() {
+        if !outcome.erased.is_empty() || closed_ballots {
             self.erasures.notify_one();
         }
         Ok(Processed::Committed {
@@ -704,6 +732,7 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
         Action::FreezeElectorate { room_id, number } => {
             (room_id, OutboxItem::FreezeElectorate { number })
         }
+        Action::Redact { room_id, event_id } => (room_id, OutboxItem::Redact { event_id }),
         Action::SendFile {
             room_id,
             file_name,

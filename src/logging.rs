@@ -38,10 +38,13 @@ fn key() -> &'static [u8; 32] {
 /// What the other crates may log, whatever `BOUCLE_LOG` asks: the SDK and
 /// the HTTP stack log room ids, user ids and request paths at debug and
 /// trace, which boucle cannot mask.
-const DEPENDENCIES: &str = "warn,matrix_sdk::http_client=off,matrix_sdk_crypto::backups=error";
+/// Their warnings too can name a room or a sender (in a message or a span's
+/// fields), so only their errors are shown, as boucle's own errors show an
+/// error's text through [`error`].
+const DEPENDENCIES: &str = "error,matrix_sdk::http_client=off";
 
 /// The log filter for `BOUCLE_LOG`. A bare level there (`debug`) is
-/// boucle's own; every other crate stays at `warn` unless named
+/// boucle's own; every other crate stays at `error` unless named
 /// (`BOUCLE_LOG=debug,matrix_sdk=debug`, for a deliberate investigation
 /// that `docs/privacy.md` warns about).
 pub fn directives(boucle_log: Option<&str>) -> String {
@@ -91,15 +94,76 @@ pub fn event(id: impl AsRef<str>) -> Pseudonym {
     pseudonym("event", id.as_ref())
 }
 
+/// An error's text as the logs show it: URLs (whose paths hold room and
+/// user ids, percent-encoded) replaced by `<url>`, and Matrix ids in the
+/// homeserver's messages (`User @anna:s not in room !dm:s`) by pseudonyms.
+pub fn error(error: &impl fmt::Display) -> String {
+    let text = error.to_string();
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let start = rest.find(|c: char| !is_separator(c)).unwrap_or(rest.len());
+        shown.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(is_separator).unwrap_or(rest.len());
+        let word = &rest[..end];
+        rest = &rest[end..];
+        if word.contains("://") {
+            shown.push_str("<url>");
+        } else if let Some(kind) = id_kind(word) {
+            shown.push_str(&pseudonym(kind, word).to_string());
+        } else {
+            shown.push_str(word);
+        }
+    }
+    shown
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '(' | ')' | '"' | '\'' | ',' | '[' | ']' | '<' | '>')
+}
+
+/// What `word` names, if it is a Matrix room, user, alias or event id.
+fn id_kind(word: &str) -> Option<&'static str> {
+    let kind = match word.chars().next()? {
+        '!' => "room",
+        '#' => "room",
+        '@' => "user",
+        '$' => return (word.len() > 1).then_some("event"),
+        _ => return None,
+    };
+    let (local, server) = word[1..].split_once(':')?;
+    (!local.is_empty() && !server.is_empty()).then_some(kind)
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_errors_text_names_no_room_person_or_event() {
+        let raw = "error sending request for url (https://hs.example/_matrix/client/v3/rooms/%21dm-anna%3As/send/m.room.message/1): \
+                   [403 / M_FORBIDDEN] User @anna:s not in room !dm-anna:s, event $vote-4Camille";
+        let shown = super::error(&raw);
+        for secret in ["anna", "%21", "hs.example", "Camille", "dm-"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("M_FORBIDDEN") && shown.contains("<url>"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("user#") && shown.contains("room#"),
+            "{shown}"
+        );
+        assert_eq!(super::error(&"timed out after 30s"), "timed out after 30s");
+    }
+
     #[test]
     fn a_bare_level_is_boucles_own_and_other_crates_stay_quiet() {
         assert_eq!(
             super::directives(Some("trace")),
             format!("{},boucle=info,boucle=trace", super::DEPENDENCIES)
         );
-        assert!(super::directives(None).starts_with("warn,"));
+        assert!(super::directives(None).starts_with("error,"));
         assert!(super::directives(Some("matrix_sdk=debug")).ends_with(",matrix_sdk=debug"));
     }
 

@@ -77,10 +77,15 @@ enum Commands {
     },
     /// Log the bot's device out and delete the Matrix SDK's store and the
     /// session, so that the next start logs in with a new device and an
-    /// encrypted store. For a store an older boucle wrote unencrypted.
+    /// encrypted store. For a store an older boucle wrote unencrypted, or
+    /// one whose passphrase is lost.
     ResetDevice {
         #[arg(short, long)]
         config: PathBuf,
+        /// Reset even though the session does not open with the configured
+        /// passphrase (it is lost for good).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -91,7 +96,7 @@ fn main() -> ExitCode {
         Commands::Export { config, output } => report(export(&config, output.as_deref())),
         Commands::Import { config, file } => report(import(&config, &file)),
         Commands::Compact { config } => report(compact(&config)),
-        Commands::ResetDevice { config } => report(reset_device(&config)),
+        Commands::ResetDevice { config, force } => report(reset_device(&config, force)),
         Commands::Health { config } => report(health(&config)),
         Commands::Run { config, json_logs } => {
             init_logging(json_logs);
@@ -214,10 +219,20 @@ fn existing_data_dir(config: &Path) -> anyhow::Result<(PathBuf, Seal)> {
     Ok((data_dir, seal))
 }
 
-fn reset_device(config: &Path) -> anyhow::Result<()> {
+fn reset_device(config: &Path, force: bool) -> anyhow::Result<()> {
     let loaded = Config::load(config).with_context(|| format!("reading {}", config.display()))?;
     let passphrase = loaded.passphrase()?;
     let data_dir = &loaded.bot.data_dir;
+    if !force && matrix::session_does_not_open(data_dir, &passphrase) {
+        anyhow::bail!(
+            "the Matrix store in {} is encrypted, and its session does not open with the \
+             configured passphrase: is it the right one? Nothing was deleted.\n\
+             If that passphrase is lost for good, reset anyway (the bot's device and its \
+             keys are thrown away): boucle reset-device --force -c {}",
+            data_dir.display(),
+            config.display()
+        );
+    }
     if let (Some(homeserver), Some(token)) = (
         loaded.matrix.homeserver.as_deref(),
         matrix::saved_token(data_dir, &passphrase),
@@ -342,13 +357,20 @@ fn demo_passphrase(path: &Path) -> anyhow::Result<String> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    maintenance::write_atomically(path, &passphrase)
-        .with_context(|| format!("writing {}", path.display()))?;
+    // Readable by its owner only from the start, not after a chmod.
+    let temporary = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(&temporary)
+        .and_then(|mut file| {
+            std::io::Write::write_all(&mut file, passphrase.as_bytes())?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(passphrase)
 }
 

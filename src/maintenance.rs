@@ -12,6 +12,11 @@
 //! removed, and the database is compacted: after that, nothing of them is in
 //! any file of the data directory. Compaction also runs weekly.
 //!
+//! When a secret ballot closes, the engine forgets who may vote and who
+//! voted, and leaves a mark under `CLOSED_BALLOT_PREFIX`: the same clean-up
+//! removes that ballot's electors from the backups, so that even the
+//! passphrase's holder cannot later set them beside the counts.
+//!
 //! **Architecture Invariant:** this module uses the store through its API and
 //! the core's own erasure (`core::privacy::erase`); it knows nothing of
 //! Matrix.
@@ -25,7 +30,7 @@ use tokio::sync::Notify;
 use crate::core::{Settings, State};
 use crate::store::domain::{load_assembly, seal_clear_records, write_change};
 use crate::store::export::{self, ImportError};
-use crate::store::records::ERASURE_PREFIX;
+use crate::store::records::{CLOSED_BALLOT_PREFIX, ERASURE_PREFIX};
 use crate::store::seal::Seal;
 use crate::store::{Batch, MemoryStore, OpenError, SledStore, Store, StoreError, Tree};
 
@@ -141,8 +146,13 @@ pub fn open_state(data_dir: &Path, seal: &Seal) -> Result<SledStore, StateError>
         store
             .compact(Utc::now())
             .map_err(|error| damaged(error.to_string()))?;
-        let backups = seal_clear_backups(&backups_dir(data_dir), seal)
-            .map_err(|error| damaged(error.to_string()))?;
+    }
+    // Every start, not only when the live database had clear records: a
+    // start cut off between the two, or a backup put back by hand, would
+    // otherwise keep them in clear.
+    let backups = seal_clear_backups(&backups_dir(data_dir), seal)
+        .map_err(|error| damaged(error.to_string()))?;
+    if sealed > 0 || backups > 0 {
         tracing::info!(
             records = sealed,
             backups,
@@ -382,6 +392,74 @@ fn erase_from(
     store.dump()
 }
 
+/// Rewrites every backup without the electors of `ballots`. Returns how
+/// many backups were rewritten.
+pub fn scrub_closed_ballots(directory: &Path, ballots: &[u64]) -> Result<usize, ScrubError> {
+    let backups = list_backups(directory).map_err(|source| ScrubError::Read {
+        path: directory.display().to_string(),
+        source,
+    })?;
+    let mut rewritten = 0;
+    for path in &backups {
+        let shown = path.display().to_string();
+        let read_error = |source| ScrubError::Read {
+            path: shown.clone(),
+            source,
+        };
+        let store_error = |source| ScrubError::Store {
+            path: shown.clone(),
+            source,
+        };
+        let text = std::fs::read_to_string(path).map_err(read_error)?;
+        let dump = export::from_text(&text).map_err(|source| ScrubError::Format {
+            path: shown.clone(),
+            source,
+        })?;
+        let store = MemoryStore::new();
+        store.restore(&dump).map_err(store_error)?;
+        let mut batch = Batch::default();
+        for ballot in ballots {
+            // Sealed and clear elector keys both begin with the number.
+            for (key, _) in store
+                .scan_prefix(Tree::Electors, &ballot.to_be_bytes())
+                .map_err(store_error)?
+            {
+                batch.delete(Tree::Electors, key);
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
+        store.apply(batch).map_err(store_error)?;
+        let text = export::to_text(&store.dump().map_err(store_error)?);
+        write_atomically(path, &text).map_err(read_error)?;
+        rewritten += 1;
+    }
+    Ok(rewritten)
+}
+
+/// The secret ballots closed whose electors may still be in backups, and
+/// the time of the latest closing.
+fn pending_closed_ballots(
+    store: &dyn Store,
+) -> Result<(Vec<u64>, Option<DateTime<Utc>>), StoreError> {
+    let mut ballots = Vec::new();
+    let mut latest = None;
+    for (key, value) in store.scan_prefix(Tree::Meta, CLOSED_BALLOT_PREFIX)? {
+        let number = key[CLOSED_BALLOT_PREFIX.len()..]
+            .try_into()
+            .map(u64::from_be_bytes)
+            .map_err(|_| StoreError::Decode {
+                kind: "closed ballot mark",
+                details: "the key is not a ballot number".to_owned(),
+            })?;
+        let at = crate::store::records::decode::<crate::store::records::PendingErasure>(&value)?.at;
+        latest = latest.max(Some(at));
+        ballots.push(number);
+    }
+    Ok((ballots, latest))
+}
+
 /// The people whose erasure is not finished, and the time of the latest.
 fn pending_erasures(store: &dyn Store) -> Result<(Vec<String>, Option<DateTime<Utc>>), StoreError> {
     let mut users = Vec::new();
@@ -442,11 +520,33 @@ impl Jobs {
                 Job::CleanUp,
             );
         }
+        let (ballots, latest_closing) = pending_closed_ballots(self.store.as_ref())?;
+        if !ballots.is_empty() {
+            consider(
+                latest_closing.unwrap_or(now) + self.erasure_delay,
+                Job::CleanUp,
+            );
+        }
         Ok(due)
     }
 
-    /// Finishes pending erasures (backups, then marks), then compacts.
+    /// Finishes pending erasures and closed ballots (backups, then marks),
+    /// then compacts.
     pub fn clean_up(&self, now: DateTime<Utc>) -> Result<(), MaintenanceError> {
+        let (ballots, _) = pending_closed_ballots(self.store.as_ref())?;
+        if !ballots.is_empty() {
+            let rewritten = scrub_closed_ballots(&backups_dir(&self.data_dir), &ballots)?;
+            let mut batch = Batch::default();
+            for (key, _) in self.store.scan_prefix(Tree::Meta, CLOSED_BALLOT_PREFIX)? {
+                batch.delete(Tree::Meta, key);
+            }
+            self.store.apply(batch)?;
+            tracing::info!(
+                ballots = ballots.len(),
+                backups = rewritten,
+                "closed ballots' electors removed from the backups"
+            );
+        }
         let (users, _) = pending_erasures(self.store.as_ref())?;
         if !users.is_empty() {
             let scrubbed = scrub_backups(
@@ -643,6 +743,7 @@ mod tests {
                 };
                 message.sender = sender.into();
                 message.is_direct = room.starts_with("!dm");
+                message.sent_encrypted = message.is_direct;
                 engine.process(&Input::Message(message), now).unwrap();
             };
             say(
@@ -693,6 +794,70 @@ mod tests {
         }
     }
 
+    /// Issue 18, part 2: once a secret ballot is closed, its electors (who
+    /// voted, sealed) are in no backup after the clean-up, so that the
+    /// passphrase's holder cannot set two backups' electors beside their
+    /// counts; another ballot's electors stay.
+    #[test]
+    fn a_closed_ballots_electors_leave_the_backups() {
+        let data = tempfile::tempdir().unwrap();
+        let store = Arc::new(open_state(data.path(), &Seal::for_tests()).unwrap());
+        let engine = Engine::new(store.clone(), Seal::for_tests(), settings(), None).unwrap();
+        let now = Utc::now();
+        let say = |room: &str, sender: &str, event_id: &str, body: &str| {
+            let Input::Message(mut message) = message_in(room, event_id, body) else {
+                unreachable!()
+            };
+            message.sender = sender.into();
+            message.is_direct = room.starts_with("!dm");
+            message.sent_encrypted = message.is_direct;
+            engine.process(&Input::Message(message), now).unwrap();
+        };
+        for (number, event_id) in [(1, "$open1"), (2, "$open2")] {
+            say(
+                "!hub:s",
+                "@camille:s",
+                event_id,
+                "!scrutin Pour ou contre ? | Pour | Contre",
+            );
+            let members = ["@anna:s", "@bruno:s"].map(str::to_owned).into();
+            engine
+                .process(&Input::Electorate { number, members }, now)
+                .unwrap();
+        }
+        say("!dm-anna:s", "@anna:s", "$vote", "!voter 1 Pour");
+        let directory = backups_dir(data.path());
+        write_backup(store.as_ref(), &directory, now, 7).unwrap();
+        let electors_in_backup = |ballot: u64| {
+            let text = std::fs::read_to_string(latest_backup(&directory).unwrap()).unwrap();
+            let dump = export::from_text(&text).unwrap();
+            dump.entries(Tree::Electors)
+                .iter()
+                .filter(|(key, _)| key.starts_with(&ballot.to_be_bytes()))
+                .count()
+        };
+        assert_eq!(electors_in_backup(1), 2);
+        assert_eq!(electors_in_backup(2), 2);
+
+        say("!hub:s", "@camille:s", "$close", "!cloturer 1");
+        assert!(engine.read(|state| state.assembly.ballots[&1].closed_at.is_some()));
+        let jobs = Jobs {
+            store: store.clone(),
+            data_dir: data.path().to_owned(),
+            backups_keep: 7,
+            erasure_delay: Duration::seconds(0),
+            erasures: engine.erasures(),
+            settings: Box::new(settings),
+            seal: Seal::for_tests(),
+        };
+        assert!(jobs.next_due(now).unwrap().at <= now, "the clean-up is due");
+        jobs.clean_up(now).unwrap();
+
+        assert_eq!(electors_in_backup(1), 0);
+        assert_eq!(electors_in_backup(2), 2);
+        assert!(pending_closed_ballots(store.as_ref()).unwrap().0.is_empty());
+    }
+
     /// Electors and ballot boxes that a version before sealing wrote in
     /// clear are sealed at the next start, in the database and in every
     /// backup, and the clear copies are gone from the files.
@@ -718,12 +883,20 @@ mod tests {
                     electorate: 3,
                 }),
             );
+            // A ledger entry of version 1, with the direct chat and the time.
+            batch.put(
+                Tree::Ledger,
+                b"$vote-anna".to_vec(),
+                br#"{"v":1,"room_id":"!dm-anna:s","handled_at":"2026-11-30T10:03:00Z"}"#.to_vec(),
+            );
             store.apply(batch).unwrap();
             write_backup(&store, &backups_dir(data.path()), Utc::now(), 7).unwrap();
         }
         assert!(!files_containing(data.path(), "\"voted\"").is_empty());
+        let clear_backup = latest_backup(&backups_dir(data.path())).unwrap();
+        let clear_text = std::fs::read(&clear_backup).unwrap();
         let store = open_state(data.path(), &Seal::for_tests()).unwrap();
-        for clear in ["\"voted\"", "\"counts\"", "@anna:s"] {
+        for clear in ["\"voted\"", "\"counts\"", "@anna:s", "!dm-anna:s", "10:03"] {
             assert_eq!(
                 files_containing(data.path(), clear),
                 Vec::<PathBuf>::new(),
@@ -740,6 +913,16 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.to_string().contains("passphrase"), "{error}");
+
+        // A clear backup put back by hand, the database being sealed
+        // already, is sealed at the next start too.
+        drop(store);
+        std::fs::write(&clear_backup, &clear_text).unwrap();
+        let _store = open_state(data.path(), &Seal::for_tests()).unwrap();
+        assert_eq!(
+            files_containing(data.path(), "\"voted\""),
+            Vec::<PathBuf>::new()
+        );
     }
 
     /// The issue's erasure check: a marker written by someone, erased with

@@ -158,6 +158,7 @@ fn message(room: &str, sender: &str, event_id: &str, body: &str) -> IncomingMess
         power: RoomPower::default(),
         sender_in_assembly: true,
         is_direct: room == DIRECT,
+        sent_encrypted: room == DIRECT,
         ..IncomingMessage::text(event_id, room, sender, body)
     }
 }

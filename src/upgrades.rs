@@ -76,10 +76,12 @@ impl Script {
                 users: [(ADMIN.to_owned(), 100)].into(),
                 users_default: 0,
                 invite: 0,
+                redact: 50,
             },
             sender_is_deputy_team: sender == ADMIN,
             sender_in_assembly: true,
             is_direct: room == DIRECT,
+            sent_encrypted: room == DIRECT,
             ..IncomingMessage::text(&event_id, room, sender, body)
         }));
     }

@@ -282,6 +282,42 @@ fn an_unencrypted_matrix_store_is_refused_with_what_to_do() {
     assert!(data.join("matrix-store/boucle-encrypted").exists());
 }
 
+/// `boucle reset-device` with a passphrase that does not open the encrypted
+/// store's session (a typo) deletes nothing, unless `--force` says the
+/// passphrase is lost.
+#[test]
+fn a_reset_with_the_wrong_passphrase_deletes_nothing_without_force() {
+    let directory = tempfile::tempdir().unwrap();
+    let config = edited_config(directory.path(), &[]);
+    let data = directory.path().join("data");
+    std::fs::create_dir_all(data.join("matrix-store")).unwrap();
+    std::fs::write(data.join("matrix-store/boucle-encrypted"), b"").unwrap();
+    let other = boucle::store::seal::Seal::from_passphrase(
+        "b3RoZXIgbWFjaGluZSdzIGRhdGEgZGlyZWN0b3J5IHBhc3NwaHJhc2U=",
+    );
+    let sealed = other.seal("session", b"{}", 2048);
+    std::fs::write(
+        data.join("matrix-session.sealed"),
+        boucle::store::records::encode(&sealed),
+    )
+    .unwrap();
+
+    let (ok, text) = boucle(&["reset-device", "-c", &config]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("does not open with the configured passphrase"),
+        "{text}"
+    );
+    assert!(text.contains("--force"), "{text}");
+    assert!(data.join("matrix-store/boucle-encrypted").exists());
+    assert!(data.join("matrix-session.sealed").exists());
+
+    let (ok, text) = boucle(&["reset-device", "--force", "-c", &config]);
+    assert!(ok, "{text}");
+    assert!(!data.join("matrix-store").exists(), "{text}");
+    assert!(!data.join("matrix-session.sealed").exists(), "{text}");
+}
+
 /// Without a passphrase the bot does not start, and says how to make one.
 #[test]
 fn a_missing_passphrase_is_explained() {
@@ -303,5 +339,19 @@ fn a_missing_passphrase_is_explained() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&short.stderr);
+    assert!(!short.status.success());
     assert!(text.contains("openssl rand -base64 32"), "{text}");
+    // A chosen phrase, however long, is refused: it could be guessed.
+    let chosen = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .args(["run", "-c", &config])
+        .env("BOUCLE_PASSWORD", "secret")
+        .env(
+            "BOUCLE_PASSPHRASE",
+            "notre assemblée populaire, la meilleure du département",
+        )
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&chosen.stderr);
+    assert!(!chosen.status.success());
+    assert!(text.contains("not a generated passphrase"), "{text}");
 }

@@ -9,8 +9,12 @@ mod support;
 use std::time::Duration;
 
 use matrix_sdk::Room;
+use matrix_sdk::ruma::OwnedEventId;
 use serde_json::{Value, json};
-use support::{Bot, Person, body, bot_events, count_messages, homeserver, wait_for_event};
+use support::{
+    Bot, Person, TIMEOUT, body, bot_events, count_messages, homeserver, room_events,
+    room_events_with_encryption, wait_for_event,
+};
 
 fn body_starts(prefix: &'static str) -> impl Fn(&Value) -> bool {
     body(move |text| text.starts_with(prefix))
@@ -189,6 +193,27 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
     // What would name a voter in the logs: their id, their direct chat's,
     // their vote's.
     let mut names = Vec::new();
+    // A vote in a direct chat that is not encrypted would leave the choice
+    // readable on the homeserver: not counted, and erased.
+    let clear = zoe.create_clear_direct_chat(&bot.user_id).await;
+    zoe.wait_for_join(&clear, &bot.user_id).await;
+    let vote = zoe.send(&clear, "!voter 1 Pour").await;
+    names.extend([clear.room_id().to_string(), vote.to_string()]);
+    let refusal = wait_for_event(
+        &clear,
+        &bot,
+        "m.room.message",
+        body_starts("Vote non compté"),
+    )
+    .await;
+    assert!(
+        refusal["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("J'ai effacé votre message"),
+        "{refusal}"
+    );
+    wait_until_redacted(&clear, &vote, &bot).await;
     for (person, choice) in [(&lou, "Contre"), (&zoe, "contre")] {
         let direct = person.create_direct_chat(&bot.user_id).await;
         person.wait_for_join(&direct, &bot.user_id).await;
@@ -212,6 +237,24 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
                 .contains("Contre"),
             "the receipt repeats no choice"
         );
+        assert!(
+            receipt["content"]["body"]
+                .as_str()
+                .unwrap()
+                .contains("j'efface votre message du serveur"),
+            "{receipt}"
+        );
+        // The vote came encrypted, and no client can read it any more: the
+        // homeserver hands out the event without its content.
+        let events = room_events_with_encryption(&direct).await;
+        assert!(
+            events
+                .iter()
+                .any(|(event, encrypted)| event["event_id"] == vote.as_str()
+                    && (*encrypted || event["type"] == "m.room.encrypted")),
+            "the vote was sent encrypted"
+        );
+        wait_until_redacted(&direct, &vote, &bot).await;
     }
     camille.send(&room, "!cloturer").await;
     let results = wait_for_event(
@@ -243,4 +286,31 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
         !log.contains("Contre") && !log.contains("!voter"),
         "a choice is in the log"
     );
+}
+
+/// Waits until `event_id` in `room`, as `/messages` gives it to a member,
+/// is redacted: no content left.
+async fn wait_until_redacted(room: &Room, event_id: &OwnedEventId, bot: &Bot) {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        let events = room_events(room).await;
+        let event = events
+            .iter()
+            .find(|event| event["event_id"] == event_id.as_str());
+        if let Some(event) = event
+            && event["unsigned"]["redacted_because"].is_object()
+        {
+            let content = event["content"]
+                .as_object()
+                .map_or(0, |content| content.len());
+            assert_eq!(content, 0, "a redacted vote keeps no content: {event}");
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the vote {event_id} was not redacted: {event:?}\n{}",
+            bot.log()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 }

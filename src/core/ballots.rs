@@ -271,9 +271,53 @@ impl Context<'_> {
         )
     }
 
-    /// `!voter n choix`, in a direct chat.
+    /// Asks the adapter to redact the message being handled, if the bot's
+    /// power in its room allows: whether it will.
+    pub(super) fn redact_message(&mut self) -> bool {
+        if !self
+            .message
+            .power
+            .may_redact(&self.state.settings.bot_user_id)
+        {
+            return false;
+        }
+        self.act(Action::Redact {
+            room_id: self.message.room_id.clone(),
+            event_id: self.message.event_id.clone(),
+        });
+        true
+    }
+
+    /// `!voter n choix` typed where everyone in the room sees it: not
+    /// counted, and erased if the bot may.
+    pub(super) fn vote_in_the_open(&mut self) -> Rendered {
+        let erased = self.redact_message();
+        self.tr(
+            "ballot-vote-in-room",
+            &[
+                ("bot", self.state.settings.bot_user_id.as_str().into()),
+                ("erased", i64::from(erased).into()),
+            ],
+        )
+    }
+
+    /// `!voter n choix`, in a direct chat. Counted only from a message that
+    /// came encrypted (a clear one would leave the choice readable on the
+    /// homeserver); then the message is redacted where the bot may, so that
+    /// no client can read the choice later.
     pub(super) fn cast(&mut self, number: u64, choices: &str) -> Rendered {
         let number_arg: Arg = number.to_string().into();
+        if !self.message.sent_encrypted {
+            let erased = self.redact_message();
+            return self.tr(
+                "ballot-unencrypted",
+                &[
+                    ("number", number_arg),
+                    ("bot", self.state.settings.bot_user_id.as_str().into()),
+                    ("erased", i64::from(erased).into()),
+                ],
+            );
+        }
         let Some(ballot) = self.state.assembly.ballots.get(&number).cloned() else {
             return self.tr("ballot-unknown", &[("number", number_arg)]);
         };
@@ -321,7 +365,11 @@ impl Context<'_> {
             value: ballot_box,
         });
         // The reply does not repeat the choice: it would sit in the chat.
-        self.tr("ballot-cast", &[("number", number_arg)])
+        if self.redact_message() {
+            self.tr("ballot-cast-erased", &[("number", number_arg)])
+        } else {
+            self.tr("ballot-cast", &[("number", number_arg)])
+        }
     }
 
     /// `!cloturer n` on a ballot: the author, a coordinator or an admin.

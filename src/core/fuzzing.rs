@@ -60,6 +60,7 @@ pub(super) fn message_from(room: &str, sender: &str, body: String) -> IncomingMe
         power: RoomPower::default(),
         sender_in_assembly: true,
         is_direct: room == DIRECT,
+        sent_encrypted: room == DIRECT,
         ..IncomingMessage::text("$fuzz", room, sender, body)
     }
 }

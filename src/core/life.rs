@@ -143,6 +143,16 @@ impl Life {
                             render::OutgoingMessage::notice("!dm", text.clone()).content();
                         super::fuzzing::assert_safe(&content);
                     }
+                    // The homeserver sends the redaction back, as it does
+                    // to every client: nothing a vote's erasure undoes.
+                    Action::Redact { room_id, event_id } => {
+                        let id = self.event_id();
+                        queue.push(Input::Redaction {
+                            event_id: id,
+                            room_id: room_id.clone(),
+                            redacts: event_id.clone(),
+                        });
+                    }
                     Action::Invite { .. } | Action::SendFile { .. } => {}
                 }
             }

@@ -246,6 +246,8 @@ pub struct RoomPower {
     pub users_default: i64,
     /// Level needed to invite someone.
     pub invite: i64,
+    /// Level needed to redact someone else's event.
+    pub redact: i64,
 }
 
 impl RoomPower {
@@ -256,6 +258,7 @@ impl RoomPower {
             users: BTreeMap::new(),
             users_default: i64::MIN,
             invite: i64::MAX,
+            redact: i64::MAX,
         }
     }
 
@@ -268,6 +271,10 @@ impl RoomPower {
 
     pub fn may_invite(&self, user_id: &str) -> bool {
         self.level(user_id) >= self.invite
+    }
+
+    pub fn may_redact(&self, user_id: &str) -> bool {
+        self.level(user_id) >= self.redact
     }
 }
 
@@ -305,6 +312,9 @@ pub struct IncomingMessage {
     pub deputy_room_encrypted: bool,
     /// A room with only the bot and one person.
     pub is_direct: bool,
+    /// This message itself arrived encrypted (a room may have turned
+    /// encryption on after it, or a client may send in clear anyway).
+    pub sent_encrypted: bool,
 }
 
 impl IncomingMessage {
@@ -330,6 +340,7 @@ impl IncomingMessage {
             room_encrypted: false,
             deputy_room_encrypted: false,
             is_direct: false,
+            sent_encrypted: false,
         }
     }
 }
@@ -561,6 +572,10 @@ pub enum Action {
     /// List the joined members of `room_id` as the electorate of secret
     /// ballot `number`; the adapter answers with [`Input::Electorate`].
     FreezeElectorate { room_id: String, number: u64 },
+    /// Redact `event_id` in `room_id` (a vote, once counted): its content
+    /// goes from the homeserver, which purges it after its
+    /// `redaction_retention_period`.
+    Redact { room_id: String, event_id: String },
     /// Send a text file (a data export, a calendar) into a room.
     SendFile {
         room_id: String,
@@ -946,7 +961,9 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         Parsed::Command(command) => {
             let id = command.id();
             let definition = commands::definition(id);
-            let reply = if !definition.allowed_in(place) {
+            let reply = if !definition.allowed_in(place) && id == CommandId::BallotVote {
+                Some(context.vote_in_the_open())
+            } else if !definition.allowed_in(place) {
                 Some(context.wrong_place(definition))
             } else if !context.role.may_use(definition.audience) {
                 Some(context.refused(definition))

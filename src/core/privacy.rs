@@ -1102,6 +1102,13 @@ impl Context<'_> {
                 &[("bot", self.state.settings.bot_user_id.as_str().into())],
             );
         }
+        if !self.message.sent_encrypted {
+            // The list, and the file, would be readable on the homeserver.
+            return self.tr(
+                "my-data-unencrypted",
+                &[("bot", self.state.settings.bot_user_id.as_str().into())],
+            );
+        }
         let sender = self.message.sender.clone();
         let items = export(self.state, &sender);
         if items.is_empty() {

@@ -296,6 +296,7 @@ fn a_poll_option_longer_than_a_field_is_refused() {
     // The same in a direct chat, for a field report's text: 4,000 at most.
     let mut direct = message(DIRECT, CAMILLE, &format!("!remontee {}", "b".repeat(4_500)));
     direct.is_direct = true;
+    direct.sent_encrypted = true;
     let reply = chat.say_with(direct);
     assert!(reply.contains("4000 caractères au plus"), "{reply}");
 }
@@ -407,6 +408,7 @@ fn the_agenda_file_in_a_direct_chat_holds_only_ones_own_groups() {
     chat.say(HUB, YANN, "!inscription sante");
     let mut direct = message(DIRECT, YANN, "!agenda ics");
     direct.is_direct = true;
+    direct.sent_encrypted = true;
     let outcome = handle(&Input::Message(direct), &chat.state, chat.now);
     let calendar = outcome
         .actions
@@ -530,6 +532,7 @@ fn a_team_members_data_includes_their_answers_and_status_changes() {
     chat.say(DEPUTY, team, "!statut 1 traité");
     let mut direct = message(DIRECT, team, "!mesdonnees");
     direct.is_direct = true;
+    direct.sent_encrypted = true;
     let data = chat.say_with(direct);
     assert!(
         data.contains("réponse de l'équipe à la remontée #1 : Question écrite déposée"),

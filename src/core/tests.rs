@@ -49,6 +49,7 @@ pub(super) fn message(room: &str, sender: &str, body: &str) -> IncomingMessage {
         power: RoomPower::default(),
         sender_in_assembly: true,
         is_direct: room == DIRECT,
+        sent_encrypted: room == DIRECT,
         ..IncomingMessage::text("$command", room, sender, body)
     }
 }
@@ -328,6 +329,9 @@ impl Chat {
                         "→ liste les membres de {} pour le scrutin #{number}",
                         room_label(room_id)
                     )
+                }
+                Action::Redact { room_id, event_id } => {
+                    format!("→ efface {event_id} dans {}", room_label(room_id))
                 }
             });
         }
@@ -1121,9 +1125,11 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     ]);
     expect![[r#"
         > [santé] @yann:example.org : !voter 1 Yann
-        [santé] !voter se tape en message privé avec moi.
+        [santé] Vote non compté : tout le salon voit ce message. Je l'ai effacé. Un vote se fait en message privé chiffré avec moi (@boucle:example.org).
+        → efface $e5 dans santé
         > [privé] @yann:example.org : !voter 1 yann
-        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom.
+        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
+        → efface $e6 dans privé
         > [privé] @yann:example.org : !voter 1 Camille
         [privé] Vous avez déjà voté au scrutin #1. Un bulletin secret ne peut pas être changé.
         > [privé] @zoe:example.org : !voter 1 Camille
@@ -1132,7 +1138,8 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         [privé] « Personne » n'est pas une des options.
         Options : 1. Camille ; 2. Yann
         > [privé] @camille:example.org : !voter 1 2
-        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom.
+        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
+        → efface $e10 dans privé
         > [privé] @camille:example.org : !voter 9 2
         [privé] Il n'y a pas de scrutin #9.
         > [santé] @camille:example.org : !resultats 1
@@ -1185,6 +1192,103 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         assert!(!stored.contains(person), "{person} in {stored}");
     }
     assert!(chat.state.assembly.electors.is_empty());
+}
+
+/// Issue 18, part 1: a vote is counted only from a message that came
+/// encrypted, and then erased where the bot may; a vote typed in the open
+/// (a clear direct chat, a group room) is not counted, and erased too.
+#[test]
+fn a_vote_is_counted_only_encrypted_and_then_erased() {
+    let mut chat = Chat::new();
+    for person in [CAMILLE, YANN, "@lou:example.org"] {
+        chat.say(ROOM, person, "!inscription");
+    }
+    chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
+    let boxed = |chat: &Chat| {
+        chat.state
+            .assembly
+            .ballot_boxes
+            .get(&1)
+            .map_or(0, |b| b.ballots)
+    };
+
+    // In clear: refused, erased, not counted, the person still may vote.
+    let clear = chat.say_with(IncomingMessage {
+        sent_encrypted: false,
+        ..message(DIRECT, YANN, "!voter 1 Pour")
+    });
+    assert!(clear.contains("Vote non compté"), "{clear}");
+    assert!(clear.contains("J'ai effacé votre message"), "{clear}");
+    assert!(clear.contains("→ efface $e"), "{clear}");
+    assert_eq!(boxed(&chat), 0);
+    // The bot may not redact there: it asks the person to delete it.
+    let clear = chat.say_with(IncomingMessage {
+        sent_encrypted: false,
+        power: RoomPower {
+            redact: 50,
+            ..RoomPower::default()
+        },
+        ..message(DIRECT, YANN, "!voter 1 Pour")
+    });
+    assert!(clear.contains("Supprimez votre message"), "{clear}");
+    assert!(!clear.contains("→ efface"), "{clear}");
+    assert_eq!(boxed(&chat), 0);
+
+    // In a group room: everyone sees it; erased, not counted.
+    let open = chat.say(ROOM, "@lou:example.org", "!voter 1 Contre");
+    assert!(open.contains("tout le salon voit ce message"), "{open}");
+    assert!(
+        open.contains("→ efface $e") && open.contains("dans santé"),
+        "{open}"
+    );
+    assert_eq!(boxed(&chat), 0);
+
+    // Encrypted: counted, then erased.
+    let cast = chat.say(DIRECT, YANN, "!voter 1 Pour");
+    assert!(cast.contains("j'efface votre message du serveur"), "{cast}");
+    assert!(cast.contains("→ efface $e"), "{cast}");
+    assert_eq!(boxed(&chat), 1);
+    let erased = cast.split("→ efface ").nth(1).unwrap();
+    let erased = erased.split(' ').next().unwrap().to_owned();
+    // Encrypted, the bot without the power to redact: counted, and the
+    // person is asked to delete their message.
+    let cast = chat.say_with(IncomingMessage {
+        sender: CAMILLE.into(),
+        power: RoomPower {
+            redact: 50,
+            ..RoomPower::default()
+        },
+        ..message(DIRECT, CAMILLE, "!voter 1 Contre")
+    });
+    assert!(cast.contains("supprimez-le vous-même"), "{cast}");
+    assert!(!cast.contains("→ efface"), "{cast}");
+    assert_eq!(boxed(&chat), 2);
+
+    // The redaction coming back from the homeserver changes nothing.
+    let before = chat.state.assembly.clone();
+    let echoed = chat.input(Input::Redaction {
+        event_id: "$redaction".into(),
+        room_id: DIRECT.into(),
+        redacts: erased,
+    });
+    assert_eq!(echoed, "");
+    assert_eq!(chat.state.assembly, before);
+}
+
+/// `!mesdonnees` in a direct chat that is not encrypted: refused, since the
+/// list and the file would be readable on the homeserver.
+#[test]
+fn my_data_is_not_sent_into_a_clear_chat() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, YANN, "!inscription");
+    let refused = chat.say_with(IncomingMessage {
+        sent_encrypted: false,
+        ..message(DIRECT, YANN, "!mesdonnees")
+    });
+    assert!(refused.contains("n'est pas chiffrée"), "{refused}");
+    assert!(!refused.contains("→ envoie"), "{refused}");
+    let shown = chat.say(DIRECT, YANN, "!mesdonnees");
+    assert!(shown.contains("→ envoie"), "{shown}");
 }
 
 #[test]
@@ -2171,6 +2275,7 @@ fn a_report_can_be_written_step_by_step_in_a_direct_chat() {
     let say = |chat: &mut Chat, body: &str| {
         let mut direct = message(DIRECT, YANN, body);
         direct.is_direct = true;
+        direct.sent_encrypted = true;
         format!("> {body}\n{}", chat.say_with(direct))
     };
     let transcript = [

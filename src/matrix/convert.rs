@@ -203,6 +203,7 @@ pub fn room_power(levels: &RoomPowerLevels) -> RoomPower {
         users,
         users_default: levels.users_default.into(),
         invite: levels.invite.into(),
+        redact: levels.redact.into(),
     }
 }
 

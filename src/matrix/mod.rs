@@ -29,7 +29,10 @@ use crate::store::records::{
 use crate::store::{Batch, Store, StoreError, Tree};
 
 pub use outbox::transaction_id;
-pub use session::{forget_unencrypted_store, saved_device_id, saved_token, store_is_unencrypted};
+pub use session::{
+    forget_unencrypted_store, saved_device_id, saved_token, session_does_not_open,
+    store_is_unencrypted,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AdapterError {
@@ -121,7 +124,7 @@ impl Adapter {
         let inviter = match room.invite_details().await {
             Ok(invite) => invite.inviter_id.to_string(),
             Err(error) => {
-                tracing::warn!(%error, room = %crate::logging::room(room_id), "cannot read an invite");
+                tracing::warn!(error = %crate::logging::error(&error), room = %crate::logging::room(room_id), "cannot read an invite");
                 return;
             }
         };
@@ -134,7 +137,7 @@ impl Adapter {
         match room.join().await {
             Ok(()) => tracing::info!(room = %crate::logging::room(room_id), "joined on invite"),
             Err(error) => {
-                tracing::warn!(%error, room = %crate::logging::room(room_id), "cannot join on invite")
+                tracing::warn!(error = %crate::logging::error(&error), room = %crate::logging::room(room_id), "cannot join on invite")
             }
         }
     }
@@ -266,7 +269,9 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
     match engine.prune_ledger(Utc::now() - catch_up * 2) {
         Ok(0) => {}
         Ok(pruned) => tracing::info!(pruned, "old ledger entries forgotten"),
-        Err(error) => tracing::warn!(%error, "cannot prune the ledger"),
+        Err(error) => {
+            tracing::warn!(error = %crate::logging::error(&error), "cannot prune the ledger")
+        }
     }
     let wakeup = engine.outbox_wakeup();
     let adapter = Arc::new(Adapter {
@@ -336,7 +341,7 @@ async fn run_timers(adapter: Arc<Adapter>) {
                     break;
                 }
                 Err(error) => {
-                    tracing::error!(%error, "cannot handle timers, will retry");
+                    tracing::error!(error = %crate::logging::error(&error), "cannot handle timers, will retry");
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
                 }
@@ -366,7 +371,7 @@ async fn connect(
         match attempt.await {
             Ok(client) => return Ok(client),
             Err(error) if is_transient(&error) => {
-                tracing::warn!(%error, retry_in = ?backoff, "homeserver not reachable yet");
+                tracing::warn!(error = %crate::logging::error(&error), retry_in = ?backoff, "homeserver not reachable yet");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(std::time::Duration::from_secs(60));
             }
@@ -405,7 +410,7 @@ async fn join_configured(client: &Client, address: Option<&str>) -> Option<Owned
             {
                 Ok(Ok(response)) => response.room_id,
                 Ok(Err(error)) => {
-                    tracing::warn!(%error, room = address, "cannot resolve room alias");
+                    tracing::warn!(error = %crate::logging::error(&error), room = address, "cannot resolve room alias");
                     return None;
                 }
                 Err(_) => {
@@ -425,7 +430,7 @@ async fn join_configured(client: &Client, address: Option<&str>) -> Option<Owned
         match tokio::time::timeout(JOIN_AT_START_TIMEOUT, client.join_room_by_id(&room_id)).await {
             Ok(Ok(_)) => {}
             Ok(Err(error)) => tracing::warn!(
-                %error, room = address, "cannot join configured room yet (an invite will do)"
+                error = %crate::logging::error(&error), room = address, "cannot join configured room yet (an invite will do)"
             ),
             Err(_) => tracing::warn!(room = address, "joining took too long (an invite will do)"),
         }

@@ -112,7 +112,9 @@ pub async fn run_sender(adapter: Arc<Adapter>, wakeup: Arc<Notify>, failpoint: O
                     }
                 }
             }
-            Err(error) => tracing::error!(%error, "cannot read the outbox"),
+            Err(error) => {
+                tracing::error!(error = %crate::logging::error(&error), "cannot read the outbox")
+            }
         }
         // No polling: every commit wakes us, and a wake-up sent while we
         // were scanning is kept by `Notify` for the next wait.
@@ -172,7 +174,7 @@ async fn drain_room(
                     }
                 },
                 Err(error) => {
-                    tracing::error!(%error, "cannot read the outbox");
+                    tracing::error!(error = %crate::logging::error(&error), "cannot read the outbox");
                     None
                 }
             }
@@ -186,7 +188,7 @@ async fn drain_room(
             Err(error) => {
                 // Unreadable by this version: keep it (never delete data) but
                 // do not block the room behind it forever.
-                tracing::error!(%error, room = %crate::logging::room(&room_id), "undeliverable outbox entry skipped");
+                tracing::error!(error = %crate::logging::error(&error), room = %crate::logging::room(&room_id), "undeliverable outbox entry skipped");
                 quarantine(&store, &key, value);
                 continue;
             }
@@ -222,14 +224,14 @@ async fn drain_room(
                 let mut batch = Batch::default();
                 batch.delete(Tree::Outbox, key);
                 if let Err(error) = store.apply(batch) {
-                    tracing::error!(%error, "cannot remove a sent message from the outbox");
+                    tracing::error!(error = %crate::logging::error(&error), "cannot remove a sent message from the outbox");
                 }
                 backoff = Duration::from_millis(500);
             }
             Err(Failure::Refused(reason)) => {
                 // Waiting will not change the answer: set it aside, go on.
                 if let Err(error) = adapter.engine.set_aside(&key, &entry, reason, Utc::now()) {
-                    tracing::error!(%error, "cannot set a refused entry aside, will retry");
+                    tracing::error!(error = %crate::logging::error(&error), "cannot set a refused entry aside, will retry");
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                 } else {
@@ -264,7 +266,7 @@ fn quarantine(store: &Arc<dyn Store>, key: &[u8], value: Vec<u8>) {
         .delete(Tree::Outbox, key.to_vec())
         .put(Tree::Meta, quarantined, value);
     if let Err(error) = store.apply(batch) {
-        tracing::error!(%error, "cannot quarantine an outbox entry");
+        tracing::error!(error = %crate::logging::error(&error), "cannot quarantine an outbox entry");
     }
 }
 
@@ -385,7 +387,7 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
                         event_id: event_id.to_string(),
                     };
                     if let Err(error) = adapter.engine.process(&input, Utc::now()) {
-                        tracing::error!(%error, "cannot record a sent event, will retry");
+                        tracing::error!(error = %crate::logging::error(&error), "cannot record a sent event, will retry");
                         return Err(Failure::Retry);
                     }
                 }
@@ -433,6 +435,16 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
             .await
             .map(|_| ())
         }
+        OutboxItem::Redact { event_id } => {
+            let Ok(event_id) = matrix_sdk::ruma::EventId::parse(event_id) else {
+                return Err(Failure::Refused(Refusal::Invalid));
+            };
+            // No reason: it would sit in the redaction event, in clear.
+            room.redact(&event_id, None, Some(transaction.clone()))
+                .await
+                .map(|_| ())
+                .map_err(matrix_sdk::Error::from)
+        }
         OutboxItem::CreateThemeRoom { .. }
         | OutboxItem::FinishPoll { .. }
         | OutboxItem::FreezeElectorate { .. }
@@ -446,8 +458,8 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
             Failure::Wait(wait) => {
                 tracing::info!(room = %crate::logging::room(&room_id), ?wait, "rate limited: waiting as asked");
             }
-            Failure::Retry => tracing::warn!(room = %crate::logging::room(&room_id), %error, "sending failed, will retry"),
-            Failure::Refused(_) => tracing::warn!(room = %crate::logging::room(&room_id), %error, "refused for good"),
+            Failure::Retry => tracing::warn!(room = %crate::logging::room(&room_id), error = %crate::logging::error(&error), "sending failed, will retry"),
+            Failure::Refused(_) => tracing::warn!(room = %crate::logging::room(&room_id), error = %crate::logging::error(&error), "refused for good"),
         }
         failure
     })
@@ -464,7 +476,7 @@ async fn create_theme_room(
     let room_id = match space::create_theme_room(adapter, slug, name, topic).await {
         Ok(room_id) => room_id,
         Err(error) => {
-            tracing::warn!(%error, slug, "cannot create a theme's room yet, will retry");
+            tracing::warn!(error = %crate::logging::error(&error), slug, "cannot create a theme's room yet, will retry");
             return Err(Failure::Retry);
         }
     };
@@ -478,7 +490,7 @@ async fn create_theme_room(
             Ok(())
         }
         Err(error) => {
-            tracing::error!(%error, slug, "cannot record a theme's new room, will retry");
+            tracing::error!(error = %crate::logging::error(&error), slug, "cannot record a theme's new room, will retry");
             Err(Failure::Retry)
         }
     }
@@ -516,7 +528,7 @@ async fn finish_poll(
         let page = match room.relations(start.clone(), options).await {
             Ok(page) => page,
             Err(error) => {
-                tracing::warn!(%error, room = %crate::logging::room(&room_id), "cannot read a poll's votes, will retry");
+                tracing::warn!(error = %crate::logging::error(&error), room = %crate::logging::room(&room_id), "cannot read a poll's votes, will retry");
                 return Err(Failure::Retry);
             }
         };
@@ -538,7 +550,7 @@ async fn finish_poll(
     match adapter.engine.process(&input, Utc::now()) {
         Ok(_) => Ok(()),
         Err(error) => {
-            tracing::error!(%error, "cannot record a poll's results, will retry");
+            tracing::error!(error = %crate::logging::error(&error), "cannot record a poll's results, will retry");
             Err(Failure::Retry)
         }
     }
@@ -559,7 +571,7 @@ async fn freeze_electorate(adapter: &Adapter, room_id: &str, number: u64) -> Res
             .map(|member| member.user_id().to_string())
             .collect(),
         Err(error) => {
-            tracing::warn!(%error, room = %crate::logging::room(&room_id), "cannot list the room's members, will retry");
+            tracing::warn!(error = %crate::logging::error(&error), room = %crate::logging::room(&room_id), "cannot list the room's members, will retry");
             return Err(Failure::Retry);
         }
     };
@@ -569,7 +581,7 @@ async fn freeze_electorate(adapter: &Adapter, room_id: &str, number: u64) -> Res
     {
         Ok(_) => Ok(()),
         Err(error) => {
-            tracing::error!(%error, "cannot record a ballot's electorate, will retry");
+            tracing::error!(error = %crate::logging::error(&error), "cannot record a ballot's electorate, will retry");
             Err(Failure::Retry)
         }
     }
@@ -603,7 +615,7 @@ async fn send_direct(
         None => match adapter.client.create_dm(&user).await {
             Ok(room) => room,
             Err(error) => {
-                tracing::warn!(%error, "cannot open a direct chat");
+                tracing::warn!(error = %crate::logging::error(&error), "cannot open a direct chat");
                 return Err(failure(&error));
             }
         },
@@ -616,7 +628,7 @@ async fn send_direct(
     {
         Ok(_) => Ok(()),
         Err(error) => {
-            tracing::warn!(%error, "direct message failed");
+            tracing::warn!(error = %crate::logging::error(&error), "direct message failed");
             Err(failure(&error))
         }
     }

@@ -191,6 +191,15 @@ pub fn saved_device_id(data_dir: &Path, passphrase: &str) -> Option<String> {
         .map(|session| session.meta.device_id.to_string())
 }
 
+/// Whether an encrypted store's session is there but does not open with
+/// `passphrase`: a wrong passphrase (a typo, another machine's), or a lost
+/// one. Resetting then throws away keys the right passphrase would open.
+pub fn session_does_not_open(data_dir: &Path, passphrase: &str) -> bool {
+    !store_is_unencrypted(data_dir)
+        && session_path(data_dir).exists()
+        && read_session(data_dir, passphrase).is_err()
+}
+
 /// Deletes the SDK's store and the session an older version wrote in
 /// clear, after logging that device out with `logout` (so that the
 /// homeserver forgets it and people's apps stop sharing keys with it).
@@ -218,7 +227,7 @@ fn save(client: &Client, data_dir: &Path, passphrase: &str) -> Result<(), Adapte
         .session()
         .ok_or_else(|| AdapterError::Session("no session after login".to_owned()))?;
     let text = serde_json::to_vec(&session).expect("sessions serialise");
-    let sealed = Seal::from_passphrase(passphrase).seal(&text, 2048);
+    let sealed = Seal::from_passphrase(passphrase).seal("session", &text, 2048);
     let path = session_path(data_dir);
     let temporary = path.with_extension("sealed.tmp");
     write_private(&temporary, &encode(&sealed))?;

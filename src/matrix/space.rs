@@ -36,7 +36,7 @@ pub async fn keep_space(adapter: Arc<Adapter>, configured: Option<String>) {
         match find_or_create_space(&adapter, configured.as_deref()).await {
             Ok(space) => break space,
             Err(error) => {
-                tracing::warn!(%error, retry_in = ?backoff, "cannot set up the assembly's Space yet");
+                tracing::warn!(error = %crate::logging::error(&error), retry_in = ?backoff, "cannot set up the assembly's Space yet");
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(300));
             }
@@ -47,7 +47,7 @@ pub async fn keep_space(adapter: Arc<Adapter>, configured: Option<String>) {
     let changed = adapter.engine.themes_changed();
     loop {
         if let Err(error) = reconcile(&adapter, &space).await {
-            tracing::warn!(%error, "cannot update the Space; will try again");
+            tracing::warn!(error = %crate::logging::error(&error), "cannot update the Space; will try again");
             tokio::select! {
                 () = changed.notified() => {}
                 () = tokio::time::sleep(Duration::from_secs(60)) => {}
@@ -135,7 +135,7 @@ async fn our_alias(
                         instead: address.to_string(),
                     };
                     if let Err(error) = adapter.engine.process(&input, chrono::Utc::now()) {
-                        tracing::error!(%error, "cannot tell the admins about a squatted alias");
+                        tracing::error!(error = %crate::logging::error(&error), "cannot tell the admins about a squatted alias");
                     }
                 }
                 return Ok(match found {
@@ -160,7 +160,7 @@ async fn join_ours(adapter: &Adapter, room_id: &RoomId) {
         .get_room(room_id)
         .is_some_and(|room| room.state() == matrix_sdk::RoomState::Joined);
     if !joined && let Err(error) = adapter.client.join_room_by_id(room_id).await {
-        tracing::warn!(%error, room = %room_id, "cannot join a room of ours");
+        tracing::warn!(error = %crate::logging::error(&error), room = %room_id, "cannot join a room of ours");
     }
 }
 
@@ -352,7 +352,7 @@ async fn reconcile(adapter: &Adapter, space_id: &OwnedRoomId) -> Result<(), Adap
                 )
                 .await
             {
-                tracing::debug!(%error, room = %child, "cannot mark the Space as this room's parent");
+                tracing::debug!(error = %crate::logging::error(&error), room = %child, "cannot mark the Space as this room's parent");
             }
         }
     }

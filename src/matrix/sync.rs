@@ -91,10 +91,10 @@ pub async fn supervise(
                     )
                     .await
                     {
-                        tracing::error!(%error, "login failed, will retry");
+                        tracing::error!(error = %crate::logging::error(&error), "login failed, will retry");
                     }
                 } else {
-                    tracing::warn!(%error, retry_in = ?backoff, "sync failed, will retry");
+                    tracing::warn!(error = %crate::logging::error(&error), retry_in = ?backoff, "sync failed, will retry");
                 }
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(MAX_BACKOFF);
@@ -157,7 +157,7 @@ pub async fn process(
         // events again, and the ledger skips what was handled. A response
         // of ordinary messages then costs no disk sync.
         if let Err(error) = adapter.engine.store().apply_buffered(batch) {
-            tracing::error!(%error, "cannot save the sync position");
+            tracing::error!(error = %crate::logging::error(&error), "cannot save the sync position");
         }
     }
 }
@@ -187,7 +187,7 @@ async fn page_back(
         let page = match room.messages(options).await {
             Ok(page) => page,
             Err(error) => {
-                tracing::warn!(%error, room = %crate::logging::room(room_id), "catch-up paging failed; some old commands may go unanswered");
+                tracing::warn!(error = %crate::logging::error(&error), room = %crate::logging::room(room_id), "catch-up paging failed; some old commands may go unanswered");
                 break;
             }
         };
@@ -246,6 +246,8 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
                 Ok(sender) => is_direct_with(adapter, &room, &sender).await,
                 Err(_) => false,
             };
+            // Decrypted by the bot's device, so not readable on the way.
+            message.sent_encrypted = event.encryption_info().is_some();
             let (prefix, deputy_room) = adapter.engine.read(|state| {
                 (
                     state.settings.prefix.clone(),
@@ -336,7 +338,7 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
         }
         Ok(Processed::Ignored) => {}
         Err(error) => {
-            tracing::error!(%error, room = %crate::logging::room(room_id), event = %crate::logging::event(&key), "cannot record an event");
+            tracing::error!(error = %crate::logging::error(&error), room = %crate::logging::room(room_id), event = %crate::logging::event(&key), "cannot record an event");
             return false;
         }
     }

@@ -59,7 +59,7 @@ fn elector_key(seal: &Seal, ballot: u64, user_id: &str) -> Vec<u8> {
 }
 
 fn seal_record<R: Record>(seal: &Seal, record: &R, size: usize) -> Vec<u8> {
-    encode(&seal.seal(&encode(record), size))
+    encode(&seal.seal(R::KIND, &encode(record), size))
 }
 
 fn open_record<R: Record>(seal: &Seal, bytes: &[u8]) -> Result<R, StoreError> {
@@ -75,7 +75,9 @@ fn is_sealed(bytes: &[u8]) -> bool {
 }
 
 /// Seals the electors and ballot boxes that a version before sealing wrote
-/// in clear. Returns how many records were rewritten. The clear copies stay
+/// in clear, and rewrites the ledger entries of version 1 (which kept the
+/// room and the time of each event: who wrote in which direct chat, when).
+/// Returns how many records were rewritten. The clear copies stay
 /// in the database's free space until the next compaction, which the
 /// caller runs when this returns more than zero.
 pub fn seal_clear_records(store: &dyn Store, seal: &Seal) -> Result<usize, StoreError> {
@@ -120,6 +122,14 @@ pub fn seal_clear_records(store: &dyn Store, seal: &Seal) -> Result<usize, Store
             seal,
         );
         count += 1;
+    }
+    for (key, value) in store.scan_prefix(Tree::Ledger, b"")? {
+        let entry: crate::store::records::LedgerEntry = decode(&value)?;
+        let current = encode(&entry);
+        if current != value {
+            batch.put(Tree::Ledger, key, current);
+            count += 1;
+        }
     }
     if count > 0 {
         store.apply(batch)?;

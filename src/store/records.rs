@@ -142,6 +142,9 @@ pub enum OutboxItem {
         name: String,
         topic: String,
     },
+    /// Redact an event of the lane's room (a counted vote). Sent once the
+    /// entry's earlier messages are, like any other.
+    Redact { event_id: String },
     /// Upload a text file and post it in the lane's room.
     File {
         file_name: String,
@@ -164,11 +167,14 @@ pub const DIRECT_LANE_PREFIX: &str = "~dm:";
 
 impl Record for OutboxEntry {
     const KIND: &'static str = "outbox entry";
-    const VERSION: u32 = 2;
+    const VERSION: u32 = 3;
 
     /// Version 1 held only messages: `event_type` and `content` at the top.
+    /// Version 3 added redactions: a version 2 entry is a version 3 one, and
+    /// a boucle of version 2 refuses (rather than misreads) a redaction.
     fn upgrade(from: u64, mut record: Value) -> Option<Value> {
         match from {
+            2 => Some(record),
             1 => {
                 let fields = record.as_object_mut()?;
                 let event_type = fields.remove("event_type")?;
@@ -288,6 +294,18 @@ impl Record for DeadLetter {
 }
 
 pub const ERASURE_PREFIX: &[u8] = b"erasure/";
+
+/// A secret ballot closed: its electors are gone from the records, and the
+/// backups still hold them (sealed) until the clean-up. Kept in `Meta`
+/// under this prefix and the ballot's number (big-endian), with the time of
+/// closing as a [`PendingErasure`].
+pub const CLOSED_BALLOT_PREFIX: &[u8] = b"closed-ballot/";
+
+pub fn closed_ballot_key(ballot: u64) -> Vec<u8> {
+    let mut key = CLOSED_BALLOT_PREFIX.to_vec();
+    key.extend_from_slice(&ballot.to_be_bytes());
+    key
+}
 
 pub fn erasure_key(user_id: &str) -> Vec<u8> {
     let mut key = ERASURE_PREFIX.to_vec();
@@ -541,7 +559,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{"body":"x"},"event_type":"m.room.message","type":"message"},"room_id":"!r:s","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{"body":"x"},"event_type":"m.room.message","type":"message"},"room_id":"!r:s","v":3}"#
             ]],
         );
         snapshot(
@@ -555,7 +573,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{},"event_type":"org.matrix.msc3381.poll.start","report":"poll:3","type":"message"},"room_id":"!r:s","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{},"event_type":"org.matrix.msc3381.poll.start","report":"poll:3","type":"message"},"room_id":"!r:s","v":3}"#
             ]],
         );
         snapshot(
@@ -568,7 +586,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"number":3,"start_event_id":"$p","type":"finish_poll"},"room_id":"!r:s","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"number":3,"start_event_id":"$p","type":"finish_poll"},"room_id":"!r:s","v":3}"#
             ]],
         );
         snapshot(
@@ -580,7 +598,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"type":"invite","user_id":"@a:s"},"room_id":"!r:s","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"type":"invite","user_id":"@a:s"},"room_id":"!r:s","v":3}"#
             ]],
         );
         snapshot(
@@ -594,7 +612,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"name":"Eau","slug":"eau","topic":"t","type":"create_theme_room"},"room_id":"~create","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"name":"Eau","slug":"eau","topic":"t","type":"create_theme_room"},"room_id":"~create","v":3}"#
             ]],
         );
         snapshot(
@@ -608,7 +626,19 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","content_type":"application/json","file_name":"f.json","type":"file"},"room_id":"!r:s","v":2}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","content_type":"application/json","file_name":"f.json","type":"file"},"room_id":"!r:s","v":3}"#
+            ]],
+        );
+        snapshot(
+            OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::Redact {
+                    event_id: "$vote".into(),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"event_id":"$vote","type":"redact"},"room_id":"!r:s","v":3}"#
             ]],
         );
     }

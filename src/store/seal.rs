@@ -30,12 +30,44 @@ use sha2::Sha256;
 
 use super::StoreError;
 
-/// The fewest characters a passphrase may have. Generated ones
-/// (`openssl rand -base64 32`) have 44.
-pub const MIN_PASSPHRASE_CHARS: usize = 20;
+/// The fewest random bytes a passphrase must hold. A passphrase is
+/// generated, never chosen: `openssl rand -base64 32` gives 32 bytes in
+/// base64, and hexadecimal is taken too. A phrase a person makes up could be
+/// guessed by whoever has a copy of the data directory, who could then try
+/// each candidate offline against the sealed records.
+pub const MIN_PASSPHRASE_BYTES: usize = 32;
 
 /// The passphrase of [`Seal::for_tests`]: test fixtures are sealed with it.
-pub const TEST_PASSPHRASE: &str = "boucle test passphrase, never used for real data";
+/// It is public, so it protects nothing: never use it for real data.
+pub const TEST_PASSPHRASE: &str = "24r7q4yy/yzvF9s0Tv6J1drJCnQIqD1WM7VTwoZbCnc=";
+
+/// Whether `passphrase` is a generated one: base64 or hexadecimal holding
+/// [`MIN_PASSPHRASE_BYTES`] random bytes at least. The error says why not
+/// and how to make one.
+pub fn check_passphrase(passphrase: &str) -> Result<(), String> {
+    use base64::Engine as _;
+    let text = passphrase.trim();
+    let decoded = hex::decode(text)
+        .ok()
+        .or_else(|| base64::engine::general_purpose::STANDARD.decode(text).ok())
+        .or_else(|| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(text)
+                .ok()
+        });
+    let how = "make one with: openssl rand -base64 32";
+    match decoded {
+        Some(bytes) if bytes.len() >= MIN_PASSPHRASE_BYTES => Ok(()),
+        Some(bytes) => Err(format!(
+            "it holds {} random bytes; it needs {MIN_PASSPHRASE_BYTES} at least ({how})",
+            bytes.len()
+        )),
+        None => Err(format!(
+            "it is not a generated passphrase (base64 or hexadecimal of \
+             {MIN_PASSPHRASE_BYTES} random bytes); a chosen phrase can be guessed ({how})"
+        )),
+    }
+}
 
 /// Plaintexts are padded to a multiple of this.
 const BLOCK: usize = 256;
@@ -45,6 +77,7 @@ const BLOCK: usize = 256;
 pub struct Seal {
     cipher_key: [u8; 32],
     name_key: [u8; 32],
+    nonce_key: [u8; 32],
 }
 
 impl std::fmt::Debug for Seal {
@@ -68,12 +101,14 @@ pub struct Sealed {
 }
 
 impl Seal {
-    /// The keys for `passphrase`. The passphrase is long and random (see
-    /// [`MIN_PASSPHRASE_CHARS`]), so one keyed hash is derivation enough.
+    /// The keys for `passphrase`. The passphrase is random and long (see
+    /// [`check_passphrase`]), so one keyed hash per key is derivation enough.
     pub fn from_passphrase(passphrase: &str) -> Seal {
+        let passphrase = passphrase.trim();
         Seal {
             cipher_key: derive(passphrase, "cipher"),
             name_key: derive(passphrase, "name"),
+            nonce_key: derive(passphrase, "nonce"),
         }
     }
 
@@ -95,16 +130,19 @@ impl Seal {
     }
 
     /// `plaintext` padded to `size` bytes at least (a multiple of 256 above
-    /// it when longer), then encrypted.
-    pub fn seal(&self, plaintext: &[u8], size: usize) -> Sealed {
+    /// it when longer), then encrypted. `kind` names the record: a value
+    /// sealed as one kind does not open as another, so records cannot be
+    /// swapped between places without the passphrase showing it.
+    pub fn seal(&self, kind: &str, plaintext: &[u8], size: usize) -> Sealed {
         let length = u32::try_from(plaintext.len()).expect("sealed records are small");
         let mut padded = length.to_be_bytes().to_vec();
         padded.extend_from_slice(plaintext);
         let target = size.max(padded.len()).div_ceil(BLOCK) * BLOCK;
         padded.resize(target, 0);
-        let mut mac =
-            <Hmac<Sha256> as Mac>::new_from_slice(&self.name_key).expect("HMAC takes 32-byte keys");
-        mac.update(b"nonce: ");
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.nonce_key)
+            .expect("HMAC takes 32-byte keys");
+        mac.update(kind.as_bytes());
+        mac.update(b": ");
         mac.update(&padded);
         let digest = mac.finalize().into_bytes();
         let nonce = XNonce::from_slice(&digest[..24]);
@@ -115,7 +153,7 @@ impl Seal {
                 nonce,
                 Payload {
                     msg: &padded,
-                    aad: b"boucle",
+                    aad: kind.as_bytes(),
                 },
             )
             .expect("encryption of a small buffer cannot fail");
@@ -127,7 +165,7 @@ impl Seal {
     }
 
     /// The plaintext of `sealed`, or an error if it was sealed with another
-    /// passphrase or damaged.
+    /// passphrase, as another kind, or damaged.
     pub fn open(&self, sealed: &Sealed, kind: &'static str) -> Result<Vec<u8>, StoreError> {
         let unreadable = |details: &str| StoreError::Decode {
             kind,
@@ -145,7 +183,7 @@ impl Seal {
                 XNonce::from_slice(nonce),
                 Payload {
                     msg: ciphertext,
-                    aad: b"boucle",
+                    aad: kind.as_bytes(),
                 },
             )
             .map_err(|_| {
@@ -167,33 +205,65 @@ impl Seal {
 mod tests {
     use super::*;
 
+    const OTHER: &str = "5c1f2b0e9d8a7766554433221100ffeeddccbbaa99887766554433221100ffee";
+
     #[test]
-    fn what_is_sealed_opens_with_the_same_passphrase_only() {
-        let seal = Seal::from_passphrase("a long random passphrase for tests");
-        let sealed = seal.seal(b"{\"counts\":[3,1]}", 512);
+    fn what_is_sealed_opens_with_the_same_passphrase_and_kind_only() {
+        let seal = Seal::for_tests();
+        let sealed = seal.seal("box", b"{\"counts\":[3,1]}", 512);
         assert!(!sealed.sealed.contains("counts"));
         assert_eq!(seal.open(&sealed, "box").unwrap(), b"{\"counts\":[3,1]}");
-        let other = Seal::from_passphrase("another long random passphrase");
+        let other = Seal::from_passphrase(OTHER);
         assert!(other.open(&sealed, "box").is_err());
+        // A box cannot be passed off as an elector, or the reverse.
+        assert!(seal.open(&sealed, "elector").is_err());
+        assert_ne!(seal.seal("elector", b"{\"counts\":[3,1]}", 512), sealed);
     }
 
     #[test]
     fn the_length_shows_the_size_asked_for_not_the_content() {
         let seal = Seal::for_tests();
-        let short = seal.seal(b"[9]", 512);
-        let long = seal.seal(b"[1000000000]", 512);
+        let short = seal.seal("box", b"[9]", 512);
+        let long = seal.seal("box", b"[1000000000]", 512);
         assert_eq!(short.sealed.len(), long.sealed.len());
         assert_ne!(short, long);
         // The same plaintext gives the same bytes (reproducible exports).
-        assert_eq!(seal.seal(b"[9]", 512), short);
+        assert_eq!(seal.seal("box", b"[9]", 512), short);
     }
 
     #[test]
     fn a_name_is_keyed() {
         let seal = Seal::for_tests();
-        let other = Seal::from_passphrase("another long random passphrase");
+        let other = Seal::from_passphrase(OTHER);
         assert_eq!(seal.name(b"@a:s"), seal.name(b"@a:s"));
         assert_ne!(seal.name(b"@a:s"), seal.name(b"@b:s"));
         assert_ne!(seal.name(b"@a:s"), other.name(b"@a:s"));
+    }
+
+    #[test]
+    fn only_generated_passphrases_are_taken() {
+        assert_eq!(check_passphrase(TEST_PASSPHRASE), Ok(()));
+        assert_eq!(check_passphrase(OTHER), Ok(()));
+        assert_eq!(check_passphrase(&format!("{TEST_PASSPHRASE}\n")), Ok(()));
+        // Without base64's padding, as some generators write it.
+        assert_eq!(
+            check_passphrase(TEST_PASSPHRASE.trim_end_matches('=')),
+            Ok(())
+        );
+        let short = check_passphrase("c2hvcnQ=").unwrap_err();
+        assert!(short.contains("holds 5 random bytes"), "{short}");
+        for chosen in [
+            "Liberté, égalité, fraternité! 2026 assemblée",
+            "correct horse battery staple correct horse battery",
+        ] {
+            let error = check_passphrase(chosen).unwrap_err();
+            assert!(error.contains("not a generated passphrase"), "{error}");
+            assert!(error.contains("openssl rand -base64 32"), "{error}");
+        }
+        // Trailing spaces or a newline from the file do not change the keys.
+        assert_eq!(
+            Seal::from_passphrase(&format!("{TEST_PASSPHRASE}\n")).name(b"@a:s"),
+            Seal::for_tests().name(b"@a:s")
+        );
     }
 }

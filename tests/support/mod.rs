@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use boucle::devserver::{self, RateLimits, SynapseAddress};
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::room::MessagesOptions;
-use matrix_sdk::ruma::api::client::room::create_room::v3::Request as CreateRoomRequest;
+use matrix_sdk::ruma::api::client::room::create_room::v3::{
+    Request as CreateRoomRequest, RoomPreset,
+};
 use matrix_sdk::ruma::events::InitialStateEvent;
 use matrix_sdk::ruma::events::room::encryption::RoomEncryptionEventContent;
 use matrix_sdk::ruma::events::room::message::RoomMessageEventContent;
@@ -148,11 +150,30 @@ impl Person {
         self.client.create_room(request).await.unwrap()
     }
 
-    /// Opens a direct chat with `bot` (flagged `is_direct`, as clients do).
+    /// Opens a direct chat with `bot` as Element does: flagged `is_direct`,
+    /// the `trusted_private_chat` preset (both sides hold the same power)
+    /// and encrypted.
     pub async fn create_direct_chat(&self, bot: &UserId) -> Room {
         let mut request = CreateRoomRequest::new();
         request.invite = vec![bot.to_owned()];
         request.is_direct = true;
+        request.preset = Some(RoomPreset::TrustedPrivateChat);
+        request.initial_state = vec![
+            InitialStateEvent::with_empty_state_key(
+                RoomEncryptionEventContent::with_recommended_defaults(),
+            )
+            .to_raw_any(),
+        ];
+        self.client.create_room(request).await.unwrap()
+    }
+
+    /// A direct chat with `bot` that is not encrypted (an older client, or
+    /// encryption turned off by hand).
+    pub async fn create_clear_direct_chat(&self, bot: &UserId) -> Room {
+        let mut request = CreateRoomRequest::new();
+        request.invite = vec![bot.to_owned()];
+        request.is_direct = true;
+        request.preset = Some(RoomPreset::TrustedPrivateChat);
         self.client.create_room(request).await.unwrap()
     }
 
@@ -412,7 +433,7 @@ pub async fn wait_for_replies(
 }
 
 /// The passphrase of every test bot's data directory.
-pub const TEST_PASSPHRASE: &str = "the test bots' data directory passphrase";
+pub const TEST_PASSPHRASE: &str = "dGhlIHRlc3QgYm90cycgZGF0YSBkaXJlY3RvcnkgcGFzc3BocmFzZQ==";
 
 /// What seals a test bot's secret-ballot records.
 pub fn test_seal() -> boucle::store::seal::Seal {
