@@ -162,9 +162,13 @@ pub fn open_state(data_dir: &Path, seal: &Seal) -> Result<SledStore, StateError>
     Ok(store)
 }
 
-/// Seals, in every backup of `directory`, the records written in clear
-/// before sealing. Returns how many backups were rewritten.
-fn seal_clear_backups(directory: &Path, seal: &Seal) -> Result<usize, ScrubError> {
+/// Opens each backup of `directory` in memory, lets `change` edit it, and
+/// writes it back (atomically) when `change` says it changed something.
+/// Returns how many backups were rewritten.
+fn rewrite_backups(
+    directory: &Path,
+    change: impl Fn(&MemoryStore) -> Result<bool, StoreError>,
+) -> Result<usize, ScrubError> {
     let backups = list_backups(directory).map_err(|source| ScrubError::Read {
         path: directory.display().to_string(),
         source,
@@ -187,13 +191,21 @@ fn seal_clear_backups(directory: &Path, seal: &Seal) -> Result<usize, ScrubError
         })?;
         let store = MemoryStore::new();
         store.restore(&dump).map_err(store_error)?;
-        if seal_clear_records(&store, seal).map_err(store_error)? > 0 {
+        if change(&store).map_err(store_error)? {
             let text = export::to_text(&store.dump().map_err(store_error)?);
             write_atomically(path, &text).map_err(read_error)?;
             rewritten += 1;
         }
     }
     Ok(rewritten)
+}
+
+/// Seals, in every backup of `directory`, the records written in clear
+/// before sealing. Returns how many backups were rewritten.
+fn seal_clear_backups(directory: &Path, seal: &Seal) -> Result<usize, ScrubError> {
+    rewrite_backups(directory, |store| {
+        seal_clear_records(store, seal).map(|sealed| sealed > 0)
+    })
 }
 
 /// Whether another process holds sled's lock on its `db` file.
@@ -395,47 +407,20 @@ fn erase_from(
 /// Rewrites every backup without the electors of `ballots`. Returns how
 /// many backups were rewritten.
 pub fn scrub_closed_ballots(directory: &Path, ballots: &[u64]) -> Result<usize, ScrubError> {
-    let backups = list_backups(directory).map_err(|source| ScrubError::Read {
-        path: directory.display().to_string(),
-        source,
-    })?;
-    let mut rewritten = 0;
-    for path in &backups {
-        let shown = path.display().to_string();
-        let read_error = |source| ScrubError::Read {
-            path: shown.clone(),
-            source,
-        };
-        let store_error = |source| ScrubError::Store {
-            path: shown.clone(),
-            source,
-        };
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
-        let dump = export::from_text(&text).map_err(|source| ScrubError::Format {
-            path: shown.clone(),
-            source,
-        })?;
-        let store = MemoryStore::new();
-        store.restore(&dump).map_err(store_error)?;
+    rewrite_backups(directory, |store| {
         let mut batch = Batch::default();
         for ballot in ballots {
             // Sealed and clear elector keys both begin with the number.
-            for (key, _) in store
-                .scan_prefix(Tree::Electors, &ballot.to_be_bytes())
-                .map_err(store_error)?
-            {
+            for (key, _) in store.scan_prefix(Tree::Electors, &ballot.to_be_bytes())? {
                 batch.delete(Tree::Electors, key);
             }
         }
         if batch.is_empty() {
-            continue;
+            return Ok(false);
         }
-        store.apply(batch).map_err(store_error)?;
-        let text = export::to_text(&store.dump().map_err(store_error)?);
-        write_atomically(path, &text).map_err(read_error)?;
-        rewritten += 1;
-    }
-    Ok(rewritten)
+        store.apply(batch)?;
+        Ok(true)
+    })
 }
 
 /// The secret ballots closed whose electors may still be in backups, and
@@ -918,7 +903,18 @@ mod tests {
         // already, is sealed at the next start too.
         drop(store);
         std::fs::write(&clear_backup, &clear_text).unwrap();
-        let _store = open_state(data.path(), &Seal::for_tests()).unwrap();
+        // sled lets go of its lock from a background thread, a moment
+        // after the drop: a new process (a restart) never sees it held.
+        let mut attempts = 0;
+        let _store = loop {
+            match open_state(data.path(), &Seal::for_tests()) {
+                Err(StateError::InUse { .. }) if attempts < 100 => {
+                    attempts += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                opened => break opened.unwrap(),
+            }
+        };
         assert_eq!(
             files_containing(data.path(), "\"voted\""),
             Vec::<PathBuf>::new()
