@@ -629,3 +629,13 @@ direct-stranger = Hello! I cannot find you in any of the assembly's rooms: I can
 cap-person = You already have {$max} of them under way in this room: that is the most. Close (or cancel) one first.
 cap-room = This room already has {$max} of them under way: that is the most. Close (or cancel) some first.
 alias-squatted = The address {$alias}, which I wanted for a room I create, already belongs to someone else's room: I did not take that room over, and created mine under {$instead}. Check who took that address.
+report-answered-private = Answer to report #{$number} sent to its author, in a private message.
+report-anonymous-in-room = Not passed on: in this room everyone sees who writes, even "anonymous". { $erased ->
+    [1] I erased your message.
+   *[0] Delete your message (long press, Delete).
+} I am writing to you in private: that is where a report stays anonymous.
+draft-anonymous-for = Anonymous report for the {$theme} group: the deputy's team will not see your name.
+draft-confirm-anonymous = Your anonymous report for the {$theme} group: "{$text}". The deputy's team will get it without your name, and its answer will reach you here. Shall I send it? Answer "yes", or "cancel".
+draft-confirm-again = Answer "yes" to send it, or "cancel" to drop it.
+help-report-private = To stay anonymous, write to me in a private message (or type !report --anonymous here and I will write to you): I guide you, and nobody sees it is you.
+report-anonymous-go-private = I am writing to you in private: that is where a report stays anonymous.

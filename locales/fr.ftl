@@ -626,3 +626,13 @@ direct-stranger = Bonjour ! Je ne vous trouve dans aucun salon de l'assemblée :
 cap-person = Vous en avez déjà {$max} en cours dans ce salon : c'est le maximum. Clôturez-en (ou annulez-en) un d'abord.
 cap-room = Ce salon en a déjà {$max} en cours : c'est le maximum. Clôturez-en (ou annulez-en) d'abord.
 alias-squatted = L'adresse {$alias}, que je voulais donner à un salon que je crée, est déjà celle du salon de quelqu'un d'autre : je ne l'ai pas repris, et j'ai créé le salon sous {$instead}. Vérifiez qui a pris cette adresse.
+report-answered-private = Réponse à la remontée #{$number} transmise à son auteur, en message privé.
+report-anonymous-in-room = Pas transmis : dans ce salon, tout le monde voit qui écrit, même « anonyme ». { $erased ->
+    [1] J'ai effacé votre message.
+   *[0] Supprimez votre message (appui long, Supprimer).
+} Je vous écris en privé : c'est là qu'une remontée reste anonyme.
+draft-anonymous-for = Remontée anonyme pour le groupe {$theme} : l'équipe de la députée ne verra pas votre nom.
+draft-confirm-anonymous = Votre remontée anonyme pour le groupe {$theme} : « {$text} ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », ou « annuler ».
+draft-confirm-again = Répondez « oui » pour l'envoyer, ou « annuler » pour l'abandonner.
+help-report-private = Pour rester anonyme, écrivez-moi en message privé (ou tapez !remontee --anonyme ici, je vous y écris) : je vous guide, et personne ne voit que c'est vous.
+report-anonymous-go-private = Je vous écris en privé : c'est là qu'une remontée reste anonyme.

@@ -427,6 +427,8 @@ pub enum DraftStep {
     Text,
     Commune,
     Anonymity,
+    /// Everything is known (moved here from a theme room): send it?
+    Confirm,
 }
 
 /// A field report being written in a direct chat, question by question.

@@ -1225,6 +1225,10 @@ impl Context<'_> {
                 self.tr(&definition.example_id(), &[]).body.into(),
             )],
         ));
+        if definition.id == CommandId::Report {
+            // The private way is the one that keeps a report anonymous.
+            reply.line(self.tr("help-report-private", &[]));
+        }
         if !definition.is_available() {
             reply.line(self.tr("help-not-yet", &[]));
         } else if !self.role.may_use(definition.audience) {

@@ -4,8 +4,12 @@
 //!
 //! Anonymity is towards the team: an anonymous card names nobody and has no
 //! link to the original message (its sender shows there), but the
-//! bot keeps the author so that the answer reaches them. Nothing leaves an
-//! encrypted theme room for an unencrypted deputy room.
+//! bot keeps the author (sealed at rest, see `store::domain`) so that the
+//! answer reaches them, in private. An anonymous report is written in a
+//! direct chat: typed in a theme room, where everyone sees who writes, it
+//! is not forwarded but moved to the author's direct chat, to confirm
+//! there. Nothing leaves an encrypted theme room for an unencrypted deputy
+//! room.
 
 use chrono::{DateTime, Utc};
 
@@ -73,8 +77,42 @@ fn about_report(report: &Report, text: Rendered) -> Option<OutgoingMessage> {
     }
 }
 
-/// The answer posted in the theme room, replying to the original message
-/// and mentioning its author.
+/// Whether what concerns `report` must reach its author in private: it is
+/// anonymous and was typed in a room others read (a theme room, before
+/// anonymous reports moved to direct chats), where replying to the message
+/// or mentioning its author would name them.
+/// (An erased author's reports are anonymous too, and have nobody to tell.)
+fn told_in_private(state: &State, report: &Report) -> bool {
+    report.anonymous && report.author.is_some() && state.is_assembly_room(&report.room_id)
+}
+
+/// Whether what concerns `report` goes to its author's direct chat: told in
+/// private, or typed there.
+fn reaches_author_in_private(state: &State, report: &Report) -> bool {
+    told_in_private(state, report)
+        || (report.author.is_some()
+            && !report.room_id.is_empty()
+            && !state.is_assembly_room(&report.room_id))
+}
+
+/// Tells the author about `report`: in private when it is anonymous and
+/// was typed in a room others read (see [`told_in_private`]), otherwise in
+/// reply to the message it was typed in, mentioning them.
+fn tell_author(state: &State, report: &Report, text: Rendered, outcome: &mut Outcome) {
+    if told_in_private(state, report) {
+        if let Some(author) = &report.author {
+            outcome.actions.push(Action::DirectMessage {
+                user_id: author.clone(),
+                text,
+            });
+        }
+    } else if let Some(mut message) = about_report(report, text) {
+        message.mentions = report.author.iter().cloned().collect();
+        outcome.messages.push(message);
+    }
+}
+
+/// The team's answer, carried to the report's author.
 fn answer_outcome(
     state: &State,
     report: &Report,
@@ -90,10 +128,7 @@ fn answer_outcome(
             ("text", text.into()),
         ],
     );
-    if let Some(mut message) = about_report(report, answer) {
-        message.mentions = report.author.iter().cloned().collect();
-        outcome.messages.push(message);
-    }
+    tell_author(state, report, answer, &mut outcome);
     let mut updated = report.clone();
     updated.answers.push(ReportAnswer {
         text: text.to_owned(),
@@ -129,12 +164,21 @@ pub fn card_reply(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         &message.room_id,
         &message.event_id,
         state.translator.render(
-            "report-answered",
+            answered_id(state, report),
             &[("number", report.number.to_string().into())],
         ),
     ));
     outcome.command = Some(CommandId::Reply);
     outcome
+}
+
+/// What the team is told once its answer is on its way.
+fn answered_id(state: &State, report: &Report) -> &'static str {
+    if reaches_author_in_private(state, report) {
+        "report-answered-private"
+    } else {
+        "report-answered"
+    }
 }
 
 /// The homeserver gave a report's card its id.
@@ -159,6 +203,9 @@ impl Context<'_> {
             // In a direct chat: the guided flow, starting from what was typed.
             return self.start_draft((!text.is_empty()).then_some(text), anonymous);
         };
+        if anonymous {
+            return self.move_to_private(&theme, (!text.is_empty()).then_some(text));
+        }
         if !has_text {
             let definition = commands::definition(CommandId::Report);
             return self.invalid(definition, &commands::ParseProblem::Missing);
@@ -288,6 +335,60 @@ impl Context<'_> {
         )
     }
 
+    /// `!remontee --anonyme` typed in a theme room, where everyone sees who
+    /// wrote it: nothing is forwarded. The message is erased if the bot may,
+    /// and the report continues in the author's direct chat (opened by the
+    /// bot if need be), ready to confirm when its text was given.
+    fn move_to_private(&mut self, theme: &super::Theme, text: Option<String>) -> Rendered {
+        // Only a message with a report in it has something to erase.
+        let erased = text.is_some() && self.redact_message();
+        let typed = text.is_some();
+        let step = if text.is_some() {
+            DraftStep::Confirm
+        } else {
+            DraftStep::Text
+        };
+        let first = match &text {
+            Some(text) => self.tr(
+                "draft-confirm-anonymous",
+                &[
+                    ("theme", theme.name.as_str().into()),
+                    ("text", text.as_str().into()),
+                ],
+            ),
+            None => {
+                let mut first = self.tr(
+                    "draft-anonymous-for",
+                    &[("theme", theme.name.as_str().into())],
+                );
+                first.line(self.tr("draft-what", &[]));
+                first
+            }
+        };
+        self.change(Change::ReportDraft {
+            user_id: self.message.sender.clone(),
+            value: Some(ReportDraft {
+                step,
+                theme: Some(theme.slug.clone()),
+                text,
+                commune: None,
+                anonymous: Some(true),
+                started_at: self.now,
+            }),
+        });
+        self.act(Action::DirectMessage {
+            user_id: self.message.sender.clone(),
+            text: first,
+        });
+        if !typed {
+            return self.tr("report-anonymous-go-private", &[]);
+        }
+        self.tr(
+            "report-anonymous-in-room",
+            &[("erased", i64::from(erased).into())],
+        )
+    }
+
     /// Starts the guided flow in a direct chat.
     fn start_draft(&mut self, text: Option<String>, anonymous: bool) -> Rendered {
         let draft = ReportDraft {
@@ -352,13 +453,28 @@ impl Context<'_> {
                 "non" | "no" | "n" | "anonyme" => draft.anonymous = Some(true),
                 _ => return self.tr("draft-name-or-not", &[]),
             },
+            DraftStep::Confirm => match folded.as_str() {
+                "oui" | "yes" | "o" | "y" | "ok" | "envoyer" | "send" => {}
+                "non" | "no" | "n" => {
+                    self.change(Change::ReportDraft {
+                        user_id,
+                        value: None,
+                    });
+                    return self.tr("draft-cancelled", &[]);
+                }
+                _ => return self.tr("draft-confirm-again", &[]),
+            },
         }
         // The next question still unanswered, or the report itself.
         let next = if draft.theme.is_none() {
             Some((DraftStep::Theme, "draft-which-theme"))
         } else if draft.text.is_none() {
             Some((DraftStep::Text, "draft-what"))
-        } else if draft.step < DraftStep::Commune && draft.commune.is_none() {
+        } else if draft.step < DraftStep::Commune
+            && draft.commune.is_none()
+            && draft.anonymous != Some(true)
+        {
+            // An anonymous card shows no commune: not asked.
             Some((DraftStep::Commune, "draft-where"))
         } else if draft.anonymous.is_none() {
             Some((DraftStep::Anonymity, "draft-name-or-not"))
@@ -411,8 +527,12 @@ impl Context<'_> {
         let mut outcome =
             answer_outcome(self.state, &report, &text, &self.message.sender, self.now);
         self.outcome.messages.append(&mut outcome.messages);
+        self.outcome.actions.append(&mut outcome.actions);
         self.outcome.changes.append(&mut outcome.changes);
-        self.tr("report-answered", &[("number", number.to_string().into())])
+        self.tr(
+            answered_id(self.state, &report),
+            &[("number", number.to_string().into())],
+        )
     }
 
     /// `!statut n <statut>`: kept with who and when; the author is told when
@@ -446,10 +566,9 @@ impl Context<'_> {
                     ("status", status_text.clone().into()),
                 ],
             );
-            if let Some(mut told) = about_report(&report, told) {
-                told.mentions = report.author.iter().cloned().collect();
-                self.outcome.messages.push(told);
-            }
+            let mut outcome = std::mem::take(&mut self.outcome);
+            tell_author(self.state, &report, told, &mut outcome);
+            self.outcome = outcome;
         }
         self.change(Change::Report(report));
         self.tr(
@@ -705,18 +824,27 @@ pub fn edited(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> O
         .render("report-edited", &[("number", number.clone())]);
     notice.line(Rendered::plain(&text));
     outcome.messages.extend(to_team(state, report, notice));
-    outcome.messages.push(OutgoingMessage::reply(
-        &message.room_id,
-        &message.event_id,
-        state
-            .translator
-            .render("report-updated", &[("number", number)]),
-    ));
+    let updated_notice = state
+        .translator
+        .render("report-updated", &[("number", number)]);
+    if told_in_private(state, report) {
+        outcome.actions.push(Action::DirectMessage {
+            user_id: message.sender.clone(),
+            text: updated_notice,
+        });
+    } else {
+        outcome.messages.push(OutgoingMessage::reply(
+            &message.room_id,
+            &message.event_id,
+            updated_notice,
+        ));
+    }
     let mut updated = report.clone();
     updated.text = text;
     updated.history.push(StatusChange {
         status: updated.status,
-        by: Some(message.sender.clone()),
+        // An anonymous report's history names nobody either.
+        by: (!report.anonymous).then(|| message.sender.clone()),
         at: now,
     });
     outcome.changes.push(Change::Report(updated));

@@ -2043,53 +2043,145 @@ fn a_field_report_goes_to_the_team_as_a_card_and_the_answer_comes_back() {
 #[test]
 fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgraded() {
     let mut chat = deputy_chat();
+    // Typed in a theme room, where everyone sees who writes: not forwarded,
+    // moved to the author's direct chat and erased where the bot may.
+    let mut may_redact = message(
+        ROOM,
+        CAMILLE,
+        "!remontee --anonyme Le dispensaire ferme le mardi",
+    );
+    may_redact.power.users.insert(BOT.into(), 100);
+    let moved = chat.say_with(may_redact);
+    expect![[r#"
+        [santé] Pas transmis : dans ce salon, tout le monde voit qui écrit, même « anonyme ». J'ai effacé votre message. Je vous écris en privé : c'est là qu'une remontée reste anonyme.
+        → efface $e4 dans santé
+        → écrit en privé à @camille:example.org : Votre remontée anonyme pour le groupe Santé : « Le dispensaire ferme le mardi ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », ou « annuler »."#]].assert_eq(&moved);
+    assert!(chat.state.assembly.reports.is_empty(), "nothing forwarded");
+    let transcript = chat.script(&[
+        (ROOM, YANN, "!remontee --anonyme"),
+        (DIRECT, CAMILLE, "peut-être"),
+        (DIRECT, CAMILLE, "oui"),
+    ]);
+    expect![[r#"
+        > [santé] @yann:example.org : !remontee --anonyme
+        [santé] Je vous écris en privé : c'est là qu'une remontée reste anonyme.
+        → écrit en privé à @yann:example.org : Remontée anonyme pour le groupe Santé : l'équipe de la députée ne verra pas votre nom.
+        Que se passe-t-il ? Décrivez-le en un message.
+        > [privé] @camille:example.org : peut-être
+        [privé] Répondez « oui » pour l'envoyer, ou « annuler » pour l'abandonner.
+        > [privé] @camille:example.org : oui
+        [privé] Remontée #1 transmise anonymement à l'équipe de la députée : votre nom n'y figure pas. Vous serez prévenu·e de sa réponse ici.
+        → envoie m.room.message dans équipe (signaler report:1)"#]].assert_eq(&transcript);
+    let card = chat
+        .state
+        .assembly
+        .reports
+        .get(&1)
+        .expect("the report, sent from the direct chat");
+    assert_eq!(card.room_id, DIRECT);
+    assert_eq!(card.author.as_deref(), Some(CAMILLE), "kept for the answer");
+    assert!(card.anonymous && card.commune.is_none());
+    assert_eq!(card.text, "Le dispensaire ferme le mardi");
+    assert_eq!(
+        chat.state
+            .assembly
+            .report_drafts
+            .get(YANN)
+            .map(|draft| draft.step),
+        Some(super::assembly::DraftStep::Text),
+        "Yann is asked what happens, in private"
+    );
+    // The card itself.
+    let mut confirm = message(
+        DIRECT,
+        CAMILLE,
+        "!remontee --anonyme Les urgences ferment la nuit",
+    );
+    confirm.event_id = "$typed".into();
+    chat.say_with(confirm);
+    // The theme was all that was missing: sent as soon as it is given.
     let outcome = handle(
-        &Input::Message(message(
-            ROOM,
-            CAMILLE,
-            "!remontee --anonyme Le dispensaire ferme le mardi",
-        )),
+        &Input::Message(message(DIRECT, CAMILLE, "sante")),
         &chat.state,
         now(),
     );
     let Some(Action::SendEvent { content, .. }) = outcome.actions.first() else {
-        panic!("a card");
+        panic!("a card: {outcome:?}");
     };
     let card = content.to_string();
     assert!(
-        !card.contains(CAMILLE) && !card.contains("Kermaria"),
+        !card.contains(CAMILLE) && !card.contains("Kermaria") && !card.contains("camille"),
         "{card}"
     );
     assert!(
-        card.contains("anonyme") && card.contains("Le dispensaire ferme le mardi"),
+        card.contains("anonyme") && card.contains("Les urgences ferment la nuit"),
         "{card}"
     );
     // No link to the original message: following it would show its sender.
-    assert!(
-        !card.contains("matrix.to") && !card.contains("$command"),
-        "{card}"
-    );
-    assert!(card.contains("!repondre 1"), "{card}");
-    assert!(chat.apply(&outcome).contains("transmise anonymement"));
-    assert_eq!(
-        chat.state.assembly.reports[&1].author.as_deref(),
-        Some(CAMILLE),
-        "kept for the answer"
-    );
+    assert!(!card.contains("matrix.to") && !card.contains('$'), "{card}");
+    chat.apply(&outcome);
+    // A report filed anonymously from a theme room by an older version:
+    // what concerns it reaches its author in private, never in the room.
+    let mut legacy = chat.state.assembly.reports[&1].clone();
+    legacy.number = 7;
+    legacy.room_id = ROOM.into();
+    legacy.event_id = "$old".into();
+    chat.state.assembly.reports.insert(7, legacy);
+    let answers = chat.script(&[
+        (
+            DEPUTY,
+            "@equipe:example.org",
+            "!repondre 1 Nous avons écrit à l'ARS.",
+        ),
+        (DEPUTY, "@equipe:example.org", "!repondre 7 Nous relançons."),
+        (DEPUTY, "@equipe:example.org", "!statut 7 traité"),
+    ]);
+    expect![[r#"
+        > [équipe] @equipe:example.org : !repondre 1 Nous avons écrit à l'ARS.
+        [équipe] Réponse à la remontée #1 transmise à son auteur, en message privé.
+        [privé] (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Nous avons écrit à l'ARS.
+        > [équipe] @equipe:example.org : !repondre 7 Nous relançons.
+        [équipe] Réponse à la remontée #7 transmise à son auteur, en message privé.
+        → écrit en privé à @camille:example.org : Réponse de l'équipe de la députée à la remontée #7 : Nous relançons.
+        > [équipe] @equipe:example.org : !statut 7 traité
+        [équipe] Remontée #7 : statut « traitée ».
+        → écrit en privé à @camille:example.org : Votre remontée #7 est maintenant « traitée » pour l'équipe de la députée."#]].assert_eq(&answers);
+    assert!(!answers.contains("[santé]"), "{answers}");
     let mut encrypted = message(ROOM, CAMILLE, "!remontee Un problème");
     encrypted.room_encrypted = true;
     let refused = chat.say_with(encrypted);
     assert!(refused.contains("Je ne transmets pas"), "{refused}");
-    assert_eq!(chat.state.assembly.reports.len(), 1);
+    let before = chat.state.assembly.reports.len();
     let mut both = message(ROOM, CAMILLE, "!remontee Un problème");
     both.room_encrypted = true;
     both.deputy_room_encrypted = true;
-    assert!(chat.say_with(both).contains("Remontée #2 transmise"));
+    assert!(chat.say_with(both).contains("transmise"));
+    assert_eq!(chat.state.assembly.reports.len(), before + 1);
     // Erased, the author's reports stay, anonymous.
     chat.say(DIRECT, CAMILLE, "!oublier confirmer");
-    let report = &chat.state.assembly.reports[&2];
+    let report = &chat.state.assembly.reports[&1];
     assert!(report.author.is_none() && report.anonymous && report.commune.is_none());
-    assert_eq!(report.text, "Un problème");
+}
+
+#[test]
+fn the_digest_and_the_list_keep_anonymous_reports_anonymous() {
+    let mut chat = deputy_chat();
+    let help = chat.say(ROOM, CAMILLE, "!aide remontee");
+    assert!(help.contains("écrivez-moi en message privé"), "{help}");
+    let mut named = message(DIRECT, CAMILLE, "!remontee --anonyme Le dispensaire ferme");
+    named.sender_display_name = Some("Camille Le Goff".into());
+    chat.say_with(named);
+    let sent = chat.say(DIRECT, CAMILLE, "sante");
+    assert!(sent.contains("transmise anonymement"), "{sent}");
+    assert_eq!(chat.state.assembly.reports.len(), 1);
+    let listed = chat.say(DEPUTY, "@equipe:example.org", "!remontees");
+    let digest = chat.say(DEPUTY, "@equipe:example.org", "!digest");
+    for shown in [&listed, &digest] {
+        assert!(shown.contains("Le dispensaire ferme"), "{shown}");
+        for secret in ["camille", "Camille", "Le Goff", "Kermaria", "privé"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
 }
 
 #[test]
@@ -2325,14 +2417,13 @@ fn a_report_can_be_written_step_by_step_in_a_direct_chat() {
         "the answer comes back in the private chat"
     );
     assert!(chat.state.assembly.report_drafts.is_empty());
-    // Started with the text and the flag, it only asks what is missing;
-    // « annuler » drops it.
+    // Started with the text and the flag, it only asks what is missing (an
+    // anonymous card shows no commune: not asked); « annuler » drops it.
     let short = [
         say(
             &mut chat,
             "!remontee --anonyme Les poubelles ne sont plus ramassées",
         ),
-        say(&mut chat, "logement"),
         say(&mut chat, "annuler"),
     ]
     .join("\n");
@@ -2340,8 +2431,6 @@ fn a_report_can_be_written_step_by_step_in_a_direct_chat() {
         > !remontee --anonyme Les poubelles ne sont plus ramassées
         [privé] Faisons remonter ça ensemble. Pour quel groupe de travail ? Répondez par son nom (ou « annuler » à tout moment).
         Thèmes : sante, logement
-        > logement
-        [privé] Où cela se passe-t-il ? Donnez la commune, ou répondez « passer ».
         > annuler
         [privé] C'est abandonné : rien n'a été transmis."#]]
     .assert_eq(&short);
