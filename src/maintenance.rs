@@ -847,7 +847,7 @@ mod tests {
     /// clear are sealed at the next start, in the database and in every
     /// backup, and the clear copies are gone from the files.
     #[test]
-    fn ballot_records_written_in_clear_are_sealed_at_start_backups_included() {
+    fn records_written_in_clear_are_sealed_at_start_backups_included() {
         let data = tempfile::tempdir().unwrap();
         {
             let store = SledStore::open(&state_path(data.path())).unwrap();
@@ -868,6 +868,39 @@ mod tests {
                     electorate: 3,
                 }),
             );
+            // An anonymous report and a draft, as an older version wrote them.
+            let report = crate::core::assembly::Report {
+                number: 3,
+                theme: "sante".into(),
+                room_id: "!dm-bea:s".into(),
+                event_id: "$typed-by-bea".into(),
+                author: Some("@bea:s".into()),
+                anonymous: true,
+                commune: None,
+                text: "Le dispensaire ferme".into(),
+                created_at: Utc::now(),
+                card_event_id: None,
+                status: crate::core::assembly::ReportStatus::New,
+                history: Vec::new(),
+                answers: Vec::new(),
+            };
+            batch.put(
+                Tree::Reports,
+                3u64.to_be_bytes().to_vec(),
+                crate::store::records::encode(&report),
+            );
+            batch.put(
+                Tree::ReportDrafts,
+                b"@carl:s".to_vec(),
+                crate::store::records::encode(&crate::core::assembly::ReportDraft {
+                    step: crate::core::assembly::DraftStep::Confirm,
+                    theme: Some("sante".into()),
+                    text: Some("Les urgences ferment".into()),
+                    commune: None,
+                    anonymous: Some(true),
+                    started_at: Utc::now(),
+                }),
+            );
             // A ledger entry of version 1, with the direct chat and the time.
             batch.put(
                 Tree::Ledger,
@@ -881,7 +914,18 @@ mod tests {
         let clear_backup = latest_backup(&backups_dir(data.path())).unwrap();
         let clear_text = std::fs::read(&clear_backup).unwrap();
         let store = open_state(data.path(), &Seal::for_tests()).unwrap();
-        for clear in ["\"voted\"", "\"counts\"", "@anna:s", "!dm-anna:s", "10:03"] {
+        for clear in [
+            "\"voted\"",
+            "\"counts\"",
+            "@anna:s",
+            "!dm-anna:s",
+            "10:03",
+            "@bea:s",
+            "!dm-bea:s",
+            "dispensaire",
+            "@carl:s",
+            "urgences",
+        ] {
             assert_eq!(
                 files_containing(data.path(), clear),
                 Vec::<PathBuf>::new(),
@@ -891,6 +935,11 @@ mod tests {
         let assembly = load_assembly(&store, &Seal::for_tests()).unwrap();
         assert!(assembly.electors[&(7, "@anna:s".to_owned())].voted);
         assert_eq!(assembly.ballot_boxes[&7].counts, [1, 0]);
+        assert_eq!(assembly.reports[&3].author.as_deref(), Some("@bea:s"));
+        assert_eq!(
+            assembly.report_drafts["@carl:s"].text.as_deref(),
+            Some("Les urgences ferment")
+        );
         // Another passphrase opens nothing, and says why.
         let error = load_assembly(
             &store,

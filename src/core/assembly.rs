@@ -385,8 +385,10 @@ pub struct Report {
     pub room_id: String,
     /// The message the report was typed in, answered in reply.
     pub event_id: String,
-    /// Kept even for anonymous reports (so the answer reaches them), never
-    /// shown to the team then; `None` once the author erased their data.
+    /// Kept even for anonymous reports (so the answer reaches them, in
+    /// private), never shown to the team then, and stored sealed like the
+    /// whole report (`store::domain`); `None` once the author erased their
+    /// data.
     pub author: Option<String>,
     pub anonymous: bool,
     pub commune: Option<String>,

@@ -129,9 +129,15 @@ pub static REGISTRY: &[Entry] = &[
         handling: Handling::NotPersonal("how a ballot box is stored (store::seal): counts only"),
     },
     Entry {
+        kind: "sealed report draft",
+        handling: Handling::NotPersonal(
+            "how a report draft is stored (store::seal): exported and erased as \"report draft\"",
+        ),
+    },
+    Entry {
         kind: "sealed record",
         handling: Handling::NotPersonal(
-            "the encrypted envelope of a sealed elector or ballot box, or of the session",
+            "the encrypted envelope of a sealed elector, ballot box, report or report draft, or of the session",
         ),
     },
     Entry {

@@ -7,7 +7,9 @@
 
 use crate::core::assembly::{Assembly, Change};
 
-use super::records::{DIGEST_KEY, Record, SealedBallotBox, SealedElector, decode, encode};
+use super::records::{
+    DIGEST_KEY, Record, SealedBallotBox, SealedElector, SealedReportDraft, decode, encode,
+};
 use super::seal::{Seal, Sealed};
 use super::{Batch, Store, StoreError, Tree};
 
@@ -58,6 +60,42 @@ fn elector_key(seal: &Seal, ballot: u64, user_id: &str) -> Vec<u8> {
     key
 }
 
+/// A report draft's key: a digest of the person that only the
+/// passphrase's holder can compute.
+fn draft_key(seal: &Seal, user_id: &str) -> Vec<u8> {
+    let mut named = b"report draft\0".to_vec();
+    named.extend_from_slice(user_id.as_bytes());
+    seal.name(&named).to_vec()
+}
+
+/// What a user id, a room id and an event id may take in JSON, at most
+/// (each is at most 255 bytes, escaped at worst twice over).
+const IDS_SIZE: usize = 3 * 520;
+
+/// The size a report's sealed value is padded to: its length without the
+/// author and the room and message it was typed in (a direct chat names its
+/// person), plus room for any of those. So the length says nothing of who
+/// wrote it; the text's length, which the team reads anyway, shows.
+fn report_size(report: &crate::core::assembly::Report) -> usize {
+    let unnamed = crate::core::assembly::Report {
+        author: None,
+        room_id: String::new(),
+        event_id: String::new(),
+        ..report.clone()
+    };
+    encode(&unnamed).len() + IDS_SIZE
+}
+
+/// The same for a draft: its length without the person, plus room for one.
+fn draft_size(draft: &crate::core::assembly::ReportDraft) -> usize {
+    encode(&SealedReportDraft {
+        user_id: String::new(),
+        draft: draft.clone(),
+    })
+    .len()
+        + IDS_SIZE / 3
+}
+
 fn seal_record<R: Record>(seal: &Seal, record: &R, size: usize) -> Vec<u8> {
     encode(&seal.seal(R::KIND, &encode(record), size))
 }
@@ -74,8 +112,8 @@ fn is_sealed(bytes: &[u8]) -> bool {
         .is_ok_and(|value| value.get("sealed").is_some())
 }
 
-/// Seals the electors and ballot boxes that a version before sealing wrote
-/// in clear, and rewrites the ledger entries of version 1 (which kept the
+/// Seals the electors, ballot boxes, reports and report drafts that a
+/// version before sealing wrote in clear, and rewrites the ledger entries of version 1 (which kept the
 /// room and the time of each event: who wrote in which direct chat, when).
 /// Returns how many records were rewritten. The clear copies stay
 /// in the database's free space until the next compaction, which the
@@ -118,6 +156,29 @@ pub fn seal_clear_records(store: &dyn Store, seal: &Seal) -> Result<usize, Store
             &Change::BallotBox {
                 ballot: u64::from_be_bytes(number),
                 value: decode(&value)?,
+            },
+            seal,
+        );
+        count += 1;
+    }
+    for (_, value) in store.scan_prefix(Tree::Reports, b"")? {
+        if is_sealed(&value) {
+            continue;
+        }
+        write_change(&mut batch, &Change::Report(decode(&value)?), seal);
+        count += 1;
+    }
+    for (key, value) in store.scan_prefix(Tree::ReportDrafts, b"")? {
+        if is_sealed(&value) {
+            continue;
+        }
+        let user_id = text_key(&key).ok_or_else(|| bad_key(Tree::ReportDrafts))?;
+        batch.delete(Tree::ReportDrafts, key.clone());
+        write_change(
+            &mut batch,
+            &Change::ReportDraft {
+                user_id,
+                value: Some(decode(&value)?),
             },
             seal,
         );
@@ -243,6 +304,14 @@ pub fn load_assembly(store: &dyn Store, seal: &Seal) -> Result<Assembly, StoreEr
         assembly.missed_reminders.push(decode(&value)?);
     }
     for (key, value) in store.scan_prefix(Tree::ReportDrafts, b"")? {
+        if is_sealed(&value) {
+            let sealed: SealedReportDraft = open_record(seal, &value)?;
+            if key != draft_key(seal, &sealed.user_id) {
+                return Err(bad_key(Tree::ReportDrafts));
+            }
+            assembly.report_drafts.insert(sealed.user_id, sealed.draft);
+            continue;
+        }
         let user = text_key(&key).ok_or_else(|| bad_key(Tree::ReportDrafts))?;
         assembly.report_drafts.insert(user, decode(&value)?);
     }
@@ -254,8 +323,15 @@ pub fn load_assembly(store: &dyn Store, seal: &Seal) -> Result<Assembly, StoreEr
         let digest: crate::core::assembly::DigestState = decode(&bytes)?;
         assembly.last_digest = Some(digest.last_at);
     }
-    for (_, value) in store.scan_prefix(Tree::Reports, b"")? {
-        let report: crate::core::assembly::Report = decode(&value)?;
+    for (key, value) in store.scan_prefix(Tree::Reports, b"")? {
+        let report: crate::core::assembly::Report = if is_sealed(&value) {
+            open_record(seal, &value)?
+        } else {
+            decode(&value)?
+        };
+        if key != report.number.to_be_bytes() {
+            return Err(bad_key(Tree::Reports));
+        }
         assembly.reports.insert(report.number, report);
     }
     for (_, value) in store.scan_prefix(Tree::SlotPolls, b"")? {
@@ -300,8 +376,8 @@ fn put_or_delete<R: super::records::Record>(
     };
 }
 
-/// Adds the operations that store `change` to `batch`, sealing electors and
-/// ballot boxes with `seal`.
+/// Adds the operations that store `change` to `batch`, sealing electors,
+/// ballot boxes, reports and report drafts with `seal`.
 pub fn write_change(batch: &mut Batch, change: &Change, seal: &Seal) {
     match change {
         Change::Theme(record) => {
@@ -448,20 +524,41 @@ pub fn write_change(batch: &mut Batch, change: &Change, seal: &Seal) {
         Change::DigestSent(digest) => {
             batch.put(Tree::Meta, DIGEST_KEY.to_vec(), encode(digest));
         }
-        Change::ReportDraft { user_id, value } => put_or_delete(
-            batch,
-            Tree::ReportDrafts,
-            user_id.as_bytes().to_vec(),
-            value.as_ref(),
-        ),
+        Change::ReportDraft { user_id, value } => {
+            // A draft says who is writing which report, anonymous or not.
+            let key = draft_key(seal, user_id);
+            match value {
+                Some(draft) => {
+                    batch.put(
+                        Tree::ReportDrafts,
+                        key,
+                        seal_record(
+                            seal,
+                            &SealedReportDraft {
+                                user_id: user_id.clone(),
+                                draft: draft.clone(),
+                            },
+                            draft_size(draft),
+                        ),
+                    );
+                }
+                None => {
+                    batch.delete(Tree::ReportDrafts, key);
+                    // One written in clear by an older version.
+                    batch.delete(Tree::ReportDrafts, user_id.as_bytes().to_vec());
+                }
+            }
+        }
         Change::MissedReminderTold(missed) => {
             batch.delete(Tree::MissedReminders, missed_key(missed));
         }
         Change::Report(report) => {
+            // Sealed: an anonymous report's author must not be read from a
+            // copy of the data, and every report's text is an opinion.
             batch.put(
                 Tree::Reports,
                 report.number.to_be_bytes().to_vec(),
-                encode(report),
+                seal_record(seal, report, report_size(report)),
             );
         }
         Change::SlotPoll(poll) => {
@@ -641,6 +738,22 @@ mod tests {
                 },
             },
         ];
+        let mut changes = changes;
+        changes.extend([
+            Change::Report(report("@a:s", "!dm-a:s")),
+            Change::ReportDraft {
+                user_id: "@a:s".into(),
+                value: Some(draft()),
+            },
+            Change::ReportDraft {
+                user_id: "@b:s".into(),
+                value: Some(draft()),
+            },
+            Change::ReportDraft {
+                user_id: "@b:s".into(),
+                value: None,
+            },
+        ]);
         let store = MemoryStore::new();
         let mut expected = Assembly::default();
         for change in &changes {
@@ -651,5 +764,80 @@ mod tests {
         }
         assert_eq!(load_assembly(&store, &Seal::for_tests()).unwrap(), expected);
         assert_eq!(expected.memberships.len(), 1);
+    }
+
+    fn report(author: &str, room_id: &str) -> crate::core::assembly::Report {
+        crate::core::assembly::Report {
+            number: 4,
+            theme: "sante".into(),
+            room_id: room_id.into(),
+            event_id: "$typed".into(),
+            author: Some(author.into()),
+            anonymous: true,
+            commune: None,
+            text: "Le dispensaire ferme".into(),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            card_event_id: Some("$card".into()),
+            status: crate::core::assembly::ReportStatus::New,
+            history: Vec::new(),
+            answers: Vec::new(),
+        }
+    }
+
+    fn draft() -> crate::core::assembly::ReportDraft {
+        crate::core::assembly::ReportDraft {
+            step: crate::core::assembly::DraftStep::Confirm,
+            theme: Some("sante".into()),
+            text: Some("Les urgences ferment".into()),
+            commune: None,
+            anonymous: Some(true),
+            started_at: chrono::DateTime::UNIX_EPOCH,
+        }
+    }
+
+    /// Who wrote an anonymous report, and who is writing one, is read from
+    /// no stored byte: not from the value, not from its length, not from
+    /// its key.
+    #[test]
+    fn a_stored_report_or_draft_says_nothing_of_its_author() {
+        let stored = |changes: &[Change]| {
+            let store = MemoryStore::new();
+            let mut batch = Batch::default();
+            for change in changes {
+                write_change(&mut batch, change, &Seal::for_tests());
+            }
+            store.apply(batch).unwrap();
+            let mut entries = store.scan_prefix(Tree::Reports, b"").unwrap();
+            entries.extend(store.scan_prefix(Tree::ReportDrafts, b"").unwrap());
+            entries
+        };
+        let long = format!("@{}:assemblee-populaire.example.org", "x".repeat(200));
+        let short_dm = "!a:s".to_owned();
+        let long_dm = format!("!{}:assemblee-populaire.example.org", "y".repeat(200));
+        let one = stored(&[
+            Change::Report(report("@a:s", &short_dm)),
+            Change::ReportDraft {
+                user_id: "@a:s".into(),
+                value: Some(draft()),
+            },
+        ]);
+        let other = stored(&[
+            Change::Report(report(&long, &long_dm)),
+            Change::ReportDraft {
+                user_id: long.clone(),
+                value: Some(draft()),
+            },
+        ]);
+        assert_eq!(one.len(), 2);
+        for ((key, value), (other_key, other_value)) in one.iter().zip(&other) {
+            assert_eq!(value.len(), other_value.len(), "lengths tell nothing");
+            assert_eq!(key.len(), other_key.len());
+            for bytes in [key, value, other_key, other_value] {
+                let text = String::from_utf8_lossy(bytes);
+                for clear in ["@a:s", "xxxx", "yyyy", "dispensaire", "urgences", "sante"] {
+                    assert!(!text.contains(clear), "{clear} in {text}");
+                }
+            }
+        }
     }
 }

@@ -421,6 +421,19 @@ impl Record for SealedBallotBox {
     const VERSION: u32 = 1;
 }
 
+/// What a sealed report draft holds: the person is inside, so that the
+/// record's key (a keyed digest) names nobody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedReportDraft {
+    pub user_id: String,
+    pub draft: crate::core::assembly::ReportDraft,
+}
+
+impl Record for SealedReportDraft {
+    const KIND: &'static str = "sealed report draft";
+    const VERSION: u32 = 1;
+}
+
 impl Record for Poll {
     const KIND: &'static str = "poll";
     const VERSION: u32 = 2;
@@ -801,6 +814,22 @@ mod tests {
                 },
             },
             expect![[r#"{"ballot":4,"box":{"ballots":4,"counts":[3,1],"electorate":9},"v":1}"#]],
+        );
+        snapshot(
+            SealedReportDraft {
+                user_id: "@a:s".into(),
+                draft: crate::core::assembly::ReportDraft {
+                    step: crate::core::assembly::DraftStep::Confirm,
+                    theme: Some("sante".into()),
+                    text: Some("Le bus".into()),
+                    commune: None,
+                    anonymous: Some(true),
+                    started_at: at(),
+                },
+            },
+            expect![[
+                r#"{"draft":{"anonymous":true,"commune":null,"started_at":"2026-11-29T08:30:00Z","step":"confirm","text":"Le bus","theme":"sante"},"user_id":"@a:s","v":1}"#
+            ]],
         );
         snapshot(
             crate::store::seal::Sealed {
