@@ -528,6 +528,8 @@ report-card-link = {$link} · To answer: reply to this message or type !reply {$
 report-card-link-text = see the message
 report-sent = Report #{$number} passed on to the deputy's team. You will be told of their answer here.
 report-sent-anonymous = Report #{$number} passed on anonymously to the deputy's team: your name is not on it. You will be told of their answer here.
+report-sent-private = Report #{$number} passed on to the deputy's team. Their answer will reach you in a private message: this room is not encrypted and theirs is.
+report-sent-anonymous-private = Report #{$number} passed on anonymously to the deputy's team: your name is not on it. Their answer will reach you in a private message.
 report-unknown = There is no report #{$number}.
 report-answer = The deputy team's answer to report #{$number}: {$text}
 report-answered = Answer to report #{$number} posted in the group's room.
@@ -639,3 +641,20 @@ draft-confirm-anonymous = Your anonymous report for the {$theme} group: "{$text}
 draft-confirm-again = Answer "yes" to send it, or "cancel" to drop it.
 help-report-private = To stay anonymous, write to me in a private message (or type !report --anonymous here and I will write to you): I guide you, and nobody sees it is you.
 report-anonymous-go-private = I am writing to you in private: that is where a report stays anonymous.
+report-answer-not-carried = Answer to report #{$number} recorded but not passed on: this room is encrypted, the one it was written in is not, and its author erased their data (I can no longer write to them in private).
+announce-not-carried = Not in { $count ->
+    [one] 1 room that is not encrypted
+   *[other] {$count} rooms that are not encrypted
+}: this room is, and the announcement would leave it in clear.
+digest-left-out = { $count ->
+    [one] 1 item from an encrypted room is left out
+   *[other] {$count} items from encrypted rooms are left out
+} here: this room is not encrypted.
+agenda-not-carried = { $count ->
+    [one] 1 meeting from an encrypted room is not shown
+   *[other] {$count} meetings from encrypted rooms are not shown
+} here: this room is not encrypted.
+reports-not-carried = { $count ->
+    [one] 1 report from an encrypted room is not shown
+   *[other] {$count} reports from encrypted rooms are not shown
+} here: this room is not encrypted.

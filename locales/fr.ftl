@@ -525,6 +525,8 @@ report-card-link = {$link} · Pour répondre : répondez à ce message ou tapez 
 report-card-link-text = voir le message
 report-sent = Remontée #{$number} transmise à l'équipe de la députée. Vous serez prévenu·e de sa réponse ici.
 report-sent-anonymous = Remontée #{$number} transmise anonymement à l'équipe de la députée : votre nom n'y figure pas. Vous serez prévenu·e de sa réponse ici.
+report-sent-private = Remontée #{$number} transmise à l'équipe de la députée. Sa réponse vous arrivera en message privé : ce salon n'est pas chiffré et le sien l'est.
+report-sent-anonymous-private = Remontée #{$number} transmise anonymement à l'équipe de la députée : votre nom n'y figure pas. Sa réponse vous arrivera en message privé.
 report-unknown = Il n'y a pas de remontée #{$number}.
 report-answer = Réponse de l'équipe de la députée à la remontée #{$number} : {$text}
 report-answered = Réponse à la remontée #{$number} transmise dans le salon du groupe.
@@ -636,3 +638,20 @@ draft-confirm-anonymous = Votre remontée anonyme pour le groupe {$theme} : « {
 draft-confirm-again = Répondez « oui » pour l'envoyer, ou « annuler » pour l'abandonner.
 help-report-private = Pour rester anonyme, écrivez-moi en message privé (ou tapez !remontee --anonyme ici, je vous y écris) : je vous guide, et personne ne voit que c'est vous.
 report-anonymous-go-private = Je vous écris en privé : c'est là qu'une remontée reste anonyme.
+report-answer-not-carried = Réponse à la remontée #{$number} enregistrée, mais pas transmise : ce salon est chiffré, celui où elle a été écrite ne l'est pas, et son auteur·e a effacé ses données (je ne peux plus lui écrire en privé).
+announce-not-carried = Pas dans { $count ->
+    [one] 1 salon qui n'est pas chiffré
+   *[other] {$count} salons qui ne sont pas chiffrés
+} : ce salon-ci l'est, et l'annonce en sortirait en clair.
+digest-left-out = { $count ->
+    [one] 1 élément venu d'un salon chiffré n'est pas repris
+   *[other] {$count} éléments venus de salons chiffrés ne sont pas repris
+} ici : ce salon n'est pas chiffré.
+agenda-not-carried = { $count ->
+    [one] 1 réunion d'un salon chiffré n'est pas montrée
+   *[other] {$count} réunions de salons chiffrés ne sont pas montrées
+} ici : ce salon n'est pas chiffré.
+reports-not-carried = { $count ->
+    [one] 1 remontée venue d'un salon chiffré n'est pas montrée
+   *[other] {$count} remontées venues de salons chiffrés ne sont pas montrées
+} ici : ce salon n'est pas chiffré.

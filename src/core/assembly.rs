@@ -515,6 +515,9 @@ pub enum Change {
         user_id: String,
         value: Option<ReportDraft>,
     },
+    /// The adapter saw this room encrypted: it stays so, the homeserver
+    /// never lets encryption be turned off (see `core::encryption`).
+    RoomEncrypted(String),
 }
 
 /// Everything the assembly remembers, in memory. Small: thousands of
@@ -542,6 +545,9 @@ pub struct Assembly {
     pub speakers: BTreeMap<u64, Speaker>,
     pub last_digest: Option<DateTime<Utc>>,
     pub report_drafts: BTreeMap<String, ReportDraft>,
+    /// Rooms the bot has seen encrypted, for the rule that nothing said in
+    /// one is written where it would be read in clear.
+    pub encrypted_rooms: std::collections::BTreeSet<String>,
 }
 
 fn set<K: Ord, V>(map: &mut BTreeMap<K, V>, key: K, value: Option<V>) {
@@ -633,6 +639,9 @@ impl Assembly {
                 self.missed_reminders.retain(|kept| *kept != missed);
             }
             Change::ReportDraft { user_id, value } => set(&mut self.report_drafts, user_id, value),
+            Change::RoomEncrypted(room_id) => {
+                self.encrypted_rooms.insert(room_id);
+            }
             Change::MissedReminder(missed) => {
                 if !self.missed_reminders.contains(&missed) {
                     self.missed_reminders.push(missed);

@@ -96,11 +96,30 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
     };
     let excerpt = |text: &str| text.chars().take(120).collect::<String>();
     let mut sections = Vec::new();
+    // What was said in an encrypted room stays out of a clear deputy room
+    // (`core::encryption`); how much was left out is said at the end.
+    let deputy_room = state.settings.deputy_room_id.as_deref().unwrap_or_default();
+    let left_out = std::cell::Cell::new(0usize);
+    let carried = |room: &str| {
+        let carried = super::encryption::may_carry(state, [room], deputy_room);
+        if !carried {
+            left_out.set(left_out.get() + 1);
+        }
+        carried
+    };
+    let theme_room = |slug: &str| {
+        state
+            .theme(slug)
+            .and_then(|theme| theme.room_id)
+            .unwrap_or_default()
+    };
+    let hub_room = state.settings.hub_room_id.as_deref().unwrap_or_default();
 
     let mut new_reports: Vec<_> = assembly
         .reports
         .values()
         .filter(|report| report.created_at > since)
+        .filter(|report| carried(&report.room_id))
         .collect();
     new_reports.sort_by_key(|report| (report.theme.clone(), report.number));
     if !new_reports.is_empty() {
@@ -141,6 +160,7 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
         .polls
         .values()
         .filter(|poll| poll.closed_at.is_some_and(|at| at > since))
+        .filter(|poll| carried(&poll.room_id))
         .collect();
     let open = assembly
         .polls
@@ -185,6 +205,7 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
                 && meeting.starts_at > now
                 && meeting.starts_at <= now + Duration::days(14)
         })
+        .filter(|meeting| carried(&meeting.room_id))
         .collect();
     coming.sort_by_key(|meeting| meeting.starts_at);
     if !coming.is_empty() {
@@ -247,6 +268,7 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
         .speakers
         .values()
         .filter(|speaker| speaker.at > since)
+        .filter(|speaker| carried(&theme_room(&speaker.theme)))
         .collect();
     if !speakers.is_empty() {
         let mut lines = vec![tr("digest-speakers", &[])];
@@ -268,7 +290,10 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
 
     let mut theme_lines = Vec::new();
     for proposal in assembly.proposals.values() {
-        if proposal.opened_at > since && proposal.status != ProposalStatus::Expired {
+        if proposal.opened_at > since
+            && proposal.status != ProposalStatus::Expired
+            && carried(hub_room)
+        {
             theme_lines.push(tr(
                 "digest-theme-proposed",
                 &[("name", proposal.name.as_str().into())],
@@ -286,6 +311,13 @@ fn sections(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Vec<
     if !theme_lines.is_empty() {
         theme_lines.insert(0, tr("digest-themes", &[]));
         sections.push(theme_lines);
+    }
+
+    if left_out.get() > 0 {
+        sections.push(vec![tr(
+            "digest-left-out",
+            &[("count", left_out.get().into())],
+        )]);
     }
 
     if !assembly.missed_reminders.is_empty() {

@@ -135,6 +135,12 @@ impl Context<'_> {
                     theme.room_id.as_deref() == Some(meeting.room_id.as_str())
                         && !meeting.cancelled
                         && meeting.starts_at > self.now
+                        // Not from an encrypted room into a clear one.
+                        && super::encryption::may_carry(
+                            self.state,
+                            [meeting.room_id.as_str()],
+                            &self.message.room_id,
+                        )
                 })
                 .map(|meeting| meeting.starts_at)
                 .min();

@@ -164,7 +164,7 @@ pub fn reminders(state: &State, due: &[ReminderDue], now: DateTime<Utc>) -> Outc
         }
         rooms.add(&meeting.room_id, text.clone(), in_room);
         if meeting.general {
-            for room in general_rooms(state) {
+            for room in general_rooms(state, &meeting.room_id) {
                 if room != meeting.room_id {
                     rooms.add(&room, text.clone(), Vec::new());
                 }
@@ -229,12 +229,16 @@ fn pack(blocks: Vec<Block>) -> Vec<Block> {
 
 /// Where a general assembly is announced and reminded: every active theme
 /// room (the hub is the meeting's own room).
-fn general_rooms(state: &State) -> Vec<String> {
+/// The rooms a general assembly announced in `from` is also said in: every
+/// active theme's, but those where it would leave encryption
+/// (`core::encryption`).
+fn general_rooms(state: &State, from: &str) -> Vec<String> {
     state
         .themes()
         .into_iter()
         .filter(|theme| theme.is_active())
         .filter_map(|theme| theme.room_id)
+        .filter(|room| super::encryption::may_carry(state, [from], room))
         .collect()
 }
 
@@ -568,7 +572,10 @@ impl Context<'_> {
         let calendar = self.calendar(&[&meeting]);
         let mut rooms = vec![meeting.room_id.clone()];
         if meeting.general {
-            for (index, room) in general_rooms(self.state).into_iter().enumerate() {
+            for (index, room) in general_rooms(self.state, &meeting.room_id)
+                .into_iter()
+                .enumerate()
+            {
                 if room != meeting.room_id {
                     // The same announcement, answered from any room. Each
                     // has its own tag, so that each event id comes back
@@ -634,8 +641,22 @@ impl Context<'_> {
         ics::calendar(&events, self.state.settings.time_zone, self.now)
     }
 
+    /// Meetings still ahead in this room's scope that may be told here
+    /// (`core::encryption`), soonest first; and how many may not.
+    fn upcoming(&self) -> (Vec<&Meeting>, usize) {
+        let (told, kept): (Vec<&Meeting>, Vec<&Meeting>) =
+            self.upcoming_in_scope().into_iter().partition(|meeting| {
+                super::encryption::may_carry(
+                    self.state,
+                    [meeting.room_id.as_str()],
+                    &self.message.room_id,
+                )
+            });
+        (told, kept.len())
+    }
+
     /// Meetings still ahead in this room's scope, soonest first.
-    fn upcoming(&self) -> Vec<&Meeting> {
+    fn upcoming_in_scope(&self) -> Vec<&Meeting> {
         let mut upcoming: Vec<&Meeting> = self
             .state
             .assembly
@@ -651,9 +672,9 @@ impl Context<'_> {
 
     /// `!agenda ics`: the upcoming meetings of this scope as one file.
     pub(super) fn agenda_file(&mut self) -> Rendered {
-        let upcoming = self.upcoming();
+        let (upcoming, kept) = self.upcoming();
         if upcoming.is_empty() {
-            return self.tr("agenda-empty", &[]);
+            return self.agenda_empty(kept);
         }
         let count = upcoming.len();
         let calendar = self.calendar(&upcoming);
@@ -663,7 +684,19 @@ impl Context<'_> {
             content_type: "text/calendar".to_owned(),
             content: calendar,
         });
-        self.tr("agenda-file", &[("count", count.into())])
+        let mut reply = self.tr("agenda-file", &[("count", count.into())]);
+        if kept > 0 {
+            reply.line(self.tr("agenda-not-carried", &[("count", kept.into())]));
+        }
+        reply
+    }
+
+    /// Nothing to show here: none ahead, or only some from encrypted rooms.
+    fn agenda_empty(&self, kept: usize) -> Rendered {
+        if kept > 0 {
+            return self.tr("agenda-not-carried", &[("count", kept.into())]);
+        }
+        self.tr("agenda-empty", &[])
     }
 
     /// Meeting `number`, if the sender may change it and it still stands.
@@ -879,9 +912,9 @@ impl Context<'_> {
 
     /// `!agenda`: upcoming meetings here; in the hub and the deputy room, all.
     pub(super) fn agenda(&self) -> Rendered {
-        let upcoming = self.upcoming();
+        let (upcoming, kept) = self.upcoming();
         if upcoming.is_empty() {
-            return self.tr("agenda-empty", &[]);
+            return self.agenda_empty(kept);
         }
         let mut reply = self
             .tr("agenda-header", &[("count", upcoming.len().into())])
@@ -911,6 +944,9 @@ impl Context<'_> {
                 "agenda-more",
                 &[("count", (upcoming.len() - AGENDA_LENGTH).into())],
             ));
+        }
+        if kept > 0 {
+            reply.line(self.tr("agenda-not-carried", &[("count", kept.into())]));
         }
         reply
     }

@@ -12,6 +12,7 @@ pub mod assembly;
 mod ballots;
 pub mod commands;
 pub mod delivery;
+pub mod encryption;
 pub use digest::DigestSchedule;
 mod digest;
 mod groups;
@@ -306,10 +307,6 @@ pub struct IncomingMessage {
     pub in_reply_to: Option<String>,
     /// For an edit, the event it replaces (its `body` is the new text).
     pub replaces: Option<String>,
-    /// This room is encrypted.
-    pub room_encrypted: bool,
-    /// The deputy team's room is encrypted.
-    pub deputy_room_encrypted: bool,
     /// A room with only the bot and one person.
     pub is_direct: bool,
     /// This message itself arrived encrypted (a room may have turned
@@ -337,8 +334,6 @@ impl IncomingMessage {
             sender_in_assembly: false,
             in_reply_to: None,
             replaces: None,
-            room_encrypted: false,
-            deputy_room_encrypted: false,
             is_direct: false,
             sent_encrypted: false,
         }
@@ -420,6 +415,10 @@ pub enum Input {
         /// hear of a lane's refusals once a day.
         day: chrono::NaiveDate,
     },
+    /// Rooms the adapter sees encrypted (see [`encryption`]).
+    RoomsEncrypted {
+        rooms: Vec<String>,
+    },
 }
 
 impl Input {
@@ -430,7 +429,7 @@ impl Input {
             Input::Message(message) => Some(message.event_id.clone()),
             Input::Joined(joined) => Some(joined.event_id.clone()),
             Input::RoomReady { slug, .. } => Some(format!("room-ready:{slug}")),
-            Input::Timer { .. } | Input::Reminders(_) => None,
+            Input::Timer { .. } | Input::Reminders(_) | Input::RoomsEncrypted { .. } => None,
             Input::PollResponse(response) => Some(response.event_id.clone()),
             Input::Redaction { event_id, .. } => Some(event_id.clone()),
             Input::Sent { tag, .. } => Some(format!("sent:{tag}")),
@@ -461,7 +460,8 @@ impl Input {
             | Input::PollClosing { .. }
             | Input::Electorate { .. }
             | Input::Undeliverable { .. }
-            | Input::Squatted { .. } => None,
+            | Input::Squatted { .. }
+            | Input::RoomsEncrypted { .. } => None,
         }
     }
 }
@@ -721,6 +721,7 @@ fn decide(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
         Input::Undeliverable { lane, reason, .. } => delivery::undeliverable(state, lane, *reason),
         Input::Squatted { alias, instead } => delivery::squatted(state, alias, instead),
+        Input::RoomsEncrypted { rooms } => encryption::noted(state, rooms),
         Input::Timer {
             purpose: TimerPurpose::Reminder(reminder),
         } => meetings::reminders(state, std::slice::from_ref(reminder), now),

@@ -129,6 +129,10 @@ pub static REGISTRY: &[Entry] = &[
         handling: Handling::NotPersonal("how a ballot box is stored (store::seal): counts only"),
     },
     Entry {
+        kind: "encrypted room",
+        handling: Handling::NotPersonal("a room's id, no person and no time"),
+    },
+    Entry {
         kind: "sealed report draft",
         handling: Handling::NotPersonal(
             "how a report draft is stored (store::seal): exported and erased as \"report draft\"",

@@ -17,6 +17,7 @@ use super::assembly::{
     Change, DraftStep, Report, ReportAnswer, ReportDraft, ReportStatus, StatusChange,
 };
 use super::commands::{self, CommandId, Place, is_anonymous_flag};
+use super::encryption::may_carry;
 use super::render::{OutgoingMessage, Rendered};
 use super::{Action, Context, IncomingMessage, Outcome, State, format_date};
 use crate::i18n::Arg;
@@ -98,28 +99,39 @@ fn reaches_author_in_private(state: &State, report: &Report) -> bool {
 /// Tells the author about `report`: in private when it is anonymous and
 /// was typed in a room others read (see [`told_in_private`]), otherwise in
 /// reply to the message it was typed in, mentioning them.
-fn tell_author(state: &State, report: &Report, text: Rendered, outcome: &mut Outcome) {
-    if told_in_private(state, report) {
-        if let Some(author) = &report.author {
-            outcome.actions.push(Action::DirectMessage {
-                user_id: author.clone(),
-                text,
-            });
-        }
-    } else if let Some(mut message) = about_report(report, text) {
+///
+/// What the team writes in its room goes where the report was typed only if
+/// that does not take it out of encryption (`core::encryption`); otherwise
+/// to the author by direct message, which is always encrypted. False when
+/// it could go nowhere (the author erased, the room in clear).
+fn tell_author(state: &State, report: &Report, text: Rendered, outcome: &mut Outcome) -> bool {
+    let from_team = state.settings.deputy_room_id.as_deref().unwrap_or_default();
+    let in_place =
+        !told_in_private(state, report) && may_carry(state, [from_team], &report.room_id);
+    if in_place && let Some(mut message) = about_report(report, text.clone()) {
         message.mentions = report.author.iter().cloned().collect();
         outcome.messages.push(message);
+        return true;
     }
+    let Some(author) = &report.author else {
+        return false;
+    };
+    outcome.actions.push(Action::DirectMessage {
+        user_id: author.clone(),
+        text,
+    });
+    true
 }
 
-/// The team's answer, carried to the report's author.
+/// The team's answer, carried to the report's author, and what the team
+/// is told of it.
 fn answer_outcome(
     state: &State,
     report: &Report,
     text: &str,
     by: &str,
     now: DateTime<Utc>,
-) -> Outcome {
+) -> (Outcome, &'static str) {
     let mut outcome = Outcome::default();
     let answer = state.translator.render(
         "report-answer",
@@ -128,7 +140,13 @@ fn answer_outcome(
             ("text", text.into()),
         ],
     );
-    tell_author(state, report, answer, &mut outcome);
+    let told = if !tell_author(state, report, answer, &mut outcome) {
+        "report-answer-not-carried"
+    } else if outcome.actions.is_empty() && !reaches_author_in_private(state, report) {
+        "report-answered"
+    } else {
+        "report-answered-private"
+    };
     let mut updated = report.clone();
     updated.answers.push(ReportAnswer {
         text: text.to_owned(),
@@ -136,7 +154,7 @@ fn answer_outcome(
         at: now,
     });
     outcome.changes.push(Change::Report(updated));
-    outcome
+    (outcome, told)
 }
 
 /// A plain Matrix reply to a report's card, in the deputy room.
@@ -159,26 +177,16 @@ pub fn card_reply(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
     if text.trim().is_empty() {
         return Outcome::default();
     }
-    let mut outcome = answer_outcome(state, report, text.trim(), &message.sender, now);
+    let (mut outcome, told) = answer_outcome(state, report, text.trim(), &message.sender, now);
     outcome.messages.push(OutgoingMessage::reply(
         &message.room_id,
         &message.event_id,
-        state.translator.render(
-            answered_id(state, report),
-            &[("number", report.number.to_string().into())],
-        ),
+        state
+            .translator
+            .render(told, &[("number", report.number.to_string().into())]),
     ));
     outcome.command = Some(CommandId::Reply);
     outcome
-}
-
-/// What the team is told once its answer is on its way.
-fn answered_id(state: &State, report: &Report) -> &'static str {
-    if reaches_author_in_private(state, report) {
-        "report-answered-private"
-    } else {
-        "report-answered"
-    }
 }
 
 /// The homeserver gave a report's card its id.
@@ -231,7 +239,7 @@ impl Context<'_> {
         let Some(deputy_room) = self.state.settings.deputy_room_id.clone() else {
             return self.tr("report-no-deputy-room", &[]);
         };
-        if self.message.room_encrypted && !self.message.deputy_room_encrypted {
+        if !may_carry(self.state, [self.message.room_id.as_str()], &deputy_room) {
             return self.tr("report-deputy-room-not-encrypted", &[]);
         }
         let report = Report {
@@ -324,12 +332,16 @@ impl Context<'_> {
             content: OutgoingMessage::notice(&deputy_room, card).content(),
             report: Some(format!("report:{}", report.number)),
         });
+        // The team's answers come back here only if they may leave its room
+        // for this one (`core::encryption`); otherwise in private.
+        let here = may_carry(self.state, [deputy_room.as_str()], &self.message.room_id);
         self.change(Change::Report(report));
         self.tr(
-            if anonymous {
-                "report-sent-anonymous"
-            } else {
-                "report-sent"
+            match (anonymous, here) {
+                (true, true) => "report-sent-anonymous",
+                (true, false) => "report-sent-anonymous-private",
+                (false, true) => "report-sent",
+                (false, false) => "report-sent-private",
             },
             &[("number", number)],
         )
@@ -340,6 +352,16 @@ impl Context<'_> {
     /// and the report continues in the author's direct chat (opened by the
     /// bot if need be), ready to confirm when its text was given.
     fn move_to_private(&mut self, theme: &super::Theme, text: Option<String>) -> Rendered {
+        let deputy_room = self.state.settings.deputy_room_id.as_deref();
+        if text.is_some()
+            && deputy_room.is_some_and(|deputy_room| {
+                !may_carry(self.state, [self.message.room_id.as_str()], deputy_room)
+            })
+        {
+            // Refused here rather than after the move: its text would end
+            // in the clear deputy room all the same.
+            return self.tr("report-deputy-room-not-encrypted", &[]);
+        }
         // Only a message with a report in it has something to erase.
         let erased = text.is_some() && self.redact_message();
         let typed = text.is_some();
@@ -524,15 +546,12 @@ impl Context<'_> {
             Err(reply) => return reply,
         };
         let text = typed_text(&self.message.body, &self.state.settings.prefix, 1);
-        let mut outcome =
+        let (mut outcome, told) =
             answer_outcome(self.state, &report, &text, &self.message.sender, self.now);
         self.outcome.messages.append(&mut outcome.messages);
         self.outcome.actions.append(&mut outcome.actions);
         self.outcome.changes.append(&mut outcome.changes);
-        self.tr(
-            answered_id(self.state, &report),
-            &[("number", number.to_string().into())],
-        )
+        self.tr(told, &[("number", number.to_string().into())])
     }
 
     /// `!statut n <statut>`: kept with who and when; the author is told when
@@ -605,8 +624,19 @@ impl Context<'_> {
                 })
             })
             .collect();
+        // What was said in an encrypted room is not shown in a clear one.
+        let before = reports.len();
+        reports.retain(|report| {
+            may_carry(self.state, [report.room_id.as_str()], &self.message.room_id)
+        });
+        let kept = before - reports.len();
+        let not_carried = self.tr("reports-not-carried", &[("count", kept.into())]);
         if reports.is_empty() {
-            return self.tr("reports-none", &[]);
+            return if kept > 0 {
+                not_carried
+            } else {
+                self.tr("reports-none", &[])
+            };
         }
         // Waiting ones first, oldest first; then the others, newest first.
         reports.sort_by_key(|report| {
@@ -638,6 +668,9 @@ impl Context<'_> {
                     ("text", excerpt.into()),
                 ],
             ));
+        }
+        if kept > 0 {
+            reply.line(not_carried);
         }
         reply
     }
@@ -681,12 +714,19 @@ impl Context<'_> {
         }
         let mut message = self.tr("announce-header", &[]).strong();
         message.line(Rendered::plain(&text));
+        let (rooms, clear): (Vec<String>, Vec<String>) = rooms
+            .into_iter()
+            .partition(|room| may_carry(self.state, [self.message.room_id.as_str()], room));
         for room in &rooms {
             self.outcome
                 .messages
                 .push(OutgoingMessage::notice(room, message.clone()));
         }
-        self.tr("announce-done", &[("count", rooms.len().into())])
+        let mut reply = self.tr("announce-done", &[("count", rooms.len().into())]);
+        if !clear.is_empty() {
+            reply.line(self.tr("announce-not-carried", &[("count", clear.len().into())]));
+        }
+        reply
     }
 
     /// `!intervenant <nom> | <sujet> | <contact>`, in a theme room.
@@ -816,6 +856,19 @@ pub fn edited(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> O
     );
     let text = typed_text(&message.body, &state.settings.prefix, 0);
     if !is_report || text.is_empty() || text == report.text {
+        return outcome;
+    }
+    let deputy_room = state.settings.deputy_room_id.as_deref().unwrap_or_default();
+    if !may_carry(state, [message.room_id.as_str()], deputy_room) {
+        // Kept as it was: the new text would leave encryption.
+        outcome.messages.push(OutgoingMessage::reply(
+            &message.room_id,
+            &message.event_id,
+            state
+                .translator
+                .render("report-deputy-room-not-encrypted", &[]),
+        ));
+        outcome.command = Some(CommandId::Report);
         return outcome;
     }
     let number: Arg = report.number.to_string().into();

@@ -2147,15 +2147,15 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
         [équipe] Remontée #7 : statut « traitée ».
         → écrit en privé à @camille:example.org : Votre remontée #7 est maintenant « traitée » pour l'équipe de la députée."#]].assert_eq(&answers);
     assert!(!answers.contains("[santé]"), "{answers}");
-    let mut encrypted = message(ROOM, CAMILLE, "!remontee Un problème");
-    encrypted.room_encrypted = true;
-    let refused = chat.say_with(encrypted);
+    chat.state.assembly.encrypted_rooms.insert(ROOM.into());
+    let refused = chat.say(ROOM, CAMILLE, "!remontee Un problème");
     assert!(refused.contains("Je ne transmets pas"), "{refused}");
     let before = chat.state.assembly.reports.len();
-    let mut both = message(ROOM, CAMILLE, "!remontee Un problème");
-    both.room_encrypted = true;
-    both.deputy_room_encrypted = true;
-    assert!(chat.say_with(both).contains("transmise"));
+    chat.state.assembly.encrypted_rooms.insert(DEPUTY.into());
+    assert!(
+        chat.say(ROOM, CAMILLE, "!remontee Un problème")
+            .contains("transmise")
+    );
     assert_eq!(chat.state.assembly.reports.len(), before + 1);
     // Erased, the author's reports stay, anonymous.
     chat.say(DIRECT, CAMILLE, "!oublier confirmer");
@@ -2182,6 +2182,219 @@ fn the_digest_and_the_list_keep_anonymous_reports_anonymous() {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
     }
+}
+
+/// Everything `outcome` writes into a room, with the room: messages, events
+/// and files. Direct messages are left out: the outbox writes them only
+/// into an encrypted direct chat.
+fn written(outcome: &Outcome) -> Vec<(String, String)> {
+    let mut written: Vec<(String, String)> = outcome
+        .messages
+        .iter()
+        .map(|message| {
+            (
+                message.room_id.clone(),
+                format!("{}\n{}", message.text.body, message.text.html),
+            )
+        })
+        .collect();
+    for action in &outcome.actions {
+        match action {
+            Action::SendEvent {
+                room_id, content, ..
+            } => written.push((room_id.clone(), content.to_string())),
+            Action::SendFile {
+                room_id, content, ..
+            } => written.push((room_id.clone(), content.clone())),
+            _ => {}
+        }
+    }
+    written
+}
+
+/// Handles `input`, fails if anything marked SECRET (typed only in
+/// encrypted rooms) is written into a clear room, and returns the
+/// transcript.
+fn nothing_secret_in_clear(chat: &mut Chat, input: Input) -> String {
+    let outcome = handle(&input, &chat.state, chat.now);
+    for (room, text) in written(&outcome) {
+        assert!(
+            encryption::is_encrypted(&chat.state, &room) || !text.contains("SECRET"),
+            "written in clear into {room}: {text}"
+        );
+    }
+    chat.apply(&outcome)
+}
+
+fn typed(room: &str, sender: &str, body: &str) -> Input {
+    Input::Message(message(room, sender, body))
+}
+
+const TEAM: &str = "@equipe:example.org";
+
+#[test]
+fn nothing_said_in_an_encrypted_room_is_written_into_a_clear_one() {
+    // The santé room is encrypted; the deputy room, the hub and the
+    // logement room are not.
+    let mut chat = deputy_chat();
+    let mut first = message(ROOM, CAMILLE, "!remontee Le bus ne passe plus");
+    first.event_id = "$original".into();
+    chat.apply(&handle(&Input::Message(first), &chat.state, chat.now));
+    chat.state.assembly.encrypted_rooms.insert(ROOM.into());
+    let start = chat.now;
+    chat.now = start + chrono::Duration::days(1);
+    let mut script = Vec::new();
+    for (room, sender, body) in [
+        (ROOM, CAMILLE, "!remontee SECRET le dispensaire ferme"),
+        (ROOM, CAMILLE, "!sondage SECRET quel jour ? | Mardi | Jeudi"),
+        (ROOM, CAMILLE, "!cloturer 1"),
+        (
+            ROOM,
+            YANN,
+            "!intervenant SECRET collectif | eau | contact@exemple.fr",
+        ),
+        (
+            ROOM,
+            CAMILLE,
+            "!reunion jeudi 18h30 | SECRET local | SECRET sujet",
+        ),
+        (HUB, CAMILLE, "!agenda"),
+        (HUB, CAMILLE, "!agenda ics"),
+        (HUB, CAMILLE, "!themes"),
+        (DEPUTY, TEAM, "!remontees"),
+    ] {
+        script.push(format!("> [{}] {sender} : {body}", room_label(room)));
+        script.push(nothing_secret_in_clear(
+            &mut chat,
+            typed(room, sender, body),
+        ));
+    }
+    // The report filed before the room was encrypted keeps its old text.
+    let mut edit = message(ROOM, CAMILLE, "!remontee SECRET nouvelle version");
+    edit.is_edit = true;
+    edit.replaces = Some("$original".into());
+    script.push(nothing_secret_in_clear(&mut chat, Input::Message(edit)));
+    assert_eq!(chat.state.assembly.reports[&1].text, "Le bus ne passe plus");
+    chat.input(Input::PollClosing {
+        number: 1,
+        responses: vec![],
+    });
+    chat.now = start + chrono::Duration::days(7);
+    script.push(nothing_secret_in_clear(
+        &mut chat,
+        Input::Timer {
+            purpose: TimerPurpose::Digest,
+        },
+    ));
+    expect![[r#"
+        > [santé] @camille:example.org : !remontee SECRET le dispensaire ferme
+        [santé] Je ne transmets pas : ce salon est chiffré et celui de l'équipe de la députée ne l'est pas, votre message en sortirait en clair. L'équipe doit activer le chiffrement de son salon.
+        > [santé] @camille:example.org : !sondage SECRET quel jour ? | Mardi | Jeudi
+        [santé] Sondage #1 ouvert : votez en cliquant sur le sondage, ou tapez !vote 1 suivi de votre choix.
+        → envoie org.matrix.msc3381.poll.start dans santé (signaler poll:1)
+        > [santé] @camille:example.org : !cloturer 1
+        [santé] Je clos le sondage #1 : je compte tous les votes et je publie les résultats.
+        [santé] Résultats du sondage #1 « SECRET quel jour ? » (0 votant) :
+        • Mardi : 0 voix (0 %)
+        • Jeudi : 0 voix (0 %)
+        Personne n'a voté.
+        > [santé] @yann:example.org : !intervenant SECRET collectif | eau | contact@exemple.fr
+        [santé] C'est noté : intervenant #1, SECRET collectif. L'équipe de la députée le verra dans son résumé.
+        > [santé] @camille:example.org : !reunion jeudi 18h30 | SECRET local | SECRET sujet
+        → envoie m.room.message dans santé (signaler meeting:1)
+        → envoie reunion-1.ics dans santé
+        > [hub] @camille:example.org : !agenda
+        [hub] 1 réunion d'un salon chiffré n'est pas montrée ici : ce salon n'est pas chiffré.
+        > [hub] @camille:example.org : !agenda ics
+        [hub] 1 réunion d'un salon chiffré n'est pas montrée ici : ce salon n'est pas chiffré.
+        > [hub] @camille:example.org : !themes
+        [hub] Les 2 groupes de travail
+        Santé (https://matrix.to/#/!theme:example.org?via=example.org) (sante) : 2 membres, dont vous
+        Logement (https://matrix.to/#/!logement:example.org?via=example.org) (logement) : personne d'inscrit pour l'instant
+        Pour rejoindre un groupe : !inscription <thème>, par exemple « !inscription logement ».
+        > [équipe] @equipe:example.org : !remontees
+        [équipe] 1 remontée venue d'un salon chiffré n'est pas montrée ici : ce salon n'est pas chiffré.
+        [santé] Je ne transmets pas : ce salon est chiffré et celui de l'équipe de la députée ne l'est pas, votre message en sortirait en clair. L'équipe doit activer le chiffrement de son salon.
+        [équipe] Résumé de l'assemblée, du dimanche 29 novembre 2026 à 11 h au dimanche 6 décembre 2026 à 11 h
+        1 remontée attend une réponse, la plus ancienne (#1) depuis 7 jours.
+        2 éléments venus de salons chiffrés ne sont pas repris ici : ce salon n'est pas chiffré."#]].assert_eq(&script.join("\n"));
+}
+
+#[test]
+fn what_the_team_says_in_an_encrypted_room_reaches_clear_rooms_only_in_private() {
+    // The deputy room, the hub and the santé room are encrypted; the
+    // logement room is not.
+    let mut chat = deputy_chat();
+    for room in [DEPUTY, HUB, ROOM] {
+        chat.state.assembly.encrypted_rooms.insert(room.into());
+    }
+    chat.say(HOUSING, CAMILLE, "!inscription");
+    let mut script = Vec::new();
+    for (room, sender, body) in [
+        (HOUSING, CAMILLE, "!remontee Les loyers montent"),
+        (DEPUTY, TEAM, "!repondre 1 SECRET nous écrivons au préfet"),
+        (DEPUTY, TEAM, "!statut 1 traité"),
+        (DEPUTY, TEAM, "!annonce SECRET le texte arrive mardi"),
+    ] {
+        script.push(format!("> [{}] {sender} : {body}", room_label(room)));
+        script.push(nothing_secret_in_clear(
+            &mut chat,
+            typed(room, sender, body),
+        ));
+    }
+    let general = handle(
+        &typed(
+            HUB,
+            ADMIN,
+            "!ag le 14 mars à 14h | SECRET salle | SECRET bilan",
+        ),
+        &chat.state,
+        chat.now,
+    );
+    for (room, text) in written(&general) {
+        assert!(room != HOUSING && !text.is_empty(), "{room}: {text}");
+    }
+    script.push(chat.apply(&general));
+    script.push(nothing_secret_in_clear(
+        &mut chat,
+        typed(HOUSING, CAMILLE, "!agenda"),
+    ));
+    let reminder = general.timers[0].clone();
+    chat.now = reminder.due;
+    script.push(nothing_secret_in_clear(
+        &mut chat,
+        Input::Timer {
+            purpose: reminder.purpose,
+        },
+    ));
+    expect![[r#"
+        > [logement] @camille:example.org : !remontee Les loyers montent
+        [logement] Remontée #1 transmise à l'équipe de la députée. Sa réponse vous arrivera en message privé : ce salon n'est pas chiffré et le sien l'est.
+        → envoie m.room.message dans équipe (signaler report:1)
+        > [équipe] @equipe:example.org : !repondre 1 SECRET nous écrivons au préfet
+        [équipe] Réponse à la remontée #1 transmise à son auteur, en message privé.
+        → écrit en privé à @camille:example.org : Réponse de l'équipe de la députée à la remontée #1 : SECRET nous écrivons au préfet
+        > [équipe] @equipe:example.org : !statut 1 traité
+        [équipe] Remontée #1 : statut « traitée ».
+        → écrit en privé à @camille:example.org : Votre remontée #1 est maintenant « traitée » pour l'équipe de la députée.
+        > [équipe] @equipe:example.org : !annonce SECRET le texte arrive mardi
+        [équipe] Annonce envoyée dans 2 salons.
+        Pas dans 1 salon qui n'est pas chiffré : ce salon-ci l'est, et l'annonce en sortirait en clair.
+        [hub] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        SECRET le texte arrive mardi
+        [santé] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        SECRET le texte arrive mardi
+        → envoie m.room.message dans hub (signaler meeting:1)
+        → envoie m.room.message dans santé (signaler meeting:1:0)
+        → envoie reunion-1.ics dans hub
+        → envoie reunion-1.ics dans santé
+        [logement] 1 réunion d'un salon chiffré n'est pas montrée ici : ce salon n'est pas chiffré.
+        [hub] Rappel : réunion #1, dimanche 14 mars 2027 à 14 h
+        Lieu : SECRET salle
+        Sujet : SECRET bilan
+        [santé] Rappel : réunion #1, dimanche 14 mars 2027 à 14 h
+        Lieu : SECRET salle
+        Sujet : SECRET bilan"#]].assert_eq(&script.join("\n"));
 }
 
 #[test]

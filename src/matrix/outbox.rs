@@ -587,9 +587,11 @@ async fn freeze_electorate(adapter: &Adapter, room_id: &str, number: u64) -> Res
     }
 }
 
-/// Sends `content` to `user_id` in a direct chat with the bot: the one the
-/// account data names, or a small room the two share outside the assembly's
-/// rooms, or a new one.
+/// Sends `content` to `user_id` in an encrypted direct chat with the bot:
+/// the one the account data names, or a small room the two share outside
+/// the assembly's rooms, or a new one (encrypted: `create_dm`). A clear
+/// direct chat is never written to, so a direct message may carry what was
+/// said in an encrypted room (see `core::encryption`).
 async fn send_direct(
     adapter: &Adapter,
     user_id: &str,
@@ -605,7 +607,9 @@ async fn send_direct(
     let mut room = None;
     let named = adapter.client.get_dm_room(&user);
     for candidate in named.into_iter().chain(adapter.client.joined_rooms()) {
-        if super::sync::is_direct_with(adapter, &candidate, &user).await {
+        if super::sync::is_direct_with(adapter, &candidate, &user).await
+            && is_encrypted(&candidate).await?
+        {
             room = Some(candidate);
             break;
         }
@@ -631,6 +635,21 @@ async fn send_direct(
             tracing::warn!(error = %crate::logging::error(&error), "direct message failed");
             Err(failure(&error))
         }
+    }
+}
+
+/// Whether `room` is encrypted, asking the homeserver when the sync did not
+/// say; a retry when it cannot be asked, rather than a new room each time.
+async fn is_encrypted(room: &matrix_sdk::Room) -> Result<bool, Failure> {
+    match room.encryption_state() {
+        matrix_sdk::EncryptionState::Unknown => match room.latest_encryption_state().await {
+            Ok(state) => Ok(state.is_encrypted()),
+            Err(error) => {
+                tracing::warn!(error = %crate::logging::error(&error), "cannot tell whether a direct chat is encrypted, will retry");
+                Err(Failure::Retry)
+            }
+        },
+        state => Ok(state.is_encrypted()),
     }
 }
 

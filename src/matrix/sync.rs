@@ -114,9 +114,22 @@ pub async fn process(
     // everything before it was handled, for the rest of this run: a later
     // response must not carry the position past the lost event.
     let mut position_frozen = false;
+    // Every joined room is looked at once, then those a response touches.
+    let mut scan_all = true;
     while let Some(response) = responses.recv().await {
         let mut all_recorded = true;
         adapter.state_cache().forget_changed(&response);
+        let rooms: Vec<matrix_sdk::Room> = if scan_all {
+            adapter.client.joined_rooms()
+        } else {
+            response
+                .rooms
+                .joined
+                .keys()
+                .filter_map(|room_id| adapter.client.get_room(room_id))
+                .collect()
+        };
+        scan_all = !note_encrypted_rooms(&adapter, &rooms);
         for room_id in response.rooms.invited.keys() {
             adapter.consider_invite(room_id).await;
         }
@@ -158,6 +171,33 @@ pub async fn process(
         // of ordinary messages then costs no disk sync.
         if let Err(error) = adapter.engine.store().apply_buffered(batch) {
             tracing::error!(error = %crate::logging::error(&error), "cannot save the sync position");
+        }
+    }
+}
+
+/// Tells the core which of `rooms` are encrypted and it did not know yet,
+/// before their events are handled (see `core::encryption`). False if that
+/// could not be recorded: then every room is looked at again next time.
+fn note_encrypted_rooms(adapter: &Adapter, rooms: &[matrix_sdk::Room]) -> bool {
+    let new: Vec<String> = adapter.engine.read(|state| {
+        rooms
+            .iter()
+            .filter(|room| room.encryption_state().is_encrypted())
+            .map(|room| room.room_id().to_string())
+            .filter(|room_id| !crate::core::encryption::is_encrypted(state, room_id))
+            .collect()
+    });
+    if new.is_empty() {
+        return true;
+    }
+    match adapter
+        .engine
+        .process(&Input::RoomsEncrypted { rooms: new }, Utc::now())
+    {
+        Ok(_) => true,
+        Err(error) => {
+            tracing::error!(error = %crate::logging::error(&error), "cannot record which rooms are encrypted, will look again");
+            false
         }
     }
 }
@@ -350,15 +390,11 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
 /// come from [`super::state_cache`] when known; otherwise the SDK's store is read,
 /// the lookups at once (each waits on SQLite), and the answers kept.
 async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut IncomingMessage) {
-    message.room_encrypted = room.encryption_state().is_encrypted();
     let deputy = adapter
         .engine
         .read(|state| state.settings.deputy_room_id.clone())
         .and_then(|id| OwnedRoomId::try_from(id).ok())
         .and_then(|id| adapter.client.get_room(&id));
-    if let Some(deputy) = &deputy {
-        message.deputy_room_encrypted = deputy.encryption_state().is_encrypted();
-    }
     let sender = UserId::parse(&message.sender).ok();
     let (power, member, deputy_member) = tokio::join!(
         power_of(adapter, room),

@@ -8,7 +8,8 @@
 use crate::core::assembly::{Assembly, Change};
 
 use super::records::{
-    DIGEST_KEY, Record, SealedBallotBox, SealedElector, SealedReportDraft, decode, encode,
+    DIGEST_KEY, ENCRYPTED_ROOM_PREFIX, EncryptedRoom, Record, SealedBallotBox, SealedElector,
+    SealedReportDraft, decode, encode,
 };
 use super::seal::{Seal, Sealed};
 use super::{Batch, Store, StoreError, Tree};
@@ -319,6 +320,14 @@ pub fn load_assembly(store: &dyn Store, seal: &Seal) -> Result<Assembly, StoreEr
         let speaker: crate::core::assembly::Speaker = decode(&value)?;
         assembly.speakers.insert(speaker.number, speaker);
     }
+    for (key, value) in store.scan_prefix(Tree::Meta, ENCRYPTED_ROOM_PREFIX)? {
+        let _: EncryptedRoom = decode(&value)?;
+        let room = key
+            .strip_prefix(ENCRYPTED_ROOM_PREFIX)
+            .and_then(text_key)
+            .ok_or_else(|| bad_key(Tree::Meta))?;
+        assembly.encrypted_rooms.insert(room);
+    }
     if let Some(bytes) = store.get(Tree::Meta, DIGEST_KEY)? {
         let digest: crate::core::assembly::DigestState = decode(&bytes)?;
         assembly.last_digest = Some(digest.last_at);
@@ -552,6 +561,11 @@ pub fn write_change(batch: &mut Batch, change: &Change, seal: &Seal) {
         Change::MissedReminderTold(missed) => {
             batch.delete(Tree::MissedReminders, missed_key(missed));
         }
+        Change::RoomEncrypted(room_id) => {
+            let mut key = ENCRYPTED_ROOM_PREFIX.to_vec();
+            key.extend_from_slice(room_id.as_bytes());
+            batch.put(Tree::Meta, key, encode(&EncryptedRoom {}));
+        }
         Change::Report(report) => {
             // Sealed: an anonymous report's author must not be read from a
             // copy of the data, and every report's text is an opinion.
@@ -740,6 +754,7 @@ mod tests {
         ];
         let mut changes = changes;
         changes.extend([
+            Change::RoomEncrypted("!r:s".into()),
             Change::Report(report("@a:s", "!dm-a:s")),
             Change::ReportDraft {
                 user_id: "@a:s".into(),

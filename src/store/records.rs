@@ -338,6 +338,18 @@ impl Record for DigestState {
 /// Where the last digest's time is kept in `Meta`.
 pub const DIGEST_KEY: &[u8] = b"digest";
 
+/// A room the bot saw encrypted, kept in `Meta` under this prefix and the
+/// room's id (see `core::encryption`).
+pub const ENCRYPTED_ROOM_PREFIX: &[u8] = b"encrypted-room/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncryptedRoom {}
+
+impl Record for EncryptedRoom {
+    const KIND: &'static str = "encrypted room";
+    const VERSION: u32 = 1;
+}
+
 impl Record for Report {
     const KIND: &'static str = "report";
     const VERSION: u32 = 1;
@@ -831,6 +843,7 @@ mod tests {
                 r#"{"draft":{"anonymous":true,"commune":null,"started_at":"2026-11-29T08:30:00Z","step":"confirm","text":"Le bus","theme":"sante"},"user_id":"@a:s","v":1}"#
             ]],
         );
+        snapshot(EncryptedRoom {}, expect![[r#"{"v":1}"#]]);
         snapshot(
             crate::store::seal::Sealed {
                 sealed: "00ff".into(),
