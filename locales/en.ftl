@@ -642,6 +642,10 @@ draft-confirm-again = Answer "yes" to send it, or "cancel" to drop it.
 help-report-private = To stay anonymous, write to me in a private message (or type !report --anonymous here and I will write to you): I guide you, and nobody sees it is you.
 report-anonymous-go-private = I am writing to you in private: that is where a report stays anonymous.
 report-answer-not-carried = Answer to report #{$number} recorded but not passed on: this room is encrypted, the one it was written in is not, and its author erased their data (I can no longer write to them in private).
+announce-none-carried = Announcement not sent: { $count ->
+    [one] the room it would go to is not encrypted
+   *[other] the {$count} rooms it would go to are not encrypted
+}, and this room is; it would leave it in clear.
 announce-not-carried = Not in { $count ->
     [one] 1 room that is not encrypted
    *[other] {$count} rooms that are not encrypted

@@ -639,6 +639,10 @@ draft-confirm-again = Répondez « oui » pour l'envoyer, ou « annuler » pour 
 help-report-private = Pour rester anonyme, écrivez-moi en message privé (ou tapez !remontee --anonyme ici, je vous y écris) : je vous guide, et personne ne voit que c'est vous.
 report-anonymous-go-private = Je vous écris en privé : c'est là qu'une remontée reste anonyme.
 report-answer-not-carried = Réponse à la remontée #{$number} enregistrée, mais pas transmise : ce salon est chiffré, celui où elle a été écrite ne l'est pas, et son auteur·e a effacé ses données (je ne peux plus lui écrire en privé).
+announce-none-carried = Annonce non envoyée : { $count ->
+    [one] le salon où elle irait n'est pas chiffré
+   *[other] les {$count} salons où elle irait ne sont pas chiffrés
+}, et ce salon-ci l'est ; elle en sortirait en clair.
 announce-not-carried = Pas dans { $count ->
     [one] 1 salon qui n'est pas chiffré
    *[other] {$count} salons qui ne sont pas chiffrés

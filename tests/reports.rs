@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use matrix_sdk::Room;
 use serde_json::json;
-use support::{Bot, Person, count_messages, homeserver, room_events, wait_for_message};
+use support::{
+    Bot, Person, count_messages, homeserver, room_events, room_events_with_encryption,
+    wait_for_message,
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_report_reaches_the_team_and_the_answer_comes_back_to_its_author() {
@@ -113,6 +116,71 @@ async fn an_encrypted_theme_room_never_reports_into_an_unencrypted_deputy_room()
         .iter()
         .any(|event| event.to_string().contains("dispensaire"));
     assert!(!leaked);
+}
+
+/// What the team writes in its encrypted room never reaches a clear room:
+/// the answer to a report from a clear theme room goes to its author in a
+/// direct chat the bot opens encrypted (not the clear one they share), and
+/// an announcement for clear rooms only is not sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_encrypted_team_room_answers_a_clear_room_only_in_an_encrypted_direct_chat() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let dora = Person::new_on(server, "dora").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille.create_room(false, &bot.user_id).await;
+    let deputy = dora.create_room(true, &bot.user_id).await;
+    let clear = camille.create_clear_direct_chat(&bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n\n[[theme]]\nslug = \"logement\"\nname = \"Logement\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        deputy.room_id(),
+        theme.room_id(),
+    ));
+    bot.start(None);
+    for room in [&hub, &theme, &clear] {
+        camille.wait_for_join(room, &bot.user_id).await;
+    }
+    dora.wait_for_join(&deputy, &bot.user_id).await;
+    dora.wait_for_device(&bot.user_id).await;
+
+    camille.send(&theme, "!remontee Les loyers montent").await;
+    wait_for_message(&theme, &bot, |body| {
+        body.starts_with("Remontée #1 transmise") && body.contains("en message privé")
+    })
+    .await;
+    wait_for_message(&deputy, &bot, |body| body.starts_with("Remontée #1,")).await;
+    dora.send(&deputy, "!repondre 1 Nous écrivons au préfet")
+        .await;
+    wait_for_message(&deputy, &bot, |body| {
+        body.starts_with("Réponse à la remontée #1 transmise") && body.contains("en message privé")
+    })
+    .await;
+    let direct = camille.accept_invite_from(&bot.user_id).await;
+    assert_ne!(direct.room_id(), clear.room_id());
+    wait_for_message(&direct, &bot, |body| body.contains("préfet")).await;
+    let answer = room_events_with_encryption(&direct)
+        .await
+        .into_iter()
+        .find(|(event, _)| event.to_string().contains("préfet"))
+        .unwrap();
+    assert!(answer.1, "sent encrypted: {}", answer.0);
+
+    dora.send(&deputy, "!annonce Le texte arrive mardi").await;
+    wait_for_message(&deputy, &bot, |body| {
+        body.starts_with("Annonce non envoyée")
+    })
+    .await;
+    for room in [&hub, &theme, &clear] {
+        let leaked: Vec<String> = room_events(room)
+            .await
+            .iter()
+            .map(|event| event.to_string())
+            .filter(|event| event.contains("préfet") || event.contains("Le texte arrive"))
+            .collect();
+        assert!(leaked.is_empty(), "{leaked:?}");
+    }
 }
 
 /// Three rooms (hub, one theme, deputy) and the bot configured with

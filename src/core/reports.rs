@@ -722,6 +722,9 @@ impl Context<'_> {
                 .messages
                 .push(OutgoingMessage::notice(room, message.clone()));
         }
+        if rooms.is_empty() {
+            return self.tr("announce-none-carried", &[("count", clear.len().into())]);
+        }
         let mut reply = self.tr("announce-done", &[("count", rooms.len().into())]);
         if !clear.is_empty() {
             reply.line(self.tr("announce-not-carried", &[("count", clear.len().into())]));
