@@ -274,8 +274,8 @@ welcome-signed-up = You are signed up to the group. Type !help to see what I can
 
 ## Your data
 
-my-data-direct-only = Your data is only shown in a private chat: open a private chat with me ({$bot}) and type !mydata.
-my-data-unencrypted = This chat is not encrypted: your data would be readable on the server. Open an encrypted private chat with me ({$bot}), as Element does by default, and type !mydata there.
+my-data-direct-only = I am writing to you in private: your data is only shown in an encrypted chat between you and me ({$bot}).
+my-data-unencrypted = This chat is not encrypted: your data would be readable on the server. I am sending it to you in an encrypted private chat with me ({$bot}).
 my-data-nothing = I keep nothing about you.
 my-data-header = What I keep about you ({$count} { $count ->
     [one] item
@@ -427,17 +427,36 @@ ballot-cast-erased = Your ballot is in the box of ballot #{$number}. It is secre
 ballot-unencrypted = Vote not counted: this chat is not encrypted, so your choice would be readable on the server. { $erased ->
     [1] I have erased your message.
    *[0] Delete your message (long press, Remove).
-} Open an encrypted private chat with me ({$bot}), as Element does by default, and vote there: !cast {$number} followed by your choice.
+} { $private ->
+    [1] I am writing to you in an encrypted private chat: vote there.
+   *[0] Voting is done in an encrypted private chat with me ({$bot}): !cast {$number} followed by your choice.
+}
 ballot-vote-in-room = Vote not counted: everyone in this room sees this message. { $erased ->
     [1] I have erased it.
    *[0] Delete it (long press, Remove).
-} Voting is done in an encrypted private chat with me ({$bot}).
+} { $private ->
+    [1] I am writing to you in private: vote there, your choice stays secret.
+   *[0] Voting is done in an encrypted private chat with me ({$bot}).
+}
+ballot-vote-here = Vote here: !cast {$number} followed by your choice (its number is enough). Your choice is never kept with your name, and I erase your message from the server.
 ballot-closing = Closing ballot #{$number} and publishing the results.
 ballot-results = Results of secret ballot #{$number} "{$question}":
-ballot-turnout = Turnout: {$ballots} ballots out of {$electorate} voters ({$percent} %).
+ballot-turnout = Turnout: { $ballots ->
+    [one] {$ballots} ballot
+   *[other] {$ballots} ballots
+} out of { $electorate ->
+    [one] {$electorate} voter
+   *[other] {$electorate} voters
+} ({$percent} %).
 ballot-quorum-met = Quorum of {$quorum} reached.
 ballot-quorum-missed = Quorum of {$quorum} not reached: the result is not a decision.
-ballot-turnout-open = Secret ballot #{$number}: {$ballots} ballots out of {$electorate} voters so far. Results are published when it closes.
+ballot-turnout-open = Secret ballot #{$number}: { $ballots ->
+    [one] {$ballots} ballot
+   *[other] {$ballots} ballots
+} out of { $electorate ->
+    [one] {$electorate} voter
+   *[other] {$electorate} voters
+} so far. Results are published when it closes.
 polls-line-ballot = #{$number} "{$question}": secret ballot, vote in a private chat
 data-ballot-author = you started secret ballot #{$number} "{$question}"
 data-elector = voter in secret ballot #{$number} (not voted yet)
@@ -475,8 +494,8 @@ attendees-not-going = Not coming ({$count}):
 attendees-none = Nobody has answered yet. React ✅ 🤔 ❌ on the announcement or type !going {$number}.
 reminder = Reminder: meeting #{$number}, {$date}
 reminder-late = Late reminder: meeting #{$number}, {$date}
-reminders-room = Your meeting reminders come in the group's room, with a mention.
-reminders-direct = Your meeting reminders come in a private chat.
+reminders-room = Your meeting reminders come in the group's room, with a mention, without ringing your phone.
+reminders-direct = Your meeting reminders, and meetings cancelled or moved, come in a private chat, with a notification.
 reminders-off = You no longer get meeting reminders.
 reminders-how = To change: !reminders room, !reminders dm or !reminders off.
 agenda-empty = No upcoming meeting. To announce one: !meeting thursday 6:30pm | place | subject

@@ -274,8 +274,8 @@ welcome-signed-up = Vous êtes inscrit·e au groupe. Tapez !aide pour voir ce qu
 
 ## Vos données
 
-my-data-direct-only = Vos données ne s'affichent qu'en message privé : ouvrez une discussion privée avec moi ({$bot}) et tapez !mesdonnees.
-my-data-unencrypted = Cette discussion n'est pas chiffrée : vos données y seraient lisibles sur le serveur. Ouvrez une discussion privée chiffrée avec moi ({$bot}), c'est le réglage par défaut d'Element, et tapez-y !mesdonnees.
+my-data-direct-only = Je vous écris en privé : vos données ne s'affichent que dans une discussion chiffrée entre vous et moi ({$bot}).
+my-data-unencrypted = Cette discussion n'est pas chiffrée : vos données y seraient lisibles sur le serveur. Je vous les envoie dans une discussion privée chiffrée avec moi ({$bot}).
 my-data-nothing = Je ne garde rien sur vous.
 my-data-header = Ce que je garde sur vous ({$count} { $count ->
     [one] élément
@@ -424,17 +424,36 @@ ballot-cast-erased = Votre bulletin est dans l'urne du scrutin #{$number}. Il es
 ballot-unencrypted = Vote non compté : cette discussion n'est pas chiffrée, votre choix y serait lisible sur le serveur. { $erased ->
     [1] J'ai effacé votre message.
    *[0] Supprimez votre message (appui long, Supprimer).
-} Ouvrez une discussion privée chiffrée avec moi ({$bot}), c'est le réglage par défaut d'Element, et votez-y : !voter {$number} suivi de votre choix.
+} { $private ->
+    [1] Je vous écris dans une discussion privée chiffrée : votez-y.
+   *[0] Un vote se fait dans une discussion privée chiffrée avec moi ({$bot}) : !voter {$number} suivi de votre choix.
+}
 ballot-vote-in-room = Vote non compté : tout le salon voit ce message. { $erased ->
     [1] Je l'ai effacé.
    *[0] Supprimez-le (appui long, Supprimer).
-} Un vote se fait en message privé chiffré avec moi ({$bot}).
+} { $private ->
+    [1] Je vous écris en privé : votez-y, votre choix y reste secret.
+   *[0] Un vote se fait en message privé chiffré avec moi ({$bot}).
+}
+ballot-vote-here = Votez ici : !voter {$number} suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
 ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
 ballot-results = Résultats du scrutin secret #{$number} « {$question} » :
-ballot-turnout = Participation : {$ballots} bulletins sur {$electorate} électeurs ({$percent} %).
+ballot-turnout = Participation : { $ballots ->
+    [one] {$ballots} bulletin
+   *[other] {$ballots} bulletins
+} sur { $electorate ->
+    [one] {$electorate} électeur
+   *[other] {$electorate} électeurs
+} ({$percent} %).
 ballot-quorum-met = Quorum de {$quorum} atteint.
 ballot-quorum-missed = Quorum de {$quorum} non atteint : le résultat ne vaut pas décision.
-ballot-turnout-open = Scrutin secret #{$number} : {$ballots} bulletins sur {$electorate} électeurs pour l'instant. Les résultats seront publiés à la clôture.
+ballot-turnout-open = Scrutin secret #{$number} : { $ballots ->
+    [one] {$ballots} bulletin
+   *[other] {$ballots} bulletins
+} sur { $electorate ->
+    [one] {$electorate} électeur
+   *[other] {$electorate} électeurs
+} pour l'instant. Les résultats seront publiés à la clôture.
 polls-line-ballot = #{$number} « {$question} » : scrutin secret, votez en message privé
 data-ballot-author = vous avez lancé le scrutin secret #{$number} « {$question} »
 data-elector = électeur du scrutin secret #{$number} (pas encore voté)
@@ -472,8 +491,8 @@ attendees-not-going = Ne viennent pas ({$count}) :
 attendees-none = Personne n'a encore répondu. Réagissez ✅ 🤔 ❌ sur l'annonce ou tapez !participe {$number}.
 reminder = Rappel : réunion #{$number}, {$date}
 reminder-late = Rappel en retard : réunion #{$number}, {$date}
-reminders-room = Vos rappels de réunion arrivent dans le salon du groupe, avec une mention.
-reminders-direct = Vos rappels de réunion arrivent en message privé.
+reminders-room = Vos rappels de réunion arrivent dans le salon du groupe, avec une mention, sans faire sonner votre téléphone.
+reminders-direct = Vos rappels de réunion, et les réunions annulées ou déplacées, arrivent en message privé, avec une notification.
 reminders-off = Vous ne recevez plus de rappels de réunion.
 reminders-how = Pour changer : !rappels salon, !rappels prive ou !rappels aucun.
 agenda-empty = Aucune réunion à venir. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet

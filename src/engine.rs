@@ -397,6 +397,9 @@ impl Engine {
             }
             OutboxItem::Invite { .. } => (Lane::Room(entry.room_id.clone()), "invite"),
             OutboxItem::File { .. } => (Lane::Room(entry.room_id.clone()), "file"),
+            OutboxItem::DirectFile { user_id, .. } => {
+                (Lane::Direct(user_id.clone()), "direct file")
+            }
             OutboxItem::Redact { .. } => (Lane::Room(entry.room_id.clone()), "redaction"),
         };
         // A refused redaction is a vote's: its room (a direct chat) and time
@@ -723,10 +726,14 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
                 start_event_id,
             },
         ),
-        Action::DirectMessage { user_id, text } => (
+        Action::DirectMessage {
+            user_id,
+            text,
+            rings,
+        } => (
             format!("{DIRECT_LANE_PREFIX}{user_id}"),
             OutboxItem::Direct {
-                content: crate::core::render::OutgoingMessage::notice("", text).content(),
+                content: Action::direct_message(&user_id, text, rings).content(),
                 user_id,
             },
         ),
@@ -742,6 +749,20 @@ fn outbox_item(action: &Action) -> (String, OutboxItem) {
         } => (
             room_id,
             OutboxItem::File {
+                file_name,
+                content_type,
+                content,
+            },
+        ),
+        Action::DirectFile {
+            user_id,
+            file_name,
+            content_type,
+            content,
+        } => (
+            format!("{DIRECT_LANE_PREFIX}{user_id}"),
+            OutboxItem::DirectFile {
+                user_id,
                 file_name,
                 content_type,
                 content,

@@ -136,7 +136,7 @@ pub(crate) fn populated_store() -> MemoryStore {
     script.say(SANTE, YANN, "!reunion jeudi 18h30 | Local | Préparer l'AG");
     script.sent("meeting:1");
     script.say(SANTE, LOU, "!participe 1");
-    script.say(SANTE, LOU, "!rappels prive");
+    script.say(SANTE, LOU, "!rappels salon");
     script.say(
         SANTE,
         YANN,

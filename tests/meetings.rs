@@ -33,11 +33,14 @@ async fn meeting_room() -> (Person, Person, Bot, Room) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reaction_answers_and_the_reminder_pings_who_comes() {
     let (camille, lou, bot, room) = meeting_room().await;
+    let lou_room = lou.client.get_room(room.room_id()).unwrap();
+    // Lou asks to be reminded in the group's room rather than in private.
+    lou.send(&lou_room, "!rappels salon").await;
+    wait_for_bot_message(&room, &bot, "Vos rappels de réunion arrivent dans le salon").await;
     camille
         .send(&room, "!reunion dans 80 secondes | Local --rappels 1min")
         .await;
     let announcement = wait_for_bot_message(&room, &bot, "Réunion #1").await;
-    let lou_room = lou.client.get_room(room.room_id()).unwrap();
     lou_room
         .send_raw(
             "m.reaction",

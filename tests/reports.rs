@@ -245,10 +245,17 @@ async fn the_scheduled_digest_arrives_once_across_a_restart_around_its_time() {
     bot.kill();
     tokio::time::sleep(Duration::from_secs(15)).await;
     bot.start(None);
-    wait_for_message(&deputy, &bot, |body| {
+    let digest = wait_for_message(&deputy, &bot, |body| {
         body.starts_with("Résumé de l'assemblée")
     })
     .await;
+    // The team is told: the digest rings, naming nobody.
+    assert_eq!(digest["content"]["msgtype"], "m.text");
+    assert_eq!(digest["content"]["m.mentions"], json!({"user_ids": []}));
+    assert!(
+        dora.rings_for(&deputy, digest["event_id"].as_str().unwrap())
+            .await
+    );
     bot.kill();
     bot.start(None);
     dora.send(&deputy, "!remontees").await;

@@ -289,13 +289,22 @@ pub struct Rsvp {
 }
 
 /// Where a person wants meeting reminders. Keyed by user id; absent means
-/// in the room.
+/// [`ReminderChoice::DEFAULT`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReminderChoice {
+    /// In the group's room, with a mention: seen there, but a notice, which
+    /// rings no phone.
     Room,
+    /// In a direct chat, as a message that notifies.
     Direct,
     Off,
+}
+
+impl ReminderChoice {
+    /// What nobody chose: a reminder must ring, and only a direct message
+    /// rings one person alone (in a room, `m.text` notifies every member).
+    pub const DEFAULT: ReminderChoice = ReminderChoice::Direct;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

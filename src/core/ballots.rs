@@ -83,9 +83,12 @@ fn freeze(state: &State, ballot: &Ballot, members: &[String], outcome: &mut Outc
         electorate_frozen: true,
         ..ballot.clone()
     }));
-    outcome.messages.push(OutgoingMessage::notice(
+    // The electors, and only them, are named: the opening notifies them.
+    let electors = members.iter().map(|member| (*member).clone()).collect();
+    outcome.messages.push(OutgoingMessage::ringing(
         &ballot.room_id,
         announcement(state, ballot, members.len()),
+        electors,
     ));
 }
 
@@ -289,16 +292,63 @@ impl Context<'_> {
     }
 
     /// `!voter n choix` typed where everyone in the room sees it: not
-    /// counted, and erased if the bot may.
-    pub(super) fn vote_in_the_open(&mut self) -> Rendered {
+    /// counted, and erased if the bot may; the ballot is written to the
+    /// person in private, ready to vote there.
+    pub(super) fn vote_in_the_open(&mut self, number: u64) -> Rendered {
         let erased = self.redact_message();
+        let private = self.offer_private_vote(number);
         self.tr(
             "ballot-vote-in-room",
             &[
                 ("bot", self.state.settings.bot_user_id.as_str().into()),
                 ("erased", i64::from(erased).into()),
+                ("private", i64::from(private).into()),
             ],
         )
+    }
+
+    /// Writes ballot `number` to the sender in their encrypted direct chat
+    /// with the bot (which it opens if need be), so that nobody has to know
+    /// how to open one: only while they may still vote in it. Rings: the
+    /// person is elsewhere, and must find the chat. Whether it did.
+    fn offer_private_vote(&mut self, number: u64) -> bool {
+        let Some(ballot) = self.state.assembly.ballots.get(&number) else {
+            return false;
+        };
+        let sender = self.message.sender.clone();
+        let may_vote = ballot.is_open()
+            && ballot.electorate_frozen
+            && self
+                .state
+                .assembly
+                .electors
+                .get(&(number, sender.clone()))
+                .is_some_and(|elector| !elector.voted);
+        if !may_vote {
+            return false;
+        }
+        let number_arg: Arg = number.to_string().into();
+        let mut text = self
+            .tr(
+                "ballot-opened",
+                &[
+                    ("number", number_arg.clone()),
+                    ("question", ballot.question.as_str().into()),
+                ],
+            )
+            .strong();
+        for (index, answer) in ballot.answers.iter().enumerate() {
+            text.line(self.tr(
+                "ballot-option",
+                &[
+                    ("index", (index + 1).into()),
+                    ("answer", answer.as_str().into()),
+                ],
+            ));
+        }
+        text.line(self.tr("ballot-vote-here", &[("number", number_arg)]));
+        self.act(Action::ring(&sender, text));
+        true
     }
 
     /// `!voter n choix`, in a direct chat. Counted only from a message that
@@ -309,12 +359,14 @@ impl Context<'_> {
         let number_arg: Arg = number.to_string().into();
         if !self.message.sent_encrypted {
             let erased = self.redact_message();
+            let private = self.offer_private_vote(number);
             return self.tr(
                 "ballot-unencrypted",
                 &[
                     ("number", number_arg),
                     ("bot", self.state.settings.bot_user_id.as_str().into()),
                     ("erased", i64::from(erased).into()),
+                    ("private", i64::from(private).into()),
                 ],
             );
         }

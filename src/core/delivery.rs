@@ -102,10 +102,8 @@ pub fn undeliverable(state: &State, lane: &Lane, reason: Refusal) -> Outcome {
         // A refused message to an admin is not reported to that admin: it
         // would go the same way.
         .filter(|admin| *lane != Lane::Direct((*admin).clone()))
-        .map(|admin| Action::DirectMessage {
-            user_id: admin.clone(),
-            text: text.clone(),
-        })
+        // An admin must act on it: it notifies them.
+        .map(|admin| Action::ring(admin, text.clone()))
         .collect();
     Outcome {
         actions,
@@ -125,10 +123,7 @@ pub fn squatted(state: &State, alias: &str, instead: &str) -> Outcome {
             .settings
             .admins
             .iter()
-            .map(|admin| Action::DirectMessage {
-                user_id: admin.clone(),
-                text: text.clone(),
-            })
+            .map(|admin| Action::ring(admin, text.clone()))
             .collect(),
         ..Outcome::default()
     }

@@ -395,8 +395,14 @@ fn send(state: &State, now: DateTime<Utc>, outcome: &mut Outcome) {
         .assembly
         .last_digest
         .unwrap_or(now - Duration::days(7));
-    for text in messages(state, since, now) {
-        outcome.messages.push(OutgoingMessage::notice(&room, text));
+    // The team is told once that its digest is there: the first message
+    // notifies the room's members, the rest are quiet.
+    for (index, text) in messages(state, since, now).into_iter().enumerate() {
+        outcome.messages.push(if index == 0 {
+            OutgoingMessage::ringing(&room, text, Vec::new())
+        } else {
+            OutgoingMessage::notice(&room, text)
+        });
     }
     outcome
         .changes

@@ -153,7 +153,8 @@ impl Life {
                             redacts: event_id.clone(),
                         });
                     }
-                    Action::Invite { .. } | Action::SendFile { .. } => {}
+                    Action::Invite { .. } | Action::SendFile { .. } | Action::DirectFile { .. } => {
+                    }
                 }
             }
         }

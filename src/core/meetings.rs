@@ -99,6 +99,17 @@ fn timers_for(meeting: &Meeting, now: DateTime<Utc>) -> Vec<NewTimer> {
     timers
 }
 
+/// Where `user` wants what concerns the meetings they come to: reminders,
+/// and a meeting cancelled or moved. By default a direct message that
+/// notifies them: in the group's room it could not ring their phone alone.
+fn reminder_choice_of(state: &State, user: &str) -> ReminderChoice {
+    state
+        .assembly
+        .reminder_preferences
+        .get(user)
+        .map_or(ReminderChoice::DEFAULT, |preference| preference.choice)
+}
+
 fn going(state: &State, meeting: u64) -> Vec<String> {
     state
         .assembly
@@ -151,12 +162,7 @@ pub fn reminders(state: &State, due: &[ReminderDue], now: DateTime<Utc>) -> Outc
         // Those who said they come, and only them, are pinged.
         let mut in_room = Vec::new();
         for user in going(state, meeting.number) {
-            match state
-                .assembly
-                .reminder_preferences
-                .get(&user)
-                .map_or(ReminderChoice::Room, |preference| preference.choice)
-            {
+            match reminder_choice_of(state, &user) {
                 ReminderChoice::Room => in_room.push(user),
                 ReminderChoice::Direct => direct.add(&user, text.clone(), Vec::new()),
                 ReminderChoice::Off => {}
@@ -180,10 +186,7 @@ pub fn reminders(state: &State, due: &[ReminderDue], now: DateTime<Utc>) -> Outc
     }
     for (user_id, blocks) in direct.0 {
         for (text, _) in pack(blocks) {
-            outcome.actions.push(Action::DirectMessage {
-                user_id: user_id.clone(),
-                text,
-            });
+            outcome.actions.push(Action::ring(&user_id, text));
         }
     }
     outcome
@@ -256,10 +259,7 @@ pub fn assembly_check(state: &State, now: DateTime<Utc>) -> Outcome {
     if !scheduled {
         let text = state.translator.render("assembly-none-scheduled", &[]);
         for admin in &state.settings.admins {
-            outcome.actions.push(Action::DirectMessage {
-                user_id: admin.clone(),
-                text: text.clone(),
-            });
+            outcome.actions.push(Action::ring(admin, text.clone()));
         }
     }
     outcome.timers.push(NewTimer {
@@ -717,13 +717,30 @@ impl Context<'_> {
         Ok(meeting)
     }
 
+    /// Tells those coming to meeting `number` of `news` (it is cancelled,
+    /// or moved): in the room, mentioning those who want their reminders
+    /// there, and by a direct message that rings to the others, unless they
+    /// want no reminders.
+    fn tell_going(&mut self, number: u64, mut news: OutgoingMessage) {
+        let mut in_room = Vec::new();
+        for user in going(self.state, number) {
+            match reminder_choice_of(self.state, &user) {
+                ReminderChoice::Room => in_room.push(user),
+                ReminderChoice::Direct => self.act(Action::ring(&user, news.text.clone())),
+                ReminderChoice::Off => {}
+            }
+        }
+        news.mentions = in_room;
+        self.outcome.messages.push(news);
+    }
+
     /// `!annuler n`.
     pub(super) fn cancel_meeting(&mut self, number: u64) -> Rendered {
         let meeting = match self.meeting_to_change(number) {
             Ok(meeting) => meeting,
             Err(reply) => return reply,
         };
-        let mut notice = OutgoingMessage::notice(
+        let notice = OutgoingMessage::notice(
             &meeting.room_id,
             self.tr(
                 "meeting-cancelled",
@@ -733,8 +750,7 @@ impl Context<'_> {
                 ],
             ),
         );
-        notice.mentions = going(self.state, number);
-        self.outcome.messages.push(notice);
+        self.tell_going(number, notice);
         self.change(Change::Meeting(Meeting {
             cancelled: true,
             ..meeting
@@ -762,7 +778,7 @@ impl Context<'_> {
             occurrence: 0,
             ..meeting.clone()
         };
-        let mut notice = OutgoingMessage::notice(
+        let notice = OutgoingMessage::notice(
             &meeting.room_id,
             self.tr(
                 "meeting-moved",
@@ -773,8 +789,7 @@ impl Context<'_> {
                 ],
             ),
         );
-        notice.mentions = going(self.state, number);
-        self.outcome.messages.push(notice);
+        self.tell_going(number, notice);
         self.outcome.timers.extend(timers_for(&moved, self.now));
         self.change(Change::Meeting(moved));
         self.tr(
@@ -886,12 +901,7 @@ impl Context<'_> {
 
     /// `!rappels [salon|prive|aucun]`.
     pub(super) fn reminder_choice(&mut self, choice: Option<ReminderChoice>) -> Rendered {
-        let current = self
-            .state
-            .assembly
-            .reminder_preferences
-            .get(&self.message.sender)
-            .map_or(ReminderChoice::Room, |preference| preference.choice);
+        let current = reminder_choice_of(self.state, &self.message.sender);
         let id = |choice: ReminderChoice| match choice {
             ReminderChoice::Room => "reminders-room",
             ReminderChoice::Direct => "reminders-direct",
@@ -905,7 +915,7 @@ impl Context<'_> {
         self.change(Change::ReminderPreference {
             user_id: self.message.sender.clone(),
             // The default is not stored: nothing kept about who chose it.
-            value: (choice != ReminderChoice::Room).then_some(ReminderPreference { choice }),
+            value: (choice != ReminderChoice::DEFAULT).then_some(ReminderPreference { choice }),
         });
         self.tr(id(choice), &[])
     }

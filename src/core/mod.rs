@@ -567,8 +567,14 @@ pub enum Action {
         number: u64,
         start_event_id: String,
     },
-    /// Send `text` to `user_id` in a direct chat (found, or created).
-    DirectMessage { user_id: String, text: Rendered },
+    /// Send `text` to `user_id` in a direct chat (found, or created); as a
+    /// message that notifies them when it `rings` (see
+    /// [`OutgoingMessage::ringing`]), a quiet notice otherwise.
+    DirectMessage {
+        user_id: String,
+        text: Rendered,
+        rings: bool,
+    },
     /// List the joined members of `room_id` as the electorate of secret
     /// ballot `number`; the adapter answers with [`Input::Electorate`].
     FreezeElectorate { room_id: String, number: u64 },
@@ -583,6 +589,44 @@ pub enum Action {
         content_type: String,
         content: String,
     },
+    /// Send a text file to `user_id` in their encrypted direct chat with the
+    /// bot, after the direct messages written to them before it.
+    DirectFile {
+        user_id: String,
+        file_name: String,
+        content_type: String,
+        content: String,
+    },
+}
+
+impl Action {
+    /// A quiet direct message: what answers something the person is doing.
+    pub fn tell(user_id: &str, text: Rendered) -> Action {
+        Action::DirectMessage {
+            user_id: user_id.to_owned(),
+            text,
+            rings: false,
+        }
+    }
+
+    /// A direct message that notifies the person (a reminder, an answer):
+    /// `m.text` mentioning them.
+    pub fn ring(user_id: &str, text: Rendered) -> Action {
+        Action::DirectMessage {
+            user_id: user_id.to_owned(),
+            text,
+            rings: true,
+        }
+    }
+
+    /// The message a direct message is sent as (its room found later).
+    pub fn direct_message(user_id: &str, text: Rendered, rings: bool) -> OutgoingMessage {
+        if rings {
+            OutgoingMessage::ringing("", text, vec![user_id.to_owned()])
+        } else {
+            OutgoingMessage::notice("", text)
+        }
+    }
 }
 
 /// What handling an input decided.
@@ -671,12 +715,17 @@ pub fn handle(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
     outcome.actions = std::mem::take(&mut outcome.actions)
         .into_iter()
         .flat_map(|action| match action {
-            Action::DirectMessage { user_id, text } => OutgoingMessage::notice("", text)
+            Action::DirectMessage {
+                user_id,
+                text,
+                rings,
+            } => Action::direct_message(&user_id, text, rings)
                 .fitted()
                 .into_iter()
                 .map(|piece| Action::DirectMessage {
                     user_id: user_id.clone(),
                     text: piece.text,
+                    rings: piece.rings,
                 })
                 .collect(),
             Action::SendEvent {
@@ -963,7 +1012,11 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
             let id = command.id();
             let definition = commands::definition(id);
             let reply = if !definition.allowed_in(place) && id == CommandId::BallotVote {
-                Some(context.vote_in_the_open())
+                let ballot = match &command {
+                    Command::BallotVote { ballot, .. } => *ballot,
+                    _ => 0,
+                };
+                Some(context.vote_in_the_open(ballot))
             } else if !definition.allowed_in(place) {
                 Some(context.wrong_place(definition))
             } else if !context.role.may_use(definition.audience) {

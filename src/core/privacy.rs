@@ -1104,26 +1104,24 @@ pub fn export_document(state: &State, user_id: &str, now: DateTime<Utc>) -> Valu
 }
 
 impl Context<'_> {
-    /// `!mesdonnees`: in a direct chat only, a readable list and a JSON file.
+    /// `!mesdonnees`: a readable list and a JSON file, in an encrypted
+    /// direct chat only. Typed anywhere else (a group room, a clear direct
+    /// chat), the bot writes them in its encrypted direct chat with the
+    /// person, opened if need be, and says so where it was typed.
     pub(super) fn my_data(&mut self) -> Rendered {
-        if self.place != Place::Direct {
-            return self.tr(
-                "my-data-direct-only",
-                &[("bot", self.state.settings.bot_user_id.as_str().into())],
-            );
-        }
-        if !self.message.sent_encrypted {
-            // The list, and the file, would be readable on the homeserver.
-            return self.tr(
-                "my-data-unencrypted",
-                &[("bot", self.state.settings.bot_user_id.as_str().into())],
-            );
-        }
         let sender = self.message.sender.clone();
         let items = export(self.state, &sender);
         if items.is_empty() {
             return self.tr("my-data-nothing", &[]);
         }
+        let elsewhere = if self.place != Place::Direct {
+            Some("my-data-direct-only")
+        } else if !self.message.sent_encrypted {
+            // The list, and the file, would be readable on the homeserver.
+            Some("my-data-unencrypted")
+        } else {
+            None
+        };
         let mut reply = self
             .tr("my-data-header", &[("count", items.len().into())])
             .strong();
@@ -1135,13 +1133,30 @@ impl Context<'_> {
         }
         reply.line(self.tr("my-data-footer", &[]));
         let document = export_document(self.state, &sender, self.now);
-        self.act(Action::SendFile {
-            room_id: self.message.room_id.clone(),
-            file_name: "mes-donnees-boucle.json".to_owned(),
-            content_type: "application/json".to_owned(),
-            content: serde_json::to_string_pretty(&document).expect("JSON values serialise"),
+        let file_name = "mes-donnees-boucle.json".to_owned();
+        let content_type = "application/json".to_owned();
+        let content = serde_json::to_string_pretty(&document).expect("JSON values serialise");
+        let Some(elsewhere) = elsewhere else {
+            self.act(Action::SendFile {
+                room_id: self.message.room_id.clone(),
+                file_name,
+                content_type,
+                content,
+            });
+            return reply;
+        };
+        // Rings: the person is elsewhere, and must find the chat.
+        self.act(Action::ring(&sender, reply));
+        self.act(Action::DirectFile {
+            user_id: sender,
+            file_name,
+            content_type,
+            content,
         });
-        reply
+        self.tr(
+            elsewhere,
+            &[("bot", self.state.settings.bot_user_id.as_str().into())],
+        )
     }
 
     /// `!oublier [confirmer]`. Votes in polls still open are withdrawn

@@ -91,6 +91,11 @@ pub struct OutgoingMessage {
     pub text: Rendered,
     /// Users deliberately pinged. Empty by default; never the whole room.
     pub mentions: Vec<String>,
+    /// Sent as `m.text`, which the default push rules notify, rather than
+    /// `m.notice`, which they never do (`.m.rule.suppress_notices` comes
+    /// before the mention rules). Only for what must reach someone who is
+    /// not watching: see [`OutgoingMessage::ringing`].
+    pub rings: bool,
 }
 
 impl OutgoingMessage {
@@ -101,6 +106,22 @@ impl OutgoingMessage {
             reply_to: None,
             text,
             mentions: Vec::new(),
+            rings: false,
+        }
+    }
+
+    /// A message that notifies: an `m.text` naming `mentions`. In a group
+    /// room the default rule `.m.rule.message` notifies every member, so
+    /// what is meant for some people only goes to them by direct message;
+    /// a message for the whole room (an announcement, the digest) names
+    /// nobody and never says `@room`.
+    pub fn ringing(room_id: &str, text: Rendered, mentions: Vec<String>) -> Self {
+        OutgoingMessage {
+            room_id: room_id.to_owned(),
+            reply_to: None,
+            text,
+            mentions,
+            rings: true,
         }
     }
 
@@ -110,6 +131,7 @@ impl OutgoingMessage {
             reply_to: Some(event_id.to_owned()),
             text,
             mentions: Vec::new(),
+            rings: false,
         }
     }
 
@@ -163,15 +185,18 @@ impl OutgoingMessage {
                 } else {
                     Vec::new()
                 },
+                // Only the first piece notifies: one message, one ring.
+                rings: self.rings && index == 0,
             })
             .collect()
     }
 
     /// The `m.room.message` content sent to the homeserver. The bot speaks in
-    /// notices, so that other bots do not answer it.
+    /// notices, so that other bots do not answer it and nobody's phone rings
+    /// for a reply they are watching; what must notify is `m.text`.
     pub fn content(&self) -> Value {
         let mut content = json!({
-            "msgtype": "m.notice",
+            "msgtype": if self.rings { "m.text" } else { "m.notice" },
             "body": self.text.body,
             "format": "org.matrix.custom.html",
             "formatted_body": self.text.html,
@@ -297,6 +322,31 @@ mod tests {
         // What fits stays as it is, formatting included.
         let small = OutgoingMessage::notice("!r:s", Rendered::plain("a").strong());
         assert_eq!(small.clone().fitted(), vec![small]);
+    }
+
+    #[test]
+    fn what_must_reach_someone_is_a_text_that_names_them_and_rings_once() {
+        let quiet = OutgoingMessage::notice("!r:s", Rendered::plain("Aide"));
+        assert_eq!(quiet.content()["msgtype"], "m.notice");
+        let ring =
+            OutgoingMessage::ringing("!r:s", Rendered::plain("Rappel"), vec!["@lou:s".into()]);
+        let content = ring.content();
+        assert_eq!(content["msgtype"], "m.text");
+        assert_eq!(content["m.mentions"]["user_ids"], json!(["@lou:s"]));
+        assert!(content["m.mentions"].get("room").is_none(), "never @room");
+        // Split in pieces, only the first one rings and names the person.
+        let lines: Vec<String> = (0..3_000).map(|n| format!("{n} \"<&>\"")).collect();
+        let long = OutgoingMessage::ringing(
+            "!r:s",
+            Rendered::plain(&lines.join("\n")),
+            vec!["@lou:s".into()],
+        );
+        let pieces = long.fitted();
+        assert!(pieces.len() > 1);
+        assert_eq!(pieces[0].content()["msgtype"], "m.text");
+        assert!(pieces[1..].iter().all(|piece| {
+            piece.content()["msgtype"] == "m.notice" && piece.mentions.is_empty()
+        }));
     }
 
     #[test]

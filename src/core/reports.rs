@@ -98,7 +98,10 @@ fn reaches_author_in_private(state: &State, report: &Report) -> bool {
 
 /// Tells the author about `report`: in private when it is anonymous and
 /// was typed in a room others read (see [`told_in_private`]), otherwise in
-/// reply to the message it was typed in, mentioning them.
+/// reply to the message it was typed in, mentioning them. Either way the
+/// author also gets it as a direct message that notifies them: a reply in
+/// the room is a notice, which rings no phone, and a message that did ring
+/// there would ring the whole group.
 ///
 /// What the team writes in its room goes where the report was typed only if
 /// that does not take it out of encryption (`core::encryption`); otherwise
@@ -108,19 +111,23 @@ fn tell_author(state: &State, report: &Report, text: Rendered, outcome: &mut Out
     let from_team = state.settings.deputy_room_id.as_deref().unwrap_or_default();
     let in_place =
         !told_in_private(state, report) && may_carry(state, [from_team], &report.room_id);
+    // Typed in the author's direct chat: the answer there rings them.
+    let in_their_chat = !report.room_id.is_empty() && !state.is_assembly_room(&report.room_id);
+    let mut told = false;
     if in_place && let Some(mut message) = about_report(report, text.clone()) {
         message.mentions = report.author.iter().cloned().collect();
+        message.rings = in_their_chat && report.author.is_some();
         outcome.messages.push(message);
-        return true;
+        if in_their_chat {
+            return true;
+        }
+        told = true;
     }
-    let Some(author) = &report.author else {
-        return false;
-    };
-    outcome.actions.push(Action::DirectMessage {
-        user_id: author.clone(),
-        text,
-    });
-    true
+    if let Some(author) = &report.author {
+        outcome.actions.push(Action::ring(author, text));
+        told = true;
+    }
+    told
 }
 
 /// The team's answer, carried to the report's author, and what the team
@@ -398,10 +405,8 @@ impl Context<'_> {
                 started_at: self.now,
             }),
         });
-        self.act(Action::DirectMessage {
-            user_id: self.message.sender.clone(),
-            text: first,
-        });
+        // Rings: the person is in the room, and must find the direct chat.
+        self.act(Action::ring(&self.message.sender, first));
         if !typed {
             return self.tr("report-anonymous-go-private", &[]);
         }
@@ -717,10 +722,12 @@ impl Context<'_> {
         let (rooms, clear): (Vec<String>, Vec<String>) = rooms
             .into_iter()
             .partition(|room| may_carry(self.state, [self.message.room_id.as_str()], room));
+        // An announcement is for everyone in each room: it notifies them
+        // (the rooms' own rule), naming nobody and never `@room`.
         for room in &rooms {
             self.outcome
                 .messages
-                .push(OutgoingMessage::notice(room, message.clone()));
+                .push(OutgoingMessage::ringing(room, message.clone(), Vec::new()));
         }
         if rooms.is_empty() {
             return self.tr("announce-none-carried", &[("count", clear.len().into())]);
@@ -884,10 +891,9 @@ pub fn edited(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> O
         .translator
         .render("report-updated", &[("number", number)]);
     if told_in_private(state, report) {
-        outcome.actions.push(Action::DirectMessage {
-            user_id: message.sender.clone(),
-            text: updated_notice,
-        });
+        outcome
+            .actions
+            .push(Action::tell(&message.sender, updated_notice));
     } else {
         outcome.messages.push(OutgoingMessage::reply(
             &message.room_id,

@@ -288,8 +288,9 @@ impl Chat {
             } else {
                 format!(" (mentionne {})", message.mentions.join(", "))
             };
+            let rings = if message.rings { " (sonne)" } else { "" };
             lines.push(format!(
-                "[{}]{mentions} {}",
+                "[{}]{rings}{mentions} {}",
                 room_label(&message.room_id),
                 message.text.body
             ));
@@ -305,6 +306,9 @@ impl Chat {
                 Action::SendFile {
                     room_id, file_name, ..
                 } => format!("→ envoie {file_name} dans {}", room_label(room_id)),
+                Action::DirectFile {
+                    user_id, file_name, ..
+                } => format!("→ envoie {file_name} en privé à {user_id}"),
                 Action::SendEvent {
                     room_id,
                     event_type,
@@ -321,8 +325,13 @@ impl Chat {
                 Action::FinishPoll { number, .. } => {
                     format!("→ relit les votes du sondage #{number}")
                 }
-                Action::DirectMessage { user_id, text } => {
-                    format!("→ écrit en privé à {user_id} : {}", text.body)
+                Action::DirectMessage {
+                    user_id,
+                    text,
+                    rings,
+                } => {
+                    let rings = if *rings { " (sonne)" } else { "" };
+                    format!("→ écrit en privé à {user_id}{rings} : {}", text.body)
                 }
                 Action::FreezeElectorate { room_id, number } => {
                     format!(
@@ -710,7 +719,14 @@ fn my_data_is_shown_in_a_direct_chat_only_and_forgetting_erases_it() {
     ]);
     expect![[r#"
         > [santé] @camille:example.org : !mesdonnees
-        [santé] Vos données ne s'affichent qu'en message privé : ouvrez une discussion privée avec moi (@boucle:example.org) et tapez !mesdonnees.
+        [santé] Je vous écris en privé : vos données ne s'affichent que dans une discussion chiffrée entre vous et moi (@boucle:example.org).
+        → écrit en privé à @camille:example.org (sonne) : Ce que je garde sur vous (4 éléments) :
+        • inscription au groupe Santé depuis le 29/11/2026
+        • profil : commune Lannion, collectif —
+        • vous avez proposé le thème #1 « Eau »
+        • accueil dans le salon Santé le 29/11/2026
+        Le détail est dans le fichier joint. Pour tout effacer : !oublier
+        → envoie mes-donnees-boucle.json en privé à @camille:example.org
         > [privé] @camille:example.org : !mesdonnees
         [privé] Ce que je garde sur vous (4 éléments) :
         • inscription au groupe Santé depuis le 29/11/2026
@@ -1106,7 +1122,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     expect![[r#"
         > [santé] @camille:example.org : !scrutin Qui nous représente à l'AG ? | Camille | Yann --quorum 3
         [santé] Scrutin secret #1 ouvert pour les 3 membres inscrits du groupe.
-        [santé] Scrutin secret #1 : Qui nous représente à l'AG ?
+        [santé] (sonne) (mentionne @camille:example.org, @lou:example.org, @yann:example.org) Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
         Pour voter, écrivez-moi en message privé (@boucle:example.org) : !voter 1 suivi de votre choix. Votre choix n'est jamais gardé avec votre nom. 3 personnes peuvent voter.
@@ -1125,8 +1141,12 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     ]);
     expect![[r#"
         > [santé] @yann:example.org : !voter 1 Yann
-        [santé] Vote non compté : tout le salon voit ce message. Je l'ai effacé. Un vote se fait en message privé chiffré avec moi (@boucle:example.org).
+        [santé] Vote non compté : tout le salon voit ce message. Je l'ai effacé. Je vous écris en privé : votez-y, votre choix y reste secret.
         → efface $e5 dans santé
+        → écrit en privé à @yann:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
+        1. Camille
+        2. Yann
+        Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
         > [privé] @yann:example.org : !voter 1 yann
         [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
         → efface $e6 dans privé
@@ -1275,20 +1295,51 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
     assert_eq!(chat.state.assembly, before);
 }
 
-/// `!mesdonnees` in a direct chat that is not encrypted: refused, since the
-/// list and the file would be readable on the homeserver.
+/// `!mesdonnees` in a direct chat that is not encrypted: nothing written
+/// there, since the list and the file would be readable on the homeserver;
+/// they go to the bot's encrypted direct chat with the person (the adapter
+/// never writes a direct message into a clear chat).
 #[test]
 fn my_data_is_not_sent_into_a_clear_chat() {
     let mut chat = Chat::new();
     chat.say(ROOM, YANN, "!inscription");
-    let refused = chat.say_with(IncomingMessage {
-        sent_encrypted: false,
-        ..message(DIRECT, YANN, "!mesdonnees")
-    });
-    assert!(refused.contains("n'est pas chiffrée"), "{refused}");
-    assert!(!refused.contains("→ envoie"), "{refused}");
+    let outcome = handle(
+        &Input::Message(IncomingMessage {
+            sent_encrypted: false,
+            ..message(DIRECT, YANN, "!mesdonnees")
+        }),
+        &chat.state,
+        chat.now,
+    );
+    let said = chat.apply(&outcome);
+    assert!(said.contains("n'est pas chiffrée"), "{said}");
+    assert!(
+        outcome
+            .messages
+            .iter()
+            .all(|message| !message.text.body.contains("Ce que je garde")),
+        "{said}"
+    );
+    assert!(
+        !outcome
+            .actions
+            .iter()
+            .any(|action| matches!(action, Action::SendFile { .. })),
+        "{said}"
+    );
+    assert!(
+        said.contains("→ écrit en privé à @yann:example.org (sonne) : Ce que je garde"),
+        "{said}"
+    );
+    assert!(
+        said.contains("→ envoie mes-donnees-boucle.json en privé à @yann:example.org"),
+        "{said}"
+    );
     let shown = chat.say(DIRECT, YANN, "!mesdonnees");
-    assert!(shown.contains("→ envoie"), "{shown}");
+    assert!(
+        shown.contains("→ envoie mes-donnees-boucle.json dans privé"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -1447,10 +1498,10 @@ fn meeting_mistakes_and_rights() {
         > [logement] @camille:example.org : !participe
         [logement] Aucune réunion à venir dans ce salon. Pour en annoncer une : !reunion jeudi 18h30 | lieu | sujet
         > [santé] @camille:example.org : !rappels
-        [santé] Vos rappels de réunion arrivent dans le salon du groupe, avec une mention.
+        [santé] Vos rappels de réunion, et les réunions annulées ou déplacées, arrivent en message privé, avec une notification.
         Pour changer : !rappels salon, !rappels prive ou !rappels aucun.
         > [santé] @camille:example.org : !rappels privé
-        [santé] Vos rappels de réunion arrivent en message privé."#]]
+        [santé] Vos rappels de réunion, et les réunions annulées ou déplacées, arrivent en message privé, avec une notification."#]]
     .assert_eq(&chat.script(&[
         (ROOM, CAMILLE, "!reunion jeudi"),
         (ROOM, CAMILLE, "!reunion hier 18h"),
@@ -1497,8 +1548,8 @@ fn reminders_are_set_on_time_marked_late_or_recorded_as_missed() {
         ]
     );
     chat.say(ROOM, YANN, "!participe");
+    chat.say(ROOM, YANN, "!rappels salon");
     chat.say(ROOM, "@lou:example.org", "!participe");
-    chat.say(ROOM, "@lou:example.org", "!rappels prive");
     let fire = |chat: &mut Chat, timer: &NewTimer, at: DateTime<Utc>| {
         chat.now = at;
         let outcome = handle(
@@ -1514,7 +1565,7 @@ fn reminders_are_set_on_time_marked_late_or_recorded_as_missed() {
     expect![[r#"
         [santé] (mentionne @yann:example.org) Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Local
-        → écrit en privé à @lou:example.org : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        → écrit en privé à @lou:example.org (sonne) : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Local"#]]
     .assert_eq(&fire(&mut chat, &timers[0], timers[0].due));
     // Late (the bot was down) but before the start: sent, marked late.
@@ -1572,16 +1623,25 @@ fn reminders_due_together_are_one_message_per_room_and_one_per_person() {
     let outcome = handle(&Input::Reminders(day_before), &chat.state, due);
     // The cancelled meeting's reminder is stale: nothing said of it.
     expect![[r#"
-        [santé] (mentionne @yann:example.org, @camille:example.org) Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        [santé] Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Local
 
         Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Mairie
         Sujet : Budget <b>participatif</b>
-        → écrit en privé à @lou:example.org : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        → écrit en privé à @lou:example.org (sonne) : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Local
 
         Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Mairie
+        Sujet : Budget <b>participatif</b>
+        → écrit en privé à @yann:example.org (sonne) : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Local
+
+        Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
+        Lieu : Mairie
+        Sujet : Budget <b>participatif</b>
+        → écrit en privé à @camille:example.org (sonne) : Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Mairie
         Sujet : Budget <b>participatif</b>"#]]
     .assert_eq(&chat.apply(&outcome));
@@ -1626,6 +1686,8 @@ fn a_burst_of_reminders_too_long_for_one_message_is_split_and_each_part_pings_it
     }
     chat.say(ROOM, YANN, "!participe 1");
     chat.say(ROOM, CAMILLE, "!participe 40");
+    chat.say(ROOM, YANN, "!rappels salon");
+    chat.say(ROOM, CAMILLE, "!rappels salon");
     let at = Utc.with_ymd_and_hms(2026, 12, 3, 16, 30, 0).unwrap();
     let outcome = handle(&Input::Reminders(reminders), &chat.state, at);
     assert!(outcome.messages.len() >= 2, "{}", outcome.messages.len());
@@ -1667,7 +1729,8 @@ fn moving_or_cancelling_makes_old_reminders_stale_and_tells_those_coming() {
     let moved_text = chat.apply(&moved);
     expect![[r#"
         [santé] C'est fait : réunion #1 déplacée, les personnes qui venaient sont prévenues.
-        [santé] (mentionne @yann:example.org) La réunion #1 est déplacée : elle n'a plus lieu le jeudi 3 décembre 2026 à 18 h 30 mais le vendredi 4 décembre 2026 à 18 h."#]]
+        [santé] La réunion #1 est déplacée : elle n'a plus lieu le jeudi 3 décembre 2026 à 18 h 30 mais le vendredi 4 décembre 2026 à 18 h.
+        → écrit en privé à @yann:example.org (sonne) : La réunion #1 est déplacée : elle n'a plus lieu le jeudi 3 décembre 2026 à 18 h 30 mais le vendredi 4 décembre 2026 à 18 h."#]]
     .assert_eq(&moved_text);
     assert_eq!(moved.timers.len(), 2, "new reminders for the new date");
     // The reminders of the old date fire and say nothing.
@@ -1682,7 +1745,15 @@ fn moving_or_cancelling_makes_old_reminders_stale_and_tells_those_coming() {
         assert!(outcome.is_empty(), "{timer:?}");
     }
     let cancelled = chat.say(ROOM, CAMILLE, "!annuler 1");
-    assert!(cancelled.contains("(mentionne @yann:example.org) La réunion #1 du vendredi 4 décembre 2026 à 18 h est annulée."), "{cancelled}");
+    assert!(
+        cancelled.contains("[santé] La réunion #1 du vendredi 4 décembre 2026 à 18 h est annulée."),
+        "{cancelled}"
+    );
+    // Yann, who comes, is told by a message that rings his phone.
+    assert!(
+        cancelled.contains("→ écrit en privé à @yann:example.org (sonne) : La réunion #1 du vendredi 4 décembre 2026 à 18 h est annulée."),
+        "{cancelled}"
+    );
     for timer in &moved.timers {
         let outcome = handle(
             &Input::Timer {
@@ -1886,6 +1957,8 @@ fn the_general_assembly_is_announced_reminded_and_answered_everywhere() {
         at: now(),
     });
     chat.say(HOUSING, "@lou:example.org", "!participe 1");
+    chat.say(HOUSING, "@lou:example.org", "!rappels salon");
+    chat.say(ROOM, YANN, "!rappels salon");
     assert!(
         chat.say(HUB, ADMIN, "!participants 1")
             .contains("Viennent (2)")
@@ -1925,7 +1998,7 @@ fn admins_are_told_weekly_when_no_general_assembly_is_planned() {
     let nothing_planned = check(&chat);
     assert_eq!(
         chat.apply(&nothing_planned),
-        "→ écrit en privé à @admin:example.org : Aucune assemblée générale n'est prévue dans les trois prochains mois. Pour l'annoncer, dans le salon principal : !ag <quand> | <lieu> | <ordre du jour>"
+        "→ écrit en privé à @admin:example.org (sonne) : Aucune assemblée générale n'est prévue dans les trois prochains mois. Pour l'annoncer, dans le salon principal : !ag <quand> | <lieu> | <ordre du jour>"
     );
     assert_eq!(
         nothing_planned.timers[0].due,
@@ -2015,11 +2088,13 @@ fn a_field_report_goes_to_the_team_as_a_card_and_the_answer_comes_back() {
         > [équipe] @equipe:example.org : !statut 1 en cours
         [équipe] Remontée #1 : statut « en cours ».
         > [équipe] @equipe:example.org : !repondre 1 Question écrite déposée, merci !
-        [équipe] Réponse à la remontée #1 transmise dans le salon du groupe.
+        [équipe] Réponse à la remontée #1 transmise à son auteur, en message privé.
         [santé] (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Question écrite déposée, merci !
+        → écrit en privé à @camille:example.org (sonne) : Réponse de l'équipe de la députée à la remontée #1 : Question écrite déposée, merci !
         > [équipe] @equipe:example.org : !statut 1 traité
         [équipe] Remontée #1 : statut « traitée ».
         [santé] (mentionne @camille:example.org) Votre remontée #1 est maintenant « traitée » pour l'équipe de la députée.
+        → écrit en privé à @camille:example.org (sonne) : Votre remontée #1 est maintenant « traitée » pour l'équipe de la députée.
         > [équipe] @equipe:example.org : !statut 9 traité
         [équipe] Il n'y a pas de remontée #9.
         > [équipe] @equipe:example.org : !remontees
@@ -2055,7 +2130,7 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
     expect![[r#"
         [santé] Pas transmis : dans ce salon, tout le monde voit qui écrit, même « anonyme ». J'ai effacé votre message. Je vous écris en privé : c'est là qu'une remontée reste anonyme.
         → efface $e4 dans santé
-        → écrit en privé à @camille:example.org : Votre remontée anonyme pour le groupe Santé : « Le dispensaire ferme le mardi ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », ou « annuler »."#]].assert_eq(&moved);
+        → écrit en privé à @camille:example.org (sonne) : Votre remontée anonyme pour le groupe Santé : « Le dispensaire ferme le mardi ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », ou « annuler »."#]].assert_eq(&moved);
     assert!(chat.state.assembly.reports.is_empty(), "nothing forwarded");
     let transcript = chat.script(&[
         (ROOM, YANN, "!remontee --anonyme"),
@@ -2065,7 +2140,7 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
     expect![[r#"
         > [santé] @yann:example.org : !remontee --anonyme
         [santé] Je vous écris en privé : c'est là qu'une remontée reste anonyme.
-        → écrit en privé à @yann:example.org : Remontée anonyme pour le groupe Santé : l'équipe de la députée ne verra pas votre nom.
+        → écrit en privé à @yann:example.org (sonne) : Remontée anonyme pour le groupe Santé : l'équipe de la députée ne verra pas votre nom.
         Que se passe-t-il ? Décrivez-le en un message.
         > [privé] @camille:example.org : peut-être
         [privé] Répondez « oui » pour l'envoyer, ou « annuler » pour l'abandonner.
@@ -2139,13 +2214,13 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
     expect![[r#"
         > [équipe] @equipe:example.org : !repondre 1 Nous avons écrit à l'ARS.
         [équipe] Réponse à la remontée #1 transmise à son auteur, en message privé.
-        [privé] (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Nous avons écrit à l'ARS.
+        [privé] (sonne) (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Nous avons écrit à l'ARS.
         > [équipe] @equipe:example.org : !repondre 7 Nous relançons.
         [équipe] Réponse à la remontée #7 transmise à son auteur, en message privé.
-        → écrit en privé à @camille:example.org : Réponse de l'équipe de la députée à la remontée #7 : Nous relançons.
+        → écrit en privé à @camille:example.org (sonne) : Réponse de l'équipe de la députée à la remontée #7 : Nous relançons.
         > [équipe] @equipe:example.org : !statut 7 traité
         [équipe] Remontée #7 : statut « traitée ».
-        → écrit en privé à @camille:example.org : Votre remontée #7 est maintenant « traitée » pour l'équipe de la députée."#]].assert_eq(&answers);
+        → écrit en privé à @camille:example.org (sonne) : Votre remontée #7 est maintenant « traitée » pour l'équipe de la députée."#]].assert_eq(&answers);
     assert!(!answers.contains("[santé]"), "{answers}");
     chat.state.assembly.encrypted_rooms.insert(ROOM.into());
     let refused = chat.say(ROOM, CAMILLE, "!remontee Un problème");
@@ -2315,7 +2390,7 @@ fn nothing_said_in_an_encrypted_room_is_written_into_a_clear_one() {
         > [équipe] @equipe:example.org : !remontees
         [équipe] 1 remontée venue d'un salon chiffré n'est pas montrée ici : ce salon n'est pas chiffré.
         [santé] Je ne transmets pas : ce salon est chiffré et celui de l'équipe de la députée ne l'est pas, votre message en sortirait en clair. L'équipe doit activer le chiffrement de son salon.
-        [équipe] Résumé de l'assemblée, du dimanche 29 novembre 2026 à 11 h au dimanche 6 décembre 2026 à 11 h
+        [équipe] (sonne) Résumé de l'assemblée, du dimanche 29 novembre 2026 à 11 h au dimanche 6 décembre 2026 à 11 h
         1 remontée attend une réponse, la plus ancienne (#1) depuis 7 jours.
         2 éléments venus de salons chiffrés ne sont pas repris ici : ce salon n'est pas chiffré."#]].assert_eq(&script.join("\n"));
 }
@@ -2373,16 +2448,16 @@ fn what_the_team_says_in_an_encrypted_room_reaches_clear_rooms_only_in_private()
         → envoie m.room.message dans équipe (signaler report:1)
         > [équipe] @equipe:example.org : !repondre 1 SECRET nous écrivons au préfet
         [équipe] Réponse à la remontée #1 transmise à son auteur, en message privé.
-        → écrit en privé à @camille:example.org : Réponse de l'équipe de la députée à la remontée #1 : SECRET nous écrivons au préfet
+        → écrit en privé à @camille:example.org (sonne) : Réponse de l'équipe de la députée à la remontée #1 : SECRET nous écrivons au préfet
         > [équipe] @equipe:example.org : !statut 1 traité
         [équipe] Remontée #1 : statut « traitée ».
-        → écrit en privé à @camille:example.org : Votre remontée #1 est maintenant « traitée » pour l'équipe de la députée.
+        → écrit en privé à @camille:example.org (sonne) : Votre remontée #1 est maintenant « traitée » pour l'équipe de la députée.
         > [équipe] @equipe:example.org : !annonce SECRET le texte arrive mardi
         [équipe] Annonce envoyée dans 2 salons.
         Pas dans 1 salon qui n'est pas chiffré : ce salon-ci l'est, et l'annonce en sortirait en clair.
-        [hub] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        [hub] (sonne) 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
         SECRET le texte arrive mardi
-        [santé] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        [santé] (sonne) 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
         SECRET le texte arrive mardi
         → envoie m.room.message dans hub (signaler meeting:1)
         → envoie m.room.message dans santé (signaler meeting:1:0)
@@ -2409,15 +2484,15 @@ fn announcements_reach_the_hub_and_every_theme_or_the_ones_named() {
     expect![[r#"
         > [équipe] @equipe:example.org : !annonce Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
         [équipe] Annonce envoyée dans 3 salons.
-        [hub] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        [hub] (sonne) 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
         Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
-        [santé] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        [santé] (sonne) 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
         Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
-        [logement] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        [logement] (sonne) 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
         Le projet de loi arrive en séance mardi : https://www.assemblee-nationale.fr/dossier
         > [équipe] @equipe:example.org : !annonce sante La proposition de loi est adoptée
         [équipe] Annonce envoyée dans 1 salon.
-        [santé] 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
+        [santé] (sonne) 📣 Travail parlementaire : des nouvelles de l'équipe de la députée
         La proposition de loi est adoptée
         > [équipe] @equipe:example.org : !annonce sante,transports Texte
         [équipe] Je ne connais pas tous ces thèmes : « sante,transports ». Tapez !annonce suivi du texte pour tous les salons, ou des thèmes séparés par des virgules puis le texte (par exemple « !annonce sante,logement … »).
@@ -2435,7 +2510,7 @@ fn a_scripted_week_makes_a_digest_with_only_the_sections_that_have_news() {
         purpose: TimerPurpose::Digest,
     });
     expect![[r#"
-        [équipe] Résumé de l'assemblée, du dimanche 22 novembre 2026 à 11 h au dimanche 29 novembre 2026 à 11 h
+        [équipe] (sonne) Résumé de l'assemblée, du dimanche 22 novembre 2026 à 11 h au dimanche 29 novembre 2026 à 11 h
         Rien de neuf sur la période."#]]
     .assert_eq(&quiet);
     // The week.
@@ -2480,7 +2555,7 @@ fn a_scripted_week_makes_a_digest_with_only_the_sections_that_have_news() {
     );
     let text = chat.apply(&digest);
     expect![[r#"
-        [équipe] Résumé de l'assemblée, du dimanche 29 novembre 2026 à 11 h au dimanche 6 décembre 2026 à 11 h
+        [équipe] (sonne) Résumé de l'assemblée, du dimanche 29 novembre 2026 à 11 h au dimanche 6 décembre 2026 à 11 h
         Nouvelles remontées (1)
         • Santé : #1 Le bus de 7h15 ne passe plus
         1 remontée attend une réponse, la plus ancienne (#1) depuis 6 jours.

@@ -343,6 +343,16 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
     if let OutboxItem::Direct { user_id, content } = &entry.item {
         return send_direct(adapter, user_id, content, sequence).await;
     }
+    if let OutboxItem::DirectFile {
+        user_id,
+        file_name,
+        content_type,
+        content,
+    } = &entry.item
+    {
+        let file = (file_name.as_str(), content_type.as_str(), content.as_str());
+        return send_direct_file(adapter, user_id, file, sequence).await;
+    }
     if let OutboxItem::FreezeElectorate { number } = &entry.item {
         return freeze_electorate(adapter, &entry.room_id, *number).await;
     }
@@ -419,22 +429,7 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
             file_name,
             content_type,
             content,
-        } => {
-            let content_type: mime::Mime = content_type
-                .parse()
-                .unwrap_or(mime::APPLICATION_OCTET_STREAM);
-            let config = AttachmentConfig::new()
-                .txn_id(transaction.clone())
-                .mentions(Some(Mentions::new()));
-            room.send_attachment(
-                file_name.as_str(),
-                &content_type,
-                content.clone().into_bytes(),
-                config,
-            )
-            .await
-            .map(|_| ())
-        }
+        } => send_file(&room, file_name, content_type, content, sequence).await,
         OutboxItem::Redact { event_id } => {
             let Ok(event_id) = matrix_sdk::ruma::EventId::parse(event_id) else {
                 return Err(Failure::Refused(Refusal::Invalid));
@@ -448,7 +443,8 @@ async fn carry_out(adapter: &Adapter, entry: &OutboxEntry, sequence: u64) -> Res
         OutboxItem::CreateThemeRoom { .. }
         | OutboxItem::FinishPoll { .. }
         | OutboxItem::FreezeElectorate { .. }
-        | OutboxItem::Direct { .. } => {
+        | OutboxItem::Direct { .. }
+        | OutboxItem::DirectFile { .. } => {
             unreachable!("handled above")
         }
     };
@@ -587,43 +583,41 @@ async fn freeze_electorate(adapter: &Adapter, room_id: &str, number: u64) -> Res
     }
 }
 
-/// Sends `content` to `user_id` in an encrypted direct chat with the bot:
-/// the one the account data names, or a small room the two share outside
-/// the assembly's rooms, or a new one (encrypted: `create_dm`). A clear
-/// direct chat is never written to, so a direct message may carry what was
-/// said in an encrypted room (see `core::encryption`).
-async fn send_direct(
-    adapter: &Adapter,
-    user_id: &str,
-    content: &serde_json::Value,
-    sequence: u64,
-) -> Result<(), Failure> {
+/// The encrypted direct chat with `user_id` that direct messages and files
+/// go to: the one the account data names, or a small room the two share
+/// outside the assembly's rooms, or a new one (encrypted: `create_dm`, which
+/// also marks it as direct in `m.direct`). A clear direct chat is never
+/// written to, so a direct message may carry what was said in an encrypted
+/// room (see `core::encryption`).
+async fn direct_room(adapter: &Adapter, user_id: &str) -> Result<matrix_sdk::Room, Failure> {
     let Ok(user) = UserId::parse(user_id) else {
         return Err(Failure::Refused(Refusal::Invalid));
     };
     // The chat the account data names, or another room where only the two
     // of them are, judged by its real members: never a Space, a group room
     // or a room of three flagged as direct.
-    let mut room = None;
     let named = adapter.client.get_dm_room(&user);
     for candidate in named.into_iter().chain(adapter.client.joined_rooms()) {
         if super::sync::is_direct_with(adapter, &candidate, &user).await
             && is_encrypted(&candidate).await?
         {
-            room = Some(candidate);
-            break;
+            return Ok(candidate);
         }
     }
-    let room = match room {
-        Some(room) => room,
-        None => match adapter.client.create_dm(&user).await {
-            Ok(room) => room,
-            Err(error) => {
-                tracing::warn!(error = %crate::logging::error(&error), "cannot open a direct chat");
-                return Err(failure(&error));
-            }
-        },
-    };
+    adapter.client.create_dm(&user).await.map_err(|error| {
+        tracing::warn!(error = %crate::logging::error(&error), "cannot open a direct chat");
+        failure(&error)
+    })
+}
+
+/// Sends `content` to `user_id` in their direct chat with the bot.
+async fn send_direct(
+    adapter: &Adapter,
+    user_id: &str,
+    content: &serde_json::Value,
+    sequence: u64,
+) -> Result<(), Failure> {
+    let room = direct_room(adapter, user_id).await?;
     match room
         .send_raw("m.room.message", content.clone())
         .with_transaction_id(&transaction_id(sequence))
@@ -636,6 +630,47 @@ async fn send_direct(
             Err(failure(&error))
         }
     }
+}
+
+/// Uploads a text file and posts it in `user_id`'s direct chat with the bot.
+async fn send_direct_file(
+    adapter: &Adapter,
+    user_id: &str,
+    file: (&str, &str, &str),
+    sequence: u64,
+) -> Result<(), Failure> {
+    let room = direct_room(adapter, user_id).await?;
+    let (file_name, content_type, content) = file;
+    send_file(&room, file_name, content_type, content, sequence)
+        .await
+        .map_err(|error| {
+            tracing::warn!(error = %crate::logging::error(&error), "direct file failed");
+            failure(&error)
+        })
+}
+
+/// Uploads `content` and posts it in `room` as a file, mentioning nobody.
+async fn send_file(
+    room: &matrix_sdk::Room,
+    file_name: &str,
+    content_type: &str,
+    content: &str,
+    sequence: u64,
+) -> Result<(), matrix_sdk::Error> {
+    let content_type: mime::Mime = content_type
+        .parse()
+        .unwrap_or(mime::APPLICATION_OCTET_STREAM);
+    let config = AttachmentConfig::new()
+        .txn_id(transaction_id(sequence))
+        .mentions(Some(Mentions::new()));
+    room.send_attachment(
+        file_name,
+        &content_type,
+        content.to_owned().into_bytes(),
+        config,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// Whether `room` is encrypted, asking the homeserver when the sync did not

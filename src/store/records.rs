@@ -145,6 +145,16 @@ pub enum OutboxItem {
     /// Redact an event of the lane's room (a counted vote). Sent once the
     /// entry's earlier messages are, like any other.
     Redact { event_id: String },
+    /// Upload a text file and post it in one person's direct chat with the
+    /// bot (as [`OutboxItem::Direct`]: found, or created encrypted). Lane:
+    /// [`DIRECT_LANE_PREFIX`] and the user id, so it follows the messages
+    /// written to them before.
+    DirectFile {
+        user_id: String,
+        file_name: String,
+        content_type: String,
+        content: String,
+    },
     /// Upload a text file and post it in the lane's room.
     File {
         file_name: String,
@@ -167,14 +177,15 @@ pub const DIRECT_LANE_PREFIX: &str = "~dm:";
 
 impl Record for OutboxEntry {
     const KIND: &'static str = "outbox entry";
-    const VERSION: u32 = 3;
+    const VERSION: u32 = 4;
 
     /// Version 1 held only messages: `event_type` and `content` at the top.
-    /// Version 3 added redactions: a version 2 entry is a version 3 one, and
-    /// a boucle of version 2 refuses (rather than misreads) a redaction.
+    /// Version 3 added redactions, version 4 files sent in a direct chat: an
+    /// older entry is a newer one as it is, and an older boucle refuses
+    /// (rather than misreads) what it does not know.
     fn upgrade(from: u64, mut record: Value) -> Option<Value> {
         match from {
-            2 => Some(record),
+            2 | 3 => Some(record),
             1 => {
                 let fields = record.as_object_mut()?;
                 let event_type = fields.remove("event_type")?;
@@ -584,7 +595,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{"body":"x"},"event_type":"m.room.message","type":"message"},"room_id":"!r:s","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{"body":"x"},"event_type":"m.room.message","type":"message"},"room_id":"!r:s","v":4}"#
             ]],
         );
         snapshot(
@@ -598,7 +609,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{},"event_type":"org.matrix.msc3381.poll.start","report":"poll:3","type":"message"},"room_id":"!r:s","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":{},"event_type":"org.matrix.msc3381.poll.start","report":"poll:3","type":"message"},"room_id":"!r:s","v":4}"#
             ]],
         );
         snapshot(
@@ -611,7 +622,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"number":3,"start_event_id":"$p","type":"finish_poll"},"room_id":"!r:s","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"number":3,"start_event_id":"$p","type":"finish_poll"},"room_id":"!r:s","v":4}"#
             ]],
         );
         snapshot(
@@ -623,7 +634,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"type":"invite","user_id":"@a:s"},"room_id":"!r:s","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"type":"invite","user_id":"@a:s"},"room_id":"!r:s","v":4}"#
             ]],
         );
         snapshot(
@@ -637,7 +648,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"name":"Eau","slug":"eau","topic":"t","type":"create_theme_room"},"room_id":"~create","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"name":"Eau","slug":"eau","topic":"t","type":"create_theme_room"},"room_id":"~create","v":4}"#
             ]],
         );
         snapshot(
@@ -651,7 +662,22 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","content_type":"application/json","file_name":"f.json","type":"file"},"room_id":"!r:s","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","content_type":"application/json","file_name":"f.json","type":"file"},"room_id":"!r:s","v":4}"#
+            ]],
+        );
+        snapshot(
+            OutboxEntry {
+                room_id: "~dm:@a:s".into(),
+                item: OutboxItem::DirectFile {
+                    user_id: "@a:s".into(),
+                    file_name: "f.json".into(),
+                    content_type: "application/json".into(),
+                    content: "{}".into(),
+                },
+                created_at: at(),
+            },
+            expect![[
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"content":"{}","content_type":"application/json","file_name":"f.json","type":"direct_file","user_id":"@a:s"},"room_id":"~dm:@a:s","v":4}"#
             ]],
         );
         snapshot(
@@ -663,7 +689,7 @@ mod tests {
                 created_at: at(),
             },
             expect![[
-                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"event_id":"$vote","type":"redact"},"room_id":"!r:s","v":3}"#
+                r#"{"created_at":"2026-11-29T08:30:00Z","item":{"event_id":"$vote","type":"redact"},"room_id":"!r:s","v":4}"#
             ]],
         );
     }

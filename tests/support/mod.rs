@@ -255,6 +255,56 @@ impl Person {
         }
     }
 
+    /// The events the homeserver notified this person of, as its push rules
+    /// (the spec's defaults) decided: `GET /_matrix/client/v3/notifications`.
+    pub async fn notifications(&self) -> Vec<Notified> {
+        use matrix_sdk::ruma::api::client::push::get_notifications::v3::Request;
+        let response = self.client.send(Request::new()).await.unwrap();
+        response
+            .notifications
+            .iter()
+            .map(|notification| {
+                let event: Value = serde_json::from_str(notification.event.json().get()).unwrap();
+                Notified {
+                    event_id: event["event_id"].as_str().unwrap_or_default().to_owned(),
+                    sender: event["sender"].as_str().unwrap_or_default().to_owned(),
+                    highlight: notification
+                        .actions
+                        .iter()
+                        .any(|action| action.is_highlight()),
+                }
+            })
+            .collect()
+    }
+
+    /// The bot's events this person was notified of, in any room.
+    pub async fn notified_by(&self, bot: &Bot) -> Vec<Notified> {
+        self.notifications()
+            .await
+            .into_iter()
+            .filter(|notified| notified.sender == bot.user_id.as_str())
+            .collect()
+    }
+
+    /// Whether `event_id` in `room` makes this person's phone ring: the
+    /// homeserver notified them of it, and their client, evaluating the same
+    /// default push rules on the decrypted event, keeps the notification (the
+    /// homeserver notifies every encrypted message of a direct chat, as it
+    /// cannot read its type; the client drops the notices).
+    pub async fn rings_for(&self, room: &Room, event_id: &str) -> bool {
+        let notified = self
+            .notifications()
+            .await
+            .iter()
+            .any(|notified| notified.event_id == event_id);
+        let event_id = matrix_sdk::ruma::EventId::parse(event_id).unwrap();
+        let event = room.event(&event_id, None).await.unwrap();
+        let kept = event
+            .push_actions()
+            .is_some_and(|actions| actions.iter().any(|action| action.should_notify()));
+        notified && kept
+    }
+
     /// Waits until this person's client knows at least one device of `user`,
     /// so that encrypted messages are shared with it.
     pub async fn wait_for_device(&self, user: &UserId) {
@@ -273,6 +323,15 @@ impl Person {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
+}
+
+/// One notification the homeserver holds for a person.
+#[derive(Debug, Clone)]
+pub struct Notified {
+    pub event_id: String,
+    pub sender: String,
+    /// A mention of the person: the default rules highlight it.
+    pub highlight: bool,
 }
 
 /// A person on `server`, a room of theirs configured as the bot's hub, and

@@ -1,0 +1,382 @@
+//! Reaching people on their phones, against a real Synapse and its default
+//! push rules: each kind of message that must reach someone is in that
+//! person's `GET /notifications` (and kept by their client once decrypted),
+//! nobody else's, and none says `@room`; replies, lists and room notices stay
+//! quiet. What must happen in private, the bot opens the direct chat for.
+#![recursion_limit = "256"]
+
+mod support;
+
+use matrix_sdk::Room;
+use serde_json::{Value, json};
+use support::{Bot, Person, body, homeserver, wait_for_event, wait_for_message};
+
+fn id(event: &Value) -> String {
+    event["event_id"].as_str().unwrap().to_owned()
+}
+
+/// A message that rings names exactly `people`, as an `m.text`, and never
+/// the whole room.
+fn assert_rings_naming(event: &Value, people: &[&Person]) {
+    let content = &event["content"];
+    assert_eq!(content["msgtype"], "m.text", "{event}");
+    let named: Vec<&str> = people
+        .iter()
+        .map(|person| person.user_id.as_str())
+        .collect();
+    assert_eq!(
+        content["m.mentions"],
+        json!({ "user_ids": named }),
+        "{event}"
+    );
+    assert!(!content["body"].as_str().unwrap().contains("@room"));
+}
+
+/// A room of Camille's with the bot, and `others` in it.
+async fn group_room(others: &[&Person], camille: &Person, bot: &mut Bot) -> Room {
+    let room = camille.create_room(false, &bot.user_id).await;
+    bot.configure(&room, &camille.user_id);
+    bot.start(None);
+    camille.wait_for_join(&room, &bot.user_id).await;
+    for person in others {
+        room.invite_user_by_id(&person.user_id).await.unwrap();
+        person.accept_invite(room.room_id()).await;
+    }
+    room
+}
+
+/// An encrypted direct chat `person` opens with the bot, as Element does.
+async fn direct_chat(person: &Person, bot: &Bot) -> Room {
+    let direct = person.create_direct_chat(&bot.user_id).await;
+    person.wait_for_join(&direct, &bot.user_id).await;
+    person.wait_for_device(&bot.user_id).await;
+    direct
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reminder_and_a_cancellation_ring_who_comes_and_nobody_else() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = group_room(&[&lou], &camille, &mut bot).await;
+    let direct = direct_chat(&lou, &bot).await;
+    camille
+        .send(&room, "!reunion dans 80 secondes | Local --rappels 1min")
+        .await;
+    let announcement = wait_for_message(&room, &bot, |text| text.starts_with("Réunion #1")).await;
+    room_of(&lou, &room)
+        .send_raw(
+            "m.reaction",
+            json!({"m.relates_to": {"rel_type": "m.annotation", "event_id": announcement["event_id"], "key": "✅"}}),
+        )
+        .await
+        .unwrap();
+    // Lou comes and chose nothing: the reminder is a direct message that
+    // rings, naming Lou.
+    let reminder = wait_for_message(&direct, &bot, |text| {
+        text.starts_with("Rappel : réunion #1")
+    })
+    .await;
+    assert_rings_naming(&reminder, &[&lou]);
+    assert!(lou.rings_for(&direct, &id(&reminder)).await, "{reminder}");
+    // The announcement and the room's reminder are notices: quiet.
+    let in_room =
+        wait_for_message(&room, &bot, |text| text.starts_with("Rappel : réunion #1")).await;
+    assert_eq!(in_room["content"]["msgtype"], "m.notice");
+    assert!(!lou.rings_for(&room, &id(&announcement)).await);
+    assert!(!lou.rings_for(&room, &id(&in_room)).await);
+
+    // The meeting is cancelled: Lou's phone rings with it.
+    camille.send(&room, "!annuler 1").await;
+    let cancelled = wait_for_message(&direct, &bot, |text| {
+        text.contains("#1") && text.contains("annulée")
+    })
+    .await;
+    assert_rings_naming(&cancelled, &[&lou]);
+    assert!(lou.rings_for(&direct, &id(&cancelled)).await, "{cancelled}");
+    // Camille does not come: nothing of the bot's rang for her, not even
+    // the answers to her own commands.
+    assert!(
+        camille.notified_by(&bot).await.is_empty(),
+        "{:?}",
+        camille.notified_by(&bot).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_answer_to_a_report_and_its_status_ring_its_author_only() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let dora = Person::new_on(server, "dora").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille.create_room(false, &bot.user_id).await;
+    let deputy = dora.create_room(false, &bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n\n[[theme]]\nslug = \"transports\"\nname = \"Transports\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        deputy.room_id(),
+        theme.room_id(),
+    ));
+    bot.start(None);
+    camille.wait_for_join(&theme, &bot.user_id).await;
+    dora.wait_for_join(&deputy, &bot.user_id).await;
+    theme.invite_user_by_id(&lou.user_id).await.unwrap();
+    lou.accept_invite(theme.room_id()).await;
+    let direct = direct_chat(&camille, &bot).await;
+    camille
+        .send(&theme, "!remontee Le bus de 7h15 ne passe plus à Kermaria")
+        .await;
+    let card = wait_for_message(&deputy, &bot, |text| text.starts_with("Remontée #1")).await;
+    // A new card is for the team to read at its pace: no ring.
+    assert!(!dora.rings_for(&deputy, &id(&card)).await);
+    room_of(&dora, &deputy)
+        .send_raw(
+            "m.room.message",
+            json!({
+                "msgtype": "m.text",
+                "body": "Question écrite déposée",
+                "m.relates_to": {"m.in_reply_to": {"event_id": card["event_id"]}},
+            }),
+        )
+        .await
+        .unwrap();
+    // In the theme room, a quiet reply; in Camille's direct chat, the ring.
+    let in_room = wait_for_message(&theme, &bot, |text| {
+        text.contains("Question écrite déposée")
+    })
+    .await;
+    assert_eq!(in_room["content"]["msgtype"], "m.notice");
+    let answer = wait_for_message(&direct, &bot, |text| {
+        text.contains("Question écrite déposée")
+    })
+    .await;
+    assert_rings_naming(&answer, &[&camille]);
+    assert!(camille.rings_for(&direct, &id(&answer)).await, "{answer}");
+    assert!(!camille.rings_for(&theme, &id(&in_room)).await);
+
+    dora.send(&deputy, "!statut 1 traité").await;
+    let status = wait_for_message(&direct, &bot, |text| {
+        text.contains("maintenant « traitée »")
+    })
+    .await;
+    assert_rings_naming(&status, &[&camille]);
+    assert!(camille.rings_for(&direct, &id(&status)).await, "{status}");
+    // Lou, in the theme room, and Dora, who answered, heard nothing ring.
+    assert!(lou.notified_by(&bot).await.is_empty());
+    assert!(dora.notified_by(&bot).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_announcement_rings_the_rooms_members_without_naming_anyone() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let dora = Person::new_on(server, "dora").await;
+    let mut bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille.create_room(false, &bot.user_id).await;
+    let deputy = dora.create_room(false, &bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        deputy.room_id(),
+        theme.room_id(),
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    dora.wait_for_join(&deputy, &bot.user_id).await;
+    hub.invite_user_by_id(&lou.user_id).await.unwrap();
+    lou.accept_invite(hub.room_id()).await;
+    dora.send(&deputy, "!annonce Le projet de loi arrive en séance mardi")
+        .await;
+    wait_for_message(&deputy, &bot, |text| {
+        text.starts_with("Annonce envoyée dans 2 salons")
+    })
+    .await;
+    let announced = wait_for_message(&hub, &bot, |text| text.contains("Le projet de loi")).await;
+    assert_rings_naming(&announced, &[]);
+    for person in [&camille, &lou] {
+        assert!(
+            person
+                .rings_for(&room_of(person, &hub), &id(&announced))
+                .await,
+            "{}",
+            person.user_id
+        );
+        // Rung, not highlighted: nobody was named.
+        assert!(
+            person
+                .notified_by(&bot)
+                .await
+                .iter()
+                .all(|notified| !notified.highlight)
+        );
+    }
+    // The team's confirmation is a notice.
+    assert!(dora.notified_by(&bot).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_secret_ballot_opening_rings_and_names_its_electors() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let zoe = Person::new_on(server, "zoe").await;
+    let outsider = Person::new_on(server, "yann").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = group_room(&[&lou, &zoe], &camille, &mut bot).await;
+    // Yann shares another room with the bot, not this one.
+    let _elsewhere = direct_chat(&outsider, &bot).await;
+    camille
+        .send(&room, "!scrutin Pour ou contre ? | Pour | Contre")
+        .await;
+    let opened = wait_for_event(
+        &room,
+        &bot,
+        "m.room.message",
+        body(|text| text.starts_with("Scrutin secret #1")),
+    )
+    .await;
+    let mut named: Vec<String> = opened["content"]["m.mentions"]["user_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|user| user.as_str().unwrap().to_owned())
+        .collect();
+    named.sort();
+    let mut electors: Vec<String> = [&camille, &lou, &zoe]
+        .iter()
+        .map(|person| person.user_id.to_string())
+        .collect();
+    electors.sort();
+    assert_eq!(named, electors, "{opened}");
+    assert_eq!(opened["content"]["msgtype"], "m.text");
+    for person in [&camille, &lou, &zoe] {
+        assert!(
+            person
+                .rings_for(&room_of(person, &room), &id(&opened))
+                .await,
+            "{}",
+            person.user_id
+        );
+        // Named: a highlight, which rings even in a room set to mentions only.
+        assert!(
+            person
+                .notified_by(&bot)
+                .await
+                .iter()
+                .any(|notified| notified.event_id == id(&opened) && notified.highlight)
+        );
+    }
+    assert!(outsider.notified_by(&bot).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn my_data_asked_in_a_group_room_comes_in_a_direct_chat_the_bot_opens() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = group_room(&[], &camille, &mut bot).await;
+    // Something to keep: a reminder preference.
+    camille.send(&room, "!rappels salon").await;
+    wait_for_message(&room, &bot, |text| text.starts_with("Vos rappels")).await;
+    camille.send(&room, "!mesdonnees").await;
+    let said = wait_for_message(&room, &bot, |text| {
+        text.starts_with("Je vous écris en privé")
+    })
+    .await;
+    assert_eq!(said["content"]["msgtype"], "m.notice");
+    let direct = camille.accept_invite_from(&bot.user_id).await;
+    assert!(
+        direct
+            .latest_encryption_state()
+            .await
+            .unwrap()
+            .is_encrypted(),
+        "the bot's direct chat is encrypted"
+    );
+    let list = wait_for_message(&direct, &bot, |text| {
+        text.starts_with("Ce que je garde sur vous")
+    })
+    .await;
+    assert!(
+        list["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("rappels"),
+        "{list}"
+    );
+    let file = wait_for_event(&direct, &bot, "m.room.message", |event| {
+        event["content"]["msgtype"] == "m.file"
+    })
+    .await;
+    assert_eq!(file["content"]["body"], "mes-donnees-boucle.json");
+    // Nothing of it in the group room, and the chat is reused next time.
+    let in_room = support::room_events(&room).await;
+    assert!(
+        in_room
+            .iter()
+            .all(|event| event["content"]["msgtype"] != "m.file"
+                && !event["content"]["body"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Ce que je garde")),
+        "the data stayed out of the room"
+    );
+    camille.send(&room, "!mesdonnees").await;
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    while support::count_messages(&direct, &bot, "Ce que je garde sur vous").await < 2 {
+        assert!(std::time::Instant::now() < deadline, "{}", bot.log());
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert_eq!(camille.client.invited_rooms().len(), 0, "no second chat");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vote_typed_in_the_open_is_not_counted_and_the_bot_offers_the_ballot_in_private() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let lou = Person::new_on(server, "lou").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = group_room(&[&lou], &camille, &mut bot).await;
+    camille
+        .send(&room, "!scrutin Pour ou contre ? | Pour | Contre")
+        .await;
+    wait_for_message(&room, &bot, |text| text.starts_with("Scrutin secret #1")).await;
+    lou.send(&room_of(&lou, &room), "!voter 1 Pour").await;
+    let refused = wait_for_message(&room, &bot, |text| text.starts_with("Vote non compté")).await;
+    assert!(
+        refused["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Je vous écris en privé"),
+        "{refused}"
+    );
+    let direct = lou.accept_invite_from(&bot.user_id).await;
+    let offer = wait_for_message(&direct, &bot, |text| text.starts_with("Scrutin secret #1")).await;
+    assert_rings_naming(&offer, &[&lou]);
+    assert!(
+        offer["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Votez ici")
+    );
+    lou.send(&direct, "!voter 1 2").await;
+    wait_for_message(&direct, &bot, |text| text.starts_with("Votre bulletin")).await;
+    camille.send(&room, "!cloturer").await;
+    let results = wait_for_message(&room, &bot, |text| {
+        text.starts_with("Résultats du scrutin secret #1")
+    })
+    .await;
+    let body = results["content"]["body"].as_str().unwrap();
+    assert!(body.contains("Contre : 1 voix (100 %)"), "{body}");
+    assert!(body.contains("1 bulletin sur 2 électeurs (50 %)"), "{body}");
+}
+
+/// `room` as `person`'s client knows it.
+fn room_of(person: &Person, room: &Room) -> Room {
+    person.client.get_room(room.room_id()).unwrap()
+}
