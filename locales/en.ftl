@@ -519,6 +519,10 @@ agenda-file = Here is the calendar of { $count ->
     [one] the next meeting
    *[other] the next {$count} meetings
 }: tap the file to add it to your calendar.
+agenda-file-private = I am sending you in private the calendar of { $count ->
+    [one] the next meeting
+   *[other] the next {$count} meetings
+}: tap the file to add it to your calendar.
 
 ## Slots
 

@@ -516,6 +516,10 @@ agenda-file = Voici le calendrier { $count ->
     [one] de la prochaine réunion
    *[other] des {$count} prochaines réunions
 } : touchez le fichier pour l'ajouter à votre agenda.
+agenda-file-private = Je vous envoie en privé le calendrier { $count ->
+    [one] de la prochaine réunion
+   *[other] des {$count} prochaines réunions
+} : touchez le fichier pour l'ajouter à votre agenda.
 
 ## Créneaux
 

@@ -670,21 +670,36 @@ impl Context<'_> {
         upcoming
     }
 
-    /// `!agenda ics`: the upcoming meetings of this scope as one file.
+    /// `!agenda ics`: the upcoming meetings of this scope as one file. In a
+    /// group room it goes to the person's direct chat: a file is never a
+    /// notice, so posted in the room it would ring every member's phone.
     pub(super) fn agenda_file(&mut self) -> Rendered {
         let (upcoming, kept) = self.upcoming();
         if upcoming.is_empty() {
             return self.agenda_empty(kept);
         }
         let count = upcoming.len();
-        let calendar = self.calendar(&upcoming);
-        self.act(Action::SendFile {
-            room_id: self.message.room_id.clone(),
-            file_name: "agenda.ics".to_owned(),
-            content_type: "text/calendar".to_owned(),
-            content: calendar,
-        });
-        let mut reply = self.tr("agenda-file", &[("count", count.into())]);
+        let file_name = "agenda.ics".to_owned();
+        let content_type = "text/calendar".to_owned();
+        let content = self.calendar(&upcoming);
+        let id = if self.place == super::commands::Place::Direct {
+            self.act(Action::SendFile {
+                room_id: self.message.room_id.clone(),
+                file_name,
+                content_type,
+                content,
+            });
+            "agenda-file"
+        } else {
+            self.act(Action::DirectFile {
+                user_id: self.message.sender.clone(),
+                file_name,
+                content_type,
+                content,
+            });
+            "agenda-file-private"
+        };
+        let mut reply = self.tr(id, &[("count", count.into())]);
         if kept > 0 {
             reply.line(self.tr("agenda-not-carried", &[("count", kept.into())]));
         }

@@ -2776,16 +2776,20 @@ fn the_agenda_comes_as_one_calendar_file_on_request() {
     chat.say(ROOM, CAMILLE, "!reunion jeudi 18h30");
     chat.say(ROOM, CAMILLE, "!reunion le 10 décembre à 18h30 | Local");
     expect![[r#"
-        [santé] Voici le calendrier des 2 prochaines réunions : touchez le fichier pour l'ajouter à votre agenda.
-        → envoie agenda.ics dans santé"#]]
+        [santé] Je vous envoie en privé le calendrier des 2 prochaines réunions : touchez le fichier pour l'ajouter à votre agenda.
+        → envoie agenda.ics en privé à @camille:example.org"#]]
     .assert_eq(&chat.say(ROOM, CAMILLE, "!agenda ics"));
     let outcome = handle(
         &Input::Message(message(ROOM, CAMILLE, "!agenda ics")),
         &chat.state,
         now(),
     );
-    let Some(Action::SendFile { content, .. }) = outcome.actions.first() else {
+    let Some(Action::DirectFile { content, .. }) = outcome.actions.first() else {
         panic!("a calendar file");
     };
     assert_eq!(content.matches("BEGIN:VEVENT").count(), 2);
+    // In a direct chat, it comes right there.
+    expect![[r#"
+        [privé] Voici le calendrier des 2 prochaines réunions : touchez le fichier pour l'ajouter à votre agenda.
+        → envoie agenda.ics dans privé"#]].assert_eq(&chat.say(DIRECT, CAMILLE, "!agenda ics"));
 }

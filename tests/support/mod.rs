@@ -266,6 +266,12 @@ impl Person {
             .map(|notification| {
                 let event: Value = serde_json::from_str(notification.event.json().get()).unwrap();
                 Notified {
+                    kind: format!(
+                        "{} {} {}",
+                        event["type"].as_str().unwrap_or_default(),
+                        event["content"]["membership"].as_str().unwrap_or_default(),
+                        event["content"]["body"].as_str().unwrap_or_default(),
+                    ),
                     event_id: event["event_id"].as_str().unwrap_or_default().to_owned(),
                     sender: event["sender"].as_str().unwrap_or_default().to_owned(),
                     highlight: notification
@@ -299,9 +305,25 @@ impl Person {
             .any(|notified| notified.event_id == event_id);
         let event_id = matrix_sdk::ruma::EventId::parse(event_id).unwrap();
         let event = room.event(&event_id, None).await.unwrap();
-        let kept = event
-            .push_actions()
-            .is_some_and(|actions| actions.iter().any(|action| action.should_notify()));
+        // Computed when the event was read, or now that the room's members
+        // (the person's own membership among them) are known.
+        let actions = match event.push_actions() {
+            Some(actions) => actions.to_vec(),
+            None => {
+                room.sync_members().await.unwrap();
+                room.event_push_actions(event.raw())
+                    .await
+                    .unwrap()
+                    .unwrap_or_default()
+            }
+        };
+        let kept = actions.iter().any(|action| action.should_notify());
+        if notified != kept {
+            eprintln!(
+                "{event_id} for {}: notified by the homeserver {notified}, kept by the client {kept} ({actions:?})",
+                self.user_id,
+            );
+        }
         notified && kept
     }
 
@@ -329,6 +351,8 @@ impl Person {
 #[derive(Debug, Clone)]
 pub struct Notified {
     pub event_id: String,
+    /// The event's type, membership and body, for failure messages.
+    pub kind: String,
     pub sender: String,
     /// A mention of the person: the default rules highlight it.
     pub highlight: bool,
