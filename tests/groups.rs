@@ -262,8 +262,13 @@ async fn a_theme_supported_three_times_gets_a_room_in_the_space_and_archiving_re
     camille.send(&hub, "!theme proposer Transports").await;
     wait_for_message(&hub, &bot, |body| body.starts_with("Proposition #1")).await;
     let lou_hub = lou.client.get_room(hub.room_id()).unwrap();
-    lou.send(&lou_hub, "!soutenir 1").await;
-    wait_for_message(&hub, &bot, |body| body.contains("2 soutiens sur 3")).await;
+    let supported = lou.send(&lou_hub, "!soutenir 1").await;
+    // Noted with ✅ on Lou's message, not a message.
+    support::wait_for_event(&hub, &bot, "m.reaction", |event| {
+        event["content"]["m.relates_to"]["event_id"] == supported.as_str()
+            && event["content"]["m.relates_to"]["key"] == "✅"
+    })
+    .await;
     let zoe_hub = zoe.client.get_room(hub.room_id()).unwrap();
     zoe.send(&zoe_hub, "!soutenir 1").await;
     wait_for_message(&hub, &bot, |body| body.contains("a son salon")).await;
@@ -330,7 +335,10 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
     lou.send(&lou_hub, "!profil commune Trégastel-Marqueur")
         .await;
     lou.send(&lou_hub, "!mesdonnees").await;
-    let refusal = wait_for_message(&hub, &bot, |body| body.contains("message privé")).await;
+    let refusal = wait_for_message(&hub, &bot, |body| {
+        body.starts_with("Je vous écris en privé")
+    })
+    .await;
     assert!(
         !refusal["content"]["body"]
             .as_str()
@@ -346,7 +354,10 @@ async fn my_data_only_in_a_direct_chat_and_nothing_left_after_forgetting() {
     lou.wait_for_join(&three, &bot.user_id).await;
     lou.wait_for_join(&three, &camille.user_id).await;
     lou.send(&three, "!mesdonnees").await;
-    let refused = wait_for_message(&three, &bot, |body| body.contains("message privé")).await;
+    let refused = wait_for_message(&three, &bot, |body| {
+        body.starts_with("Je vous écris en privé")
+    })
+    .await;
     assert!(
         !refused["content"]["body"]
             .as_str()

@@ -80,6 +80,39 @@ async fn a_reaction_answers_and_the_reminder_pings_who_comes() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_typed_answer_is_acknowledged_with_a_reaction_not_a_message() {
+    let (camille, lou, bot, room) = meeting_room().await;
+    camille.send(&room, "!reunion jeudi 18h30 | Local").await;
+    wait_for_bot_message(&room, &bot, "Réunion #1").await;
+    let lou_room = lou.client.get_room(room.room_id()).unwrap();
+    let typed = lou.send(&lou_room, "!participe").await;
+    let reaction = support::wait_for_event(&room, &bot, "m.reaction", |event| {
+        event["content"]["m.relates_to"]["event_id"] == typed.as_str()
+    })
+    .await;
+    assert_eq!(reaction["content"]["m.relates_to"]["key"], "✅");
+    assert_eq!(
+        reaction["content"]["m.relates_to"]["rel_type"],
+        "m.annotation"
+    );
+    // Counted, and no message answered it.
+    camille.send(&room, "!participants").await;
+    let listed = wait_for_bot_message(&room, &bot, "Réunion #1,").await;
+    assert!(
+        listed["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains(lou.user_id.as_str()),
+        "{listed}"
+    );
+    assert!(
+        support::replies_to(&room, &bot.user_id, &typed)
+            .await
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn reminders_due_while_the_bot_is_down_are_sent_once_together_marked_late() {
     let (camille, _lou, mut bot, room) = meeting_room().await;
     camille

@@ -326,8 +326,14 @@ async fn watch(http: reqwest::Client, url: String, watcher: Account, seen: Seen)
                     let sender = event["sender"].as_str().unwrap_or_default();
                     seen.rooms.insert(id.to_owned(), room_id.clone());
                     seen.senders.insert(id.to_owned(), sender.to_owned());
-                    let reply_to =
-                        event["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str();
+                    // A reply, or boucle's ✅ on a command whose reply
+                    // would only say « c'est noté » (`!vote`).
+                    let relates = &event["content"]["m.relates_to"];
+                    let reply_to = relates["m.in_reply_to"]["event_id"].as_str().or_else(|| {
+                        (relates["rel_type"] == "m.annotation")
+                            .then(|| relates["event_id"].as_str())
+                            .flatten()
+                    });
                     if let Some((answerer, command)) = seen.unthreaded.clone() {
                         if body.starts_with(&command) {
                             seen.pending.insert(room_id.clone(), id.to_owned());

@@ -710,6 +710,7 @@ impl Context<'_> {
             ],
         );
         self.change(Change::Proposal(proposal));
+        self.acknowledge();
         reply
     }
 

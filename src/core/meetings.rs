@@ -846,6 +846,22 @@ impl Context<'_> {
                 reaction_event_id: None,
             }),
         });
+        // Which meeting goes without saying when it was named, or is the
+        // only one ahead here; otherwise the reply says which it took.
+        let ahead_here = self
+            .state
+            .assembly
+            .meetings
+            .values()
+            .filter(|other| {
+                other.room_id == self.message.room_id
+                    && !other.cancelled
+                    && other.starts_at > self.now
+            })
+            .count();
+        if number.is_some() || ahead_here <= 1 {
+            self.acknowledge();
+        }
         reply
     }
 

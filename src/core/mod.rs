@@ -973,6 +973,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
                 },
                 outcome: Outcome::default(),
                 general_assembly: false,
+                acknowledged: false,
             };
             let reply = context.continue_draft(draft.clone());
             let mut outcome = context.outcome;
@@ -1005,6 +1006,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         },
         outcome: Outcome::default(),
         general_assembly: false,
+        acknowledged: false,
     };
     let (reply, command) = match parsed {
         Parsed::NotCommand => return Outcome::ignore(),
@@ -1039,8 +1041,9 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         ),
         Parsed::NotYetAvailable(id) => (Some(context.not_yet(commands::definition(id))), Some(id)),
     };
+    let acknowledged = context.acknowledged;
     let mut outcome = context.outcome;
-    if let Some(reply) = reply {
+    if let Some(reply) = reply.filter(|_| !acknowledged) {
         outcome.messages.insert(
             0,
             OutgoingMessage::reply(&message.room_id, &message.event_id, reply),
@@ -1089,9 +1092,32 @@ struct Context<'a> {
     outcome: Outcome,
     /// The meeting being created is the general assembly (`!ag`).
     general_assembly: bool,
+    /// The command was acknowledged with ✅ on the person's message: no
+    /// reply (see [`Context::acknowledge`]).
+    acknowledged: bool,
 }
 
 impl Context<'_> {
+    /// ✅ on the person's message instead of the reply, where the reply
+    /// would only say « c'est noté » (`!participe`, `!vote`, `!soutenir`):
+    /// a busy room, a general assembly's, stays readable. A refusal, a
+    /// question or news still gets words.
+    fn acknowledge(&mut self) {
+        self.act(Action::SendEvent {
+            room_id: self.message.room_id.clone(),
+            event_type: "m.reaction".to_owned(),
+            content: serde_json::json!({
+                "m.relates_to": {
+                    "rel_type": "m.annotation",
+                    "event_id": self.message.event_id,
+                    "key": "✅",
+                }
+            }),
+            report: None,
+        });
+        self.acknowledged = true;
+    }
+
     /// Runs a parsed command the sender may use here; returns the reply.
     fn run(&mut self, command: Command) -> Option<Rendered> {
         match command {

@@ -708,6 +708,7 @@ impl Context<'_> {
                 at: self.now,
             }),
         });
+        self.acknowledge();
         reply
     }
 

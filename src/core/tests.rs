@@ -312,6 +312,19 @@ impl Chat {
                 Action::SendEvent {
                     room_id,
                     event_type,
+                    content,
+                    ..
+                } if event_type == "m.reaction" => format!(
+                    "→ réagit {} à {} dans {}",
+                    content["m.relates_to"]["key"].as_str().unwrap_or_default(),
+                    content["m.relates_to"]["event_id"]
+                        .as_str()
+                        .unwrap_or_default(),
+                    room_label(room_id)
+                ),
+                Action::SendEvent {
+                    room_id,
+                    event_type,
                     report,
                     ..
                 } => format!(
@@ -582,7 +595,7 @@ fn a_theme_proposed_and_supported_three_times_is_created_then_archived() {
         > [hub] @yann:example.org : !theme proposer transports-et-mobilite
         [hub] Ce thème est déjà proposé (proposition #1, « Transports et mobilité ») : pour le soutenir, !soutenir 1
         > [hub] @yann:example.org : !soutenir 1
-        [hub] Merci ! La proposition #1 « Transports et mobilité » a 2 soutiens sur 3.
+        → réagit ✅ à $e3 dans hub
         > [hub] @yann:example.org : !soutenir 1
         [hub] Vous soutenez déjà la proposition #1 (2 soutiens pour l'instant).
         > [hub] @yann:example.org : !soutenir 7
@@ -938,7 +951,7 @@ fn a_poll_is_created_voted_by_click_and_text_closed_and_published() {
     ]);
     expect![[r#"
         > [santé] @admin:example.org : !vote 1 logement
-        [santé] C'est noté : au sondage #1, vous votez Logement. Vous pouvez changer d'avis tant qu'il est ouvert.
+        → réagit ✅ à $e2 dans santé
         > [santé] @zoe:example.org : !vote 1 Cuisine
         [santé] « Cuisine » n'est pas une des options.
         Options : 1. Santé ; 2. Logement ; 3. Énergie
@@ -1383,6 +1396,29 @@ fn meeting_chat() -> Chat {
     chat
 }
 
+/// `!participe` is acknowledged with ✅ when the reply would add nothing;
+/// with two meetings ahead and none named, the reply says which it took.
+#[test]
+fn an_answer_gets_a_reaction_unless_the_meeting_taken_needs_saying() {
+    let mut chat = meeting_chat();
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h30 | Local");
+    let one = chat.say(ROOM, YANN, "!participe");
+    assert!(one.starts_with("→ réagit ✅ à $e"), "{one}");
+    assert!(!one.contains("C'est noté"), "{one}");
+    chat.say(ROOM, CAMILLE, "!reunion le 10 décembre à 18h30 | Mairie");
+    let which = chat.say(ROOM, YANN, "!absent");
+    assert!(
+        which.contains("vous ne venez pas à la réunion #1"),
+        "{which}"
+    );
+    assert!(!which.contains("réagit"), "{which}");
+    let named = chat.say(ROOM, YANN, "!participe 2");
+    assert!(named.starts_with("→ réagit ✅"), "{named}");
+    // A refusal still gets words.
+    let refused = chat.say(ROOM, YANN, "!participe 9");
+    assert!(!refused.contains("réagit"), "{refused}");
+}
+
 #[test]
 fn a_meeting_is_announced_with_its_date_in_full_and_answered() {
     let mut chat = meeting_chat();
@@ -1446,9 +1482,9 @@ fn a_meeting_is_announced_with_its_date_in_full_and_answered() {
     ]);
     expect![[r#"
         > [santé] @zoe:example.org : !absent
-        [santé] C'est noté : vous ne venez pas à la réunion #1 (jeudi 3 décembre 2026 à 18 h 30).
+        → réagit ✅ à $e4 dans santé
         > [santé] @camille:example.org : !participe 1
-        [santé] C'est noté : vous venez à la réunion #1 (jeudi 3 décembre 2026 à 18 h 30).
+        → réagit ✅ à $e5 dans santé
         > [santé] @camille:example.org : !participants
         [santé] Réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Viennent (2) :
