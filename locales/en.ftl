@@ -5,6 +5,7 @@ help-header = Commands available here
 help-line = {$command}: {$summary}
 help-upcoming = Coming soon: {$commands}
 help-footer = Type !help followed by a command for details, for example "!help poll".
+help-separators = On a phone, the "|" between the parts of a command can be replaced by ";" or a new line.
 help-command-title = {$command} (or {$alias})
 help-usage = Usage: {$usage}
 help-example = Example: {$example}

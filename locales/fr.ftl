@@ -5,6 +5,7 @@ help-header = Commandes disponibles ici
 help-line = {$command} : {$summary}
 help-upcoming = Bientôt : {$commands}
 help-footer = Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage ».
+help-separators = Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne.
 help-command-title = {$command} (ou {$alias})
 help-usage = Utilisation : {$usage}
 help-example = Exemple : {$example}

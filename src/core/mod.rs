@@ -1272,6 +1272,7 @@ impl Context<'_> {
             reply.line(self.tr("help-upcoming", &[("commands", upcoming.join(", ").into())]));
         }
         reply.line(self.tr("help-footer", &[]));
+        reply.line(self.tr("help-separators", &[]));
         reply
     }
 
@@ -1281,6 +1282,7 @@ impl Context<'_> {
             Language::Fr => definition.english,
             Language::En => definition.french,
         };
+        let usage = self.tr(&definition.usage_id(), &[]).body;
         let mut reply = self
             .tr(
                 "help-command-title",
@@ -1294,10 +1296,8 @@ impl Context<'_> {
             )
             .strong();
         reply.line(self.tr(&definition.summary_id(), &[]));
-        reply.line(self.tr(
-            "help-usage",
-            &[("usage", self.tr(&definition.usage_id(), &[]).body.into())],
-        ));
+        let separated = usage.contains('|');
+        reply.line(self.tr("help-usage", &[("usage", usage.into())]));
         reply.line(self.tr(
             "help-example",
             &[(
@@ -1305,6 +1305,9 @@ impl Context<'_> {
                 self.tr(&definition.example_id(), &[]).body.into(),
             )],
         ));
+        if separated {
+            reply.line(self.tr("help-separators", &[]));
+        }
         if definition.id == CommandId::Report {
             // The private way is the one that keeps a report anonymous.
             reply.line(self.tr("help-report-private", &[]));

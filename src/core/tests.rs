@@ -112,7 +112,8 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !remontee : faire remonter un problème de terrain à l'équipe de la députée
             !intervenant : proposer un intervenant ou une association
             !intervenants : les intervenants proposés
-            Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage »."#]],
+            Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage ».
+            Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne."#]],
     );
 }
 
@@ -154,7 +155,8 @@ fn help_on_one_command_explains_it_with_an_example() {
             !sondage (ou !poll)
             lancer un sondage : la question, puis une option par ligne
             Utilisation : !sondage <question> puis une option par ligne (ou séparées par |), de 2 à 20 options ; --plusieurs N, --jusqu'au <date>, --resultats-caches
-            Exemple : !sondage Quel thème pour la réunion publique ? | Santé | Logement | Énergie"#]],
+            Exemple : !sondage Quel thème pour la réunion publique ? | Santé | Logement | Énergie
+            Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne."#]],
     );
     check(
         "!aide aide",
@@ -175,7 +177,8 @@ fn english_help_uses_english_names() {
             !poll (or !sondage)
             start a poll: the question, then one option per line
             Usage: !poll <question> then one option per line (or separated by |), 2 to 20 options; --multiple N, --until <date>, --hidden
-            Example: !poll Which theme for the public meeting? | Health | Housing | Energy"#]],
+            Example: !poll Which theme for the public meeting? | Health | Housing | Energy
+            On a phone, the "|" between the parts of a command can be replaced by ";" or a new line."#]],
     );
 }
 
