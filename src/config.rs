@@ -129,6 +129,12 @@ pub struct BotConfig {
     /// an environment variable or a file, never the data directory itself.
     pub passphrase_env: Option<String>,
     pub passphrase_file: Option<PathBuf>,
+    /// The name people see beside the bot's messages, set at start.
+    #[serde(default = "default_display_name")]
+    pub display_name: String,
+    /// A PNG or JPEG picture for the bot's account, set at start; absent,
+    /// the one shipped in `assets/avatar.png`.
+    pub avatar: Option<PathBuf>,
 }
 
 impl Default for BotConfig {
@@ -141,8 +147,14 @@ impl Default for BotConfig {
             catch_up_hours: default_catch_up_hours(),
             passphrase_env: None,
             passphrase_file: None,
+            display_name: default_display_name(),
+            avatar: None,
         }
     }
+}
+
+fn default_display_name() -> String {
+    "boucle".to_owned()
 }
 
 fn default_data_dir() -> PathBuf {

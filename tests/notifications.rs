@@ -398,6 +398,68 @@ async fn a_vote_typed_in_the_open_is_not_counted_and_the_bot_offers_the_ballot_i
     assert!(body.contains("1 bulletin sur 2 électeurs (50 %)"), "{body}");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_bot_has_a_name_and_a_picture_set_once() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let mut bot = Bot::new_on(server).await;
+    let _room = group_room(&[], &camille, &mut bot).await;
+    let bot_id = bot.user_id.clone();
+    let face = || async {
+        let profile = camille
+            .client
+            .account()
+            .fetch_user_profile_of(&bot_id)
+            .await
+            .unwrap();
+        let name = profile
+            .get("displayname")
+            .and_then(|v| v.as_str().map(str::to_owned));
+        let avatar = profile
+            .get("avatar_url")
+            .and_then(|v| v.as_str().map(str::to_owned));
+        (name, avatar)
+    };
+    let deadline = std::time::Instant::now() + support::TIMEOUT;
+    let avatar = loop {
+        if let (Some(name), Some(avatar)) = face().await
+            && name == "boucle"
+        {
+            break avatar;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", bot.log());
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    };
+    // The picture is the one shipped with boucle.
+    use matrix_sdk::media::{MediaFormat, MediaRequestParameters};
+    use matrix_sdk::ruma::events::room::MediaSource;
+    let picture = camille
+        .client
+        .media()
+        .get_media_content(
+            &MediaRequestParameters {
+                source: MediaSource::Plain(avatar.as_str().into()),
+                format: MediaFormat::File,
+            },
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(picture, include_bytes!("../assets/avatar.png"));
+    // Started again, the bot uploads nothing new.
+    let checked = |log: String| log.matches("name and picture up to date").count();
+    assert_eq!(checked(bot.log()), 1);
+    assert_eq!(bot.log().matches("avatar set").count(), 1);
+    bot.kill();
+    bot.start(None);
+    while checked(bot.log()) < 2 {
+        assert!(std::time::Instant::now() < deadline, "{}", bot.log());
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
+    assert_eq!(bot.log().matches("avatar set").count(), 1, "no new upload");
+    assert_eq!(face().await.1.as_deref(), Some(avatar.as_str()));
+}
+
 /// `room` as `person`'s client knows it.
 fn room_of(person: &Person, room: &Room) -> Room {
     person.client.get_room(room.room_id()).unwrap()

@@ -7,6 +7,7 @@
 mod convert;
 pub mod demo;
 mod outbox;
+mod profile;
 mod session;
 mod space;
 mod state_cache;
@@ -305,6 +306,13 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
         }),
     );
     tasks.spawn("space", space::keep_space(adapter.clone(), space_address));
+    tasks.spawn(
+        "profile",
+        profile::present(
+            adapter.clone(),
+            profile::Face::from_config(&config.bot.display_name, config.bot.avatar.as_deref()),
+        ),
+    );
     tasks.spawn("timers", run_timers(adapter.clone()));
     tasks.spawn(
         "outbox",
