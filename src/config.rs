@@ -351,6 +351,8 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("catch_up_hours", Kind::Count),
             ("passphrase_env", Kind::Text),
             ("passphrase_file", Kind::Text),
+            ("display_name", Kind::Text),
+            ("avatar", Kind::Text),
         ],
     ),
     (
@@ -548,6 +550,30 @@ impl Config {
                         .to_owned(),
                     "passphrase_file = \"/etc/boucle/passphrase\" \
                      (made with: openssl rand -base64 32 > /etc/boucle/passphrase)",
+                );
+            }
+        }
+        let name = self.bot.display_name.trim();
+        if name.is_empty() || name.chars().count() > 64 {
+            report(
+                "display_name",
+                "the bot's display name must have 1 to 64 characters".to_owned(),
+                "display_name = \"boucle\"",
+            );
+        }
+        if let Some(avatar) = &self.bot.avatar {
+            let picture = std::fs::read(avatar).ok();
+            let readable = picture.as_deref().is_some_and(|bytes| {
+                bytes.starts_with(b"\x89PNG\r\n\x1a\n") || bytes.starts_with(&[0xff, 0xd8, 0xff])
+            });
+            if !readable {
+                report(
+                    "avatar",
+                    format!(
+                        "`{}` is not a PNG or JPEG file boucle can read",
+                        avatar.display()
+                    ),
+                    "avatar = \"/etc/boucle/avatar.png\" (or remove the line: boucle's own picture)",
                 );
             }
         }
@@ -752,6 +778,28 @@ mod tests {
         assert!(slugs.contains(&"sante") && slugs.contains(&"langue-bretonne"));
         assert_eq!(config.bot.language, Language::Fr);
         assert_eq!(config.time_zone(), chrono_tz::Europe::Paris);
+    }
+
+    #[test]
+    fn the_bots_name_and_picture_are_checked() {
+        let found =
+            problems("[bot]\ndisplay_name = \"  \"\navatar = \"/nonexistent/avatar.png\"\n");
+        let messages: Vec<&str> = found
+            .iter()
+            .map(|problem| problem.message.as_str())
+            .collect();
+        assert!(
+            messages
+                .iter()
+                .any(|message| message.contains("display name")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|message| message.contains("/nonexistent/avatar.png")),
+            "{messages:?}"
+        );
     }
 
     #[test]
