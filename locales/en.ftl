@@ -171,7 +171,8 @@ demo-banner =
       homeserver: {$url}
       user: {$user}
       password: {$password}
-    Log in with a Matrix client (Element…) and type !help in a room. Ctrl-C stops.
+    Log in with a Matrix client (Element…), open the hub {$hub} and type !help there, then for example: !meeting thursday 6:30pm | Office | First item
+    boucle's log goes to {$log}. Ctrl-C stops.
 
 ## Common replies
 

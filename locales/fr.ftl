@@ -171,7 +171,8 @@ demo-banner =
       serveur : {$url}
       identifiant : {$user}
       mot de passe : {$password}
-    Connectez-vous avec un client Matrix (Element…) et tapez !aide dans un salon. Ctrl-C arrête.
+    Connectez-vous avec un client Matrix (Element…), ouvrez le salon d'accueil {$hub} et tapez-y !aide, puis par exemple : !reunion jeudi 18h30 | Local | Premier point
+    Le journal de boucle va dans {$log}. Ctrl-C arrête.
 
 ## Réponses communes
 

@@ -143,7 +143,9 @@ pub enum RateLimits {
 
 impl Synapse {
     /// Writes a configuration into `directory` (kept between runs, so the
-    /// demo's accounts survive) and starts Synapse on a free port.
+    /// demo's accounts survive) and starts Synapse on a free port: the one
+    /// used last time in this directory when it is still free, so that a
+    /// client logged in to the demo yesterday still reaches it today.
     pub fn start(
         venv: &Path,
         directory: &Path,
@@ -151,7 +153,7 @@ impl Synapse {
     ) -> Result<Synapse, DevServerError> {
         std::fs::create_dir_all(directory)?;
         let directory = directory.canonicalize()?;
-        let port = free_port()?;
+        let port = kept_port(&directory.join("port"))?;
         let secret_path = directory.join("shared-secret");
         let shared_secret = match std::fs::read_to_string(&secret_path) {
             Ok(secret) => secret.trim().to_owned(),
@@ -448,6 +450,34 @@ fn free_port() -> std::io::Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// The port saved in `path` if it is still free, or a new free one, saved.
+/// A saved port gets a few seconds to be freed: the Synapse of a demo just
+/// stopped may still be exiting.
+fn kept_port(path: &Path) -> std::io::Result<u16> {
+    kept_port_waiting(path, Duration::from_secs(5))
+}
+
+fn kept_port_waiting(path: &Path, patience: Duration) -> std::io::Result<u16> {
+    let saved = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.trim().parse::<u16>().ok());
+    if let Some(port) = saved {
+        let deadline = Instant::now() + patience;
+        loop {
+            if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+                return Ok(port);
+            }
+            if Instant::now() >= deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+    let port = free_port()?;
+    std::fs::write(path, port.to_string())?;
+    Ok(port)
+}
+
 fn http_get_ok(port: u16, path: &str) -> bool {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else {
         return false;
@@ -520,4 +550,26 @@ fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits
          redaction_retention_period: 5m\n\
          {limits}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_port_used_last_time_is_kept_while_it_is_free() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("port");
+        let first = kept_port(&path).unwrap();
+        assert_eq!(
+            kept_port(&path).unwrap(),
+            first,
+            "kept from one run to the next"
+        );
+        // Taken by another program meanwhile: another one, saved instead.
+        let _taken = TcpListener::bind(("127.0.0.1", first)).unwrap();
+        let second = kept_port_waiting(&path, Duration::from_millis(300)).unwrap();
+        assert_ne!(second, first);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), second.to_string());
+    }
 }

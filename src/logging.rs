@@ -43,12 +43,30 @@ fn key() -> &'static [u8; 32] {
 /// error's text through [`error`].
 const DEPENDENCIES: &str = "error,matrix_sdk::http_client=off";
 
-/// The log filter for `BOUCLE_LOG`. A bare level there (`debug`) is
-/// boucle's own; every other crate stays at `error` unless named
-/// (`BOUCLE_LOG=debug,matrix_sdk=debug`, for a deliberate investigation
-/// that `docs/privacy.md` warns about).
-pub fn directives(boucle_log: Option<&str>) -> String {
-    let mut directives = vec![DEPENDENCIES.to_owned(), "boucle=info".to_owned()];
+/// Dependencies' messages known to be harmless for a bot, silenced by their
+/// target (the module that logs them), so that nobody reads them as a
+/// breakdown: `matrix_sdk::room` logs an error when it cannot work out the
+/// push rules' context of a room it has not fully loaded (push rules decide
+/// a person's notifications; the bot has none), and the crypto crate's
+/// identity manager warns « Our own device might have been deleted » while
+/// the homeserver's device list catches up with a new login.
+pub const NOISE: &str = "matrix_sdk::room=off,matrix_sdk_crypto::identities::manager=error";
+
+/// In the local demo (no configuration), where the logs go to a file: the
+/// dependencies' warnings too, bar [`NOISE`], and boucle's `info`.
+pub fn demo_directives(boucle_log: Option<&str>) -> String {
+    let mut directives = vec![
+        "warn".to_owned(),
+        "matrix_sdk::http_client=off".to_owned(),
+        NOISE.to_owned(),
+        "boucle=info".to_owned(),
+    ];
+    directives.extend(user_directives(boucle_log));
+    directives.join(",")
+}
+
+fn user_directives(boucle_log: Option<&str>) -> Vec<String> {
+    let mut directives = Vec::new();
     for directive in boucle_log.unwrap_or_default().split(',') {
         let directive = directive.trim();
         if directive.is_empty() {
@@ -60,6 +78,20 @@ pub fn directives(boucle_log: Option<&str>) -> String {
             directives.push(format!("boucle={directive}"));
         }
     }
+    directives
+}
+
+/// The log filter for `BOUCLE_LOG`. A bare level there (`debug`) is
+/// boucle's own; every other crate stays at `error` unless named
+/// (`BOUCLE_LOG=debug,matrix_sdk=debug`, for a deliberate investigation
+/// that `docs/privacy.md` warns about).
+pub fn directives(boucle_log: Option<&str>) -> String {
+    let mut directives = vec![
+        DEPENDENCIES.to_owned(),
+        NOISE.to_owned(),
+        "boucle=info".to_owned(),
+    ];
+    directives.extend(user_directives(boucle_log));
     directives.join(",")
 }
 
@@ -157,11 +189,56 @@ mod tests {
         assert_eq!(super::error(&"timed out after 30s"), "timed out after 30s");
     }
 
+    /// The filters, applied by a real subscriber: the known noise is gone,
+    /// the same crates' other messages are not.
+    #[test]
+    fn known_noise_is_silenced_by_target_and_the_rest_shows() {
+        use std::sync::{Arc, Mutex};
+        #[derive(Clone, Default)]
+        struct Lines(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Lines {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        for directives in [super::directives(None), super::demo_directives(None)] {
+            let lines = Lines::default();
+            let writer = lines.clone();
+            let subscriber = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(&directives))
+                .with_writer(move || writer.clone())
+                .finish();
+            tracing::subscriber::with_default(subscriber, || {
+                tracing::error!(target: "matrix_sdk::room", "Could not compute power levels for push conditions");
+                tracing::warn!(target: "matrix_sdk_crypto::identities::manager", "Our own device might have been deleted");
+                tracing::error!(target: "matrix_sdk_crypto::identities::manager", "a real crypto error");
+                tracing::error!(target: "matrix_sdk::client", "a real client error");
+                tracing::info!(target: "boucle::matrix", "boucle is running");
+                tracing::debug!(target: "boucle::matrix", "a detail");
+            });
+            let written = String::from_utf8(lines.0.lock().unwrap().clone()).unwrap();
+            assert!(!written.contains("power levels"), "{directives}: {written}");
+            assert!(!written.contains("might have been deleted"), "{written}");
+            assert!(written.contains("a real crypto error"), "{written}");
+            assert!(written.contains("a real client error"), "{written}");
+            assert!(written.contains("boucle is running"), "{written}");
+            assert!(!written.contains("a detail"), "{written}");
+        }
+    }
+
     #[test]
     fn a_bare_level_is_boucles_own_and_other_crates_stay_quiet() {
         assert_eq!(
             super::directives(Some("trace")),
-            format!("{},boucle=info,boucle=trace", super::DEPENDENCIES)
+            format!(
+                "{},{},boucle=info,boucle=trace",
+                super::DEPENDENCIES,
+                super::NOISE
+            )
         );
         assert!(super::directives(None).starts_with("error,"));
         assert!(super::directives(Some("matrix_sdk=debug")).ends_with(",matrix_sdk=debug"));

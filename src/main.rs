@@ -99,7 +99,12 @@ fn main() -> ExitCode {
         Commands::ResetDevice { config, force } => report(reset_device(&config, force)),
         Commands::Health { config } => report(health(&config)),
         Commands::Run { config, json_logs } => {
-            init_logging(json_logs);
+            if config.is_some() {
+                init_logging(json_logs);
+            } else if let Err(error) = init_demo_logging(Path::new(DEMO_LOG)) {
+                eprintln!("cannot write the demo's log to {DEMO_LOG}: {error}");
+                return ExitCode::FAILURE;
+            }
             quiet_panics();
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -391,6 +396,31 @@ fn init_logging(json: bool) {
     }
 }
 
+/// Where the local demo writes its log, so that the terminal keeps the
+/// banner in sight.
+const DEMO_LOG: &str = ".boucle/demo/boucle.log";
+
+/// The demo's log: a file (appended to), boucle at `info`, the other
+/// crates' warnings too, known noise filtered (`boucle::logging::NOISE`).
+fn init_demo_logging(path: &Path) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    let spec = std::env::var("BOUCLE_LOG").ok();
+    let filter = EnvFilter::try_new(boucle::logging::demo_directives(spec.as_deref()))
+        .unwrap_or_else(|_| EnvFilter::new(boucle::logging::demo_directives(None)));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(std::sync::Mutex::new(file))
+        .init();
+    Ok(())
+}
+
 async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     let mut config = match config_path {
         Some(path) => Config::load(path).with_context(|| format!("reading {}", path.display()))?,
@@ -471,6 +501,11 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
             ("url", synapse.url.as_str().into()),
             ("user", person.as_str().into()),
             ("password", person_password.into()),
+            (
+                "hub",
+                format!("#assemblee-populaire:{}", synapse.server_name).into(),
+            ),
+            ("log", DEMO_LOG.into()),
         ],
     );
     println!("\n{banner}\n");

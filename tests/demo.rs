@@ -6,6 +6,7 @@ mod support;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use matrix_sdk::ruma::RoomAliasId;
@@ -29,37 +30,7 @@ async fn the_demo_runs_a_local_synapse_with_the_rooms_and_answers() {
         .unwrap_or_else(|| {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".boucle/synapse-venv")
         });
-    let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
-        .arg("run")
-        .current_dir(workdir.path())
-        .env("BOUCLE_SYNAPSE_VENV", &venv)
-        .env("BOUCLE_LOG", "warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let _demo = Demo(child);
-
-    // The banner says where to log in.
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = sender.send(line);
-        }
-    });
-    let deadline = Instant::now() + TIMEOUT * 2;
-    let mut banner = Vec::new();
-    let url = loop {
-        let line = receiver
-            .recv_timeout(deadline - Instant::now())
-            .expect("the demo printed no banner");
-        banner.push(line.clone());
-        if let Some(url) = line.trim().strip_prefix("serveur : ") {
-            break url.to_owned();
-        }
-    };
+    let (demo, url, banner, screen) = start_demo(workdir.path(), &venv);
     let person = Person::log_in(&url, "@demo:localhost", "demo-boucle").await;
 
     // Every room exists under its alias; the bot answers in the hub, well
@@ -103,4 +74,89 @@ async fn the_demo_runs_a_local_synapse_with_the_rooms_and_answers() {
             .contains("Commandes disponibles"),
         "{banner:?}"
     );
+
+    // A calm screen: the banner names the hub and a first command, and
+    // nothing came after it (the log went to its file, without the SDK's
+    // known noise).
+    let text = banner.join("\n");
+    assert!(text.contains("#assemblee-populaire:localhost"), "{text}");
+    assert!(text.contains("!reunion jeudi 18h30"), "{text}");
+    assert!(text.contains(".boucle/demo/boucle.log"), "{text}");
+    let after: Vec<String> = screen.lock().unwrap().clone();
+    assert!(after.is_empty(), "printed after the banner: {after:?}");
+    let log = std::fs::read_to_string(workdir.path().join(".boucle/demo/boucle.log")).unwrap();
+    assert!(log.contains("boucle is running"), "{log}");
+    assert!(!log.contains("Could not compute power levels"), "{log}");
+    assert!(!log.contains("might have been deleted"), "{log}");
+    assert!(!log.contains('\u{1b}'), "no colours in a file");
+
+    // Started again, the demo keeps its address: the person's client still
+    // reaches it.
+    drop(demo);
+    let (_demo, again, _, _) = start_demo(workdir.path(), &venv);
+    assert_eq!(again, url);
+    let command = person.send(&hub, "!aide").await;
+    let replies = wait_for_replies(&hub, &bot, std::slice::from_ref(&command)).await;
+    assert_eq!(replies[0].len(), 1);
+}
+
+/// Starts `boucle run` in `workdir`; returns it, the homeserver address
+/// from its banner, the banner, and whatever it prints after the banner (on
+/// either stream) from then on.
+fn start_demo(
+    workdir: &std::path::Path,
+    venv: &std::path::Path,
+) -> (Demo, String, Vec<String>, Arc<Mutex<Vec<String>>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_boucle"))
+        .arg("run")
+        .current_dir(workdir)
+        .env("BOUCLE_SYNAPSE_VENV", venv)
+        .env_remove("BOUCLE_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let demo = Demo(child);
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let errors = sender.clone();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = errors.send(format!("stderr: {line}"));
+        }
+    });
+    let deadline = Instant::now() + TIMEOUT * 2;
+    let mut banner = Vec::new();
+    let mut url = None;
+    // The banner ends with the line saying how to stop.
+    loop {
+        let line = receiver
+            .recv_timeout(deadline - Instant::now())
+            .unwrap_or_else(|_| panic!("the demo printed no banner: {banner:?}"));
+        if let Some(found) = line.trim().strip_prefix("serveur : ") {
+            url = Some(found.to_owned());
+        }
+        let last = line.contains("Ctrl-C");
+        banner.push(line);
+        if last {
+            break;
+        }
+    }
+    let screen = Arc::new(Mutex::new(Vec::new()));
+    let seen = screen.clone();
+    std::thread::spawn(move || {
+        for line in receiver.iter() {
+            if !line.trim().is_empty() {
+                seen.lock().unwrap().push(line);
+            }
+        }
+    });
+    (demo, url.expect("an address in the banner"), banner, screen)
 }
