@@ -90,7 +90,7 @@ cmd-scrutin-usage = !ballot <question> then one option per line; --quorum N, --u
 cmd-scrutin-example = !ballot Who represents us at the assembly? | Camille | Yann
 
 cmd-voter-summary = vote in secret, in a direct chat with boucle
-cmd-voter-usage = !cast <ballot number> <choice>
+cmd-voter-usage = !cast <ballot number> <choice> (in private); !cast <number> alone, in a room: I write to you in private
 cmd-voter-example = !cast 4 Camille
 
 cmd-reunion-summary = announce a meeting
@@ -412,7 +412,7 @@ month-12 = December
 
 ballot-opened = Secret ballot #{$number}: {$question}
 ballot-option = {$index}. {$answer}
-ballot-how = To vote, write to me in a private chat ({$bot}): !cast {$number} followed by your choice. Your choice is never kept with your name. { $electorate ->
+ballot-how = To vote, type "!cast {$number}" here: I will write to you in private (or write to me directly, {$bot}: !cast {$number} followed by your choice). Your choice is never kept with your name. { $electorate ->
     [one] 1 person may vote.
    *[other] {$electorate} people may vote.
 }
@@ -440,6 +440,8 @@ ballot-vote-in-room = Vote not counted: everyone in this room sees this message.
     [1] I am writing to you in private: vote there, your choice stays secret.
    *[0] Voting is done in an encrypted private chat with me ({$bot}).
 }
+ballot-going-private = I am writing ballot #{$number} to you in private: vote there, your choice stays secret.
+ballot-not-offered = You cannot vote in ballot #{$number} (any more): you are not on its list of voters, drawn up when it opened, or you have voted already.
 ballot-vote-here = Vote here: !cast {$number} followed by your choice (its number is enough). Your choice is never kept with your name, and I erase your message from the server.
 ballot-closing = Closing ballot #{$number} and publishing the results.
 ballot-results = Results of secret ballot #{$number} "{$question}":

@@ -90,7 +90,7 @@ cmd-scrutin-usage = !scrutin <question> puis une option par ligne ; --quorum N, 
 cmd-scrutin-example = !scrutin Qui pour nous représenter à l'AG ? | Camille | Yann
 
 cmd-voter-summary = voter en secret, en message privé avec boucle
-cmd-voter-usage = !voter <numéro du scrutin> <choix>
+cmd-voter-usage = !voter <numéro du scrutin> <choix> (en privé) ; !voter <numéro> seul, dans un salon : je vous écris en privé
 cmd-voter-example = !voter 4 Camille
 
 cmd-reunion-summary = annoncer une réunion
@@ -409,7 +409,7 @@ month-12 = décembre
 
 ballot-opened = Scrutin secret #{$number} : {$question}
 ballot-option = {$index}. {$answer}
-ballot-how = Pour voter, écrivez-moi en message privé ({$bot}) : !voter {$number} suivi de votre choix. Votre choix n'est jamais gardé avec votre nom. { $electorate ->
+ballot-how = Pour voter, tapez ici « !voter {$number} » : je vous écris en privé (ou écrivez-moi directement, {$bot} : !voter {$number} suivi de votre choix). Votre choix n'est jamais gardé avec votre nom. { $electorate ->
     [one] 1 personne peut voter.
    *[other] {$electorate} personnes peuvent voter.
 }
@@ -437,6 +437,8 @@ ballot-vote-in-room = Vote non compté : tout le salon voit ce message. { $erase
     [1] Je vous écris en privé : votez-y, votre choix y reste secret.
    *[0] Un vote se fait en message privé chiffré avec moi ({$bot}).
 }
+ballot-going-private = Je vous écris en privé le scrutin #{$number} : votez-y, votre choix y reste secret.
+ballot-not-offered = Vous ne pouvez pas ou plus voter au scrutin #{$number} : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
 ballot-vote-here = Votez ici : !voter {$number} suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
 ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
 ballot-results = Résultats du scrutin secret #{$number} « {$question} » :

@@ -362,12 +362,29 @@ async fn a_vote_typed_in_the_open_is_not_counted_and_the_bot_offers_the_ballot_i
     let server = homeserver();
     let camille = Person::new_on(server, "camille").await;
     let lou = Person::new_on(server, "lou").await;
+    let zoe = Person::new_on(server, "zoe").await;
     let mut bot = Bot::new_on(server).await;
-    let room = group_room(&[&lou], &camille, &mut bot).await;
+    let room = group_room(&[&lou, &zoe], &camille, &mut bot).await;
     camille
         .send(&room, "!scrutin Pour ou contre ? | Pour | Contre")
         .await;
     wait_for_message(&room, &bot, |text| text.starts_with("Scrutin secret #1")).await;
+    // Zoé types « !voter 1 », as the opening says: the ballot comes to her
+    // in private, and she votes there.
+    zoe.send(&room_of(&zoe, &room), "!voter 1").await;
+    wait_for_message(&room, &bot, |text| {
+        text.starts_with("Je vous écris en privé le scrutin #1")
+    })
+    .await;
+    let zoe_direct = zoe.accept_invite_from(&bot.user_id).await;
+    let offer = wait_for_message(&zoe_direct, &bot, |text| {
+        text.starts_with("Scrutin secret #1")
+    })
+    .await;
+    assert_rings_naming(&offer, &[&zoe]);
+    zoe.send(&zoe_direct, "!voter 1 Pour").await;
+    wait_for_message(&zoe_direct, &bot, |text| text.starts_with("Votre bulletin")).await;
+    // Lou types a choice in the open: not counted, and offered in private.
     lou.send(&room_of(&lou, &room), "!voter 1 Pour").await;
     let refused = wait_for_message(&room, &bot, |text| text.starts_with("Vote non compté")).await;
     assert!(
@@ -394,8 +411,12 @@ async fn a_vote_typed_in_the_open_is_not_counted_and_the_bot_offers_the_ballot_i
     })
     .await;
     let body = results["content"]["body"].as_str().unwrap();
-    assert!(body.contains("Contre : 1 voix (100 %)"), "{body}");
-    assert!(body.contains("1 bulletin sur 2 électeurs (50 %)"), "{body}");
+    assert!(body.contains("Contre : 1 voix (50 %)"), "{body}");
+    assert!(body.contains("Pour : 1 voix (50 %)"), "{body}");
+    assert!(
+        body.contains("2 bulletins sur 3 électeurs (67 %)"),
+        "{body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

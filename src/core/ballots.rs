@@ -293,8 +293,25 @@ impl Context<'_> {
 
     /// `!voter n choix` typed where everyone in the room sees it: not
     /// counted, and erased if the bot may; the ballot is written to the
-    /// person in private, ready to vote there.
-    pub(super) fn vote_in_the_open(&mut self, number: u64) -> Rendered {
+    /// person in private, ready to vote there. `!voter n` alone (no choice
+    /// said) just asks for that.
+    pub(super) fn vote_in_the_open(&mut self, number: u64, asking: bool) -> Rendered {
+        if asking {
+            let number_arg: Arg = number.to_string().into();
+            return match self.state.assembly.ballots.get(&number) {
+                None => self.tr("ballot-unknown", &[("number", number_arg)]),
+                Some(ballot) if !ballot.is_open() => {
+                    self.tr("ballot-closed", &[("number", number_arg)])
+                }
+                Some(ballot) if !ballot.electorate_frozen => {
+                    self.tr("ballot-not-ready", &[("number", number_arg)])
+                }
+                Some(_) if self.offer_private_vote(number) => {
+                    self.tr("ballot-going-private", &[("number", number_arg)])
+                }
+                Some(_) => self.tr("ballot-not-offered", &[("number", number_arg)]),
+            };
+        }
         let erased = self.redact_message();
         let private = self.offer_private_vote(number);
         self.tr(
@@ -327,7 +344,14 @@ impl Context<'_> {
         if !may_vote {
             return false;
         }
-        let number_arg: Arg = number.to_string().into();
+        let text = self.ballot_to_vote_on(&ballot.clone());
+        self.act(Action::ring(&sender, text));
+        true
+    }
+
+    /// A ballot's question and answers, and how to vote right here.
+    fn ballot_to_vote_on(&self, ballot: &Ballot) -> Rendered {
+        let number_arg: Arg = ballot.number.to_string().into();
         let mut text = self
             .tr(
                 "ballot-opened",
@@ -347,8 +371,7 @@ impl Context<'_> {
             ));
         }
         text.line(self.tr("ballot-vote-here", &[("number", number_arg)]));
-        self.act(Action::ring(&sender, text));
-        true
+        text
     }
 
     /// `!voter n choix`, in a direct chat. Counted only from a message that
@@ -379,12 +402,17 @@ impl Context<'_> {
         if !ballot.electorate_frozen {
             return self.tr("ballot-not-ready", &[("number", number_arg)]);
         }
+
         let sender = self.message.sender.clone();
         let Some(elector) = self.state.assembly.electors.get(&(number, sender.clone())) else {
             return self.tr("ballot-not-elector", &[("number", number_arg)]);
         };
         if elector.voted {
             return self.tr("ballot-already-voted", &[("number", number_arg)]);
+        }
+        if choices.trim().is_empty() {
+            // `!voter n` alone, here: the ballot again, to vote on.
+            return self.ballot_to_vote_on(&ballot);
         }
         let chosen = match self.resolve_choices(&ballot.answers, choices, ballot.max_selections) {
             Ok(chosen) => chosen,

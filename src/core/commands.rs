@@ -1028,7 +1028,17 @@ fn parse_ballot(arguments: &[Token]) -> Result<Command, ParseProblem> {
     poll_request(arguments, true).map(Command::Ballot)
 }
 
+/// `!voter n choix`, or `!voter n` alone: « write me the ballot in
+/// private », so that nobody has to know how to open a direct chat.
 fn parse_ballot_vote(arguments: &[Token]) -> Result<Command, ParseProblem> {
+    let words = words(arguments);
+    if let [only] = words.as_slice() {
+        let ballot = poll_number(only).ok_or(ParseProblem::NotANumber)?;
+        return Ok(Command::BallotVote {
+            ballot,
+            choices: String::new(),
+        });
+    }
     match parse_vote(arguments)? {
         Command::Vote { poll, choices } => Ok(Command::BallotVote {
             ballot: poll,

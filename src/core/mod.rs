@@ -1014,11 +1014,11 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
             let id = command.id();
             let definition = commands::definition(id);
             let reply = if !definition.allowed_in(place) && id == CommandId::BallotVote {
-                let ballot = match &command {
-                    Command::BallotVote { ballot, .. } => *ballot,
-                    _ => 0,
+                let (ballot, choices) = match &command {
+                    Command::BallotVote { ballot, choices } => (*ballot, choices.as_str()),
+                    _ => (0, ""),
                 };
-                Some(context.vote_in_the_open(ballot))
+                Some(context.vote_in_the_open(ballot, choices.is_empty()))
             } else if !definition.allowed_in(place) {
                 Some(context.wrong_place(definition))
             } else if !context.role.may_use(definition.audience) {

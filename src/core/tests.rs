@@ -1141,9 +1141,33 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         [santé] (sonne) (mentionne @camille:example.org, @lou:example.org, @yann:example.org) Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
-        Pour voter, écrivez-moi en message privé (@boucle:example.org) : !voter 1 suivi de votre choix. Votre choix n'est jamais gardé avec votre nom. 3 personnes peuvent voter.
+        Pour voter, tapez ici « !voter 1 » : je vous écris en privé (ou écrivez-moi directement, @boucle:example.org : !voter 1 suivi de votre choix). Votre choix n'est jamais gardé avec votre nom. 3 personnes peuvent voter.
         Quorum : 3 bulletins."#]]
     .assert_eq(&opened);
+    // `!voter 1` alone in the room: the ballot comes in private, nothing
+    // to erase; in the direct chat, the same ballot to vote on.
+    let asking = chat.script(&[
+        (ROOM, "@lou:example.org", "!voter 1"),
+        (DIRECT, "@lou:example.org", "!voter 1"),
+        (ROOM, "@zoe:example.org", "!voter 1"),
+        (ROOM, "@lou:example.org", "!voter 7"),
+    ]);
+    expect![[r#"
+        > [santé] @lou:example.org : !voter 1
+        [santé] Je vous écris en privé le scrutin #1 : votez-y, votre choix y reste secret.
+        → écrit en privé à @lou:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
+        1. Camille
+        2. Yann
+        Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
+        > [privé] @lou:example.org : !voter 1
+        [privé] Scrutin secret #1 : Qui nous représente à l'AG ?
+        1. Camille
+        2. Yann
+        Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
+        > [santé] @zoe:example.org : !voter 1
+        [santé] Vous ne pouvez pas ou plus voter au scrutin #1 : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
+        > [santé] @lou:example.org : !voter 7
+        [santé] Il n'y a pas de scrutin #7."#]].assert_eq(&asking);
     let voting = chat.script(&[
         (ROOM, YANN, "!voter 1 Yann"),
         (DIRECT, YANN, "!voter 1 yann"),
@@ -1158,14 +1182,14 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     expect![[r#"
         > [santé] @yann:example.org : !voter 1 Yann
         [santé] Vote non compté : tout le salon voit ce message. Je l'ai effacé. Je vous écris en privé : votez-y, votre choix y reste secret.
-        → efface $e5 dans santé
+        → efface $e9 dans santé
         → écrit en privé à @yann:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
         Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
         > [privé] @yann:example.org : !voter 1 yann
         [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
-        → efface $e6 dans privé
+        → efface $e10 dans privé
         > [privé] @yann:example.org : !voter 1 Camille
         [privé] Vous avez déjà voté au scrutin #1. Un bulletin secret ne peut pas être changé.
         > [privé] @zoe:example.org : !voter 1 Camille
@@ -1175,7 +1199,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         Options : 1. Camille ; 2. Yann
         > [privé] @camille:example.org : !voter 1 2
         [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
-        → efface $e10 dans privé
+        → efface $e14 dans privé
         > [privé] @camille:example.org : !voter 9 2
         [privé] Il n'y a pas de scrutin #9.
         > [santé] @camille:example.org : !resultats 1
