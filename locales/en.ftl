@@ -440,7 +440,7 @@ ballot-vote-in-room = Vote not counted: everyone in this room sees this message.
     [1] I am writing to you in private: vote there, your choice stays secret.
    *[0] Voting is done in an encrypted private chat with me ({$bot}).
 }
-ballot-going-private = I am writing ballot #{$number} to you in private: vote there, your choice stays secret.
+ballot-going-private = I am writing to you in private about ballot #{$number}: that is where you vote, your choice stays secret.
 ballot-not-offered = You cannot vote in ballot #{$number} (any more): you are not on its list of voters, drawn up when it opened, or you have voted already.
 ballot-vote-here = Vote here: !cast {$number} followed by your choice (its number is enough). Your choice is never kept with your name, and I erase your message from the server.
 ballot-closing = Closing ballot #{$number} and publishing the results.
@@ -646,6 +646,10 @@ handling-failed = Sorry, I could not handle this command: the mistake is mine, n
 room-hub = main room
 room-deputy = deputy team's room
 undeliverable-room = I could not send a message or do an action in the room {$room}.
+direct-chats-waiting = The Matrix server makes me wait before opening a private chat (about { $minutes ->
+    [one] 1 minute
+   *[other] {$minutes} minutes
+}): reminders, answers or requested data arrive late. Nothing is lost. To lift this limit for my account, see deploy/README.md ("Lift Synapse's rate limits").
 undeliverable-direct = I could not write privately to someone.
 undeliverable-creation = I could not create the room of a new group.
 undeliverable-too-large = The homeserver finds it too large.

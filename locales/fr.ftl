@@ -437,7 +437,7 @@ ballot-vote-in-room = Vote non compté : tout le salon voit ce message. { $erase
     [1] Je vous écris en privé : votez-y, votre choix y reste secret.
    *[0] Un vote se fait en message privé chiffré avec moi ({$bot}).
 }
-ballot-going-private = Je vous écris en privé le scrutin #{$number} : votez-y, votre choix y reste secret.
+ballot-going-private = Je vous écris en privé au sujet du scrutin #{$number} : c'est là qu'on vote, votre choix y reste secret.
 ballot-not-offered = Vous ne pouvez pas ou plus voter au scrutin #{$number} : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
 ballot-vote-here = Votez ici : !voter {$number} suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
 ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
@@ -643,6 +643,10 @@ handling-failed = Désolé, je n'ai pas pu traiter cette commande : c'est une er
 room-hub = salon principal
 room-deputy = salon de l'équipe de la députée
 undeliverable-room = Je n'ai pas pu envoyer un message ou faire une action dans le salon {$room}.
+direct-chats-waiting = Le serveur Matrix me fait attendre avant d'ouvrir une discussion privée (environ { $minutes ->
+    [one] 1 minute
+   *[other] {$minutes} minutes
+}) : des rappels, des réponses ou des données demandées arrivent en retard. Rien n'est perdu. Pour lever cette limite pour mon compte, voyez deploy/README.md (« Lift Synapse's rate limits »).
 undeliverable-direct = Je n'ai pas pu écrire en privé à une personne.
 undeliverable-creation = Je n'ai pas pu créer le salon d'un nouveau groupe.
 undeliverable-too-large = Le serveur le trouve trop grand.

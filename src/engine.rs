@@ -153,6 +153,7 @@ fn input_kind(input: &Input) -> &'static str {
         Input::Electorate { .. } => "electorate",
         Input::Undeliverable { .. } => "undeliverable",
         Input::Squatted { .. } => "squatted alias",
+        Input::DirectChatsWaiting { .. } => "direct chats waiting",
         Input::RoomsEncrypted { .. } => "rooms encrypted",
     }
 }

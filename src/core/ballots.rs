@@ -83,12 +83,14 @@ fn freeze(state: &State, ballot: &Ballot, members: &[String], outcome: &mut Outc
         electorate_frozen: true,
         ..ballot.clone()
     }));
-    // The electors, and only them, are named: the opening notifies them.
-    let electors = members.iter().map(|member| (*member).clone()).collect();
+    // The opening notifies the room's members, as any message would, and
+    // names nobody: naming every elector would let any member ping a whole
+    // room (even those who muted it but for mentions), which only a power
+    // level allows, and would not fit one event for a large electorate.
     outcome.messages.push(OutgoingMessage::ringing(
         &ballot.room_id,
         announcement(state, ballot, members.len()),
-        electors,
+        Vec::new(),
     ));
 }
 
@@ -306,10 +308,16 @@ impl Context<'_> {
                 Some(ballot) if !ballot.electorate_frozen => {
                     self.tr("ballot-not-ready", &[("number", number_arg)])
                 }
-                Some(_) if self.offer_private_vote(number) => {
+                Some(_) => {
+                    // Whether the person may still vote is theirs to know:
+                    // in the room, "voted already" would tell who voted.
+                    if !self.offer_private_vote(number) {
+                        let why = self.tr("ballot-not-offered", &[("number", number_arg.clone())]);
+                        let sender = self.message.sender.clone();
+                        self.act(Action::tell(&sender, why));
+                    }
                     self.tr("ballot-going-private", &[("number", number_arg)])
                 }
-                Some(_) => self.tr("ballot-not-offered", &[("number", number_arg)]),
             };
         }
         let erased = self.redact_message();

@@ -111,6 +111,25 @@ pub fn undeliverable(state: &State, lane: &Lane, reason: Refusal) -> Outcome {
     }
 }
 
+/// Tells the admins that the homeserver makes the bot wait before opening
+/// direct chats (reminders, answers, private data queue behind it), and how
+/// to lift the limit for the bot's account.
+pub fn direct_chats_waiting(state: &State, wait_seconds: u64) -> Outcome {
+    let minutes = i64::try_from(wait_seconds.div_ceil(60).max(1)).unwrap_or(i64::MAX);
+    let text = state
+        .translator
+        .render("direct-chats-waiting", &[("minutes", minutes.into())]);
+    Outcome {
+        actions: state
+            .settings
+            .admins
+            .iter()
+            .map(|admin| Action::ring(admin, text.clone()))
+            .collect(),
+        ..Outcome::default()
+    }
+}
+
 /// Tells the admins that `alias`, which the bot wanted for a room it
 /// creates, is someone else's room, and that it used `instead`.
 pub fn squatted(state: &State, alias: &str, instead: &str) -> Outcome {

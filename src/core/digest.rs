@@ -387,7 +387,7 @@ pub fn messages(state: &State, since: DateTime<Utc>, now: DateTime<Utc>) -> Vec<
 }
 
 /// Sends the digest: messages, the time, the missed reminders told.
-fn send(state: &State, now: DateTime<Utc>, outcome: &mut Outcome) {
+fn send(state: &State, now: DateTime<Utc>, rings: bool, outcome: &mut Outcome) {
     let Some(room) = state.settings.deputy_room_id.clone() else {
         return;
     };
@@ -395,10 +395,11 @@ fn send(state: &State, now: DateTime<Utc>, outcome: &mut Outcome) {
         .assembly
         .last_digest
         .unwrap_or(now - Duration::days(7));
-    // The team is told once that its digest is there: the first message
-    // notifies the room's members, the rest are quiet.
+    // The team is told once that its scheduled digest is there: the first
+    // message notifies the room's members, the rest are quiet. Asked for
+    // with `!digest`, it rings nobody: whoever asked is watching.
     for (index, text) in messages(state, since, now).into_iter().enumerate() {
-        outcome.messages.push(if index == 0 {
+        outcome.messages.push(if index == 0 && rings {
             OutgoingMessage::ringing(&room, text, Vec::new())
         } else {
             OutgoingMessage::notice(&room, text)
@@ -417,7 +418,7 @@ fn send(state: &State, now: DateTime<Utc>, outcome: &mut Outcome) {
 /// The scheduled digest fell due (maybe late): sent once, next one set.
 pub fn scheduled(state: &State, now: DateTime<Utc>) -> Outcome {
     let mut outcome = Outcome::default();
-    send(state, now, &mut outcome);
+    send(state, now, true, &mut outcome);
     outcome.timers.push(NewTimer {
         due: state.settings.digest.next(state.settings.time_zone, now),
         purpose: TimerPurpose::Digest,
@@ -425,10 +426,10 @@ pub fn scheduled(state: &State, now: DateTime<Utc>) -> Outcome {
     outcome
 }
 
-/// `!digest`: the same, now, in the deputy room.
+/// `!digest`: the same, now, in the deputy room, quiet.
 pub fn now_for(state: &State, now: DateTime<Utc>) -> Outcome {
     let mut outcome = Outcome::default();
-    send(state, now, &mut outcome);
+    send(state, now, false, &mut outcome);
     outcome
 }
 

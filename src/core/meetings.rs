@@ -854,7 +854,7 @@ impl Context<'_> {
             .meetings
             .values()
             .filter(|other| {
-                other.room_id == self.message.room_id
+                (other.room_id == self.message.room_id || other.general)
                     && !other.cancelled
                     && other.starts_at > self.now
             })

@@ -419,6 +419,15 @@ pub enum Input {
     RoomsEncrypted {
         rooms: Vec<String>,
     },
+    /// The homeserver made the bot wait before opening a direct chat (its
+    /// room-creation limit): direct messages queue behind it. The admins,
+    /// who can lift the limit, hear of it once a day.
+    DirectChatsWaiting {
+        /// How long the homeserver asked to wait, in seconds.
+        wait_seconds: u64,
+        /// The day, in the assembly's time zone.
+        day: chrono::NaiveDate,
+    },
 }
 
 impl Input {
@@ -440,6 +449,7 @@ impl Input {
                 Some(delivery::ledger_key(lane, *reason, *day))
             }
             Input::Squatted { alias, .. } => Some(format!("squatted:{alias}")),
+            Input::DirectChatsWaiting { day, .. } => Some(format!("direct-chats-waiting:{day}")),
         }
     }
 
@@ -461,6 +471,7 @@ impl Input {
             | Input::Electorate { .. }
             | Input::Undeliverable { .. }
             | Input::Squatted { .. }
+            | Input::DirectChatsWaiting { .. }
             | Input::RoomsEncrypted { .. } => None,
         }
     }
@@ -770,6 +781,9 @@ fn decide(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
         Input::Undeliverable { lane, reason, .. } => delivery::undeliverable(state, lane, *reason),
         Input::Squatted { alias, instead } => delivery::squatted(state, alias, instead),
+        Input::DirectChatsWaiting { wait_seconds, .. } => {
+            delivery::direct_chats_waiting(state, *wait_seconds)
+        }
         Input::RoomsEncrypted { rooms } => encryption::noted(state, rooms),
         Input::Timer {
             purpose: TimerPurpose::Reminder(reminder),

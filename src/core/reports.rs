@@ -116,7 +116,7 @@ fn tell_author(state: &State, report: &Report, text: Rendered, outcome: &mut Out
     let mut told = false;
     if in_place && let Some(mut message) = about_report(report, text.clone()) {
         message.mentions = report.author.iter().cloned().collect();
-        message.rings = in_their_chat && report.author.is_some();
+        message.rings = in_their_chat && report.author.is_some() && !report.anonymous;
         outcome.messages.push(message);
         if in_their_chat {
             return true;
@@ -124,7 +124,13 @@ fn tell_author(state: &State, report: &Report, text: Rendered, outcome: &mut Out
         told = true;
     }
     if let Some(author) = &report.author {
-        outcome.actions.push(Action::ring(author, text));
+        // An anonymous report's author is told quietly: a phone ringing as
+        // the team types `!statut` in a meeting would say whose it is.
+        outcome.actions.push(if report.anonymous {
+            Action::tell(author, text)
+        } else {
+            Action::ring(author, text)
+        });
         told = true;
     }
     told

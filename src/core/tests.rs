@@ -1138,7 +1138,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     expect![[r#"
         > [santé] @camille:example.org : !scrutin Qui nous représente à l'AG ? | Camille | Yann --quorum 3
         [santé] Scrutin secret #1 ouvert pour les 3 membres inscrits du groupe.
-        [santé] (sonne) (mentionne @camille:example.org, @lou:example.org, @yann:example.org) Scrutin secret #1 : Qui nous représente à l'AG ?
+        [santé] (sonne) Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
         Pour voter, tapez ici « !voter 1 » : je vous écris en privé (ou écrivez-moi directement, @boucle:example.org : !voter 1 suivi de votre choix). Votre choix n'est jamais gardé avec votre nom. 3 personnes peuvent voter.
@@ -1154,7 +1154,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     ]);
     expect![[r#"
         > [santé] @lou:example.org : !voter 1
-        [santé] Je vous écris en privé le scrutin #1 : votez-y, votre choix y reste secret.
+        [santé] Je vous écris en privé au sujet du scrutin #1 : c'est là qu'on vote, votre choix y reste secret.
         → écrit en privé à @lou:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
@@ -1165,7 +1165,8 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         2. Yann
         Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
         > [santé] @zoe:example.org : !voter 1
-        [santé] Vous ne pouvez pas ou plus voter au scrutin #1 : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
+        [santé] Je vous écris en privé au sujet du scrutin #1 : c'est là qu'on vote, votre choix y reste secret.
+        → écrit en privé à @zoe:example.org : Vous ne pouvez pas ou plus voter au scrutin #1 : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
         > [santé] @lou:example.org : !voter 7
         [santé] Il n'y a pas de scrutin #7."#]].assert_eq(&asking);
     let voting = chat.script(&[
@@ -1444,6 +1445,17 @@ fn an_answer_gets_a_reaction_unless_the_meeting_taken_needs_saying() {
     // A refusal still gets words.
     let refused = chat.say(ROOM, YANN, "!participe 9");
     assert!(!refused.contains("réagit"), "{refused}");
+    // One meeting in the room, but the general assembly comes first: the
+    // answer goes to the assembly, and says so.
+    let mut chat = meeting_chat();
+    chat.say(HUB, ADMIN, "!ag le 8 décembre à 14h | Salle des fêtes");
+    chat.say(ROOM, CAMILLE, "!reunion le 10 décembre à 18h30 | Local");
+    let assembly = chat.say(ROOM, YANN, "!participe");
+    assert!(
+        assembly.contains("vous venez à la réunion #1"),
+        "{assembly}"
+    );
+    assert!(!assembly.contains("réagit"), "{assembly}");
 }
 
 #[test]
@@ -2073,6 +2085,25 @@ fn admins_are_told_weekly_when_no_general_assembly_is_planned() {
     assert_eq!(planned.timers.len(), 1, "checked again next week");
 }
 
+/// Direct chats waiting on the homeserver's room-creation limit: the
+/// admins, who can lift it, are told, once a day (the ledger key).
+#[test]
+fn admins_hear_once_a_day_that_direct_chats_wait_for_the_homeserver() {
+    let mut chat = Chat::new();
+    let day = now().date_naive();
+    let waiting = |wait_seconds, day| Input::DirectChatsWaiting { wait_seconds, day };
+    expect!["→ écrit en privé à @admin:example.org (sonne) : Le serveur Matrix me fait attendre avant d'ouvrir une discussion privée (environ 1 minute) : des rappels, des réponses ou des données demandées arrivent en retard. Rien n'est perdu. Pour lever cette limite pour mon compte, voyez deploy/README.md (« Lift Synapse's rate limits »)."].assert_eq(&chat.input(waiting(50, day)));
+    assert_eq!(
+        waiting(50, day).ledger_key(),
+        waiting(600, day).ledger_key(),
+        "once a day, however long the wait"
+    );
+    assert_ne!(
+        waiting(50, day).ledger_key(),
+        waiting(50, day.succ_opt().unwrap()).ledger_key()
+    );
+}
+
 #[test]
 fn themes_show_each_group_s_next_meeting() {
     let mut chat = meeting_chat();
@@ -2277,13 +2308,13 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
     expect![[r#"
         > [équipe] @equipe:example.org : !repondre 1 Nous avons écrit à l'ARS.
         [équipe] Réponse à la remontée #1 transmise à son auteur, en message privé.
-        [privé] (sonne) (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Nous avons écrit à l'ARS.
+        [privé] (mentionne @camille:example.org) Réponse de l'équipe de la députée à la remontée #1 : Nous avons écrit à l'ARS.
         > [équipe] @equipe:example.org : !repondre 7 Nous relançons.
         [équipe] Réponse à la remontée #7 transmise à son auteur, en message privé.
-        → écrit en privé à @camille:example.org (sonne) : Réponse de l'équipe de la députée à la remontée #7 : Nous relançons.
+        → écrit en privé à @camille:example.org : Réponse de l'équipe de la députée à la remontée #7 : Nous relançons.
         > [équipe] @equipe:example.org : !statut 7 traité
         [équipe] Remontée #7 : statut « traitée ».
-        → écrit en privé à @camille:example.org (sonne) : Votre remontée #7 est maintenant « traitée » pour l'équipe de la députée."#]].assert_eq(&answers);
+        → écrit en privé à @camille:example.org : Votre remontée #7 est maintenant « traitée » pour l'équipe de la députée."#]].assert_eq(&answers);
     assert!(!answers.contains("[santé]"), "{answers}");
     chat.state.assembly.encrypted_rooms.insert(ROOM.into());
     let refused = chat.say(ROOM, CAMILLE, "!remontee Un problème");
@@ -2808,6 +2839,8 @@ fn a_long_digest_is_split_into_messages_under_the_size_limit() {
         now() + chrono::Duration::hours(2),
     );
     assert!(digest.messages.len() > 1, "split into several messages");
+    // Asked for, it rings nobody: whoever asked is watching.
+    assert!(digest.messages.iter().all(|message| !message.rings));
     for message in &digest.messages {
         let size = serde_json::to_vec(&message.content()).unwrap().len();
         assert!(size < 60_000, "{size} bytes");

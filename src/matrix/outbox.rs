@@ -606,7 +606,23 @@ async fn direct_room(adapter: &Adapter, user_id: &str) -> Result<matrix_sdk::Roo
     }
     adapter.client.create_dm(&user).await.map_err(|error| {
         tracing::warn!(error = %crate::logging::error(&error), "cannot open a direct chat");
-        failure(&error)
+        let failure = failure(&error);
+        if let Failure::Wait(wait) = failure {
+            // The room-creation limit: direct messages queue behind it. The
+            // admins hear of it (once a day: the input's ledger key).
+            let now = Utc::now();
+            let day = adapter
+                .engine
+                .read(|state| now.with_timezone(&state.settings.time_zone).date_naive());
+            let input = Input::DirectChatsWaiting {
+                wait_seconds: wait.as_secs(),
+                day,
+            };
+            if let Err(error) = adapter.engine.process(&input, now) {
+                tracing::error!(error = %crate::logging::error(&error), "cannot tell the admins that direct chats wait");
+            }
+        }
+        failure
     })
 }
 

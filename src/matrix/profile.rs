@@ -50,7 +50,7 @@ impl Face {
             },
         };
         Face {
-            display_name: display_name.to_owned(),
+            display_name: display_name.trim().to_owned(),
             avatar,
             content_type,
         }
@@ -94,6 +94,14 @@ fn read_uploaded(data_dir: &Path) -> Option<Uploaded> {
 pub async fn present(adapter: Arc<Adapter>, face: Face) {
     let mut pause = Duration::from_secs(5);
     while let Err(error) = set_face(&adapter, &face).await {
+        if error.client_api_error_kind()
+            == Some(&matrix_sdk::ruma::api::error::ErrorKind::Forbidden)
+        {
+            // The homeserver does not let accounts change their profile:
+            // said once, not retried.
+            tracing::warn!(error = %crate::logging::error(&error), "the homeserver refuses to set the bot's name or picture");
+            break;
+        }
         tracing::warn!(error = %crate::logging::error(&error), retry_in = ?pause, "cannot set the bot's name and picture yet");
         tokio::time::sleep(pause).await;
         pause = (pause * 2).min(Duration::from_secs(600));
