@@ -9,7 +9,7 @@ mod support;
 
 use matrix_sdk::Room;
 use serde_json::{Value, json};
-use support::{Bot, Person, body, homeserver, wait_for_event, wait_for_message};
+use support::{Bot, Person, assembly_rooms, body, homeserver, wait_for_event, wait_for_message};
 
 fn id(event: &Value) -> String {
     event["event_id"].as_str().unwrap().to_owned()
@@ -116,20 +116,8 @@ async fn a_reminder_and_a_cancellation_ring_who_comes_and_nobody_else() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_answer_to_a_report_and_its_status_ring_its_author_only() {
-    let server = homeserver();
-    let camille = Person::new_on(server, "camille").await;
-    let lou = Person::new_on(server, "lou").await;
-    let dora = Person::new_on(server, "dora").await;
-    let mut bot = Bot::new_on(server).await;
-    let hub = camille.create_room(false, &bot.user_id).await;
-    let theme = camille.create_room(false, &bot.user_id).await;
-    let deputy = dora.create_room(false, &bot.user_id).await;
-    bot.configure_assembly(&format!(
-        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n\n[[theme]]\nslug = \"transports\"\nname = \"Transports\"\nroom = \"{}\"\n",
-        hub.room_id(),
-        deputy.room_id(),
-        theme.room_id(),
-    ));
+    let lou = Person::new_on(homeserver(), "lou").await;
+    let (camille, dora, mut bot, _hub, theme, deputy) = assembly_rooms("").await;
     bot.start(None);
     camille.wait_for_join(&theme, &bot.user_id).await;
     dora.wait_for_join(&deputy, &bot.user_id).await;
@@ -181,20 +169,8 @@ async fn the_answer_to_a_report_and_its_status_ring_its_author_only() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_announcement_rings_the_rooms_members_without_naming_anyone() {
-    let server = homeserver();
-    let camille = Person::new_on(server, "camille").await;
-    let lou = Person::new_on(server, "lou").await;
-    let dora = Person::new_on(server, "dora").await;
-    let mut bot = Bot::new_on(server).await;
-    let hub = camille.create_room(false, &bot.user_id).await;
-    let theme = camille.create_room(false, &bot.user_id).await;
-    let deputy = dora.create_room(false, &bot.user_id).await;
-    bot.configure_assembly(&format!(
-        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
-        hub.room_id(),
-        deputy.room_id(),
-        theme.room_id(),
-    ));
+    let lou = Person::new_on(homeserver(), "lou").await;
+    let (camille, dora, mut bot, hub, _theme, deputy) = assembly_rooms("").await;
     bot.start(None);
     camille.wait_for_join(&hub, &bot.user_id).await;
     dora.wait_for_join(&deputy, &bot.user_id).await;
@@ -360,7 +336,7 @@ async fn a_vote_typed_in_the_open_is_not_counted_and_the_bot_offers_the_ballot_i
     // in private, and she votes there.
     zoe.send(&room_of(&zoe, &room), "!voter 1").await;
     wait_for_message(&room, &bot, |text| {
-        text.starts_with("Je vous écris en privé le scrutin #1")
+        text.starts_with("Je vous écris en privé au sujet du scrutin #1")
     })
     .await;
     let zoe_direct = zoe.accept_invite_from(&bot.user_id).await;

@@ -9,11 +9,10 @@ mod support;
 
 use std::time::Duration;
 
-use matrix_sdk::Room;
 use serde_json::json;
 use support::{
-    Bot, Person, count_messages, homeserver, room_events, room_events_with_encryption,
-    wait_for_message,
+    Bot, Person, assembly_rooms, count_messages, homeserver, room_events,
+    room_events_with_encryption, wait_for_message,
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -181,25 +180,6 @@ async fn an_encrypted_team_room_answers_a_clear_room_only_in_an_encrypted_direct
             .collect();
         assert!(leaked.is_empty(), "{leaked:?}");
     }
-}
-
-/// Three rooms (hub, one theme, deputy) and the bot configured with
-/// `extra` in `[assembly]`.
-async fn assembly_rooms(extra: &str) -> (Person, Person, Bot, Room, Room, Room) {
-    let server = homeserver();
-    let camille = Person::new_on(server, "camille").await;
-    let dora = Person::new_on(server, "dora").await;
-    let bot = Bot::new_on(server).await;
-    let hub = camille.create_room(false, &bot.user_id).await;
-    let theme = camille.create_room(false, &bot.user_id).await;
-    let deputy = dora.create_room(false, &bot.user_id).await;
-    bot.configure_assembly(&format!(
-        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n{extra}\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
-        hub.room_id(),
-        deputy.room_id(),
-        theme.room_id(),
-    ));
-    (camille, dora, bot, hub, theme, deputy)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -119,6 +119,12 @@ pub fn direct_chats_waiting(state: &State, wait_seconds: u64) -> Outcome {
     let text = state
         .translator
         .render("direct-chats-waiting", &[("minutes", minutes.into())]);
+    ring_admins(state, &text)
+}
+
+/// `text` to every admin, by a direct message that notifies them: what
+/// they must act on.
+fn ring_admins(state: &State, text: &Rendered) -> Outcome {
     Outcome {
         actions: state
             .settings
@@ -137,13 +143,5 @@ pub fn squatted(state: &State, alias: &str, instead: &str) -> Outcome {
         "alias-squatted",
         &[("alias", alias.into()), ("instead", instead.into())],
     );
-    Outcome {
-        actions: state
-            .settings
-            .admins
-            .iter()
-            .map(|admin| Action::ring(admin, text.clone()))
-            .collect(),
-        ..Outcome::default()
-    }
+    ring_admins(state, &text)
 }

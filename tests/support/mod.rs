@@ -358,6 +358,26 @@ pub struct Notified {
     pub highlight: bool,
 }
 
+/// Camille and Dora on the shared homeserver, three rooms (Camille's hub
+/// and theme room « Santé », Dora's deputy room) and a bot configured with
+/// them and `extra` in `[assembly]`, not started.
+pub async fn assembly_rooms(extra: &str) -> (Person, Person, Bot, Room, Room, Room) {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let dora = Person::new_on(server, "dora").await;
+    let bot = Bot::new_on(server).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    let theme = camille.create_room(false, &bot.user_id).await;
+    let deputy = dora.create_room(false, &bot.user_id).await;
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\ndeputy_room = \"{}\"\n{extra}\n\n[[theme]]\nslug = \"sante\"\nname = \"Santé\"\nroom = \"{}\"\n",
+        hub.room_id(),
+        deputy.room_id(),
+        theme.room_id(),
+    ));
+    (camille, dora, bot, hub, theme, deputy)
+}
+
 /// A person on `server`, a room of theirs configured as the bot's hub, and
 /// the bot running and joined (and its device known, if encrypted).
 pub async fn bot_in_new_room(
