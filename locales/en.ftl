@@ -646,10 +646,7 @@ handling-failed = Sorry, I could not handle this command: the mistake is mine, n
 room-hub = main room
 room-deputy = deputy team's room
 undeliverable-room = I could not send a message or do an action in the room {$room}.
-direct-chats-waiting = The Matrix server makes me wait before opening a private chat (about { $minutes ->
-    [one] 1 minute
-   *[other] {$minutes} minutes
-}): reminders, answers or requested data arrive late. Nothing is lost. To lift this limit for my account, see deploy/README.md ("Lift Synapse's rate limits").
+direct-chats-waiting = The Matrix server makes me wait before opening each new private chat (Synapse, by default: one a minute after ten): reminders, answers or requested data arrive late. Nothing is lost. To lift this limit for my account, see deploy/README.md ("Lift Synapse's rate limits").
 undeliverable-direct = I could not write privately to someone.
 undeliverable-creation = I could not create the room of a new group.
 undeliverable-too-large = The homeserver finds it too large.

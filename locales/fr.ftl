@@ -643,10 +643,7 @@ handling-failed = Désolé, je n'ai pas pu traiter cette commande : c'est une er
 room-hub = salon principal
 room-deputy = salon de l'équipe de la députée
 undeliverable-room = Je n'ai pas pu envoyer un message ou faire une action dans le salon {$room}.
-direct-chats-waiting = Le serveur Matrix me fait attendre avant d'ouvrir une discussion privée (environ { $minutes ->
-    [one] 1 minute
-   *[other] {$minutes} minutes
-}) : des rappels, des réponses ou des données demandées arrivent en retard. Rien n'est perdu. Pour lever cette limite pour mon compte, voyez deploy/README.md (« Lift Synapse's rate limits »).
+direct-chats-waiting = Le serveur Matrix me fait attendre avant d'ouvrir chaque nouvelle discussion privée (Synapse, par défaut : une par minute après dix) : des rappels, des réponses ou des données demandées arrivent en retard. Rien n'est perdu. Pour lever cette limite pour mon compte, voyez deploy/README.md (« Lift Synapse's rate limits »).
 undeliverable-direct = Je n'ai pas pu écrire en privé à une personne.
 undeliverable-creation = Je n'ai pas pu créer le salon d'un nouveau groupe.
 undeliverable-too-large = Le serveur le trouve trop grand.

@@ -139,6 +139,9 @@ pub enum RateLimits {
     /// lifted so that setting up many rooms is quick: the load bench's
     /// announcement scenario.
     DefaultMessages,
+    /// Synapse's default `rc_room_creation` (one room a minute after ten),
+    /// the rest lifted: what holds back the direct chats the bot opens.
+    DefaultRoomCreation,
 }
 
 impl Synapse {
@@ -505,22 +508,28 @@ fn homeserver_yaml(directory: &Path, port: u16, secret: &str, limits: RateLimits
     let relaxed = "{per_second: 1000, burst_count: 1000}";
     let limits = match limits {
         RateLimits::Default => String::new(),
-        RateLimits::Relaxed | RateLimits::DefaultMessages => format!(
-            "{}\
+        RateLimits::Relaxed | RateLimits::DefaultMessages | RateLimits::DefaultRoomCreation => {
+            format!(
+                "{}{}\
              rc_registration: {relaxed}\n\
-             rc_room_creation: {relaxed}\n\
              rc_login:\n  address: {relaxed}\n  account: {relaxed}\n  failed_attempts: {relaxed}\n\
              rc_joins:\n  local: {relaxed}\n  remote: {relaxed}\n\
              rc_joins_per_room: {relaxed}\n\
              rc_invites:\n  per_room: {relaxed}\n  per_user: {relaxed}\n  per_issuer: {relaxed}\n\
              rc_3pid_validation: {relaxed}\n\
              rc_admin_redaction: {relaxed}\n",
-            if matches!(limits, RateLimits::Relaxed) {
-                format!("rc_message: {relaxed}\n")
-            } else {
-                String::new()
-            }
-        ),
+                if matches!(limits, RateLimits::DefaultMessages) {
+                    String::new()
+                } else {
+                    format!("rc_message: {relaxed}\n")
+                },
+                if matches!(limits, RateLimits::DefaultRoomCreation) {
+                    String::new()
+                } else {
+                    format!("rc_room_creation: {relaxed}\n")
+                }
+            )
+        }
     };
     format!(
         "server_name: \"localhost\"\n\

@@ -96,3 +96,68 @@ async fn under_default_rate_limits_every_reply_is_delivered_once() {
         .count();
     assert!(refused_bot_sends > 0, "the rate limit was never reached");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn direct_chats_held_back_by_the_room_creation_limit_are_told_to_the_admins() {
+    let (synapse, _directory) = own_synapse(RateLimits::DefaultRoomCreation);
+    let address = synapse.address();
+    let camille = Person::new_on(&address, "camille").await;
+    let mut bot = support::Bot::new_on(&address).await;
+    let hub = camille.create_room(false, &bot.user_id).await;
+    // Twelve admins, and the alias of the bot's Space already taken by
+    // Camille's room: at start, each admin is told in a direct chat. The
+    // bot may create ten rooms at once (its Space is one), then one a
+    // minute: some direct chats wait.
+    let mut squat = matrix_sdk::ruma::api::client::room::create_room::v3::Request::new();
+    squat.room_alias_name = Some(format!("{}-espace", bot.user_id.localpart()));
+    camille.client.create_room(squat).await.unwrap();
+    let mut admins = vec![camille.user_id.to_string()];
+    for index in 0..11 {
+        let localpart = support::unique(&format!("admin{index}"));
+        address
+            .register(&localpart, "admin-password", false)
+            .await
+            .unwrap();
+        admins.push(address.user_id(&localpart));
+    }
+    let quoted: Vec<String> = admins.iter().map(|admin| format!("\"{admin}\"")).collect();
+    bot.configure_assembly(&format!(
+        "[assembly]\nhub_room = \"{}\"\nadmins = [{}]\n",
+        hub.room_id(),
+        quoted.join(", ")
+    ));
+    bot.start(None);
+    camille.wait_for_join(&hub, &bot.user_id).await;
+    let direct = camille.accept_invite_from(&bot.user_id).await;
+    // Camille hears that direct chats wait, and what to do about it (after
+    // the wait Synapse asks for, which holds every message back).
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    let told = loop {
+        let found = support::bot_events(&direct, &bot, "m.room.message", |event| {
+            event["content"]["body"]
+                .as_str()
+                .is_some_and(|body| body.starts_with("Le serveur Matrix me fait attendre"))
+        })
+        .await;
+        if let Some(told) = found.into_iter().next() {
+            break told;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", bot.log());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    };
+    assert!(
+        told["content"]["body"]
+            .as_str()
+            .unwrap()
+            .contains("deploy/README.md"),
+        "{told}"
+    );
+    assert_eq!(told["content"]["msgtype"], "m.text", "it rings");
+    let synapse_log = std::fs::read_to_string(synapse.directory.join("synapse.log")).unwrap();
+    assert!(
+        synapse_log
+            .lines()
+            .any(|line| line.contains("/createRoom") && line.contains(" 429 ")),
+        "the room-creation limit was never reached"
+    );
+}

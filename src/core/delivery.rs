@@ -114,11 +114,8 @@ pub fn undeliverable(state: &State, lane: &Lane, reason: Refusal) -> Outcome {
 /// Tells the admins that the homeserver makes the bot wait before opening
 /// direct chats (reminders, answers, private data queue behind it), and how
 /// to lift the limit for the bot's account.
-pub fn direct_chats_waiting(state: &State, wait_seconds: u64) -> Outcome {
-    let minutes = i64::try_from(wait_seconds.div_ceil(60).max(1)).unwrap_or(i64::MAX);
-    let text = state
-        .translator
-        .render("direct-chats-waiting", &[("minutes", minutes.into())]);
+pub fn direct_chats_waiting(state: &State) -> Outcome {
+    let text = state.translator.render("direct-chats-waiting", &[]);
     ring_admins(state, &text)
 }
 

@@ -423,8 +423,6 @@ pub enum Input {
     /// room-creation limit): direct messages queue behind it. The admins,
     /// who can lift the limit, hear of it once a day.
     DirectChatsWaiting {
-        /// How long the homeserver asked to wait, in seconds.
-        wait_seconds: u64,
         /// The day, in the assembly's time zone.
         day: chrono::NaiveDate,
     },
@@ -781,9 +779,7 @@ fn decide(input: &Input, state: &State, now: DateTime<Utc>) -> Outcome {
         Input::Electorate { number, members } => ballots::electorate(state, *number, members),
         Input::Undeliverable { lane, reason, .. } => delivery::undeliverable(state, lane, *reason),
         Input::Squatted { alias, instead } => delivery::squatted(state, alias, instead),
-        Input::DirectChatsWaiting { wait_seconds, .. } => {
-            delivery::direct_chats_waiting(state, *wait_seconds)
-        }
+        Input::DirectChatsWaiting { .. } => delivery::direct_chats_waiting(state),
         Input::RoomsEncrypted { rooms } => encryption::noted(state, rooms),
         Input::Timer {
             purpose: TimerPurpose::Reminder(reminder),

@@ -604,26 +604,39 @@ async fn direct_room(adapter: &Adapter, user_id: &str) -> Result<matrix_sdk::Roo
             return Ok(candidate);
         }
     }
-    adapter.client.create_dm(&user).await.map_err(|error| {
-        tracing::warn!(error = %crate::logging::error(&error), "cannot open a direct chat");
-        let failure = failure(&error);
-        if let Failure::Wait(wait) = failure {
-            // The room-creation limit: direct messages queue behind it. The
-            // admins hear of it (once a day: the input's ledger key).
-            let now = Utc::now();
-            let day = adapter
-                .engine
-                .read(|state| now.with_timezone(&state.settings.time_zone).date_naive());
-            let input = Input::DirectChatsWaiting {
-                wait_seconds: wait.as_secs(),
-                day,
-            };
-            if let Err(error) = adapter.engine.process(&input, now) {
-                tracing::error!(error = %crate::logging::error(&error), "cannot tell the admins that direct chats wait");
-            }
+    // The SDK waits out a rate limit (`M_LIMIT_EXCEEDED`, Synapse's
+    // room-creation limit: one a minute after ten) inside `create_dm`, which
+    // holds this person's lane only. A creation that takes that long means
+    // the homeserver holds direct messages back: the admins, who can lift
+    // the limit, hear of it (once a day: the input's ledger key).
+    let creating = adapter.client.create_dm(&user);
+    tokio::pin!(creating);
+    let created = tokio::select! {
+        created = &mut creating => created,
+        () = tokio::time::sleep(HELD_BACK_AFTER) => {
+            tell_direct_chats_wait(adapter);
+            creating.await
         }
-        failure
+    };
+    created.map_err(|error| {
+        tracing::warn!(error = %crate::logging::error(&error), "cannot open a direct chat");
+        failure(&error)
     })
+}
+
+/// How long opening a direct chat may take before it counts as held back.
+const HELD_BACK_AFTER: Duration = Duration::from_secs(15);
+
+fn tell_direct_chats_wait(adapter: &Adapter) {
+    tracing::info!("opening a direct chat is held back by the homeserver");
+    let now = Utc::now();
+    let day = adapter
+        .engine
+        .read(|state| now.with_timezone(&state.settings.time_zone).date_naive());
+    let input = Input::DirectChatsWaiting { day };
+    if let Err(error) = adapter.engine.process(&input, now) {
+        tracing::error!(error = %crate::logging::error(&error), "cannot tell the admins that direct chats wait");
+    }
 }
 
 /// Sends `content` to `user_id` in their direct chat with the bot.
