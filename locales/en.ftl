@@ -497,6 +497,7 @@ attendees-maybe = Maybe ({$count}):
 attendees-not-going = Not coming ({$count}):
 attendees-none = Nobody has answered yet. React ✅ 🤔 ❌ on the announcement or type !going {$number}.
 reminder = Reminder: meeting #{$number}, {$date}
+reminder-direct-how = (Your reminders come here. To get them in the group's room: !reminders room; to get none: !reminders off.)
 reminder-late = Late reminder: meeting #{$number}, {$date}
 reminders-room = Your meeting reminders come in the group's room, with a mention, without ringing your phone.
 reminders-direct = Your meeting reminders, and meetings cancelled or moved, come in a private chat, with a notification.

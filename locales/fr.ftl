@@ -494,6 +494,7 @@ attendees-maybe = Peut-être ({$count}) :
 attendees-not-going = Ne viennent pas ({$count}) :
 attendees-none = Personne n'a encore répondu. Réagissez ✅ 🤔 ❌ sur l'annonce ou tapez !participe {$number}.
 reminder = Rappel : réunion #{$number}, {$date}
+reminder-direct-how = (Vos rappels arrivent ici. Pour les recevoir dans le salon du groupe : !rappels salon ; pour ne plus en recevoir : !rappels aucun.)
 reminder-late = Rappel en retard : réunion #{$number}, {$date}
 reminders-room = Vos rappels de réunion arrivent dans le salon du groupe, avec une mention, sans faire sonner votre téléphone.
 reminders-direct = Vos rappels de réunion, et les réunions annulées ou déplacées, arrivent en message privé, avec une notification.

@@ -185,7 +185,9 @@ pub fn reminders(state: &State, due: &[ReminderDue], now: DateTime<Utc>) -> Outc
         }
     }
     for (user_id, blocks) in direct.0 {
-        for (text, _) in pack(blocks) {
+        for (mut text, _) in pack(blocks) {
+            // Private reminders are the default: say how to change them.
+            text.line(state.translator.render("reminder-direct-how", &[]));
             outcome.actions.push(Action::ring(&user_id, text));
         }
     }

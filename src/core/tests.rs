@@ -1641,7 +1641,8 @@ fn reminders_are_set_on_time_marked_late_or_recorded_as_missed() {
         [santé] (mentionne @yann:example.org) Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Local
         → écrit en privé à @lou:example.org (sonne) : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
-        Lieu : Local"#]]
+        Lieu : Local
+        (Vos rappels arrivent ici. Pour les recevoir dans le salon du groupe : !rappels salon ; pour ne plus en recevoir : !rappels aucun.)"#]]
     .assert_eq(&fire(&mut chat, &timers[0], timers[0].due));
     // Late (the bot was down) but before the start: sent, marked late.
     let late = fire(
@@ -1710,15 +1711,18 @@ fn reminders_due_together_are_one_message_per_room_and_one_per_person() {
         Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Mairie
         Sujet : Budget <b>participatif</b>
+        (Vos rappels arrivent ici. Pour les recevoir dans le salon du groupe : !rappels salon ; pour ne plus en recevoir : !rappels aucun.)
         → écrit en privé à @yann:example.org (sonne) : Rappel : réunion #1, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Local
 
         Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Mairie
         Sujet : Budget <b>participatif</b>
+        (Vos rappels arrivent ici. Pour les recevoir dans le salon du groupe : !rappels salon ; pour ne plus en recevoir : !rappels aucun.)
         → écrit en privé à @camille:example.org (sonne) : Rappel : réunion #2, jeudi 3 décembre 2026 à 18 h 30
         Lieu : Mairie
-        Sujet : Budget <b>participatif</b>"#]]
+        Sujet : Budget <b>participatif</b>
+        (Vos rappels arrivent ici. Pour les recevoir dans le salon du groupe : !rappels salon ; pour ne plus en recevoir : !rappels aucun.)"#]]
     .assert_eq(&chat.apply(&outcome));
     assert_eq!(outcome.messages.len(), 1);
     assert!(
