@@ -32,6 +32,27 @@ fn assert_rings_naming(event: &Value, people: &[&Person]) {
     assert!(!content["body"].as_str().unwrap().contains("@room"));
 }
 
+/// `event` in `room` rang each of `people`, and highlighted none of the
+/// bot's messages for them: nobody was named.
+async fn rang_naming_nobody(people: &[&Person], room: &Room, event: &Value, bot: &Bot) {
+    for person in people {
+        assert!(
+            person.rings_for(&room_of(person, room), &id(event)).await,
+            "{}",
+            person.user_id
+        );
+        assert!(
+            person
+                .notified_by(bot)
+                .await
+                .iter()
+                .all(|notified| !notified.highlight),
+            "{}",
+            person.user_id
+        );
+    }
+}
+
 /// A room of Camille's with the bot, and `others` in it.
 async fn group_room(others: &[&Person], camille: &Person, bot: &mut Bot) -> Room {
     let room = camille.create_room(false, &bot.user_id).await;
@@ -184,23 +205,7 @@ async fn an_announcement_rings_the_rooms_members_without_naming_anyone() {
     .await;
     let announced = wait_for_message(&hub, &bot, |text| text.contains("Le projet de loi")).await;
     assert_rings_naming(&announced, &[]);
-    for person in [&camille, &lou] {
-        assert!(
-            person
-                .rings_for(&room_of(person, &hub), &id(&announced))
-                .await,
-            "{}",
-            person.user_id
-        );
-        // Rung, not highlighted: nobody was named.
-        assert!(
-            person
-                .notified_by(&bot)
-                .await
-                .iter()
-                .all(|notified| !notified.highlight)
-        );
-    }
+    rang_naming_nobody(&[&camille, &lou], &hub, &announced, &bot).await;
     // The team's confirmation is a notice.
     assert!(dora.notified_by(&bot).await.is_empty());
 }
@@ -228,22 +233,7 @@ async fn a_secret_ballot_opening_rings_its_electors_and_names_nobody() {
     .await;
     // Naming every elector would let any member ping a whole room.
     assert_rings_naming(&opened, &[]);
-    for person in [&camille, &lou, &zoe] {
-        assert!(
-            person
-                .rings_for(&room_of(person, &room), &id(&opened))
-                .await,
-            "{}",
-            person.user_id
-        );
-        assert!(
-            person
-                .notified_by(&bot)
-                .await
-                .iter()
-                .all(|notified| !notified.highlight)
-        );
-    }
+    rang_naming_nobody(&[&camille, &lou, &zoe], &room, &opened, &bot).await;
     assert!(outsider.notified_by(&bot).await.is_empty());
 }
 

@@ -15,14 +15,13 @@ use super::when::parse_when;
 use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose};
 use crate::i18n::Arg;
 
-/// The announcement in the ballot's room, once the electorate is known.
-fn announcement(state: &State, ballot: &Ballot, electorate: usize) -> Rendered {
+/// A ballot's number, question and numbered answers.
+fn question_and_answers(state: &State, ballot: &Ballot) -> Rendered {
     let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
-    let number: Arg = ballot.number.to_string().into();
     let mut text = tr(
         "ballot-opened",
         &[
-            ("number", number.clone()),
+            ("number", ballot.number.to_string().into()),
             ("question", ballot.question.as_str().into()),
         ],
     )
@@ -36,6 +35,14 @@ fn announcement(state: &State, ballot: &Ballot, electorate: usize) -> Rendered {
             ],
         ));
     }
+    text
+}
+
+/// The announcement in the ballot's room, once the electorate is known.
+fn announcement(state: &State, ballot: &Ballot, electorate: usize) -> Rendered {
+    let tr = |id: &str, args: &[(&str, Arg)]| state.translator.render(id, args);
+    let number: Arg = ballot.number.to_string().into();
+    let mut text = question_and_answers(state, ballot);
     text.line(tr(
         "ballot-how",
         &[
@@ -352,33 +359,18 @@ impl Context<'_> {
         if !may_vote {
             return false;
         }
-        let text = self.ballot_to_vote_on(&ballot.clone());
+        let text = self.ballot_to_vote_on(ballot);
         self.act(Action::ring(&sender, text));
         true
     }
 
     /// A ballot's question and answers, and how to vote right here.
     fn ballot_to_vote_on(&self, ballot: &Ballot) -> Rendered {
-        let number_arg: Arg = ballot.number.to_string().into();
-        let mut text = self
-            .tr(
-                "ballot-opened",
-                &[
-                    ("number", number_arg.clone()),
-                    ("question", ballot.question.as_str().into()),
-                ],
-            )
-            .strong();
-        for (index, answer) in ballot.answers.iter().enumerate() {
-            text.line(self.tr(
-                "ballot-option",
-                &[
-                    ("index", (index + 1).into()),
-                    ("answer", answer.as_str().into()),
-                ],
-            ));
-        }
-        text.line(self.tr("ballot-vote-here", &[("number", number_arg)]));
+        let mut text = question_and_answers(self.state, ballot);
+        text.line(self.tr(
+            "ballot-vote-here",
+            &[("number", ballot.number.to_string().into())],
+        ));
         text
     }
 

@@ -436,13 +436,7 @@ impl Context<'_> {
             Some(number) => meetings
                 .filter(|meeting| meeting.number == number)
                 .find(|meeting| self.in_scope(meeting)),
-            None => meetings
-                .filter(|meeting| {
-                    (meeting.room_id == self.message.room_id || meeting.general)
-                        && !meeting.cancelled
-                        && meeting.starts_at > self.now
-                })
-                .min_by_key(|meeting| meeting.starts_at),
+            None => self.ahead_here().min_by_key(|meeting| meeting.starts_at),
         };
         match (found, number) {
             (Some(meeting), _) => Ok(meeting.clone()),
@@ -451,6 +445,16 @@ impl Context<'_> {
             }
             (None, None) => Err(self.tr("meeting-none-here", &[])),
         }
+    }
+
+    /// The meetings ahead that a command without a number may be about:
+    /// this room's and the general assembly's, not cancelled.
+    fn ahead_here(&self) -> impl Iterator<Item = &Meeting> {
+        self.state.assembly.meetings.values().filter(|meeting| {
+            (meeting.room_id == self.message.room_id || meeting.general)
+                && !meeting.cancelled
+                && meeting.starts_at > self.now
+        })
     }
 
     /// The meetings one sees from here: in a theme room, its own and the
@@ -850,18 +854,7 @@ impl Context<'_> {
         });
         // Which meeting goes without saying when it was named, or is the
         // only one ahead here; otherwise the reply says which it took.
-        let ahead_here = self
-            .state
-            .assembly
-            .meetings
-            .values()
-            .filter(|other| {
-                (other.room_id == self.message.room_id || other.general)
-                    && !other.cancelled
-                    && other.starts_at > self.now
-            })
-            .count();
-        if number.is_some() || ahead_here <= 1 {
+        if number.is_some() || self.ahead_here().count() <= 1 {
             self.acknowledge();
         }
         reply
