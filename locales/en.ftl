@@ -429,19 +429,18 @@ ballot-cast-erased = Your ballot is in the box of ballot #{$number}. It is secre
 ballot-unencrypted = Vote not counted: this chat is not encrypted, so your choice would be readable on the server. { $erased ->
     [1] I have erased your message.
    *[0] Delete your message (long press, Remove).
-} { $private ->
-    [1] I am writing to you in an encrypted private chat: vote there.
-   *[0] Voting is done in an encrypted private chat with me ({$bot}): !cast {$number} followed by your choice.
-}
+} I am writing to you in an encrypted private chat with me ({$bot}): that is where you vote.
 ballot-vote-in-room = Vote not counted: everyone in this room sees this message. { $erased ->
     [1] I have erased it.
    *[0] Delete it (long press, Remove).
-} { $private ->
-    [1] I am writing to you in private: vote there, your choice stays secret.
-   *[0] Voting is done in an encrypted private chat with me ({$bot}).
-}
+} I am writing to you in private, in an encrypted chat with me ({$bot}): that is where you vote, your choice stays secret.
 ballot-going-private = I am writing to you in private about ballot #{$number}: that is where you vote, your choice stays secret.
 ballot-not-offered = You cannot vote in ballot #{$number} (any more): you are not on its list of voters, drawn up when it opened, or you have voted already.
+ballot-unknown-choice = That choice is not one of the answers.
+ballot-refused-erased = { $erased ->
+    [1] I have erased your message: it held a choice.
+   *[0] Delete your message (long press, Remove): it holds a choice.
+}
 ballot-vote-here = Vote here: !cast {$number} followed by your choice (its number is enough). Your choice is never kept with your name, and I erase your message from the server.
 ballot-closing = Closing ballot #{$number} and publishing the results.
 ballot-results = Results of secret ballot #{$number} "{$question}":

@@ -426,19 +426,18 @@ ballot-cast-erased = Votre bulletin est dans l'urne du scrutin #{$number}. Il es
 ballot-unencrypted = Vote non compté : cette discussion n'est pas chiffrée, votre choix y serait lisible sur le serveur. { $erased ->
     [1] J'ai effacé votre message.
    *[0] Supprimez votre message (appui long, Supprimer).
-} { $private ->
-    [1] Je vous écris dans une discussion privée chiffrée : votez-y.
-   *[0] Un vote se fait dans une discussion privée chiffrée avec moi ({$bot}) : !voter {$number} suivi de votre choix.
-}
+} Je vous écris dans une discussion privée chiffrée avec moi ({$bot}) : c'est là qu'on vote.
 ballot-vote-in-room = Vote non compté : tout le salon voit ce message. { $erased ->
     [1] Je l'ai effacé.
    *[0] Supprimez-le (appui long, Supprimer).
-} { $private ->
-    [1] Je vous écris en privé : votez-y, votre choix y reste secret.
-   *[0] Un vote se fait en message privé chiffré avec moi ({$bot}).
-}
+} Je vous écris en privé, dans une discussion chiffrée avec moi ({$bot}) : c'est là qu'on vote, votre choix y reste secret.
 ballot-going-private = Je vous écris en privé au sujet du scrutin #{$number} : c'est là qu'on vote, votre choix y reste secret.
 ballot-not-offered = Vous ne pouvez pas ou plus voter au scrutin #{$number} : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
+ballot-unknown-choice = Ce choix n'est pas une des réponses.
+ballot-refused-erased = { $erased ->
+    [1] J'ai effacé votre message : il contenait un choix.
+   *[0] Supprimez votre message (appui long, Supprimer) : il contient un choix.
+}
 ballot-vote-here = Votez ici : !voter {$number} suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
 ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
 ballot-results = Résultats du scrutin secret #{$number} « {$question} » :

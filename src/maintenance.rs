@@ -29,7 +29,7 @@ use tokio::sync::Notify;
 
 use crate::core::{Settings, State};
 use crate::store::domain::{load_assembly, seal_clear_records, write_change};
-use crate::store::export::{self, ImportError};
+use crate::store::export;
 use crate::store::records::{CLOSED_BALLOT_PREFIX, ERASURE_PREFIX};
 use crate::store::seal::Seal;
 use crate::store::{Batch, MemoryStore, OpenError, SledStore, Store, StoreError, Tree};
@@ -184,11 +184,9 @@ fn rewrite_backups(
             path: shown.clone(),
             source,
         };
-        let text = std::fs::read_to_string(path).map_err(read_error)?;
-        let dump = export::from_text(&text).map_err(|source| ScrubError::Format {
-            path: shown.clone(),
-            source,
-        })?;
+        let Some((_, dump)) = read_backup(path) else {
+            continue;
+        };
         let store = MemoryStore::new();
         store.restore(&dump).map_err(store_error)?;
         if change(&store).map_err(store_error)? {
@@ -198,6 +196,43 @@ fn rewrite_backups(
         }
     }
     Ok(rewritten)
+}
+
+/// A backup's text and contents, or `None` when it cannot be read: it is
+/// then set aside (renamed `….unreadable`, so no longer listed as a backup)
+/// with a warning, so that one damaged file neither stops the bot nor keeps
+/// the others from being sealed or cleaned. What it holds is left for an
+/// admin to look at and delete (deploy/README.md, "Backups").
+fn read_backup(path: &Path) -> Option<(String, crate::store::Dump)> {
+    let read = std::fs::read_to_string(path)
+        .map_err(|error| error.to_string())
+        .and_then(|text| {
+            export::from_text(&text)
+                .map(|dump| (text, dump))
+                .map_err(|error| error.to_string())
+        });
+    let error = match read {
+        Ok(read) => return Some(read),
+        Err(error) => error,
+    };
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(".unreadable");
+    let aside = PathBuf::from(aside);
+    match std::fs::rename(path, &aside) {
+        Ok(()) => tracing::warn!(
+            backup = %aside.display(),
+            %error,
+            "an unreadable backup is set aside: no longer restored, sealed or cleaned; \
+             look at it, then delete it"
+        ),
+        Err(rename) => tracing::error!(
+            backup = %path.display(),
+            %error,
+            %rename,
+            "an unreadable backup could not be set aside; it is skipped"
+        ),
+    }
+    None
 }
 
 /// Seals, in every backup of `directory`, the records written in clear
@@ -335,8 +370,6 @@ pub enum ScrubError {
         source: std::io::Error,
     },
     #[error("{path}: {source}")]
-    Format { path: String, source: ImportError },
-    #[error("{path}: {source}")]
     Store { path: String, source: StoreError },
 }
 
@@ -354,14 +387,9 @@ pub fn scrub_backups(
     })?;
     for path in &backups {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| ScrubError::Read {
-            path: shown.clone(),
-            source,
-        })?;
-        let dump = export::from_text(&text).map_err(|source| ScrubError::Format {
-            path: shown.clone(),
-            source,
-        })?;
+        let Some((text, dump)) = read_backup(path) else {
+            continue;
+        };
         let store_error = |source| ScrubError::Store {
             path: shown.clone(),
             source,
@@ -423,39 +451,73 @@ pub fn scrub_closed_ballots(directory: &Path, ballots: &[u64]) -> Result<usize, 
     })
 }
 
-/// The secret ballots closed whose electors may still be in backups, and
-/// the time of the latest closing.
-fn pending_closed_ballots(
-    store: &dyn Store,
-) -> Result<(Vec<u64>, Option<DateTime<Utc>>), StoreError> {
-    let mut ballots = Vec::new();
-    let mut latest = None;
-    for (key, value) in store.scan_prefix(Tree::Meta, CLOSED_BALLOT_PREFIX)? {
-        let number = key[CLOSED_BALLOT_PREFIX.len()..]
-            .try_into()
-            .map(u64::from_be_bytes)
-            .map_err(|_| StoreError::Decode {
-                kind: "closed ballot mark",
-                details: "the key is not a ballot number".to_owned(),
-            })?;
-        let at = crate::store::records::decode::<crate::store::records::PendingErasure>(&value)?.at;
-        latest = latest.max(Some(at));
-        ballots.push(number);
-    }
-    Ok((ballots, latest))
+/// Marks left in `Tree::Meta` under one prefix (closed ballots, erasures)
+/// for the clean-up to finish: what was read, so that exactly those are
+/// deleted once done.
+struct Marks {
+    prefix: &'static [u8],
+    read: Vec<crate::store::KeyValue>,
 }
 
-/// The people whose erasure is not finished, and the time of the latest.
-fn pending_erasures(store: &dyn Store) -> Result<(Vec<String>, Option<DateTime<Utc>>), StoreError> {
-    let mut users = Vec::new();
-    let mut latest = None;
-    for (key, value) in store.scan_prefix(Tree::Meta, ERASURE_PREFIX)? {
-        let user = String::from_utf8_lossy(&key[ERASURE_PREFIX.len()..]).into_owned();
-        let at = crate::store::records::decode::<crate::store::records::PendingErasure>(&value)?.at;
-        latest = latest.max(Some(at));
-        users.push(user);
+impl Marks {
+    fn read(store: &dyn Store, prefix: &'static [u8]) -> Result<Marks, StoreError> {
+        Ok(Marks {
+            prefix,
+            read: store.scan_prefix(Tree::Meta, prefix)?,
+        })
     }
-    Ok((users, latest))
+
+    /// The time of the latest mark.
+    fn latest(&self) -> Result<Option<DateTime<Utc>>, StoreError> {
+        let mut latest = None;
+        for (_, value) in &self.read {
+            let at =
+                crate::store::records::decode::<crate::store::records::PendingErasure>(value)?.at;
+            latest = latest.max(Some(at));
+        }
+        Ok(latest)
+    }
+
+    /// What each mark names: the key without its prefix.
+    fn names(&self) -> impl Iterator<Item = &[u8]> {
+        self.read.iter().map(|(key, _)| &key[self.prefix.len()..])
+    }
+
+    /// Deletes the marks read, once their work is done, but not one
+    /// written since (a ballot closed or a person erased meanwhile, or the
+    /// same person again): its work is not done yet.
+    fn forget(&self, store: &dyn Store) -> Result<(), StoreError> {
+        let mut batch = Batch::default();
+        for (key, value) in &self.read {
+            if store.get(Tree::Meta, key)?.as_ref() == Some(value) {
+                batch.delete(Tree::Meta, key.clone());
+            }
+        }
+        store.apply(batch)
+    }
+}
+
+/// The secret ballots closed whose electors may still be in backups.
+fn closed_ballots(marks: &Marks) -> Result<Vec<u64>, StoreError> {
+    marks
+        .names()
+        .map(|name| {
+            name.try_into()
+                .map(u64::from_be_bytes)
+                .map_err(|_| StoreError::Decode {
+                    kind: "closed ballot mark",
+                    details: "the key is not a ballot number".to_owned(),
+                })
+        })
+        .collect()
+}
+
+/// The people whose erasure is not finished.
+fn erased_people(marks: &Marks) -> Vec<String> {
+    marks
+        .names()
+        .map(|name| String::from_utf8_lossy(name).into_owned())
+        .collect()
 }
 
 /// What the maintenance task needs.
@@ -477,7 +539,7 @@ pub struct Jobs {
 impl Jobs {
     /// The next time something is due, given what is on disk.
     fn next_due(&self, now: DateTime<Utc>) -> Result<Due, StoreError> {
-        let (users, latest_erasure) = pending_erasures(self.store.as_ref())?;
+        let erasures = Marks::read(self.store.as_ref(), ERASURE_PREFIX)?;
         let mut due = Due {
             at: now + Duration::days(COMPACTION_INTERVAL_DAYS),
             job: Job::CleanUp,
@@ -499,18 +561,14 @@ impl Jobs {
             compacted + Duration::days(COMPACTION_INTERVAL_DAYS),
             Job::CleanUp,
         );
-        if !users.is_empty() {
-            consider(
-                latest_erasure.unwrap_or(now) + self.erasure_delay,
-                Job::CleanUp,
-            );
-        }
-        let (ballots, latest_closing) = pending_closed_ballots(self.store.as_ref())?;
-        if !ballots.is_empty() {
-            consider(
-                latest_closing.unwrap_or(now) + self.erasure_delay,
-                Job::CleanUp,
-            );
+        let closings = Marks::read(self.store.as_ref(), CLOSED_BALLOT_PREFIX)?;
+        for marks in [erasures, closings] {
+            if !marks.read.is_empty() {
+                consider(
+                    marks.latest()?.unwrap_or(now) + self.erasure_delay,
+                    Job::CleanUp,
+                );
+            }
         }
         Ok(due)
     }
@@ -518,21 +576,29 @@ impl Jobs {
     /// Finishes pending erasures and closed ballots (backups, then marks),
     /// then compacts.
     pub fn clean_up(&self, now: DateTime<Utc>) -> Result<(), MaintenanceError> {
-        let (ballots, _) = pending_closed_ballots(self.store.as_ref())?;
+        let closings = Marks::read(self.store.as_ref(), CLOSED_BALLOT_PREFIX)?;
+        let erasures = Marks::read(self.store.as_ref(), ERASURE_PREFIX)?;
+        self.finish(&closings, &erasures, now)
+    }
+
+    /// The clean-up of the marks read before.
+    fn finish(
+        &self,
+        closings: &Marks,
+        erasures: &Marks,
+        now: DateTime<Utc>,
+    ) -> Result<(), MaintenanceError> {
+        let ballots = closed_ballots(closings)?;
         if !ballots.is_empty() {
             let rewritten = scrub_closed_ballots(&backups_dir(&self.data_dir), &ballots)?;
-            let mut batch = Batch::default();
-            for (key, _) in self.store.scan_prefix(Tree::Meta, CLOSED_BALLOT_PREFIX)? {
-                batch.delete(Tree::Meta, key);
-            }
-            self.store.apply(batch)?;
+            closings.forget(self.store.as_ref())?;
             tracing::info!(
                 ballots = ballots.len(),
                 backups = rewritten,
                 "closed ballots' electors removed from the backups"
             );
         }
-        let (users, _) = pending_erasures(self.store.as_ref())?;
+        let users = erased_people(erasures);
         if !users.is_empty() {
             let scrubbed = scrub_backups(
                 &backups_dir(&self.data_dir),
@@ -540,11 +606,7 @@ impl Jobs {
                 &self.seal,
                 &users,
             )?;
-            let mut batch = Batch::default();
-            for (key, _) in self.store.scan_prefix(Tree::Meta, ERASURE_PREFIX)? {
-                batch.delete(Tree::Meta, key);
-            }
-            self.store.apply(batch)?;
+            erasures.forget(self.store.as_ref())?;
             tracing::info!(
                 people = users.len(),
                 backups = scrubbed,
@@ -836,11 +898,25 @@ mod tests {
             seal: Seal::for_tests(),
         };
         assert!(jobs.next_due(now).unwrap().at <= now, "the clean-up is due");
-        jobs.clean_up(now).unwrap();
+        // Ballot 2 closes while the clean-up of ballot 1 runs: its mark is
+        // not among those read, so it stays for the next clean-up.
+        let closings = Marks::read(store.as_ref(), CLOSED_BALLOT_PREFIX).unwrap();
+        let erasures = Marks::read(store.as_ref(), ERASURE_PREFIX).unwrap();
+        say("!hub:s", "@camille:s", "$close2", "!cloturer 2");
+        jobs.finish(&closings, &erasures, now).unwrap();
 
         assert_eq!(electors_in_backup(1), 0);
         assert_eq!(electors_in_backup(2), 2);
-        assert!(pending_closed_ballots(store.as_ref()).unwrap().0.is_empty());
+        let left = Marks::read(store.as_ref(), CLOSED_BALLOT_PREFIX).unwrap();
+        assert_eq!(closed_ballots(&left).unwrap(), [2]);
+        jobs.clean_up(now).unwrap();
+        assert_eq!(electors_in_backup(2), 0);
+        assert!(
+            Marks::read(store.as_ref(), CLOSED_BALLOT_PREFIX)
+                .unwrap()
+                .read
+                .is_empty()
+        );
     }
 
     /// Electors and ballot boxes that a version before sealing wrote in
@@ -952,6 +1028,10 @@ mod tests {
         // already, is sealed at the next start too.
         drop(store);
         std::fs::write(&clear_backup, &clear_text).unwrap();
+        // Next to it, a backup cut short: it does not stop the start, and
+        // it does not keep the clear one from being sealed; it is set aside.
+        let cut_short = backups_dir(data.path()).join("boucle-20260101T000000Z.json");
+        std::fs::write(&cut_short, b"{\"format\": \"boucle-export\", \"entr").unwrap();
         // sled lets go of its lock from a background thread, a moment
         // after the drop: a new process (a restart) never sees it held.
         let mut attempts = 0;
@@ -967,6 +1047,16 @@ mod tests {
         assert_eq!(
             files_containing(data.path(), "\"voted\""),
             Vec::<PathBuf>::new()
+        );
+        assert!(!cut_short.exists());
+        assert!(
+            backups_dir(data.path())
+                .join("boucle-20260101T000000Z.json.unreadable")
+                .exists()
+        );
+        assert_eq!(
+            list_backups(&backups_dir(data.path())).unwrap(),
+            [clear_backup]
         );
     }
 
@@ -1013,7 +1103,7 @@ mod tests {
             .process(&from("@anna:s", "$3", "!oublier confirmer"), now)
             .unwrap();
         deliver();
-        let (pending, _) = pending_erasures(store.as_ref()).unwrap();
+        let pending = erased_people(&Marks::read(store.as_ref(), ERASURE_PREFIX).unwrap());
         assert_eq!(pending, ["@anna:s"]);
         assert!(!files_containing(data.path(), marker).is_empty());
 
@@ -1030,7 +1120,12 @@ mod tests {
 
         assert_eq!(files_containing(data.path(), marker), Vec::<PathBuf>::new());
         assert_eq!(files_containing(&backups_dir(data.path()), kept).len(), 1);
-        assert!(pending_erasures(store.as_ref()).unwrap().0.is_empty());
+        assert!(
+            Marks::read(store.as_ref(), ERASURE_PREFIX)
+                .unwrap()
+                .read
+                .is_empty()
+        );
         // The bot goes on with the compacted database.
         let reply = engine
             .process(&from("@bruno:s", "$4", "!profil"), now)

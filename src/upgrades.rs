@@ -77,6 +77,7 @@ impl Script {
                 users_default: 0,
                 invite: 0,
                 redact: 50,
+                redaction_event: 0,
             },
             sender_is_deputy_team: sender == ADMIN,
             sender_in_assembly: true,

@@ -217,7 +217,27 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
     for (person, choice) in [(&lou, "Contre"), (&zoe, "contre")] {
         let direct = person.create_direct_chat(&bot.user_id).await;
         person.wait_for_join(&direct, &bot.user_id).await;
-        let vote = person.send(&direct, &format!("!voter 1 {choice}")).await;
+        let vote = if person.user_id == lou.user_id {
+            // Lou mistypes, then corrects the message by editing it: the
+            // typo and the edit each hold a choice, and both are erased;
+            // the refusal does not repeat the typo.
+            let typo = person.send(&direct, "!voter 1 Contrre").await;
+            let refusal = wait_for_event(
+                &direct,
+                &bot,
+                "m.room.message",
+                body_starts("Ce choix n'est pas une des réponses"),
+            )
+            .await;
+            let refused = refusal["content"]["body"].as_str().unwrap();
+            assert!(!refused.contains("Contrre"), "{refused}");
+            assert!(refused.contains("J'ai effacé votre message"), "{refused}");
+            wait_until_redacted(&direct, &typo, &bot).await;
+            names.push(typo.to_string());
+            person.edit(&direct, &typo, "!voter 1 Contre").await
+        } else {
+            person.send(&direct, &format!("!voter 1 {choice}")).await
+        };
         names.extend([
             person.user_id.to_string(),
             direct.room_id().to_string(),

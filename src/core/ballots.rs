@@ -12,7 +12,7 @@ use super::commands::PollRequest;
 use super::polls::percent;
 use super::render::{OutgoingMessage, Rendered};
 use super::when::parse_when;
-use super::{Action, Context, NewTimer, Outcome, State, TimerPurpose};
+use super::{Action, Context, NewTimer, Outcome, Place, State, TimerPurpose};
 use crate::i18n::Arg;
 
 /// A ballot's number, question and numbered answers.
@@ -297,6 +297,17 @@ impl Context<'_> {
             room_id: self.message.room_id.clone(),
             event_id: self.message.event_id.clone(),
         });
+        // An edit's original holds a choice too (or the typo of one). Only
+        // in a direct chat, where nobody but the person and the bot writes:
+        // in a group room, anyone's edit may name anyone's event.
+        if self.place == Place::Direct
+            && let Some(original) = self.message.replaces.clone()
+        {
+            self.act(Action::Redact {
+                room_id: self.message.room_id.clone(),
+                event_id: original,
+            });
+        }
         true
     }
 
@@ -318,25 +329,47 @@ impl Context<'_> {
                 Some(_) => {
                     // Whether the person may still vote is theirs to know:
                     // in the room, "voted already" would tell who voted.
-                    if !self.offer_private_vote(number) {
-                        let why = self.tr("ballot-not-offered", &[("number", number_arg.clone())]);
-                        let sender = self.message.sender.clone();
-                        self.act(Action::tell(&sender, why));
-                    }
+                    self.offer_or_say_why(number);
                     self.tr("ballot-going-private", &[("number", number_arg)])
                 }
             };
         }
         let erased = self.redact_message();
-        let private = self.offer_private_vote(number);
+        // The room's reply is the same whether a ballot is offered or not:
+        // which it is would tell the room who voted already.
+        self.offer_or_say_why(number);
         self.tr(
             "ballot-vote-in-room",
             &[
                 ("bot", self.state.settings.bot_user_id.as_str().into()),
                 ("erased", i64::from(erased).into()),
-                ("private", i64::from(private).into()),
             ],
         )
+    }
+
+    /// Writes the ballot to the person in private, or, in private too,
+    /// why not: what is said in the room is the same either way.
+    fn offer_or_say_why(&mut self, number: u64) {
+        if !self.offer_private_vote(number) {
+            let why = self.why_no_ballot(number);
+            let sender = self.message.sender.clone();
+            self.act(Action::tell(&sender, why));
+        }
+    }
+
+    /// Why no ballot is written to the person in private.
+    fn why_no_ballot(&self, number: u64) -> Rendered {
+        let number_arg: Arg = number.to_string().into();
+        match self.state.assembly.ballots.get(&number) {
+            None => self.tr("ballot-unknown", &[("number", number_arg)]),
+            Some(ballot) if !ballot.is_open() => {
+                self.tr("ballot-closed", &[("number", number_arg)])
+            }
+            Some(ballot) if !ballot.electorate_frozen => {
+                self.tr("ballot-not-ready", &[("number", number_arg)])
+            }
+            Some(_) => self.tr("ballot-not-offered", &[("number", number_arg)]),
+        }
     }
 
     /// Writes ballot `number` to the sender in their encrypted direct chat
@@ -377,47 +410,60 @@ impl Context<'_> {
     /// `!voter n choix`, in a direct chat. Counted only from a message that
     /// came encrypted (a clear one would leave the choice readable on the
     /// homeserver); then the message is redacted where the bot may, so that
-    /// no client can read the choice later.
+    /// no client can read the choice later. A refused `!voter` that says a
+    /// choice (a typo, a second vote, a closed ballot) is redacted too: what
+    /// was typed is a choice all the same.
     pub(super) fn cast(&mut self, number: u64, choices: &str) -> Rendered {
         let number_arg: Arg = number.to_string().into();
         if !self.message.sent_encrypted {
+            // The same reply whether a ballot is offered or not: the
+            // homeserver reads this chat.
             let erased = self.redact_message();
-            let private = self.offer_private_vote(number);
+            self.offer_or_say_why(number);
             return self.tr(
                 "ballot-unencrypted",
                 &[
                     ("number", number_arg),
                     ("bot", self.state.settings.bot_user_id.as_str().into()),
                     ("erased", i64::from(erased).into()),
-                    ("private", i64::from(private).into()),
                 ],
             );
         }
+        match self.count_vote(number, choices) {
+            Ok(reply) => reply,
+            Err(mut refusal) if !choices.trim().is_empty() => {
+                self.erase_choice(&mut refusal);
+                refusal
+            }
+            Err(refusal) => refusal,
+        }
+    }
+
+    /// Puts the vote in the box, or says why not (`Err`).
+    fn count_vote(&mut self, number: u64, choices: &str) -> Result<Rendered, Rendered> {
+        let number_arg: Arg = number.to_string().into();
         let Some(ballot) = self.state.assembly.ballots.get(&number).cloned() else {
-            return self.tr("ballot-unknown", &[("number", number_arg)]);
+            return Err(self.tr("ballot-unknown", &[("number", number_arg)]));
         };
         if !ballot.is_open() {
-            return self.tr("ballot-closed", &[("number", number_arg)]);
+            return Err(self.tr("ballot-closed", &[("number", number_arg)]));
         }
         if !ballot.electorate_frozen {
-            return self.tr("ballot-not-ready", &[("number", number_arg)]);
+            return Err(self.tr("ballot-not-ready", &[("number", number_arg)]));
         }
 
         let sender = self.message.sender.clone();
         let Some(elector) = self.state.assembly.electors.get(&(number, sender.clone())) else {
-            return self.tr("ballot-not-elector", &[("number", number_arg)]);
+            return Err(self.tr("ballot-not-elector", &[("number", number_arg)]));
         };
         if elector.voted {
-            return self.tr("ballot-already-voted", &[("number", number_arg)]);
+            return Err(self.tr("ballot-already-voted", &[("number", number_arg)]));
         }
         if choices.trim().is_empty() {
             // `!voter n` alone, here: the ballot again, to vote on.
-            return self.ballot_to_vote_on(&ballot);
+            return Ok(self.ballot_to_vote_on(&ballot));
         }
-        let chosen = match self.resolve_choices(&ballot.answers, choices, ballot.max_selections) {
-            Ok(chosen) => chosen,
-            Err(reply) => return reply,
-        };
+        let chosen = self.resolve_choices(&ballot.answers, choices, ballot.max_selections, true)?;
         let mut ballot_box = self
             .state
             .assembly
@@ -445,11 +491,11 @@ impl Context<'_> {
             value: ballot_box,
         });
         // The reply does not repeat the choice: it would sit in the chat.
-        if self.redact_message() {
+        Ok(if self.redact_message() {
             self.tr("ballot-cast-erased", &[("number", number_arg)])
         } else {
             self.tr("ballot-cast", &[("number", number_arg)])
-        }
+        })
     }
 
     /// `!cloturer n` on a ballot: the author, a coordinator or an admin.

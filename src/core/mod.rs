@@ -34,7 +34,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use crate::i18n::{Arg, Language, Translator};
-use assembly::{Assembly, Change, ThemeStatus};
+use assembly::{Assembly, Ballot, Change, ThemeStatus};
 use commands::{Audience, COMMANDS, Command, CommandDef, CommandId, HelpTopic, Parsed, Place};
 use render::{OutgoingMessage, Rendered};
 
@@ -249,6 +249,9 @@ pub struct RoomPower {
     pub invite: i64,
     /// Level needed to redact someone else's event.
     pub redact: i64,
+    /// Level needed to send an `m.room.redaction` event at all (its entry
+    /// in `events`, or `events_default`): a redaction needs both.
+    pub redaction_event: i64,
 }
 
 impl RoomPower {
@@ -260,6 +263,7 @@ impl RoomPower {
             users_default: i64::MIN,
             invite: i64::MAX,
             redact: i64::MAX,
+            redaction_event: i64::MAX,
         }
     }
 
@@ -275,7 +279,8 @@ impl RoomPower {
     }
 
     pub fn may_redact(&self, user_id: &str) -> bool {
-        self.level(user_id) >= self.redact
+        let level = self.level(user_id);
+        level >= self.redact && level >= self.redaction_event
     }
 }
 
@@ -954,16 +959,62 @@ pub fn flood_notice(message: &IncomingMessage, state: &State) -> Outcome {
     }
 }
 
+/// A `!voter`, whether understood or not: it may hold a choice.
+fn is_ballot_vote(parsed: &Parsed) -> bool {
+    match parsed {
+        Parsed::Command(command) => command.id() == CommandId::BallotVote,
+        Parsed::Invalid { id, .. } => *id == CommandId::BallotVote,
+        _ => false,
+    }
+}
+
+/// A command not understood that may still hold a secret ballot's choice:
+/// a `!voter` with words the parser did not take, or, while a ballot is
+/// open, a typo of `!voter` or `!vote` followed by something.
+fn holds_an_unread_choice(parsed: &Parsed, body: &str, state: &State) -> bool {
+    let followed = body.split_whitespace().nth(1).is_some();
+    let vote_typo = matches!(
+        parsed,
+        Parsed::Unknown {
+            suggestion: Some(CommandId::BallotVote | CommandId::Vote),
+            ..
+        }
+    ) && state.assembly.ballots.values().any(Ballot::is_open);
+    followed
+        && (vote_typo
+            || matches!(
+                parsed,
+                Parsed::Invalid {
+                    id: CommandId::BallotVote,
+                    ..
+                }
+            ))
+}
+
 fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) -> Outcome {
     let settings = &state.settings;
     if message.sender == settings.bot_user_id || message.kind != MessageKind::Text {
         return Outcome::ignore();
     }
-    if message.is_edit {
+    let parsed = match commands::parse(&message.body, &settings.prefix, settings.language) {
+        // `!vote` naming a secret ballot: its choice goes where a `!voter`
+        // goes (counted in private only, and erased).
+        Parsed::Command(Command::Vote { poll, choices })
+            if state.assembly.ballots.contains_key(&poll) =>
+        {
+            Parsed::Command(Command::BallotVote {
+                ballot: poll,
+                choices,
+            })
+        }
+        parsed => parsed,
+    };
+    if message.is_edit && !is_ballot_vote(&parsed) {
         // Edits are never commands; an edited field report is updated.
+        // Except a `!voter`: the edit holds a choice, so it goes where a
+        // `!voter` goes, counted once at most and erased.
         return reports::edited(message, state, now);
     }
-    let parsed = commands::parse(&message.body, &settings.prefix, settings.language);
     if parsed == Parsed::NotCommand {
         if message.is_direct
             && state.place_of(&message.room_id, true) == Place::Direct
@@ -1018,6 +1069,8 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         general_assembly: false,
         acknowledged: false,
     };
+    // "!voter Pour", "!votre 1 Pour": not understood, a choice all the same.
+    let unread_choice = holds_an_unread_choice(&parsed, &message.body, state);
     let (reply, command) = match parsed {
         Parsed::NotCommand => return Outcome::ignore(),
         Parsed::Command(command) => {
@@ -1044,11 +1097,20 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
             };
             (reply, Some(id))
         }
-        Parsed::Unknown { typed, suggestion } => (Some(context.unknown(&typed, suggestion)), None),
-        Parsed::Invalid { id, problem } => (
-            Some(context.invalid(commands::definition(id), &problem)),
-            Some(id),
-        ),
+        Parsed::Unknown { typed, suggestion } => {
+            let mut reply = context.unknown(&typed, suggestion);
+            if unread_choice {
+                context.erase_choice(&mut reply);
+            }
+            (Some(reply), None)
+        }
+        Parsed::Invalid { id, problem } => {
+            let mut reply = context.invalid(commands::definition(id), &problem);
+            if unread_choice {
+                context.erase_choice(&mut reply);
+            }
+            (Some(reply), Some(id))
+        }
         Parsed::NotYetAvailable(id) => (Some(context.not_yet(commands::definition(id))), Some(id)),
     };
     let acknowledged = context.acknowledged;
@@ -1345,6 +1407,16 @@ impl Context<'_> {
             None => reply.line(self.tr("see-help", &[])),
         };
         reply
+    }
+
+    /// Erases the message being handled, which holds a ballot's choice,
+    /// and says so under `reply`.
+    fn erase_choice(&mut self, reply: &mut Rendered) {
+        let erased = self.redact_message();
+        reply.line(self.tr(
+            "ballot-refused-erased",
+            &[("erased", i64::from(erased).into())],
+        ));
     }
 
     fn invalid(&self, definition: &CommandDef, problem: &commands::ParseProblem) -> Rendered {

@@ -615,6 +615,7 @@ impl Context<'_> {
         answers: &[String],
         choices: &str,
         max_selections: u32,
+        secret: bool,
     ) -> Result<Vec<usize>, Rendered> {
         let typed: Vec<&str> = choices
             .split([',', ';'])
@@ -649,7 +650,13 @@ impl Context<'_> {
                         .enumerate()
                         .map(|(i, answer)| format!("{}. {answer}", i + 1))
                         .collect();
-                    let mut reply = self.tr("vote-unknown-choice", &[("choice", choice.into())]);
+                    // A secret ballot's reply does not repeat what was typed:
+                    // it would stay in the chat after the vote is erased.
+                    let mut reply = if secret {
+                        self.tr("ballot-unknown-choice", &[])
+                    } else {
+                        self.tr("vote-unknown-choice", &[("choice", choice.into())])
+                    };
                     reply.line(self.tr("vote-options", &[("options", options.join(" ; ").into())]));
                     return Err(reply);
                 }
@@ -683,7 +690,7 @@ impl Context<'_> {
             return self.tr("poll-closed", &[("number", number.to_string().into())]);
         }
         let answers: Vec<String> =
-            match self.resolve_choices(&poll.answers, choices, poll.max_selections) {
+            match self.resolve_choices(&poll.answers, choices, poll.max_selections, false) {
                 Ok(indexes) => indexes.into_iter().map(Poll::answer_id).collect(),
                 Err(reply) => return reply,
             };

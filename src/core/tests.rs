@@ -1182,7 +1182,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     ]);
     expect![[r#"
         > [santé] @yann:example.org : !voter 1 Yann
-        [santé] Vote non compté : tout le salon voit ce message. Je l'ai effacé. Je vous écris en privé : votez-y, votre choix y reste secret.
+        [santé] Vote non compté : tout le salon voit ce message. Je l'ai effacé. Je vous écris en privé, dans une discussion chiffrée avec moi (@boucle:example.org) : c'est là qu'on vote, votre choix y reste secret.
         → efface $e9 dans santé
         → écrit en privé à @yann:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
@@ -1193,16 +1193,24 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         → efface $e10 dans privé
         > [privé] @yann:example.org : !voter 1 Camille
         [privé] Vous avez déjà voté au scrutin #1. Un bulletin secret ne peut pas être changé.
+        J'ai effacé votre message : il contenait un choix.
+        → efface $e11 dans privé
         > [privé] @zoe:example.org : !voter 1 Camille
         [privé] Vous n'êtes pas sur la liste des électeurs du scrutin #1, arrêtée à son ouverture.
+        J'ai effacé votre message : il contenait un choix.
+        → efface $e12 dans privé
         > [privé] @camille:example.org : !voter 1 Personne
-        [privé] « Personne » n'est pas une des options.
+        [privé] Ce choix n'est pas une des réponses.
         Options : 1. Camille ; 2. Yann
+        J'ai effacé votre message : il contenait un choix.
+        → efface $e13 dans privé
         > [privé] @camille:example.org : !voter 1 2
         [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
         → efface $e14 dans privé
         > [privé] @camille:example.org : !voter 9 2
         [privé] Il n'y a pas de scrutin #9.
+        J'ai effacé votre message : il contenait un choix.
+        → efface $e15 dans privé
         > [santé] @camille:example.org : !resultats 1
         [santé] Scrutin secret #1 : 2 bulletins sur 3 électeurs pour l'instant. Les résultats seront publiés à la clôture.
         > [santé] @camille:example.org : !sondages
@@ -1240,7 +1248,9 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         Quorum de 3 non atteint : le résultat ne vaut pas décision.
         En tête : Yann
         > [privé] @lou:example.org : !voter 1 Camille
-        [privé] Le scrutin #1 est clos."#]]
+        [privé] Le scrutin #1 est clos.
+        J'ai effacé votre message : il contenait un choix.
+        → efface $e20 dans privé"#]]
     .assert_eq(&closed);
     // Closed: the ballot's stored data names nobody, let alone a choice.
     let stored = format!(
@@ -1336,6 +1346,104 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
     assert_eq!(chat.state.assembly, before);
 }
 
+/// Issue 18, part 1: a `!voter` that is refused (a typo, a second vote, a
+/// ballot closed, not understood) still says a choice, and an edit of a
+/// `!voter` holds one too: each is erased, and no reply repeats the typed
+/// text. An edit counts as a vote at most once.
+#[test]
+fn a_refused_or_edited_vote_is_erased_too() {
+    let mut chat = Chat::new();
+    for person in [CAMILLE, YANN] {
+        chat.say(ROOM, person, "!inscription");
+    }
+    chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
+    let boxed = |chat: &Chat| {
+        chat.state
+            .assembly
+            .ballot_boxes
+            .get(&1)
+            .map_or(0, |b| b.ballots)
+    };
+
+    // A typo: refused, erased, and the typo is not repeated.
+    let typo = chat.say(DIRECT, YANN, "!voter 1 Contrre-secret");
+    assert!(typo.contains("n'est pas une des réponses"), "{typo}");
+    assert!(!typo.contains("Contrre-secret"), "{typo}");
+    assert!(typo.contains("→ efface $e"), "{typo}");
+    assert!(typo.contains("J'ai effacé votre message"), "{typo}");
+    assert_eq!(boxed(&chat), 0);
+
+    // Not understood at all ("!voter Pour", no number): erased.
+    let unclear = chat.say(DIRECT, YANN, "!voter Pour");
+    assert!(unclear.contains("→ efface $e"), "{unclear}");
+    // A typo of the command: erased too.
+    let typo = chat.say(DIRECT, YANN, "!votre 1 Pour");
+    assert!(typo.contains("→ efface $e"), "{typo}");
+    // `!vote`, the open polls' command, naming the ballot: a `!voter`.
+    let open_poll_verb = chat.say(ROOM, YANN, "!vote 1 Pour");
+    assert!(
+        open_poll_verb.contains("tout le salon voit ce message"),
+        "{open_poll_verb}"
+    );
+    assert!(open_poll_verb.contains("→ efface $e"), "{open_poll_verb}");
+    assert_eq!(boxed(&chat), 0);
+    // "!voter 1" alone holds no choice: it is answered, not erased.
+    let asking = chat.say(DIRECT, YANN, "!voter 1");
+    assert!(!asking.contains("→ efface"), "{asking}");
+
+    // The typo corrected by an edit: counted, and the edit erased.
+    let edit = |body: &str, sender: &str| IncomingMessage {
+        is_edit: true,
+        replaces: Some("$typo".into()),
+        ..message(DIRECT, sender, body)
+    };
+    let corrected = chat.say_with(edit("!voter 1 Contre", YANN));
+    assert!(
+        corrected.contains("j'efface votre message du serveur"),
+        "{corrected}"
+    );
+    assert!(corrected.contains("→ efface $e"), "{corrected}");
+    // The original too, in a direct chat.
+    assert!(corrected.contains("→ efface $typo"), "{corrected}");
+    assert_eq!(boxed(&chat), 1);
+    // Edited again: one person, one vote; refused, and erased.
+    let again = chat.say_with(edit("!voter 1 Pour", YANN));
+    assert!(again.contains("déjà voté"), "{again}");
+    assert!(again.contains("→ efface $e"), "{again}");
+    assert_eq!(boxed(&chat), 1);
+    // A second `!voter`, typed anew: the same.
+    let twice = chat.say(DIRECT, YANN, "!voter 1 Pour");
+    assert!(
+        twice.contains("déjà voté") && twice.contains("→ efface $e"),
+        "{twice}"
+    );
+    assert_eq!(boxed(&chat), 1);
+
+    // An edit that turns a message of a group room into a vote: erased.
+    let open = chat.say_with(IncomingMessage {
+        is_edit: true,
+        replaces: Some("$hello".into()),
+        ..message(ROOM, CAMILLE, "!voter 1 Pour")
+    });
+    assert!(open.contains("tout le salon voit ce message"), "{open}");
+    assert!(open.contains("→ efface $e"), "{open}");
+    // Not what it names: anyone may send an edit naming anyone's event.
+    assert!(!open.contains("$hello"), "{open}");
+    assert_eq!(boxed(&chat), 1);
+
+    // Any other edit is still no command.
+    let other = chat.say_with(edit("!scrutin Encore ? | Oui | Non", CAMILLE));
+    assert_eq!(other, "");
+
+    // Closed: refused, and erased.
+    chat.say(ROOM, CAMILLE, "!cloturer 1");
+    let late = chat.say(DIRECT, CAMILLE, "!voter 1 Pour");
+    assert!(
+        late.contains("est clos") && late.contains("→ efface $e"),
+        "{late}"
+    );
+}
+
 /// `!mesdonnees` in a direct chat that is not encrypted: nothing written
 /// there, since the list and the file would be readable on the homeserver;
 /// they go to the bot's encrypted direct chat with the person (the adapter
@@ -1392,7 +1500,9 @@ fn a_ballot_in_the_hub_waits_for_the_room_members_list() {
     .assert_eq(&chat.say(HUB, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre"));
     assert_eq!(
         chat.say(DIRECT, YANN, "!voter 1 Pour"),
-        "[privé] Le scrutin #1 se prépare encore : réessayez dans un instant."
+        "[privé] Le scrutin #1 se prépare encore : réessayez dans un instant.\n\
+         J'ai effacé votre message : il contenait un choix.\n\
+         → efface $e2 dans privé"
     );
     let announced = chat.input(Input::Electorate {
         number: 1,

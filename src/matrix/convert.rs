@@ -6,7 +6,7 @@ use matrix_sdk::ruma::events::room::message::{MessageType, Relation};
 use matrix_sdk::ruma::events::room::power_levels::{RoomPowerLevels, UserPowerLevel};
 use matrix_sdk::ruma::events::{
     AnySyncMessageLikeEvent, AnySyncStateEvent, AnySyncTimelineEvent, SyncMessageLikeEvent,
-    SyncStateEvent,
+    SyncStateEvent, TimelineEventType,
 };
 use matrix_sdk::ruma::serde::Raw;
 
@@ -204,6 +204,12 @@ pub fn room_power(levels: &RoomPowerLevels) -> RoomPower {
         users_default: levels.users_default.into(),
         invite: levels.invite.into(),
         redact: levels.redact.into(),
+        redaction_event: levels
+            .events
+            .get(&TimelineEventType::RoomRedaction)
+            .copied()
+            .unwrap_or(levels.events_default)
+            .into(),
     }
 }
 
@@ -358,6 +364,36 @@ mod tests {
             vec![owned_user_id!("@creator:s")],
         );
         assert_eq!(room_power(&old).level("@creator:s"), 0);
+    }
+
+    #[test]
+    fn a_redaction_needs_the_level_of_the_redaction_event_too() {
+        use matrix_sdk::ruma::events::room::power_levels::{
+            RoomPowerLevelsEventContent, RoomPowerLevelsSource,
+        };
+        use matrix_sdk::ruma::owned_user_id;
+        use matrix_sdk::ruma::room_version_rules::AuthorizationRules;
+        let levels_with = |redaction_event: Option<i64>, events_default: i64| {
+            let mut content = RoomPowerLevelsEventContent::new(&AuthorizationRules::V10);
+            content.users.insert(owned_user_id!("@bot:s"), 50.into());
+            content.redact = 50.into();
+            content.events_default = events_default.try_into().unwrap();
+            if let Some(level) = redaction_event {
+                content
+                    .events
+                    .insert(TimelineEventType::RoomRedaction, level.try_into().unwrap());
+            }
+            room_power(&RoomPowerLevels::new(
+                RoomPowerLevelsSource::Original(content),
+                &AuthorizationRules::V10,
+                vec![],
+            ))
+        };
+        assert!(levels_with(None, 0).may_redact("@bot:s"));
+        assert!(!levels_with(Some(100), 0).may_redact("@bot:s"));
+        // Without its own entry, the redaction event takes events_default.
+        assert!(!levels_with(None, 100).may_redact("@bot:s"));
+        assert!(levels_with(Some(50), 100).may_redact("@bot:s"));
     }
 
     #[test]

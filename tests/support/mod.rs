@@ -237,6 +237,18 @@ impl Person {
             .event_id
     }
 
+    /// Edits `original` (an `m.replace`, as Element sends one): its new
+    /// text is `body`.
+    pub async fn edit(&self, room: &Room, original: &OwnedEventId, body: &str) -> OwnedEventId {
+        let content = RoomMessageEventContent::text_plain(body).make_replacement(
+            matrix_sdk::ruma::events::room::message::ReplacementMetadata::new(
+                original.clone(),
+                None,
+            ),
+        );
+        room.send(content).await.unwrap().response.event_id
+    }
+
     /// Waits until `user` has joined `room`, as this person's client sees it.
     pub async fn wait_for_join(&self, room: &Room, user: &UserId) {
         let deadline = Instant::now() + TIMEOUT;
