@@ -441,7 +441,7 @@ ballot-refused-erased = { $erased ->
     [1] I have erased your message: it held a choice.
    *[0] Delete your message (long press, Remove): it holds a choice.
 }
-ballot-vote-here = Vote here: !cast {$number} followed by your choice (its number is enough). Your choice is never kept with your name, and I erase your message from the server.
+ballot-vote-here = Vote here: !cast {$number} followed by the number of your choice. Your choice is never kept with your name, and I erase your message from the server.
 ballot-closing = Closing ballot #{$number} and publishing the results.
 ballot-results = Results of secret ballot #{$number} "{$question}":
 ballot-turnout = Turnout: { $ballots ->
@@ -451,6 +451,11 @@ ballot-turnout = Turnout: { $ballots ->
     [one] {$electorate} voter
    *[other] {$electorate} voters
 } ({$percent} %).
+ballot-too-few-electors = Secret ballot #{$number} cancelled: { $electorate ->
+    [one] {$electorate} person could vote
+   *[other] {$electorate} people could vote
+}, and it takes at least {$min} for the count to reveal nobody's choice. Open it in a larger group, or vote openly with !poll.
+ballot-too-few-ballots = Too few ballots to publish the count: it takes at least {$min}, or it would reveal each person's choice. The result is not published.
 ballot-quorum-met = Quorum of {$quorum} reached.
 ballot-quorum-missed = Quorum of {$quorum} not reached: the result is not a decision.
 ballot-turnout-open = Secret ballot #{$number}: { $ballots ->
@@ -665,8 +670,15 @@ report-anonymous-in-room = Not passed on: in this room everyone sees who writes,
    *[0] Delete your message (long press, Delete).
 } I am writing to you in private: that is where a report stays anonymous.
 draft-anonymous-for = Anonymous report for the {$theme} group: the deputy's team will not see your name.
-draft-confirm-anonymous = Your anonymous report for the {$theme} group: "{$text}". The deputy's team will get it without your name, and its answer will reach you here. Shall I send it? Answer "yes", or "cancel".
-draft-confirm-again = Answer "yes" to send it, or "cancel" to drop it.
+draft-confirm-again = Answer "yes" to send it, "rewrite" to say it in other words, or "cancel" to drop it.
+draft-confirm-seen = Your anonymous report for the {$theme} group: "{$text}". Beware: the room's members may have read it before it was erased; if members of the deputy's team are there, they can link it to you. Shall I send it as it is, without your name? Answer "yes", "rewrite" to say it in other words, or "cancel".
+draft-clear-chat = { $typed ->
+    [1] Not taken: this chat is not encrypted, the server can read it. { $erased ->
+        [1] I have erased your message.
+       *[0] Delete your message (long press, Remove).
+    }
+   *[0] This chat is not encrypted, the server can read it.
+} I am writing to you in an encrypted private chat: let us go on there.
 help-report-private = To stay anonymous, write to me in a private message (or type !report --anonymous here and I will write to you): I guide you, and nobody sees it is you.
 report-anonymous-go-private = I am writing to you in private: that is where a report stays anonymous.
 report-answer-not-carried = Answer to report #{$number} recorded but not passed on: this room is encrypted, the one it was written in is not, and its author erased their data (I can no longer write to them in private).

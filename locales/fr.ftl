@@ -438,7 +438,7 @@ ballot-refused-erased = { $erased ->
     [1] J'ai effacé votre message : il contenait un choix.
    *[0] Supprimez votre message (appui long, Supprimer) : il contient un choix.
 }
-ballot-vote-here = Votez ici : !voter {$number} suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
+ballot-vote-here = Votez ici : !voter {$number} suivi du numéro de votre choix. Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
 ballot-closing = Je clos le scrutin #{$number} et je publie les résultats.
 ballot-results = Résultats du scrutin secret #{$number} « {$question} » :
 ballot-turnout = Participation : { $ballots ->
@@ -448,6 +448,11 @@ ballot-turnout = Participation : { $ballots ->
     [one] {$electorate} électeur
    *[other] {$electorate} électeurs
 } ({$percent} %).
+ballot-too-few-electors = Scrutin secret #{$number} annulé : { $electorate ->
+    [one] {$electorate} personne pourrait voter
+   *[other] {$electorate} personnes pourraient voter
+}, il en faut au moins {$min} pour que le décompte ne dévoile le choix de personne. Lancez-le dans un groupe plus large, ou votez à main levée avec !sondage.
+ballot-too-few-ballots = Trop peu de bulletins pour publier le décompte : il en faut au moins {$min}, sans quoi il dévoilerait le choix de chacun. Le résultat n'est pas publié.
 ballot-quorum-met = Quorum de {$quorum} atteint.
 ballot-quorum-missed = Quorum de {$quorum} non atteint : le résultat ne vaut pas décision.
 ballot-turnout-open = Scrutin secret #{$number} : { $ballots ->
@@ -662,8 +667,15 @@ report-anonymous-in-room = Pas transmis : dans ce salon, tout le monde voit qui 
    *[0] Supprimez votre message (appui long, Supprimer).
 } Je vous écris en privé : c'est là qu'une remontée reste anonyme.
 draft-anonymous-for = Remontée anonyme pour le groupe {$theme} : l'équipe de la députée ne verra pas votre nom.
-draft-confirm-anonymous = Votre remontée anonyme pour le groupe {$theme} : « {$text} ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », ou « annuler ».
-draft-confirm-again = Répondez « oui » pour l'envoyer, ou « annuler » pour l'abandonner.
+draft-confirm-again = Répondez « oui » pour l'envoyer, « réécrire » pour la dire autrement, ou « annuler » pour l'abandonner.
+draft-confirm-seen = Votre remontée anonyme pour le groupe {$theme} : « {$text} ». Attention : les membres du salon ont pu la lire avant qu'elle soit effacée ; si des membres de l'équipe de la députée y sont, ils peuvent faire le lien avec vous. Je l'envoie telle quelle, sans votre nom ? Répondez « oui », « réécrire » pour la dire autrement, ou « annuler ».
+draft-clear-chat = { $typed ->
+    [1] Pas noté : cette discussion n'est pas chiffrée, le serveur peut la lire. { $erased ->
+        [1] J'ai effacé votre message.
+       *[0] Supprimez votre message (appui long, Supprimer).
+    }
+   *[0] Cette discussion n'est pas chiffrée, le serveur peut la lire.
+} Je vous écris dans une discussion privée chiffrée : continuons là-bas.
 help-report-private = Pour rester anonyme, écrivez-moi en message privé (ou tapez !remontee --anonyme ici, je vous y écris) : je vous guide, et personne ne voit que c'est vous.
 report-anonymous-go-private = Je vous écris en privé : c'est là qu'une remontée reste anonyme.
 report-answer-not-carried = Réponse à la remontée #{$number} enregistrée, mais pas transmise : ce salon est chiffré, celui où elle a été écrite ne l'est pas, et son auteur·e a effacé ses données (je ne peux plus lui écrire en privé).

@@ -18,11 +18,11 @@ use tokio::sync::Notify;
 use crate::core::{self, Action, Input, Outcome, Settings, State, TimerPurpose};
 use crate::flood::Verdict;
 use crate::scheduler::{FiredTimer, Scheduler};
-use crate::store::domain::{load_assembly, write_change};
+use crate::store::domain::{load_assembly, put_outbox_entry, write_change};
 use crate::store::records::{
     CREATION_LANE, DIRECT_LANE_PREFIX, DeadLetter, LedgerEntry, OutboxEntry, OutboxItem,
-    PendingErasure, TimerEntry, closed_ballot_key, decode, encode, erasure_key, outbox_key,
-    outbox_sequence, timer_key,
+    PendingErasure, TimerEntry, closed_ballot_key, decode, encode, erasure_key, outbox_sequence,
+    timer_key,
 };
 use crate::store::seal::Seal;
 use crate::store::{Batch, Store, StoreError, Tree};
@@ -203,6 +203,11 @@ impl Engine {
         );
     }
 
+    /// Opens and writes the sealed records (the outbox's among them).
+    pub fn seal(&self) -> &Seal {
+        &self.seal
+    }
+
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
     }
@@ -297,6 +302,16 @@ impl Engine {
             && self.is_handled(key)?
         {
             return Ok(Processed::AlreadyHandled);
+        }
+        if let Input::Message(message) = input
+            && message.sent_encrypted
+            && !core::encryption::is_encrypted(&state, &message.room_id)
+        {
+            // An encrypted message from a room not known as encrypted (its
+            // state not seen yet, or noting it failed): the room is, and it
+            // is noted before anything said in it may be carried elsewhere.
+            let noted = core::encryption::noted(&state, std::slice::from_ref(&message.room_id));
+            self.commit(&mut state, Batch::default(), &noted, now)?;
         }
         let decision = decide(self.handler, input, &state, now, self.failpoint);
         let failed = decision.is_err();
@@ -608,11 +623,7 @@ impl Engine {
                 },
                 created_at: now,
             };
-            batch.put(
-                Tree::Outbox,
-                outbox_key(&outgoing.room_id, self.store.next_id()?),
-                encode(&entry),
-            );
+            put_outbox_entry(&mut batch, &entry, self.store.next_id()?, &self.seal);
         }
         for action in &outcome.actions {
             let (lane, item) = outbox_item(action);
@@ -621,11 +632,7 @@ impl Engine {
                 item,
                 created_at: now,
             };
-            batch.put(
-                Tree::Outbox,
-                outbox_key(&lane, self.store.next_id()?),
-                encode(&entry),
-            );
+            put_outbox_entry(&mut batch, &entry, self.store.next_id()?, &self.seal);
         }
         for change in &outcome.changes {
             write_change(&mut batch, change, &self.seal);

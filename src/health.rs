@@ -18,7 +18,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::metrics::Metrics;
-use crate::store::records::{OutboxEntry, decode};
+use crate::store::domain::open_outbox_entry;
+use crate::store::seal::Seal;
 use crate::store::{Store, Tree};
 
 /// A sync older than this means the bot is not hearing the homeserver
@@ -29,16 +30,18 @@ pub const SYNC_STALE_AFTER: Duration = Duration::from_secs(90);
 pub struct Health {
     pub store: Arc<dyn Store>,
     pub metrics: Arc<Metrics>,
+    /// Opens the outbox's entries (sealed), for the age of the oldest.
+    pub seal: Seal,
 }
 
 /// Outbox depth and the age of its oldest entry, in seconds.
-fn outbox_reading(store: &dyn Store, now: DateTime<Utc>) -> (usize, f64) {
+fn outbox_reading(store: &dyn Store, seal: &Seal, now: DateTime<Utc>) -> (usize, f64) {
     let Ok(entries) = store.scan_prefix(Tree::Outbox, b"") else {
         return (0, 0.0);
     };
     let oldest = entries
         .iter()
-        .filter_map(|(_, value)| decode::<OutboxEntry>(value).ok())
+        .filter_map(|(_, value)| open_outbox_entry(seal, value).ok())
         .map(|entry| entry.created_at)
         .min();
     let age = oldest.map_or(0.0, |at| {
@@ -55,7 +58,7 @@ impl Health {
             last_sync.map(|millis| (now.timestamp_millis() - millis).max(0) as f64 / 1000.0);
         let sync_alive = since_sync.is_some_and(|seconds| seconds < SYNC_STALE_AFTER.as_secs_f64());
         let store_writable = self.store.probe_write().is_ok();
-        let (depth, oldest) = outbox_reading(self.store.as_ref(), now);
+        let (depth, oldest) = outbox_reading(self.store.as_ref(), &self.seal, now);
         let healthy = sync_alive && store_writable;
         let body = json!({
             "status": if healthy { "ok" } else { "unhealthy" },
@@ -68,7 +71,7 @@ impl Health {
 
     /// The `/metrics` text, with the store readings taken now.
     pub fn metrics_text(&self, now: DateTime<Utc>) -> String {
-        let (depth, oldest) = outbox_reading(self.store.as_ref(), now);
+        let (depth, oldest) = outbox_reading(self.store.as_ref(), &self.seal, now);
         self.metrics
             .outbox_depth
             .set(i64::try_from(depth).unwrap_or(i64::MAX));
@@ -167,13 +170,15 @@ async fn answer(mut stream: TcpStream, health: &Health) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::records::{OutboxItem, encode, outbox_key};
+    use crate::store::domain::put_outbox_entry;
+    use crate::store::records::{OutboxEntry, OutboxItem};
     use crate::store::{Batch, MemoryStore};
 
     fn health() -> Health {
         Health {
             store: Arc::new(MemoryStore::new()),
             metrics: Arc::new(Metrics::new()),
+            seal: Seal::for_tests(),
         }
     }
 
@@ -198,17 +203,14 @@ mod tests {
         let now = Utc::now();
         let mut batch = Batch::default();
         for (sequence, age) in [(1, 40), (2, 5)] {
-            batch.put(
-                Tree::Outbox,
-                outbox_key("!r:s", sequence),
-                encode(&OutboxEntry {
-                    room_id: "!r:s".into(),
-                    item: OutboxItem::Invite {
-                        user_id: "@a:s".into(),
-                    },
-                    created_at: now - chrono::Duration::seconds(age),
-                }),
-            );
+            let entry = OutboxEntry {
+                room_id: "!r:s".into(),
+                item: OutboxItem::Invite {
+                    user_id: "@a:s".into(),
+                },
+                created_at: now - chrono::Duration::seconds(age),
+            };
+            put_outbox_entry(&mut batch, &entry, sequence, &health.seal);
         }
         health.store.apply(batch).unwrap();
         let (_, body) = health.check(now);

@@ -150,6 +150,7 @@ pub fn open_state(data_dir: &Path, seal: &Seal) -> Result<SledStore, StateError>
     // Every start, not only when the live database had clear records: a
     // start cut off between the two, or a backup put back by hand, would
     // otherwise keep them in clear.
+    remove_unfinished_backups(&backups_dir(data_dir));
     let backups = seal_clear_backups(&backups_dir(data_dir), seal)
         .map_err(|error| damaged(error.to_string()))?;
     if sealed > 0 || backups > 0 {
@@ -233,6 +234,30 @@ fn read_backup(path: &Path) -> Option<(String, crate::store::Dump)> {
         ),
     }
     None
+}
+
+/// Deletes the temporary files a backup (or a backup's rewrite) cut short
+/// by a crash leaves behind (`….json.tmp`): never listed as backups, they
+/// would escape sealing, erasure and the closed ballots' clean-up. The
+/// backup they were for is whole (the old one) or was never written.
+fn remove_unfinished_backups(directory: &Path) {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return;
+    };
+    for path in entries.filter_map(|entry| entry.ok().map(|entry| entry.path())) {
+        let name = path
+            .file_name()
+            .and_then(|name| name.to_str())
+            .unwrap_or("");
+        if name.starts_with("boucle-") && name.ends_with(".json.tmp") {
+            match std::fs::remove_file(&path) {
+                Ok(()) => tracing::info!(file = %path.display(), "an unfinished backup is deleted"),
+                Err(error) => {
+                    tracing::warn!(file = %path.display(), %error, "cannot delete an unfinished backup")
+                }
+            }
+        }
+    }
 }
 
 /// Seals, in every backup of `directory`, the records written in clear
@@ -867,7 +892,9 @@ mod tests {
                 event_id,
                 "!scrutin Pour ou contre ? | Pour | Contre",
             );
-            let members = ["@anna:s", "@bruno:s"].map(str::to_owned).into();
+            let members = ["@anna:s", "@bruno:s", "@chloe:s"]
+                .map(str::to_owned)
+                .into();
             engine
                 .process(&Input::Electorate { number, members }, now)
                 .unwrap();
@@ -883,8 +910,8 @@ mod tests {
                 .filter(|(key, _)| key.starts_with(&ballot.to_be_bytes()))
                 .count()
         };
-        assert_eq!(electors_in_backup(1), 2);
-        assert_eq!(electors_in_backup(2), 2);
+        assert_eq!(electors_in_backup(1), 3);
+        assert_eq!(electors_in_backup(2), 3);
 
         say("!hub:s", "@camille:s", "$close", "!cloturer 1");
         assert!(engine.read(|state| state.assembly.ballots[&1].closed_at.is_some()));
@@ -906,7 +933,7 @@ mod tests {
         jobs.finish(&closings, &erasures, now).unwrap();
 
         assert_eq!(electors_in_backup(1), 0);
-        assert_eq!(electors_in_backup(2), 2);
+        assert_eq!(electors_in_backup(2), 3);
         let left = Marks::read(store.as_ref(), CLOSED_BALLOT_PREFIX).unwrap();
         assert_eq!(closed_ballots(&left).unwrap(), [2]);
         jobs.clean_up(now).unwrap();
@@ -983,6 +1010,36 @@ mod tests {
                 b"$vote-anna".to_vec(),
                 br#"{"v":1,"room_id":"!dm-anna:s","handled_at":"2026-11-30T10:03:00Z"}"#.to_vec(),
             );
+            // Outbox entries in clear, under lanes that name a person and
+            // a voter's direct chat (a vote's redaction).
+            let outbox = [
+                (
+                    "~dm:@dana:s",
+                    42,
+                    crate::store::records::OutboxItem::Direct {
+                        user_id: "@dana:s".into(),
+                        content: serde_json::json!({"body": "Réponse à votre remontée #3"}),
+                    },
+                ),
+                (
+                    "!dm-anna:s",
+                    43,
+                    crate::store::records::OutboxItem::Redact {
+                        event_id: "$ballot-of-anna".into(),
+                    },
+                ),
+            ];
+            for (lane, sequence, item) in outbox {
+                batch.put(
+                    Tree::Outbox,
+                    crate::store::records::outbox_key(lane, sequence),
+                    crate::store::records::encode(&crate::store::records::OutboxEntry {
+                        room_id: lane.into(),
+                        item,
+                        created_at: Utc::now(),
+                    }),
+                );
+            }
             store.apply(batch).unwrap();
             write_backup(&store, &backups_dir(data.path()), Utc::now(), 7).unwrap();
         }
@@ -1001,6 +1058,9 @@ mod tests {
             "dispensaire",
             "@carl:s",
             "urgences",
+            "@dana:s",
+            "remontée #3",
+            "$ballot-of-anna",
         ] {
             assert_eq!(
                 files_containing(data.path(), clear),
@@ -1010,6 +1070,23 @@ mod tests {
         }
         let assembly = load_assembly(&store, &Seal::for_tests()).unwrap();
         assert!(assembly.electors[&(7, "@anna:s".to_owned())].voted);
+        // The outbox entries are sealed under their lane's name, each with
+        // its sequence number: still sent, in the same order.
+        let lane = crate::store::domain::outbox_lane(&Seal::for_tests(), "~dm:@dana:s");
+        let entries = store
+            .scan_prefix(
+                Tree::Outbox,
+                &crate::store::records::outbox_room_prefix(&lane),
+            )
+            .unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            crate::store::records::outbox_sequence(&entries[0].0),
+            Some(42)
+        );
+        let entry =
+            crate::store::domain::open_outbox_entry(&Seal::for_tests(), &entries[0].1).unwrap();
+        assert_eq!(entry.room_id, "~dm:@dana:s");
         assert_eq!(assembly.ballot_boxes[&7].counts, [1, 0]);
         assert_eq!(assembly.reports[&3].author.as_deref(), Some("@bea:s"));
         assert_eq!(
@@ -1032,6 +1109,10 @@ mod tests {
         // it does not keep the clear one from being sealed; it is set aside.
         let cut_short = backups_dir(data.path()).join("boucle-20260101T000000Z.json");
         std::fs::write(&cut_short, b"{\"format\": \"boucle-export\", \"entr").unwrap();
+        // And the temporary file of a backup cut short by a crash, in clear:
+        // deleted.
+        let unfinished = backups_dir(data.path()).join("boucle-20260102T000000Z.json.tmp");
+        std::fs::write(&unfinished, &clear_text).unwrap();
         // sled lets go of its lock from a background thread, a moment
         // after the drop: a new process (a restart) never sees it held.
         let mut attempts = 0;
@@ -1049,6 +1130,7 @@ mod tests {
             Vec::<PathBuf>::new()
         );
         assert!(!cut_short.exists());
+        assert!(!unfinished.exists());
         assert!(
             backups_dir(data.path())
                 .join("boucle-20260101T000000Z.json.unreadable")

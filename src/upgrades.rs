@@ -16,10 +16,10 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::core::{IncomingMessage, Input, Joined, RoomPower, Settings, ThemeSettings};
 use crate::engine::Engine;
 use crate::i18n::Language;
-use crate::store::domain::load_assembly;
+use crate::store::domain::{load_assembly, open_outbox_entry};
 use crate::store::records::{
-    FIRST_START_KEY, FirstStart, LedgerEntry, OutboxEntry, SPACE_KEY, SYNC_CURSOR_KEY, SpaceRecord,
-    SyncCursor, TimerEntry, decode, encode,
+    FIRST_START_KEY, FirstStart, LedgerEntry, SPACE_KEY, SYNC_CURSOR_KEY, SpaceRecord, SyncCursor,
+    TimerEntry, decode, encode, outbox_sequence,
 };
 use crate::store::{Batch, MemoryStore, Store, Tree, export};
 
@@ -128,10 +128,13 @@ pub(crate) fn populated_store() -> MemoryStore {
     script.say(SANTE, YANN, "!sondage Quel jour ?\nMardi\nJeudi");
     script.sent("poll:1");
     script.say(SANTE, LOU, "!vote 1 Jeudi");
+    // Three members: a secret ballot opens with three electors at least.
+    script.say(HUB, LOU, "!inscription sante");
+    script.say(HUB, ZOE, "!inscription sante");
     script.say(SANTE, YANN, "!scrutin Pour ou contre ? | Pour | Contre");
     script.input(Input::Electorate {
         number: 1,
-        members: vec![YANN.into(), LOU.into()],
+        members: vec![YANN.into(), LOU.into(), ZOE.into()],
     });
     script.say(DIRECT, YANN, "!voter 1 Pour");
     script.say(SANTE, YANN, "!reunion jeudi 18h30 | Local | Préparer l'AG");
@@ -178,17 +181,24 @@ pub(crate) fn populated_store() -> MemoryStore {
     };
     script.engine.process_timer(&fired, script.now).unwrap();
     // A message the homeserver refused for good, set aside.
-    let (key, value) = store
-        .scan_prefix(Tree::Outbox, SANTE.as_bytes())
+    let (key, entry) = store
+        .scan_prefix(Tree::Outbox, b"")
         .unwrap()
         .into_iter()
-        .next()
+        .map(|(key, value)| {
+            (
+                key,
+                open_outbox_entry(script.engine.seal(), &value).unwrap(),
+            )
+        })
+        .filter(|(_, entry)| entry.room_id == SANTE)
+        .min_by_key(|(key, _)| outbox_sequence(key))
         .expect("a message for the theme room");
     script
         .engine
         .set_aside(
             &key,
-            &decode(&value).unwrap(),
+            &entry,
             crate::core::delivery::Refusal::TooLarge,
             script.now,
         )
@@ -262,7 +272,8 @@ fn every_fixture_export_is_read_by_this_version() {
         load_assembly(store.as_ref(), &crate::store::seal::Seal::for_tests())
             .unwrap_or_else(|error| panic!("{path:?}: {error}"));
         for (_, value) in dump.entries(Tree::Outbox) {
-            decode::<OutboxEntry>(value).unwrap_or_else(|error| panic!("{path:?}: {error}"));
+            open_outbox_entry(&crate::store::seal::Seal::for_tests(), value)
+                .unwrap_or_else(|error| panic!("{path:?}: {error}"));
         }
         for (_, value) in dump.entries(Tree::Ledger) {
             decode::<LedgerEntry>(value).unwrap_or_else(|error| panic!("{path:?}: {error}"));

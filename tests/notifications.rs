@@ -363,9 +363,11 @@ async fn a_vote_typed_in_the_open_is_not_counted_and_the_bot_offers_the_ballot_i
         text.starts_with("Résultats du scrutin secret #1")
     })
     .await;
+    // Two ballots: each voter would read the other's choice in the count,
+    // so it is not published.
     let body = results["content"]["body"].as_str().unwrap();
-    assert!(body.contains("Contre : 1 voix (50 %)"), "{body}");
-    assert!(body.contains("Pour : 1 voix (50 %)"), "{body}");
+    assert!(body.contains("Trop peu de bulletins"), "{body}");
+    assert!(!body.contains("voix"), "{body}");
     assert!(
         body.contains("2 bulletins sur 3 électeurs (67 %)"),
         "{body}"
@@ -437,4 +439,57 @@ async fn the_bot_has_a_name_and_a_picture_set_once() {
 /// `room` as `person`'s client knows it.
 fn room_of(person: &Person, room: &Room) -> Room {
     person.client.get_room(room.room_id()).unwrap()
+}
+
+/// Issue 18: anyone on the federation may open a room with the bot and a
+/// person, flagged direct, and leave. If the room stays open to anyone, they
+/// could come back once the bot writes a ballot or a person's data there:
+/// such a room is never taken for the person's direct chat.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_room_anyone_may_join_is_never_taken_for_a_direct_chat() {
+    let server = homeserver();
+    let camille = Person::new_on(server, "camille").await;
+    let mallory = Person::new_on(server, "mallory").await;
+    let mut bot = Bot::new_on(server).await;
+    let room = group_room(&[], &camille, &mut bot).await;
+    let trap = mallory.create_open_direct_chat(&bot.user_id).await;
+    mallory.wait_for_join(&trap, &bot.user_id).await;
+    trap.invite_user_by_id(&camille.user_id).await.unwrap();
+    let trap_seen_by_camille = camille.accept_invite(trap.room_id()).await;
+    trap.leave().await.unwrap();
+    // Once the bot has seen Mallory leave (it answers what Camille writes
+    // there afterwards), the room holds only the bot and Camille.
+    let asked = camille.send(&trap_seen_by_camille, "!aide").await;
+    support::wait_for_replies(
+        &trap_seen_by_camille,
+        &bot.user_id,
+        std::slice::from_ref(&asked),
+    )
+    .await;
+    // Something kept, so that there is data to write in private.
+    camille.send(&room, "!rappels salon").await;
+    wait_for_message(&room, &bot, |text| text.starts_with("Vos rappels")).await;
+    camille.send(&room, "!mesdonnees").await;
+    wait_for_message(&room, &bot, |text| {
+        text.starts_with("Je vous écris en privé")
+    })
+    .await;
+    let direct = camille.accept_invite_from(&bot.user_id).await;
+    assert_ne!(direct.room_id(), trap.room_id());
+    wait_for_message(&direct, &bot, |text| {
+        text.starts_with("Ce que je garde sur vous")
+    })
+    .await;
+    let in_trap = support::room_events(&trap_seen_by_camille).await;
+    assert!(
+        in_trap
+            .iter()
+            .filter(|event| event["sender"] == bot.user_id.as_str())
+            .all(|event| event["content"]["msgtype"] != "m.file"
+                && !event["content"]["body"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .starts_with("Ce que je garde")),
+        "the data went into the room anyone may join: {in_trap:?}"
+    );
 }

@@ -214,7 +214,7 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
         "{refusal}"
     );
     wait_until_redacted(&clear, &vote, &bot).await;
-    for (person, choice) in [(&lou, "Contre"), (&zoe, "contre")] {
+    for (person, choice) in [(&lou, "Contre"), (&zoe, "contre"), (&camille, "1")] {
         let direct = person.create_direct_chat(&bot.user_id).await;
         person.wait_for_join(&direct, &bot.user_id).await;
         let vote = if person.user_id == lou.user_id {
@@ -285,9 +285,10 @@ async fn a_secret_ballot_is_voted_in_direct_chats_and_counted_at_closing() {
     )
     .await;
     let body = results["content"]["body"].as_str().unwrap();
-    assert!(body.contains("Contre : 2 voix (100 %)"), "{body}");
+    assert!(body.contains("Contre : 2 voix (67 %)"), "{body}");
+    assert!(body.contains("Pour : 1 voix (33 %)"), "{body}");
     assert!(
-        body.contains("2 bulletins sur 3 électeurs (67 %)"),
+        body.contains("3 bulletins sur 3 électeurs (100 %)"),
         "{body}"
     );
     assert!(body.contains("Quorum de 2 atteint"), "{body}");

@@ -63,7 +63,13 @@ fn announcement(state: &State, ballot: &Ballot, electorate: usize) -> Rendered {
     text
 }
 
-/// Freezes `members` as the electorate and announces the ballot.
+/// The fewest ballots whose counts are published, and so the smallest
+/// electorate a ballot opens with. With one ballot, the count is the vote;
+/// with two, each voter reads the other's in it.
+pub const MIN_BALLOTS: u64 = 3;
+
+/// Freezes `members` as the electorate and announces the ballot; or, when
+/// they are too few for a vote to stay secret, says so and closes it.
 fn freeze(state: &State, ballot: &Ballot, members: &[String], outcome: &mut Outcome) {
     let mut members: Vec<&String> = members
         .iter()
@@ -71,6 +77,25 @@ fn freeze(state: &State, ballot: &Ballot, members: &[String], outcome: &mut Outc
         .collect();
     members.sort();
     members.dedup();
+    if (members.len() as u64) < MIN_BALLOTS {
+        outcome.messages.push(OutgoingMessage::notice(
+            &ballot.room_id,
+            state.translator.render(
+                "ballot-too-few-electors",
+                &[
+                    ("number", ballot.number.to_string().into()),
+                    ("electorate", members.len().into()),
+                    ("min", i64::try_from(MIN_BALLOTS).unwrap_or(3).into()),
+                ],
+            ),
+        ));
+        outcome.changes.push(Change::Ballot(Ballot {
+            electorate_frozen: true,
+            closed_at: Some(ballot.opened_at),
+            ..ballot.clone()
+        }));
+        return;
+    }
     for member in &members {
         outcome.changes.push(Change::Elector {
             ballot: ballot.number,
@@ -126,6 +151,34 @@ pub fn results_text(state: &State, ballot: &Ballot, ballot_box: &BallotBox) -> R
         ],
     )
     .strong();
+    let turnout = |text: &mut Rendered| {
+        text.line(tr(
+            "ballot-turnout",
+            &[
+                (
+                    "ballots",
+                    i64::try_from(ballot_box.ballots).unwrap_or(0).into(),
+                ),
+                (
+                    "electorate",
+                    i64::try_from(ballot_box.electorate).unwrap_or(0).into(),
+                ),
+                (
+                    "percent",
+                    percent(ballot_box.ballots, ballot_box.electorate).into(),
+                ),
+            ],
+        ));
+    };
+    if ballot_box.ballots < MIN_BALLOTS {
+        // Too few for the counts to keep anyone's vote secret.
+        text.line(tr(
+            "ballot-too-few-ballots",
+            &[("min", i64::try_from(MIN_BALLOTS).unwrap_or(3).into())],
+        ));
+        turnout(&mut text);
+        return text;
+    }
     super::polls::count_lines(
         state,
         &ballot.answers,
@@ -133,23 +186,7 @@ pub fn results_text(state: &State, ballot: &Ballot, ballot_box: &BallotBox) -> R
         ballot_box.ballots,
         &mut text,
         |text| {
-            text.line(tr(
-                "ballot-turnout",
-                &[
-                    (
-                        "ballots",
-                        i64::try_from(ballot_box.ballots).unwrap_or(0).into(),
-                    ),
-                    (
-                        "electorate",
-                        i64::try_from(ballot_box.electorate).unwrap_or(0).into(),
-                    ),
-                    (
-                        "percent",
-                        percent(ballot_box.ballots, ballot_box.electorate).into(),
-                    ),
-                ],
-            ));
+            turnout(text);
             if let Some(quorum) = ballot.quorum {
                 let id = if ballot_box.ballots >= u64::from(quorum) {
                     "ballot-quorum-met"

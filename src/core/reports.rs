@@ -216,6 +216,17 @@ pub fn card_sent(state: &State, number: u64, event_id: &str) -> Outcome {
     outcome
 }
 
+/// The question a draft's step asks.
+fn draft_question(step: DraftStep) -> &'static str {
+    match step {
+        DraftStep::Theme => "draft-which-theme",
+        DraftStep::Text => "draft-what",
+        DraftStep::Commune => "draft-where",
+        DraftStep::Anonymity => "draft-name-or-not",
+        DraftStep::Confirm => "draft-confirm-again",
+    }
+}
+
 impl Context<'_> {
     /// `!remontee <texte> [--anonyme]`, in a theme room.
     pub(super) fn report(&mut self, has_text: bool, anonymous: bool) -> Rendered {
@@ -366,6 +377,8 @@ impl Context<'_> {
     /// bot if need be), ready to confirm when its text was given.
     fn move_to_private(&mut self, theme: &super::Theme, text: Option<String>) -> Rendered {
         let deputy_room = self.state.settings.deputy_room_id.as_deref();
+        // Only a message with a report in it has something to erase.
+        let erased = text.is_some() && self.redact_message();
         if text.is_some()
             && deputy_room.is_some_and(|deputy_room| {
                 !may_carry(self.state, [self.message.room_id.as_str()], deputy_room)
@@ -375,8 +388,6 @@ impl Context<'_> {
             // in the clear deputy room all the same.
             return self.tr("report-deputy-room-not-encrypted", &[]);
         }
-        // Only a message with a report in it has something to erase.
-        let erased = text.is_some() && self.redact_message();
         let typed = text.is_some();
         let step = if text.is_some() {
             DraftStep::Confirm
@@ -384,8 +395,10 @@ impl Context<'_> {
             DraftStep::Text
         };
         let first = match &text {
+            // The room saw it before it was erased: the person decides,
+            // knowing that, whether it goes as it is or in other words.
             Some(text) => self.tr(
-                "draft-confirm-anonymous",
+                "draft-confirm-seen",
                 &[
                     ("theme", theme.name.as_str().into()),
                     ("text", text.as_str().into()),
@@ -422,8 +435,27 @@ impl Context<'_> {
         )
     }
 
-    /// Starts the guided flow in a direct chat.
+    /// Starts the guided flow in a direct chat. In a clear one (the
+    /// homeserver reads it), the flow goes on in the bot's encrypted chat
+    /// with the person, and what was typed here is erased, not kept.
     fn start_draft(&mut self, text: Option<String>, anonymous: bool) -> Rendered {
+        if !self.message.sent_encrypted {
+            let erased = text.is_some() && self.redact_message();
+            let first = self.new_draft(None, anonymous);
+            self.act(Action::ring(&self.message.sender, first));
+            return self.tr(
+                "draft-clear-chat",
+                &[
+                    ("erased", i64::from(erased).into()),
+                    ("typed", i64::from(text.is_some()).into()),
+                ],
+            );
+        }
+        self.new_draft(text, anonymous)
+    }
+
+    /// Keeps a new draft and asks its first question.
+    fn new_draft(&mut self, text: Option<String>, anonymous: bool) -> Rendered {
         let draft = ReportDraft {
             step: DraftStep::Theme,
             theme: None,
@@ -449,6 +481,20 @@ impl Context<'_> {
         let answer = self.message.body.trim().to_owned();
         let folded = super::text::fold(&answer);
         let user_id = self.message.sender.clone();
+        if !self.message.sent_encrypted {
+            // An answer typed in clear: not taken, erased; the question
+            // again, in the encrypted chat.
+            let erased = self.redact_message();
+            let question = self.tr(draft_question(draft.step), &[]);
+            self.act(Action::ring(&user_id, question));
+            return self.tr(
+                "draft-clear-chat",
+                &[
+                    ("erased", i64::from(erased).into()),
+                    ("typed", 1_i64.into()),
+                ],
+            );
+        }
         if matches!(folded.as_str(), "annuler" | "cancel" | "stop") {
             self.change(Change::ReportDraft {
                 user_id,
@@ -488,6 +534,10 @@ impl Context<'_> {
             },
             DraftStep::Confirm => match folded.as_str() {
                 "oui" | "yes" | "o" | "y" | "ok" | "envoyer" | "send" => {}
+                "reecrire" | "rewrite" | "modifier" | "edit" => {
+                    // Asked again below, in private this time.
+                    draft.text = None;
+                }
                 "non" | "no" | "n" => {
                     self.change(Change::ReportDraft {
                         user_id,
@@ -500,27 +550,27 @@ impl Context<'_> {
         }
         // The next question still unanswered, or the report itself.
         let next = if draft.theme.is_none() {
-            Some((DraftStep::Theme, "draft-which-theme"))
+            Some(DraftStep::Theme)
         } else if draft.text.is_none() {
-            Some((DraftStep::Text, "draft-what"))
+            Some(DraftStep::Text)
         } else if draft.step < DraftStep::Commune
             && draft.commune.is_none()
             && draft.anonymous != Some(true)
         {
             // An anonymous card shows no commune: not asked.
-            Some((DraftStep::Commune, "draft-where"))
+            Some(DraftStep::Commune)
         } else if draft.anonymous.is_none() {
-            Some((DraftStep::Anonymity, "draft-name-or-not"))
+            Some(DraftStep::Anonymity)
         } else {
             None
         };
-        if let Some((step, question)) = next {
+        if let Some(step) = next {
             draft.step = step;
             self.change(Change::ReportDraft {
                 user_id,
                 value: Some(draft),
             });
-            return self.tr(question, &[]);
+            return self.tr(draft_question(step), &[]);
         }
         self.change(Change::ReportDraft {
             user_id,

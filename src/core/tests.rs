@@ -1158,12 +1158,12 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         → écrit en privé à @lou:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
-        Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
+        Votez ici : !voter 1 suivi du numéro de votre choix. Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
         > [privé] @lou:example.org : !voter 1
         [privé] Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
-        Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
+        Votez ici : !voter 1 suivi du numéro de votre choix. Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
         > [santé] @zoe:example.org : !voter 1
         [santé] Je vous écris en privé au sujet du scrutin #1 : c'est là qu'on vote, votre choix y reste secret.
         → écrit en privé à @zoe:example.org : Vous ne pouvez pas ou plus voter au scrutin #1 : vous n'êtes pas sur la liste de ses électeurs, arrêtée à son ouverture, ou vous avez déjà voté.
@@ -1187,7 +1187,7 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         → écrit en privé à @yann:example.org (sonne) : Scrutin secret #1 : Qui nous représente à l'AG ?
         1. Camille
         2. Yann
-        Votez ici : !voter 1 suivi de votre choix (son numéro suffit). Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
+        Votez ici : !voter 1 suivi du numéro de votre choix. Votre choix n'est jamais gardé avec votre nom, et j'efface votre message du serveur.
         > [privé] @yann:example.org : !voter 1 yann
         [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
         → efface $e10 dans privé
@@ -1232,25 +1232,29 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
         .collect();
     assert_eq!(voted, vec![CAMILLE, YANN]);
     let closed = chat.script(&[
+        (DIRECT, "@lou:example.org", "!voter 1 2"),
         (ROOM, "@lou:example.org", "!cloturer"),
         (ROOM, CAMILLE, "!cloturer"),
         (DIRECT, "@lou:example.org", "!voter 1 Camille"),
     ]);
     expect![[r#"
+        > [privé] @lou:example.org : !voter 1 2
+        [privé] Votre bulletin est dans l'urne du scrutin #1. Il est secret : je ne garde pas votre choix avec votre nom, et j'efface votre message du serveur.
+        → efface $e18 dans privé
         > [santé] @lou:example.org : !cloturer
         [santé] Seuls la personne qui a lancé le scrutin #1, la coordination et les admins peuvent le clore.
         > [santé] @camille:example.org : !cloturer
         [santé] Je clos le scrutin #1 et je publie les résultats.
         [santé] Résultats du scrutin secret #1 « Qui nous représente à l'AG ? » :
         • Camille : 0 voix (0 %)
-        • Yann : 2 voix (100 %)
-        Participation : 2 bulletins sur 3 électeurs (67 %).
-        Quorum de 3 non atteint : le résultat ne vaut pas décision.
+        • Yann : 3 voix (100 %)
+        Participation : 3 bulletins sur 3 électeurs (100 %).
+        Quorum de 3 atteint.
         En tête : Yann
         > [privé] @lou:example.org : !voter 1 Camille
         [privé] Le scrutin #1 est clos.
         J'ai effacé votre message : il contenait un choix.
-        → efface $e20 dans privé"#]]
+        → efface $e21 dans privé"#]]
     .assert_eq(&closed);
     // Closed: the ballot's stored data names nobody, let alone a choice.
     let stored = format!(
@@ -1353,7 +1357,7 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
 #[test]
 fn a_refused_or_edited_vote_is_erased_too() {
     let mut chat = Chat::new();
-    for person in [CAMILLE, YANN] {
+    for person in [CAMILLE, YANN, "@lou:example.org"] {
         chat.say(ROOM, person, "!inscription");
     }
     chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
@@ -1506,10 +1510,15 @@ fn a_ballot_in_the_hub_waits_for_the_room_members_list() {
     );
     let announced = chat.input(Input::Electorate {
         number: 1,
-        members: vec![CAMILLE.into(), YANN.into(), BOT.into()],
+        members: vec![
+            CAMILLE.into(),
+            YANN.into(),
+            "@lou:example.org".into(),
+            BOT.into(),
+        ],
     });
     assert!(
-        announced.contains("2 personnes peuvent voter"),
+        announced.contains("3 personnes peuvent voter"),
         "{announced}"
     );
     assert!(
@@ -2334,7 +2343,7 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
     expect![[r#"
         [santé] Pas transmis : dans ce salon, tout le monde voit qui écrit, même « anonyme ». J'ai effacé votre message. Je vous écris en privé : c'est là qu'une remontée reste anonyme.
         → efface $e4 dans santé
-        → écrit en privé à @camille:example.org (sonne) : Votre remontée anonyme pour le groupe Santé : « Le dispensaire ferme le mardi ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », ou « annuler »."#]].assert_eq(&moved);
+        → écrit en privé à @camille:example.org (sonne) : Votre remontée anonyme pour le groupe Santé : « Le dispensaire ferme le mardi ». Attention : les membres du salon ont pu la lire avant qu'elle soit effacée ; si des membres de l'équipe de la députée y sont, ils peuvent faire le lien avec vous. Je l'envoie telle quelle, sans votre nom ? Répondez « oui », « réécrire » pour la dire autrement, ou « annuler »."#]].assert_eq(&moved);
     assert!(chat.state.assembly.reports.is_empty(), "nothing forwarded");
     let transcript = chat.script(&[
         (ROOM, YANN, "!remontee --anonyme"),
@@ -2347,7 +2356,7 @@ fn an_anonymous_report_names_nobody_to_the_team_and_encryption_is_never_downgrad
         → écrit en privé à @yann:example.org (sonne) : Remontée anonyme pour le groupe Santé : l'équipe de la députée ne verra pas votre nom.
         Que se passe-t-il ? Décrivez-le en un message.
         > [privé] @camille:example.org : peut-être
-        [privé] Répondez « oui » pour l'envoyer, ou « annuler » pour l'abandonner.
+        [privé] Répondez « oui » pour l'envoyer, « réécrire » pour la dire autrement, ou « annuler » pour l'abandonner.
         > [privé] @camille:example.org : oui
         [privé] Remontée #1 transmise anonymement à l'équipe de la députée : votre nom n'y figure pas. Vous serez prévenu·e de sa réponse ici.
         → envoie m.room.message dans équipe (signaler report:1)"#]].assert_eq(&transcript);
@@ -2998,4 +3007,87 @@ fn the_agenda_comes_as_one_calendar_file_on_request() {
     expect![[r#"
         [privé] Voici le calendrier des 2 prochaines réunions : touchez le fichier pour l'ajouter à votre agenda.
         → envoie agenda.ics dans privé"#]].assert_eq(&chat.say(DIRECT, CAMILLE, "!agenda ics"));
+}
+
+/// Issue 18, part 3: a report is never written where the homeserver reads
+/// it (a clear direct chat: the flow goes on in the encrypted one, and what
+/// was typed in clear is erased, not kept), and one typed in a theme room
+/// with `--anonyme`, which the room saw, goes only once its author knows
+/// that, and may be written again in other words.
+#[test]
+fn a_report_is_written_only_where_nobody_else_reads_it() {
+    let mut chat = deputy_chat();
+    let clear = |body: &str| IncomingMessage {
+        is_direct: true,
+        sent_encrypted: false,
+        ..message(DIRECT, YANN, body)
+    };
+    let started = chat.say_with(clear("!remontee Le dispensaire ferme le mardi"));
+    assert!(
+        started.contains("Pas noté : cette discussion n'est pas chiffrée"),
+        "{started}"
+    );
+    assert!(started.contains("→ efface $e"), "{started}");
+    assert!(
+        started.contains("(sonne) : Faisons remonter ça ensemble"),
+        "the flow goes on in the encrypted chat: {started}"
+    );
+    let draft = &chat.state.assembly.report_drafts[YANN];
+    assert_eq!(draft.text, None, "what was typed in clear is not kept");
+    // An answer typed in clear: not taken, erased, asked again in private.
+    let answer = chat.say_with(clear("santé"));
+    assert!(
+        answer.contains("Pas noté") && answer.contains("→ efface $e"),
+        "{answer}"
+    );
+    assert!(answer.contains("(sonne) : Faisons remonter"), "{answer}");
+    assert_eq!(chat.state.assembly.report_drafts[YANN].theme, None);
+    // In the encrypted chat, the flow goes on.
+    let encrypted = chat.say(DIRECT, YANN, "santé");
+    assert!(encrypted.contains("Que se passe-t-il ?"), "{encrypted}");
+    chat.say(DIRECT, YANN, "annuler");
+
+    // Typed in the theme room: the room saw it; the author is told so.
+    let moved = chat.say(
+        ROOM,
+        CAMILLE,
+        "!remontee --anonyme Le dispensaire ferme le mardi",
+    );
+    assert!(
+        moved.contains("Attention : les membres du salon ont pu la lire"),
+        "{moved}"
+    );
+    let rewrite = chat.say(DIRECT, CAMILLE, "réécrire");
+    assert!(rewrite.contains("Que se passe-t-il ?"), "{rewrite}");
+    let sent = chat.say(DIRECT, CAMILLE, "Un service ferme sans prévenir");
+    assert!(sent.contains("transmise anonymement"), "{sent}");
+    let report = &chat.state.assembly.reports[&1];
+    assert_eq!(report.text, "Un service ferme sans prévenir");
+    assert!(report.anonymous);
+}
+
+/// Issue 18: a count reveals a vote when too few are counted. A ballot
+/// with fewer than three electors does not open; a count of fewer than
+/// three ballots is not published.
+#[test]
+fn a_secret_ballot_counts_nobody_out() {
+    let mut chat = Chat::new();
+    for person in [CAMILLE, YANN] {
+        chat.say(ROOM, person, "!inscription");
+    }
+    let small = chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
+    assert!(small.contains("Scrutin secret #1 annulé"), "{small}");
+    assert!(chat.state.assembly.ballots[&1].closed_at.is_some());
+    assert!(chat.state.assembly.electors.is_empty());
+    let late = chat.say(DIRECT, YANN, "!voter 1 Pour");
+    assert!(late.contains("est clos"), "{late}");
+
+    chat.say(ROOM, "@lou:example.org", "!inscription");
+    chat.say(ROOM, CAMILLE, "!scrutin Encore ? | Oui | Non");
+    chat.say(DIRECT, YANN, "!voter 2 Oui");
+    chat.say(DIRECT, CAMILLE, "!voter 2 Non");
+    let closed = chat.say(ROOM, CAMILLE, "!cloturer 2");
+    assert!(closed.contains("Trop peu de bulletins"), "{closed}");
+    assert!(closed.contains("2 bulletins sur 3 électeurs"), "{closed}");
+    assert!(!closed.contains("voix"), "{closed}");
 }

@@ -5,6 +5,7 @@ use super::*;
 use crate::core::{IncomingMessage, Settings};
 use crate::i18n::Language;
 use crate::store::MemoryStore;
+use crate::store::domain::open_outbox_entry;
 
 pub(crate) fn settings() -> Settings {
     Settings {
@@ -25,6 +26,29 @@ pub(crate) fn settings() -> Settings {
         digest: crate::core::DigestSchedule::default(),
         retention: crate::core::Retention::default(),
     }
+}
+
+/// The outbox's entries, opened, in the order they were written.
+fn outbox_entries(store: &dyn Store) -> Vec<(Vec<u8>, OutboxEntry)> {
+    let mut entries: Vec<(Vec<u8>, OutboxEntry)> = store
+        .scan_prefix(Tree::Outbox, b"")
+        .unwrap()
+        .into_iter()
+        .map(|(key, value)| {
+            let entry = open_outbox_entry(&crate::store::seal::Seal::for_tests(), &value).unwrap();
+            (key, entry)
+        })
+        .collect();
+    entries.sort_by_key(|(key, _)| outbox_sequence(key));
+    entries
+}
+
+/// The entries of one lane (a room, or `~dm:` and a person).
+fn lane_entries(store: &dyn Store, lane: &str) -> Vec<(Vec<u8>, OutboxEntry)> {
+    outbox_entries(store)
+        .into_iter()
+        .filter(|(_, entry)| entry.room_id == lane)
+        .collect()
 }
 
 fn engine_on(store: Arc<dyn Store>) -> Engine {
@@ -74,16 +98,12 @@ fn a_flooding_member_is_slowed_with_one_notice() {
         );
     }
     assert_eq!(replies, crate::flood::LIMIT + 1);
-    let notices: Vec<String> = store
-        .scan_prefix(Tree::Outbox, b"")
-        .unwrap()
+    let notices: Vec<String> = outbox_entries(store.as_ref())
         .into_iter()
-        .filter_map(
-            |(_, value)| match decode::<OutboxEntry>(&value).unwrap().item {
-                OutboxItem::Message { content, .. } => content["body"].as_str().map(str::to_owned),
-                _ => None,
-            },
-        )
+        .filter_map(|(_, entry)| match entry.item {
+            OutboxItem::Message { content, .. } => content["body"].as_str().map(str::to_owned),
+            _ => None,
+        })
         .filter(|body| body.starts_with("Doucement"))
         .collect();
     assert_eq!(notices.len(), 1, "{notices:?}");
@@ -127,11 +147,9 @@ fn a_sign_up_is_stored_and_survives_a_restart_with_its_invite_queued() {
             actions: 1
         }
     );
-    let outbox: Vec<OutboxEntry> = store
-        .scan_prefix(Tree::Outbox, b"")
-        .unwrap()
-        .iter()
-        .map(|(_, value)| decode(value).unwrap())
+    let outbox: Vec<OutboxEntry> = outbox_entries(store.as_ref())
+        .into_iter()
+        .map(|(_, entry)| entry)
         .collect();
     assert!(outbox.iter().any(|entry| entry.room_id == "!sante:s"
         && entry.item
@@ -226,9 +244,9 @@ fn a_command_is_committed_once_with_its_reply_in_the_outbox() {
         engine.process(&input, now).unwrap(),
         Processed::AlreadyHandled
     );
-    let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
+    let outbox = outbox_entries(engine.store().as_ref());
     assert_eq!(outbox.len(), 1, "answered exactly once");
-    let entry: OutboxEntry = decode(&outbox[0].1).unwrap();
+    let entry = outbox[0].1.clone();
     assert_eq!(entry.room_id, "!r:s");
     let OutboxItem::Message { content, .. } = entry.item else {
         panic!("a message expected");
@@ -293,8 +311,8 @@ fn a_command_that_panics_gets_an_apology_once_and_the_bot_carries_on() {
     );
     assert!(ledger_entry(&engine, "$bug").failed);
     assert_eq!(engine.metrics().handling_failures.get(), 1);
-    let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
-    let entry: OutboxEntry = decode(&outbox[0].1).unwrap();
+    let outbox = outbox_entries(engine.store().as_ref());
+    let entry = outbox[0].1.clone();
     let OutboxItem::Message { content, .. } = entry.item else {
         panic!("a message expected");
     };
@@ -376,15 +394,13 @@ fn reminders_due_with_one_that_panics_still_go_for_the_others() {
     assert_eq!(fired.len(), 3);
     engine.process_timers(&fired, first_due).unwrap();
     assert_eq!(engine.metrics().handling_failures.get(), 1);
-    let outbox = engine.store().scan_prefix(Tree::Outbox, b"").unwrap();
+    let outbox = outbox_entries(engine.store().as_ref());
     let bodies: Vec<String> = outbox[outbox_before..]
         .iter()
-        .filter_map(
-            |(_, value)| match decode::<OutboxEntry>(value).unwrap().item {
-                OutboxItem::Message { content, .. } => content["body"].as_str().map(str::to_owned),
-                _ => None,
-            },
-        )
+        .filter_map(|(_, entry)| match entry.item.clone() {
+            OutboxItem::Message { content, .. } => content["body"].as_str().map(str::to_owned),
+            _ => None,
+        })
         .collect();
     assert_eq!(bodies.len(), 2, "meetings 1 and 3 reminded: {bodies:?}");
     assert!(
@@ -431,12 +447,7 @@ fn a_report_edited_in_a_loop_is_braked_like_commands() {
             now,
         )
         .unwrap();
-    let in_deputy_room = |store: &Arc<dyn Store>| {
-        store
-            .scan_prefix(Tree::Outbox, b"!deputy:s\0")
-            .unwrap()
-            .len()
-    };
+    let in_deputy_room = |store: &Arc<dyn Store>| lane_entries(store.as_ref(), "!deputy:s").len();
     let before = in_deputy_room(&store);
     for index in 0..500 {
         let Input::Message(mut edit) = message_in(
@@ -519,16 +530,12 @@ fn each_general_assembly_announcement_is_answered_by_reaction() {
             now,
         )
         .unwrap();
-    let tags: Vec<String> = store
-        .scan_prefix(Tree::Outbox, b"")
-        .unwrap()
-        .iter()
-        .filter_map(
-            |(_, value)| match decode::<OutboxEntry>(value).unwrap().item {
-                OutboxItem::Message { report, .. } => report,
-                _ => None,
-            },
-        )
+    let tags: Vec<String> = outbox_entries(store.as_ref())
+        .into_iter()
+        .filter_map(|(_, entry)| match entry.item {
+            OutboxItem::Message { report, .. } => report,
+            _ => None,
+        })
         .collect();
     assert_eq!(tags.len(), 2, "{tags:?}");
     for (tag, event) in tags.iter().zip(["$in-hub", "$in-sante"]) {
@@ -584,15 +591,7 @@ fn a_refused_entry_is_set_aside_and_told_to_the_admins_once_a_day() {
             .process(&message_in("!sante:s", &format!("$m{index}"), "!aide"), now)
             .unwrap();
     }
-    let lane = |engine: &Engine| -> Vec<(Vec<u8>, OutboxEntry)> {
-        engine
-            .store()
-            .scan_prefix(Tree::Outbox, b"!sante:s\0")
-            .unwrap()
-            .into_iter()
-            .map(|(key, value)| (key, decode(&value).unwrap()))
-            .collect()
-    };
+    let lane = |engine: &Engine| lane_entries(engine.store().as_ref(), "!sante:s");
     let entries = lane(&engine);
     assert_eq!(entries.len(), 3);
     for (key, entry) in &entries[..2] {
@@ -615,11 +614,9 @@ fn a_refused_entry_is_set_aside_and_told_to_the_admins_once_a_day() {
         !stored.contains("Commandes disponibles"),
         "no text kept aside"
     );
-    let reports: Vec<OutboxEntry> = store
-        .scan_prefix(Tree::Outbox, DIRECT_LANE_PREFIX.as_bytes())
-        .unwrap()
-        .iter()
-        .map(|(_, value)| decode(value).unwrap())
+    let reports: Vec<OutboxEntry> = lane_entries(store.as_ref(), "~dm:@admin:s")
+        .into_iter()
+        .map(|(_, entry)| entry)
         .collect();
     assert_eq!(reports.len(), 1, "told once: {reports:?}");
     let OutboxItem::Direct { user_id, content } = &reports[0].item else {
@@ -641,13 +638,7 @@ fn a_refused_entry_is_set_aside_and_told_to_the_admins_once_a_day() {
             now + chrono::Duration::days(1),
         )
         .unwrap();
-    assert_eq!(
-        store
-            .scan_prefix(Tree::Outbox, DIRECT_LANE_PREFIX.as_bytes())
-            .unwrap()
-            .len(),
-        2
-    );
+    assert_eq!(lane_entries(store.as_ref(), "~dm:@admin:s").len(), 2);
 }
 
 #[test]
@@ -666,4 +657,45 @@ fn ordinary_messages_leave_no_trace() {
             .unwrap()
             .is_empty()
     );
+}
+
+/// Issue 18, part 4: an encrypted message from a room the bot has not
+/// noted as encrypted (its state not seen yet, or noting it failed) marks
+/// the room encrypted before it is handled, so that what it says is never
+/// carried into a clear room: here, a report into the team's clear room.
+#[test]
+fn an_encrypted_message_marks_its_room_encrypted_before_anything_is_carried() {
+    let store: Arc<dyn Store> = Arc::new(MemoryStore::new());
+    let settings = Settings {
+        deputy_room_id: Some("!deputy:s".into()),
+        ..settings()
+    };
+    let engine = Engine::new(
+        store.clone(),
+        crate::store::seal::Seal::for_tests(),
+        settings,
+        None,
+    )
+    .unwrap();
+    let now = Utc::now();
+    let Input::Message(mut report) = message_in(
+        "!sante:s",
+        "$report",
+        "!remontee Le dispensaire ferme le samedi",
+    ) else {
+        unreachable!()
+    };
+    report.sent_encrypted = true;
+    engine.process(&Input::Message(report), now).unwrap();
+    assert!(engine.read(|state| crate::core::encryption::is_encrypted(state, "!sante:s")));
+    let to_the_team = lane_entries(store.as_ref(), "!deputy:s");
+    assert!(
+        to_the_team
+            .iter()
+            .all(|(_, entry)| !format!("{:?}", entry.item).contains("dispensaire")),
+        "{to_the_team:?}"
+    );
+    // And the person is told, in the room.
+    let told = lane_entries(store.as_ref(), "!sante:s");
+    assert_eq!(told.len(), 1, "{told:?}");
 }

@@ -196,6 +196,7 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
                 crate::health::Health {
                     store: store.clone(),
                     metrics: metrics.clone(),
+                    seal: seal.clone(),
                 },
             ),
         );

@@ -26,8 +26,9 @@ use super::{Adapter, space};
 use crate::core::Input;
 use crate::core::delivery::Refusal;
 use crate::engine::Failpoint;
+use crate::store::domain::open_outbox_entry;
 use crate::store::records::{
-    OutboxEntry, OutboxItem, decode, outbox_room, outbox_room_prefix, outbox_sequence,
+    OutboxEntry, OutboxItem, outbox_room, outbox_room_prefix, outbox_sequence,
 };
 use crate::store::{Batch, Store, Tree};
 
@@ -183,7 +184,7 @@ async fn drain_room(
             tokio::time::sleep(backoff).await;
             continue;
         };
-        let entry: OutboxEntry = match decode(&value) {
+        let entry: OutboxEntry = match open_outbox_entry(adapter.engine.seal(), &value) {
             Ok(entry) => entry,
             Err(error) => {
                 // Unreadable by this version: keep it (never delete data) but

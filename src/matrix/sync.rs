@@ -22,6 +22,7 @@ use matrix_sdk::config::SyncSettings;
 use matrix_sdk::deserialized_responses::TimelineEvent;
 use matrix_sdk::room::MessagesOptions;
 use matrix_sdk::ruma::api::error::ErrorKind;
+use matrix_sdk::ruma::events::room::join_rules::JoinRule;
 use matrix_sdk::ruma::events::room::member::MembershipState;
 use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, UserId};
 use matrix_sdk::sync::SyncResponse;
@@ -462,10 +463,11 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
 }
 
 /// Whether `room` is a direct chat between the bot and `person`: not one
-/// of the assembly's rooms nor a Space, and nobody else in it, joined or
-/// invited. Read from the room's member list (kept until its state
-/// changes), never from a room summary, which may be missing: a room of
-/// three, created with the "direct" flag, is no direct chat.
+/// of the assembly's rooms nor a Space, nobody else in it, joined or
+/// invited, and nobody else able to join it. Read from the room's member
+/// list (kept until its state changes), never from a room summary, which
+/// may be missing: a room of three, created with the "direct" flag, is no
+/// direct chat.
 pub(super) async fn is_direct_with(
     adapter: &Adapter,
     room: &matrix_sdk::Room,
@@ -474,6 +476,7 @@ pub(super) async fn is_direct_with(
     if adapter.is_assembly_room(room.room_id())
         || room.is_space()
         || room.state() != matrix_sdk::RoomState::Joined
+        || !closed_to_others(room.join_rule())
     {
         return false;
     }
@@ -501,6 +504,18 @@ pub(super) async fn is_direct_with(
         && people
             .iter()
             .all(|member| member == person || *member == adapter.user_id)
+}
+
+/// Whether a room with this join rule lets nobody in without an invite
+/// from a member. Anyone can open a room with the bot and a person, invite
+/// both and leave: if it stayed public (or open to another room's members),
+/// they could come back once the bot writes a ballot there, and read the
+/// vote. Unknown counts as open.
+fn closed_to_others(rule: Option<JoinRule>) -> bool {
+    matches!(
+        rule,
+        Some(JoinRule::Invite | JoinRule::Private | JoinRule::Knock)
+    )
 }
 
 /// A room's power levels: known, or read and kept.

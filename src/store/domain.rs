@@ -8,8 +8,8 @@
 use crate::core::assembly::{Assembly, Change};
 
 use super::records::{
-    DIGEST_KEY, ENCRYPTED_ROOM_PREFIX, EncryptedRoom, Record, SealedBallotBox, SealedElector,
-    SealedReportDraft, decode, encode,
+    DIGEST_KEY, ENCRYPTED_ROOM_PREFIX, EncryptedRoom, OutboxEntry, Record, SealedBallotBox,
+    SealedElector, SealedReportDraft, decode, encode, outbox_key, outbox_sequence,
 };
 use super::seal::{Seal, Sealed};
 use super::{Batch, Store, StoreError, Tree};
@@ -106,6 +106,39 @@ fn open_record<R: Record>(seal: &Seal, bytes: &[u8]) -> Result<R, StoreError> {
     decode(&seal.open(&sealed, R::KIND)?)
 }
 
+/// The name an outbox lane is kept under: a digest that only the
+/// passphrase's holder can compute. A lane is a room, or a person (their
+/// direct messages), and a redaction's room is a voter's direct chat: so
+/// the outbox names nobody, and its entries are sealed.
+pub fn outbox_lane(seal: &Seal, lane: &str) -> String {
+    let mut named = b"outbox lane\0".to_vec();
+    named.extend_from_slice(lane.as_bytes());
+    hex::encode(seal.name(&named))
+}
+
+/// What a sealed outbox entry is padded to at least: its length says
+/// little of the text (and the seal pads longer ones by 256 bytes).
+const OUTBOX_SIZE: usize = 1024;
+
+/// Writes `entry` into the outbox, sealed, under its lane's name.
+pub fn put_outbox_entry(batch: &mut Batch, entry: &OutboxEntry, sequence: u64, seal: &Seal) {
+    batch.put(
+        Tree::Outbox,
+        outbox_key(&outbox_lane(seal, &entry.room_id), sequence),
+        seal_record(seal, entry, OUTBOX_SIZE),
+    );
+}
+
+/// Reads an outbox entry: sealed, or clear as written by a version before
+/// sealing the outbox (until the next start seals it).
+pub fn open_outbox_entry(seal: &Seal, bytes: &[u8]) -> Result<OutboxEntry, StoreError> {
+    if is_sealed(bytes) {
+        open_record(seal, bytes)
+    } else {
+        decode(bytes)
+    }
+}
+
 /// Whether a value of the electors' or ballot boxes' tree is sealed, or
 /// was written in clear by a version before sealing.
 fn is_sealed(bytes: &[u8]) -> bool {
@@ -183,6 +216,19 @@ pub fn seal_clear_records(store: &dyn Store, seal: &Seal) -> Result<usize, Store
             },
             seal,
         );
+        count += 1;
+    }
+    for (key, value) in store.scan_prefix(Tree::Outbox, b"")? {
+        if is_sealed(&value) {
+            continue;
+        }
+        // A clear entry under its clear lane (a room, or a person): sealed
+        // under its lane's name, with its sequence number, so it keeps its
+        // place before what is written to the same lane afterwards.
+        let entry: OutboxEntry = decode(&value)?;
+        let sequence = outbox_sequence(&key).ok_or_else(|| bad_key(Tree::Outbox))?;
+        batch.delete(Tree::Outbox, key);
+        put_outbox_entry(&mut batch, &entry, sequence, seal);
         count += 1;
     }
     for (key, value) in store.scan_prefix(Tree::Ledger, b"")? {

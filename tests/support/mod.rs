@@ -167,6 +167,23 @@ impl Person {
         self.client.create_room(request).await.unwrap()
     }
 
+    /// A room flagged `is_direct` with `bot`, encrypted, that anyone may
+    /// join (the `public_chat` preset): what an outsider could set up as
+    /// someone else's "direct chat" with the bot.
+    pub async fn create_open_direct_chat(&self, bot: &UserId) -> Room {
+        let mut request = CreateRoomRequest::new();
+        request.invite = vec![bot.to_owned()];
+        request.is_direct = true;
+        request.preset = Some(RoomPreset::PublicChat);
+        request.initial_state = vec![
+            InitialStateEvent::with_empty_state_key(
+                RoomEncryptionEventContent::with_recommended_defaults(),
+            )
+            .to_raw_any(),
+        ];
+        self.client.create_room(request).await.unwrap()
+    }
+
     /// A direct chat with `bot` that is not encrypted (an older client, or
     /// encryption turned off by hand).
     pub async fn create_clear_direct_chat(&self, bot: &UserId) -> Room {
