@@ -5,7 +5,7 @@ help-header = Commands available here
 help-line = {$command}: {$summary}
 help-upcoming = Coming soon: {$commands}
 help-footer = Type !help followed by a command for details, for example "!help poll".
-help-separators = On a phone, the "|" between the parts of a command can be replaced by ";" or a new line.
+help-separators = On a phone, the "|" between the parts of a command can be replaced by ";" or a new line. Or type !meeting, !poll, !ballot or !slots alone: I ask one question at a time.
 help-command-title = {$command} (or {$alias})
 help-usage = Usage: {$usage}
 help-example = Example: {$example}
@@ -702,3 +702,25 @@ reports-not-carried = { $count ->
     [one] 1 report from an encrypted room is not shown
    *[other] {$count} reports from encrypted rooms are not shown
 } here: this room is not encrypted.
+dialogue-start-meeting = New meeting: I will ask one question at a time. Answer here, one message each ("cancel" to stop).
+dialogue-start-poll = New poll: I will ask one question at a time. Answer here, one message each ("cancel" to stop).
+dialogue-start-ballot = New secret ballot: I will ask one question at a time. Answer here, one message each ("cancel" to stop).
+dialogue-start-slots = Let us find a date: I will ask one question at a time. Answer here, one message each ("cancel" to stop).
+dialogue-when = When? For example "thursday 6pm" or "12 january 2:30pm".
+dialogue-place = Where? An address, a room or a video link.
+dialogue-subject = What about? (or "skip")
+dialogue-poll-question = What is the question?
+dialogue-first-option = First possible answer?
+dialogue-second-option = Second possible answer?
+dialogue-next-option = Next answer? (or "done" if that is all)
+dialogue-slot-subject = What is the date for?
+dialogue-first-slot = First slot to propose? For example "monday 6pm".
+dialogue-second-slot = Second slot?
+dialogue-next-slot = Next slot? (or "done" if that is all)
+dialogue-noted = Noted: "{$answer}".
+dialogue-noted-date = Noted: {$date}.
+dialogue-need-two = It takes two answers at least: give another one.
+dialogue-empty = I received nothing.
+dialogue-twice = That is already in the list.
+dialogue-cancelled = Dropped: nothing was created.
+data-dialogue = a command being written, question by question

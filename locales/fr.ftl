@@ -5,7 +5,7 @@ help-header = Commandes disponibles ici
 help-line = {$command} : {$summary}
 help-upcoming = Bientôt : {$commands}
 help-footer = Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage ».
-help-separators = Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne.
+help-separators = Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne. Ou tapez !reunion, !sondage, !scrutin ou !creneaux seul : je pose les questions une à une.
 help-command-title = {$command} (ou {$alias})
 help-usage = Utilisation : {$usage}
 help-example = Exemple : {$example}
@@ -699,3 +699,25 @@ reports-not-carried = { $count ->
     [one] 1 remontée venue d'un salon chiffré n'est pas montrée
    *[other] {$count} remontées venues de salons chiffrés ne sont pas montrées
 } ici : ce salon n'est pas chiffré.
+dialogue-start-meeting = Nouvelle réunion : je vous pose les questions une à une. Répondez ici, un message à la fois (« annuler » pour arrêter).
+dialogue-start-poll = Nouveau sondage : je vous pose les questions une à une. Répondez ici, un message à la fois (« annuler » pour arrêter).
+dialogue-start-ballot = Nouveau scrutin secret : je vous pose les questions une à une. Répondez ici, un message à la fois (« annuler » pour arrêter).
+dialogue-start-slots = Cherchons une date : je vous pose les questions une à une. Répondez ici, un message à la fois (« annuler » pour arrêter).
+dialogue-when = Quand ? Par exemple « jeudi 18h » ou « 12 janvier 14h30 ».
+dialogue-place = Où ? Une adresse, une salle ou un lien de visio.
+dialogue-subject = Quel sujet ? (ou « passer »)
+dialogue-poll-question = Quelle est la question ?
+dialogue-first-option = Première réponse possible ?
+dialogue-second-option = Deuxième réponse possible ?
+dialogue-next-option = Réponse suivante ? (ou « fini » si c'est tout)
+dialogue-slot-subject = Pour quoi cherche-t-on une date ?
+dialogue-first-slot = Premier créneau proposé ? Par exemple « lundi 18h ».
+dialogue-second-slot = Deuxième créneau proposé ?
+dialogue-next-slot = Créneau suivant ? (ou « fini » si c'est tout)
+dialogue-noted = Noté : « {$answer} ».
+dialogue-noted-date = Noté : {$date}.
+dialogue-need-two = Il faut au moins deux réponses : donnez-en une autre.
+dialogue-empty = Je n'ai rien reçu.
+dialogue-twice = C'est déjà dans la liste.
+dialogue-cancelled = C'est abandonné : rien n'a été créé.
+data-dialogue = une commande en cours d'écriture, question par question

@@ -203,6 +203,9 @@ pub(crate) fn populated_store() -> MemoryStore {
             script.now,
         )
         .unwrap();
+    // A poll being written question by question, left open.
+    script.say(SANTE, ZOE, "!sondage");
+    script.say(SANTE, ZOE, "Quel jour pour la fête ?");
     // What the adapter writes itself.
     let at = Utc.with_ymd_and_hms(2026, 11, 1, 8, 0, 0).unwrap();
     let mut batch = Batch::default();

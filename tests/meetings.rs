@@ -140,3 +140,40 @@ async fn reminders_due_while_the_bot_is_down_are_sent_once_together_marked_late(
     wait_for_bot_message(&room, &bot, "Les 2 prochaines réunions").await;
     assert_eq!(count_messages(&room, &bot, "Rappel").await, 1);
 }
+
+/// Issue 19, part 3: `!reunion` typed alone, as on a phone, is asked
+/// question by question in the room; plain answers reach the bot (which
+/// reads no other plain message there), and the meeting is made as if
+/// typed in one line.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_meeting_typed_alone_is_asked_question_by_question() {
+    let (camille, lou, bot, room) = meeting_room().await;
+    camille.send(&room, "!reunion").await;
+    wait_for_bot_message(&room, &bot, "Nouvelle réunion").await;
+    camille.send(&room, "jeudi 18h30").await;
+    let noted = wait_for_bot_message(&room, &bot, "Noté : jeudi").await;
+    assert!(body_of(&noted).contains("Où ?"), "{noted}");
+    // Lou's plain message is no answer, and gets none.
+    let lou_room = lou.client.get_room(room.room_id()).unwrap();
+    let chatter = lou.send(&lou_room, "Salle des fêtes ?").await;
+    camille.send(&room, "Local de l'association").await;
+    let noted = wait_for_bot_message(&room, &bot, "Noté : « Local de l'association »").await;
+    assert!(body_of(&noted).contains("Quel sujet ?"), "{noted}");
+    camille.send(&room, "Préparer l'AG").await;
+    let announced = wait_for_bot_message(&room, &bot, "Réunion #1").await;
+    let text = body_of(&announced);
+    assert!(text.contains("Local de l'association"), "{text}");
+    assert!(text.contains("Préparer l'AG"), "{text}");
+    assert!(
+        support::replies_to(&room, &bot.user_id, &chatter)
+            .await
+            .is_empty()
+    );
+}
+
+fn body_of(event: &Value) -> String {
+    event["content"]["body"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

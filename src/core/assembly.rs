@@ -104,6 +104,28 @@ pub struct Welcome {
     pub at: DateTime<Utc>,
 }
 
+/// A command being written question by question, after its name was typed
+/// alone (`!reunion`, `!sondage`, `!scrutin`, `!creneaux`): the answers
+/// checked so far. Keyed by (room id, user id); dropped when the command is
+/// made, cancelled, or left unanswered (see `core::dialogues`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dialogue {
+    pub command: DialogueCommand,
+    pub answers: Vec<String>,
+    /// The last answer (or the start): a dialogue left alone ends.
+    pub at: DateTime<Utc>,
+}
+
+/// The commands that may be written question by question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialogueCommand {
+    Meeting,
+    Poll,
+    Ballot,
+    Slots,
+}
+
 /// A poll, native in clients (MSC3381), numbered for text commands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Poll {
@@ -479,6 +501,11 @@ pub enum Change {
         user_id: String,
         value: Option<Welcome>,
     },
+    Dialogue {
+        room_id: String,
+        user_id: String,
+        value: Option<Dialogue>,
+    },
     Poll(Poll),
     Vote {
         poll: u64,
@@ -539,6 +566,7 @@ pub struct Assembly {
     pub profiles: BTreeMap<String, Profile>,
     pub proposals: BTreeMap<u64, Proposal>,
     pub welcomes: BTreeMap<(String, String), Welcome>,
+    pub dialogues: BTreeMap<(String, String), Dialogue>,
     pub polls: BTreeMap<u64, Poll>,
     pub votes: BTreeMap<(u64, String, String), Vote>,
     pub ballots: BTreeMap<u64, Ballot>,
@@ -595,6 +623,11 @@ impl Assembly {
                 user_id,
                 value,
             } => set(&mut self.welcomes, (room_id, user_id), value),
+            Change::Dialogue {
+                room_id,
+                user_id,
+                value,
+            } => set(&mut self.dialogues, (room_id, user_id), value),
             Change::Poll(poll) => {
                 self.polls.insert(poll.number, poll);
             }

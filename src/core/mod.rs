@@ -14,6 +14,7 @@ pub mod commands;
 pub mod delivery;
 pub mod encryption;
 pub use digest::DigestSchedule;
+pub mod dialogues;
 mod digest;
 mod groups;
 pub mod ics;
@@ -1016,6 +1017,29 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         return reports::edited(message, state, now);
     }
     if parsed == Parsed::NotCommand {
+        if let Some(dialogue) = dialogues::waiting(state, message, now) {
+            // An answer in a command's dialogue (`!reunion` typed alone).
+            let place = state.place_of(&message.room_id, message.is_direct);
+            let context = Context {
+                state,
+                message,
+                now,
+                place,
+                theme: match place {
+                    Place::Theme => state.theme_of_room(&message.room_id),
+                    _ => None,
+                },
+                role: Role {
+                    is_admin: settings.is_admin(&message.sender),
+                    is_deputy_team: message.sender_is_deputy_team,
+                    is_coordinator: false,
+                },
+                outcome: Outcome::default(),
+                general_assembly: false,
+                acknowledged: false,
+            };
+            return dialogues::answer(message, state, now, dialogue, context);
+        }
         if message.is_direct
             && state.place_of(&message.room_id, true) == Place::Direct
             && let Some(draft) = state.assembly.report_drafts.get(&message.sender)
@@ -1103,6 +1127,16 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
                 context.erase_choice(&mut reply);
             }
             (Some(reply), None)
+        }
+        Parsed::Invalid { id, .. }
+            if message.body.split_whitespace().nth(1).is_none()
+                && dialogues::command_of(id).is_some()
+                && commands::definition(id).allowed_in(place)
+                && context.role.may_use(commands::definition(id).audience) =>
+        {
+            // The command's name alone: asked question by question.
+            let command = dialogues::command_of(id).expect("checked in the guard");
+            (Some(context.start_dialogue(command)), Some(id))
         }
         Parsed::Invalid { id, problem } => {
             let mut reply = context.invalid(commands::definition(id), &problem);

@@ -201,6 +201,13 @@ pub static REGISTRY: &[Entry] = &[
         },
     },
     Entry {
+        kind: "dialogue",
+        handling: Handling::Personal {
+            export: export_dialogues,
+            erase: erase_dialogues,
+        },
+    },
+    Entry {
         kind: "digest state",
         handling: Handling::NotPersonal("the time of the last digest"),
     },
@@ -1057,6 +1064,39 @@ fn export_drafts(state: &State, user_id: &str) -> Vec<Item> {
         .collect()
 }
 
+fn export_dialogues(state: &State, user_id: &str) -> Vec<Item> {
+    state
+        .assembly
+        .dialogues
+        .iter()
+        .filter(|((_, user), _)| user == user_id)
+        .map(|((room, _), dialogue)| Item {
+            line: state.translator.render("data-dialogue", &[]),
+            json: json!({
+                "type": "command_being_written",
+                "room": room,
+                "command": dialogue.command,
+                "answers": dialogue.answers,
+                "at": dialogue.at,
+            }),
+        })
+        .collect()
+}
+
+fn erase_dialogues(state: &State, user_id: &str) -> Vec<Change> {
+    state
+        .assembly
+        .dialogues
+        .keys()
+        .filter(|(_, user)| user == user_id)
+        .map(|(room, user)| Change::Dialogue {
+            room_id: room.clone(),
+            user_id: user.clone(),
+            value: None,
+        })
+        .collect()
+}
+
 fn erase_drafts(state: &State, user_id: &str) -> Vec<Change> {
     if state.assembly.report_drafts.contains_key(user_id) {
         vec![Change::ReportDraft {
@@ -1237,6 +1277,15 @@ pub fn retention(state: &State, now: DateTime<Utc>) -> Outcome {
         });
         if !signed_up && welcome.at < limit {
             changes.push(Change::Welcome {
+                room_id: room.clone(),
+                user_id: user.clone(),
+                value: None,
+            });
+        }
+    }
+    for ((room, user), dialogue) in &assembly.dialogues {
+        if dialogue.at < now - chrono::Duration::days(1) {
+            changes.push(Change::Dialogue {
                 room_id: room.clone(),
                 user_id: user.clone(),
                 value: None,

@@ -113,7 +113,7 @@ fn help_lists_what_works_here_and_what_is_coming() {
             !intervenant : proposer un intervenant ou une association
             !intervenants : les intervenants proposés
             Tapez !aide suivi d'une commande pour le détail, par exemple « !aide sondage ».
-            Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne."#]],
+            Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne. Ou tapez !reunion, !sondage, !scrutin ou !creneaux seul : je pose les questions une à une."#]],
     );
 }
 
@@ -156,7 +156,7 @@ fn help_on_one_command_explains_it_with_an_example() {
             lancer un sondage : la question, puis une option par ligne
             Utilisation : !sondage <question> puis une option par ligne (ou séparées par |), de 2 à 20 options ; --plusieurs N, --jusqu'au <date>, --resultats-caches
             Exemple : !sondage Quel thème pour la réunion publique ? | Santé | Logement | Énergie
-            Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne."#]],
+            Sur un téléphone, le « | » entre les parties d'une commande peut se remplacer par « ; » ou par un retour à la ligne. Ou tapez !reunion, !sondage, !scrutin ou !creneaux seul : je pose les questions une à une."#]],
     );
     check(
         "!aide aide",
@@ -178,7 +178,7 @@ fn english_help_uses_english_names() {
             start a poll: the question, then one option per line
             Usage: !poll <question> then one option per line (or separated by |), 2 to 20 options; --multiple N, --until <date>, --hidden
             Example: !poll Which theme for the public meeting? | Health | Housing | Energy
-            On a phone, the "|" between the parts of a command can be replaced by ";" or a new line."#]],
+            On a phone, the "|" between the parts of a command can be replaced by ";" or a new line. Or type !meeting, !poll, !ballot or !slots alone: I ask one question at a time."#]],
     );
 }
 
@@ -3090,4 +3090,71 @@ fn a_secret_ballot_counts_nobody_out() {
     assert!(closed.contains("Trop peu de bulletins"), "{closed}");
     assert!(closed.contains("2 bulletins sur 3 électeurs"), "{closed}");
     assert!(!closed.contains("voix"), "{closed}");
+}
+
+/// Issue 19, part 3: a command's name typed alone starts a dialogue in the
+/// room, each answer checked and read back, « annuler » to stop; at the end
+/// the command is made exactly as if typed in one line.
+#[test]
+fn a_command_typed_alone_is_written_question_by_question() {
+    let mut chat = Chat::new();
+    let transcript = chat.script(&[
+        (ROOM, CAMILLE, "!reunion"),
+        (ROOM, CAMILLE, "n'importe quand"),
+        (ROOM, CAMILLE, "jeudi 18h"),
+        (ROOM, YANN, "bonjour à tous"),
+        (ROOM, CAMILLE, "Salle des fêtes | derrière la mairie"),
+        (ROOM, CAMILLE, "passer"),
+    ]);
+    assert!(transcript.contains("Nouvelle réunion"), "{transcript}");
+    assert!(transcript.contains("Quand ?"), "{transcript}");
+    // A date not understood: said, and asked again.
+    let after_bad = transcript.split_once("n'importe quand").unwrap().1;
+    assert!(after_bad.contains("Quand ?"), "{transcript}");
+    // Read back in full, then the next question.
+    assert!(transcript.contains("Noté : jeudi"), "{transcript}");
+    assert!(transcript.contains("Où ?"), "{transcript}");
+    // Someone else's message is not an answer.
+    let yann = transcript.split_once("bonjour à tous").unwrap().1;
+    assert!(yann.trim_start().starts_with("> "), "{transcript}");
+    assert!(transcript.contains("Quel sujet ?"), "{transcript}");
+    // The meeting, as `!reunion jeudi 18h | Salle des fêtes, derrière la
+    // mairie` would make it.
+    let meeting = &chat.state.assembly.meetings[&1];
+    assert_eq!(
+        meeting.place.as_deref(),
+        Some("Salle des fêtes, derrière la mairie")
+    );
+    assert_eq!(meeting.subject, None);
+    assert!(chat.state.assembly.dialogues.is_empty());
+
+    // A poll: options until « fini », two at least; « annuler » stops.
+    let poll = chat.script(&[
+        (ROOM, YANN, "!sondage"),
+        (ROOM, YANN, "Quel thème pour la réunion publique ?"),
+        (ROOM, YANN, "Santé"),
+        (ROOM, YANN, "fini"),
+        (ROOM, YANN, "santé"),
+        (ROOM, YANN, "Logement"),
+        (ROOM, YANN, "fini"),
+    ]);
+    assert!(poll.contains("Deuxième réponse possible ?"), "{poll}");
+    assert!(poll.contains("au moins deux réponses"), "{poll}");
+    assert!(poll.contains("déjà dans la liste"), "{poll}");
+    let made: Vec<&Vec<String>> = chat
+        .state
+        .assembly
+        .polls
+        .values()
+        .map(|poll| &poll.answers)
+        .collect();
+    assert_eq!(made, [&vec!["Santé".to_owned(), "Logement".to_owned()]]);
+    let cancelled = chat.script(&[(ROOM, YANN, "!scrutin"), (ROOM, YANN, "annuler")]);
+    assert!(cancelled.contains("rien n'a été créé"), "{cancelled}");
+    assert!(chat.state.assembly.dialogues.is_empty());
+
+    // Left unanswered, a dialogue ends: a later message is ordinary.
+    chat.say(ROOM, YANN, "!creneaux");
+    chat.now += chrono::Duration::minutes(16);
+    assert_eq!(chat.say(ROOM, YANN, "Assemblée de rentrée"), "");
 }

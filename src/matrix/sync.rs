@@ -304,10 +304,17 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             // A reply in the deputy room may answer a report's card.
             let may_answer_a_card =
                 message.in_reply_to.is_some() && deputy_room.as_deref() == Some(room_id.as_str());
-            // A direct chat may be answering the guided report flow.
+            // A direct chat may be answering the guided report flow, and
+            // a person in a command's dialogue answers it in the room.
+            let in_dialogue = || {
+                adapter.engine.read(|state| {
+                    crate::core::dialogues::waiting(state, &message, chrono::Utc::now()).is_some()
+                })
+            };
             if !commands::may_be_command(&message.body, &prefix)
                 && !may_answer_a_card
                 && !message.is_direct
+                && !in_dialogue()
             {
                 return true; // an ordinary message: nothing to look up, nothing to do
             }

@@ -275,6 +275,10 @@ pub fn load_assembly(store: &dyn Store, seal: &Seal) -> Result<Assembly, StoreEr
         let pair = split_pair(&key).ok_or_else(|| bad_key(Tree::Welcomes))?;
         assembly.welcomes.insert(pair, decode(&value)?);
     }
+    for (key, value) in store.scan_prefix(Tree::Dialogues, b"")? {
+        let pair = split_pair(&key).ok_or_else(|| bad_key(Tree::Dialogues))?;
+        assembly.dialogues.insert(pair, decode(&value)?);
+    }
     for (_, value) in store.scan_prefix(Tree::Polls, b"")? {
         let poll: crate::core::assembly::Poll = decode(&value)?;
         assembly.polls.insert(poll.number, poll);
@@ -482,6 +486,16 @@ pub fn write_change(batch: &mut Batch, change: &Change, seal: &Seal) {
         } => put_or_delete(
             batch,
             Tree::Welcomes,
+            pair_key(room_id, user_id),
+            value.as_ref(),
+        ),
+        Change::Dialogue {
+            room_id,
+            user_id,
+            value,
+        } => put_or_delete(
+            batch,
+            Tree::Dialogues,
             pair_key(room_id, user_id),
             value.as_ref(),
         ),
@@ -715,6 +729,15 @@ mod tests {
                 room_id: "!r:s".into(),
                 user_id: "@a:s".into(),
                 value: Some(Welcome { at }),
+            },
+            Change::Dialogue {
+                room_id: "!r:s".into(),
+                user_id: "@a:s".into(),
+                value: Some(crate::core::assembly::Dialogue {
+                    command: crate::core::assembly::DialogueCommand::Poll,
+                    answers: vec!["Quel jour ?".into()],
+                    at,
+                }),
             },
             Change::Membership {
                 slug: "sante".into(),

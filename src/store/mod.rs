@@ -75,6 +75,9 @@ pub enum Tree {
     Speakers,
     /// Reports being written in direct chats, keyed by user id.
     ReportDrafts,
+    /// Commands being written question by question, keyed by room id then
+    /// user id.
+    Dialogues,
     /// Outbox entries the homeserver refused for good, set aside so that
     /// their room's lane goes on: what and why, never the content. Keyed by
     /// the entry's sequence number.
@@ -82,7 +85,7 @@ pub enum Tree {
 }
 
 impl Tree {
-    pub const ALL: [Tree; 25] = [
+    pub const ALL: [Tree; 26] = [
         Tree::Ledger,
         Tree::Outbox,
         Tree::Meta,
@@ -107,6 +110,7 @@ impl Tree {
         Tree::Reports,
         Tree::Speakers,
         Tree::ReportDrafts,
+        Tree::Dialogues,
         Tree::DeadLetters,
     ];
 
@@ -136,6 +140,7 @@ impl Tree {
             Tree::Reports => "reports",
             Tree::Speakers => "speakers",
             Tree::ReportDrafts => "report_drafts",
+            Tree::Dialogues => "dialogues",
             Tree::DeadLetters => "dead_letters",
         }
     }

@@ -331,6 +331,11 @@ use crate::core::assembly::{
     Welcome,
 };
 
+impl Record for crate::core::assembly::Dialogue {
+    const KIND: &'static str = "dialogue";
+    const VERSION: u32 = 1;
+}
+
 impl Record for crate::core::assembly::ReportDraft {
     const KIND: &'static str = "report draft";
     const VERSION: u32 = 1;
@@ -1001,6 +1006,16 @@ mod tests {
             },
             expect![[
                 r#"{"anonymous":null,"commune":null,"started_at":"2026-11-29T08:30:00Z","step":"commune","text":"Le dispensaire ferme","theme":"sante","v":1}"#
+            ]],
+        );
+        snapshot(
+            crate::core::assembly::Dialogue {
+                command: crate::core::assembly::DialogueCommand::Meeting,
+                answers: vec!["jeudi 18h".into(), "Salle des fêtes".into()],
+                at: at(),
+            },
+            expect![[
+                r#"{"answers":["jeudi 18h","Salle des fêtes"],"at":"2026-11-29T08:30:00Z","command":"meeting","v":1}"#
             ]],
         );
         snapshot(
