@@ -724,3 +724,5 @@ dialogue-empty = I received nothing.
 dialogue-twice = That is already in the list.
 dialogue-cancelled = Dropped: nothing was created.
 data-dialogue = a command being written, question by question
+draft-for = Report for the {$theme} group: I will ask one question at a time ("cancel" at any time). You will choose at the end whether your name is given.
+report-go-private = I am writing to you in private: I will ask one question at a time, and you will choose whether your name is given.

@@ -721,3 +721,5 @@ dialogue-empty = Je n'ai rien reçu.
 dialogue-twice = C'est déjà dans la liste.
 dialogue-cancelled = C'est abandonné : rien n'a été créé.
 data-dialogue = une commande en cours d'écriture, question par question
+draft-for = Remontée pour le groupe {$theme} : je vous pose les questions une à une (« annuler » à tout moment). Vous choisirez à la fin si votre nom est cité.
+report-go-private = Je vous écris en privé : je vous pose les questions une à une, et vous choisirez si votre nom est cité.

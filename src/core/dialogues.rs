@@ -47,7 +47,7 @@ fn command_id(command: DialogueCommand) -> CommandId {
 /// What the next answer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Question {
-    /// A date and time (a meeting's, or a slot's when `first` is false).
+    /// A meeting's date and time.
     When,
     Place,
     /// Optional: « passer ».
@@ -57,6 +57,7 @@ enum Question {
     /// One more option; from the third on, « fini » ends.
     Option,
     SlotSubject,
+    /// One more slot (a date and time); from the third on, « fini » ends.
     Slot,
 }
 

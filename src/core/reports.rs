@@ -239,8 +239,9 @@ impl Context<'_> {
             return self.move_to_private(&theme, (!text.is_empty()).then_some(text));
         }
         if !has_text {
-            let definition = commands::definition(CommandId::Report);
-            return self.invalid(definition, &commands::ParseProblem::Missing);
+            // `!remontee` alone, as on a phone: asked question by question,
+            // in private (where it may also stay anonymous).
+            return self.ask_in_private(&theme);
         }
         let commune = self
             .state
@@ -369,6 +370,27 @@ impl Context<'_> {
             },
             &[("number", number)],
         )
+    }
+
+    /// `!remontee` typed alone in a theme room: the guided flow, for this
+    /// theme, in the author's direct chat (opened by the bot if need be).
+    fn ask_in_private(&mut self, theme: &super::Theme) -> Rendered {
+        self.change(Change::ReportDraft {
+            user_id: self.message.sender.clone(),
+            value: Some(ReportDraft {
+                step: DraftStep::Text,
+                theme: Some(theme.slug.clone()),
+                text: None,
+                commune: None,
+                anonymous: None,
+                started_at: self.now,
+            }),
+        });
+        let mut first = self.tr("draft-for", &[("theme", theme.name.as_str().into())]);
+        first.line(self.tr("draft-what", &[]));
+        // Rings: the person is in the room, and must find the direct chat.
+        self.act(Action::ring(&self.message.sender, first));
+        self.tr("report-go-private", &[])
     }
 
     /// `!remontee --anonyme` typed in a theme room, where everyone sees who

@@ -3158,3 +3158,25 @@ fn a_command_typed_alone_is_written_question_by_question() {
     chat.now += chrono::Duration::minutes(16);
     assert_eq!(chat.say(ROOM, YANN, "Assemblée de rentrée"), "");
 }
+
+/// Issue 19, part 3: `!remontee` typed alone in a theme room is asked
+/// question by question, in private, for that theme.
+#[test]
+fn a_report_typed_alone_in_a_theme_room_is_asked_in_private() {
+    let mut chat = deputy_chat();
+    let started = chat.say(ROOM, YANN, "!remontee");
+    assert!(started.contains("Je vous écris en privé"), "{started}");
+    assert!(
+        started.contains("(sonne) : Remontée pour le groupe Santé"),
+        "{started}"
+    );
+    let asked = chat.say(DIRECT, YANN, "Le dispensaire ferme le mardi");
+    assert!(asked.contains("Où cela se passe-t-il ?"), "{asked}");
+    chat.say(DIRECT, YANN, "Plestin");
+    let sent = chat.say(DIRECT, YANN, "oui");
+    assert!(sent.contains("Remontée #1"), "{sent}");
+    let report = &chat.state.assembly.reports[&1];
+    assert_eq!(report.theme, "sante");
+    assert!(!report.anonymous);
+    assert_eq!(report.commune.as_deref(), Some("Plestin"));
+}
