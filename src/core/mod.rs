@@ -307,7 +307,8 @@ pub struct IncomingMessage {
     /// The sender is a joined member of the deputy team's room.
     pub sender_is_deputy_team: bool,
     /// The sender is a joined member of the hub or of a theme room (read
-    /// for direct chats, where anyone on the federation may write).
+    /// outside the assembly's rooms, where anyone on the federation may
+    /// write: direct chats, rooms someone else made).
     pub sender_in_assembly: bool,
     /// The event this message replies to (`m.in_reply_to`), if any.
     pub in_reply_to: Option<String>,
@@ -1110,7 +1111,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
                 Some(context.wrong_place(definition))
             } else if !context.role.may_use(definition.audience) {
                 Some(context.refused(definition))
-            } else if place == Place::Direct
+            } else if matches!(place, Place::Direct | Place::Other)
                 && !message.sender_in_assembly
                 && !context.role.is_admin
                 && !OPEN_TO_STRANGERS.contains(&id)

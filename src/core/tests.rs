@@ -3180,3 +3180,34 @@ fn a_report_typed_alone_in_a_theme_room_is_asked_in_private() {
     assert!(!report.anonymous);
     assert_eq!(report.commune.as_deref(), Some("Plestin"));
 }
+
+/// Someone outside the assembly who brings the bot into a room of their
+/// own (three people, so no direct chat) is a stranger there too: only
+/// help, the themes and their own data, not the agenda nor a profile.
+#[test]
+fn a_stranger_in_a_room_of_their_own_is_a_stranger_too() {
+    let mut chat = Chat::new();
+    chat.say(ROOM, CAMILLE, "!reunion jeudi 18h | Local secret");
+    let theirs = "!theirs:example.org";
+    let stranger = |body: &str| IncomingMessage {
+        sender_in_assembly: false,
+        ..message(theirs, "@mallory:example.org", body)
+    };
+    let agenda = chat.say_with(stranger("!agenda"));
+    assert!(
+        agenda.contains("Je ne vous trouve dans aucun salon"),
+        "{agenda}"
+    );
+    assert!(!agenda.contains("Local secret"), "{agenda}");
+    let profile = chat.say_with(stranger("!profil commune Lannion"));
+    assert!(
+        profile.contains("Je ne vous trouve dans aucun salon"),
+        "{profile}"
+    );
+    assert!(chat.state.assembly.profiles.is_empty());
+    let help = chat.say_with(stranger("!aide"));
+    assert!(!help.contains("Je ne vous trouve"), "{help}");
+    // A member there is answered.
+    let member = chat.say(theirs, YANN, "!agenda");
+    assert!(!member.contains("Je ne vous trouve"), "{member}");
+}

@@ -449,9 +449,10 @@ async fn enrich(adapter: &Adapter, room: &matrix_sdk::Room, message: &mut Incomi
                 .power_elsewhere
                 .insert(room_id, power.level(&message.sender));
         }
-        // In a direct chat, whether the sender belongs to the assembly: a
-        // joined member of the hub or of a theme room (not the team's room).
-        if message.is_direct
+        // Outside the assembly's rooms (a direct chat, a room someone else
+        // made), whether the sender belongs to the assembly: a joined
+        // member of the hub or of a theme room (not the team's room).
+        if (message.is_direct || !adapter.is_assembly_room(room.room_id()))
             && !message.sender_in_assembly
             && deputy_room.as_deref() != Some(other.room_id())
             && let Some(sender) = &sender
