@@ -726,3 +726,27 @@ dialogue-cancelled = Dropped: nothing was created.
 data-dialogue = a command being written, question by question
 draft-for = Report for the {$theme} group: I will ask one question at a time ("cancel" at any time). You will choose at the end whether your name is given.
 report-go-private = I am writing to you in private: I will ask one question at a time, and you will choose whether your name is given.
+web-site-name = The People's Assembly's agenda
+web-intro = The assembly's working groups, open to everyone: when and where they meet.
+web-general-assembly = General assembly
+web-members = { $count ->
+    [0] No member signed up yet.
+    [one] 1 member signed up.
+   *[other] {$count} members signed up.
+}
+web-no-meeting = No meeting announced yet.
+web-no-group = No group is public yet.
+web-meetings = Next meetings
+web-place = Place:
+web-video = Join by video
+web-join = Join the {$group} group
+web-how-to-join = The group talks on Matrix, a free messaging network. Install the Element app (Android, iPhone or computer), create an account, then tap "Join".
+web-calendar = In your calendar
+web-subscribe = Subscribe to the calendar
+web-feed-copy = Or copy this address:
+web-feed-iphone = iPhone: Settings, Calendar, Accounts, Add Account, Other, Add Subscribed Calendar, then paste the address.
+web-feed-android = Android (Google Calendar): on calendar.google.com, Other calendars, "+", From URL, then paste the address.
+web-feed-thunderbird = Thunderbird: Calendar, New Calendar, On the Network, then paste the address.
+web-footer = Page published by boucle, the assembly's bot. Nobody is named here: only numbers.
+web-not-found = This page does not exist
+web-back-home = Back to the agenda

@@ -723,3 +723,27 @@ dialogue-cancelled = C'est abandonné : rien n'a été créé.
 data-dialogue = une commande en cours d'écriture, question par question
 draft-for = Remontée pour le groupe {$theme} : je vous pose les questions une à une (« annuler » à tout moment). Vous choisirez à la fin si votre nom est cité.
 report-go-private = Je vous écris en privé : je vous pose les questions une à une, et vous choisirez si votre nom est cité.
+web-site-name = Agenda de l'Assemblée populaire
+web-intro = Les groupes de travail de l'assemblée, ouverts à toutes et à tous : quand et où ils se réunissent.
+web-general-assembly = Assemblée générale
+web-members = { $count ->
+    [0] Pas encore de membre inscrit.
+    [one] 1 membre inscrit.
+   *[other] {$count} membres inscrits.
+}
+web-no-meeting = Pas de réunion annoncée pour l'instant.
+web-no-group = Aucun groupe n'est encore public.
+web-meetings = Prochaines réunions
+web-place = Lieu :
+web-video = Rejoindre en visio
+web-join = Rejoindre le groupe {$group}
+web-how-to-join = Le groupe discute sur Matrix, une messagerie libre. Installez l'application Element (Android, iPhone ou ordinateur), créez un compte, puis touchez « Rejoindre ».
+web-calendar = Dans votre agenda
+web-subscribe = S'abonner au calendrier
+web-feed-copy = Ou copiez cette adresse :
+web-feed-iphone = iPhone : Réglages, Calendrier, Comptes, Ajouter un compte, Autre, Ajouter un calendrier avec abonnement, puis collez l'adresse.
+web-feed-android = Android (Google Agenda) : sur calendar.google.com, Autres agendas, « + », À partir de l'URL, puis collez l'adresse.
+web-feed-thunderbird = Thunderbird : Agenda, Nouvel agenda, Sur le réseau, puis collez l'adresse.
+web-footer = Page publiée par boucle, le bot de l'assemblée. Aucune personne n'y est nommée : seulement des nombres.
+web-not-found = Cette page n'existe pas
+web-back-home = Retour à l'agenda

@@ -27,6 +27,22 @@ pub struct Config {
     pub storage: StorageConfig,
     #[serde(default)]
     pub health: HealthConfig,
+    #[serde(default)]
+    pub web: WebConfig,
+}
+
+/// The public site: the assembly's agenda for people not on Matrix.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebConfig {
+    /// Address and port, e.g. "127.0.0.1:8080"; absent: no site.
+    pub listen: Option<String>,
+    /// The base URL the site is reached at, behind a reverse proxy, e.g.
+    /// "https://agenda.example.org": written in the feeds and the pages.
+    pub public_url: Option<String>,
+    /// Whether the general assembly (`!ag`) is shown.
+    #[serde(default)]
+    pub public_assembly: bool,
 }
 
 /// Backups and compaction (`maintenance`).
@@ -227,6 +243,31 @@ pub struct ThemeConfig {
     pub slug: String,
     pub name: String,
     pub room: Option<String>,
+    /// Shown on the public site ([web]): its meetings, places and count of
+    /// members, never a person.
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// An https:// URL, or http:// on loopback (a local try-out).
+fn is_public_url(url: &str) -> bool {
+    let host = |rest: &str| {
+        rest.split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if let Some(rest) = url.strip_prefix("https://") {
+        return !host(rest).is_empty();
+    }
+    if let Some(rest) = url.strip_prefix("http://") {
+        let host = host(rest);
+        let name = host
+            .rsplit_once(':')
+            .map_or(host.as_str(), |(name, _)| name);
+        return matches!(name, "localhost" | "127.0.0.1" | "[::1]");
+    }
+    false
 }
 
 /// One thing wrong in a configuration file.
@@ -284,6 +325,7 @@ enum Kind {
     TextList,
     Table,
     TableList,
+    Flag,
     OneOf(&'static [&'static str]),
 }
 
@@ -297,6 +339,7 @@ impl Kind {
                 .is_some_and(|array| array.iter().all(|value| value.as_str().is_some())),
             Kind::Table => item.is_table(),
             Kind::TableList => item.is_array_of_tables(),
+            Kind::Flag => item.as_bool().is_some(),
             Kind::OneOf(choices) => item.as_str().is_some_and(|text| choices.contains(&text)),
         }
     }
@@ -308,6 +351,7 @@ impl Kind {
             Kind::TextList => format!("{key} = [\"@camille:example.org\"]"),
             Kind::Table => format!("a section [{key}]"),
             Kind::TableList => format!("blocks [[{key}]]"),
+            Kind::Flag => format!("{key} = true (or false, without quotes)"),
             Kind::OneOf(choices) => format!(
                 "{key} = \"{}\" (one of: {})",
                 choices[0],
@@ -330,6 +374,7 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
             ("retention", Kind::Table),
             ("storage", Kind::Table),
             ("health", Kind::Table),
+            ("web", Kind::Table),
         ],
     ),
     (
@@ -383,11 +428,20 @@ const SCHEMA: &[(&str, &[(&str, Kind)])] = &[
     ),
     ("health", &[("listen", Kind::Text)]),
     (
+        "web",
+        &[
+            ("listen", Kind::Text),
+            ("public_url", Kind::Text),
+            ("public_assembly", Kind::Flag),
+        ],
+    ),
+    (
         "theme",
         &[
             ("slug", Kind::Text),
             ("name", Kind::Text),
             ("room", Kind::Text),
+            ("public", Kind::Flag),
         ],
     ),
 ];
@@ -575,6 +629,34 @@ impl Config {
                 "listen",
                 format!("`{listen}` is not an address and port"),
                 "listen = \"127.0.0.1:9464\"",
+            );
+        }
+        if let Some(listen) = &self.web.listen
+            && listen.parse::<std::net::SocketAddr>().is_err()
+        {
+            report(
+                "listen",
+                format!("`{listen}` is not an address and port"),
+                "listen = \"127.0.0.1:8080\"",
+            );
+        }
+        if let Some(url) = &self.web.public_url
+            && !is_public_url(url)
+        {
+            report(
+                "public_url",
+                format!(
+                    "`{url}` is not an https:// address (http:// only on this machine): \
+                     calendar apps and phones need https"
+                ),
+                "public_url = \"https://agenda.example.org\"",
+            );
+        }
+        if self.web.listen.is_some() && self.web.public_url.is_none() {
+            report(
+                "[web]",
+                "the site needs the address people reach it at, for its links and feeds".to_owned(),
+                "public_url = \"https://agenda.example.org\"",
             );
         }
         if self.bot.prefix.trim().is_empty() || self.bot.prefix.chars().any(char::is_whitespace) {
@@ -783,6 +865,39 @@ mod tests {
         assert!(
             !messages.iter().any(|message| message.contains("avatar")),
             "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn the_public_site_needs_an_https_address_except_on_this_machine() {
+        let messages = |text: &str| -> Vec<String> {
+            problems(&format!("[bot]\ndisplay_name = \"\"\n{text}"))
+                .into_iter()
+                .map(|problem| problem.message)
+                .filter(|message| !message.contains("display name"))
+                .collect()
+        };
+        let missing = messages("[web]\nlisten = \"127.0.0.1:8080\"\n");
+        assert!(
+            missing.iter().any(|m| m.contains("reach it at")),
+            "{missing:?}"
+        );
+        let clear = messages("[web]\npublic_url = \"http://agenda.example.org\"\n");
+        assert!(clear.iter().any(|m| m.contains("https")), "{clear:?}");
+        for fine in [
+            "https://agenda.example.org",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+        ] {
+            let found = messages(&format!(
+                "[web]\nlisten = \"127.0.0.1:8080\"\npublic_url = \"{fine}\"\n"
+            ));
+            assert!(found.is_empty(), "{fine}: {found:?}");
+        }
+        let bad = messages("[web]\nlisten = \"partout\"\npublic_url = \"https://a.example\"\n");
+        assert!(
+            bad.iter().any(|m| m.contains("address and port")),
+            "{bad:?}"
         );
     }
 

@@ -23,3 +23,4 @@ pub mod store;
 pub mod tasks;
 #[cfg(test)]
 mod upgrades;
+pub mod web;

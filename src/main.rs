@@ -141,6 +141,7 @@ fn check(path: &Path) -> ExitCode {
     match Config::load(path) {
         Ok(config) => {
             println!("{}: OK ({} themes)", path.display(), config.themes.len());
+            explain_site(&config);
             match &config.matrix.homeserver {
                 None => println!(
                     "note: no [matrix] homeserver: `boucle run` will start a local demo Synapse"
@@ -161,6 +162,41 @@ fn check(path: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// What `[web]` and the `public` flags make public, said in full.
+fn explain_site(config: &Config) {
+    let Some(listen) = &config.web.listen else {
+        println!("note: no [web] listen: no public site (the agenda stays in the rooms)");
+        return;
+    };
+    let public: Vec<&str> = config
+        .themes
+        .iter()
+        .filter(|theme| theme.public)
+        .map(|theme| theme.slug.as_str())
+        .collect();
+    println!(
+        "public site: served on {listen}, reached at {} (put it behind your reverse proxy with TLS)",
+        config.web.public_url.as_deref().unwrap_or("?")
+    );
+    if public.is_empty() {
+        println!("  groups shown: none yet (add `public = true` to a [[theme]] block)");
+    } else {
+        println!(
+            "  groups shown: {} (their meetings: date, place, subject, video link; members as a number only)",
+            public.join(", ")
+        );
+    }
+    println!(
+        "  general assembly: {}",
+        if config.web.public_assembly {
+            "shown (public_assembly = true)"
+        } else {
+            "not shown (public_assembly = true to show it)"
+        }
+    );
+    println!("  never shown: names, user ids, answers, the other groups");
 }
 
 /// Warns if the hub or the deputy team's room can be joined by anyone,

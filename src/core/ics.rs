@@ -139,6 +139,9 @@ pub struct Event<'a> {
     pub summary: String,
     /// A unique, stable id domain (the bot's server name).
     pub domain: &'a str,
+    /// The meeting's public page, written in DESCRIPTION: calendar apps
+    /// show it there, and ignore URL.
+    pub page: Option<String>,
 }
 
 /// A calendar holding `events`, in `time_zone`.
@@ -179,7 +182,13 @@ pub fn calendar(events: &[Event], time_zone: Tz, now: DateTime<Utc>) -> String {
         }
         if let Some(video) = &meeting.video {
             lines.push(format!("URL:{video}"));
-            lines.push(format!("DESCRIPTION:{}", text(video)));
+        }
+        let description: Vec<&str> = [event.page.as_deref(), meeting.video.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !description.is_empty() {
+            lines.push(format!("DESCRIPTION:{}", text(&description.join("\n"))));
         }
         match meeting.recurrence {
             Some(Recurrence::Weeks(every)) => {
@@ -245,6 +254,7 @@ mod tests {
                 meeting: &meeting,
                 summary: "Réunion Santé : préparer, décider".into(),
                 domain: "exemple.fr",
+                page: None,
             }],
             chrono_tz::Europe::Paris,
             Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap(),
@@ -297,6 +307,7 @@ mod tests {
                 meeting: &meeting,
                 summary: "R".into(),
                 domain: "s",
+                page: None,
             }],
             chrono_tz::America::Cayenne,
             Utc.with_ymd_and_hms(2026, 11, 29, 9, 0, 0).unwrap(),

@@ -641,6 +641,7 @@ impl Context<'_> {
                     meeting,
                     summary: summary.body,
                     domain: self.state.settings.server_name(),
+                    page: None,
                 }
             })
             .collect();

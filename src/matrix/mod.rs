@@ -185,6 +185,13 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
             )?),
             None => None,
         };
+    let web_listener =
+        match &config.web.listen {
+            Some(address) => Some(tokio::net::TcpListener::bind(address).await.map_err(
+                |error| AdapterError::Config(format!("[web] listen = \"{address}\": {error}")),
+            )?),
+            None => None,
+        };
     let metrics = Arc::new(crate::metrics::Metrics::new());
     let mut tasks = crate::tasks::Tasks::default();
     if let Some(listener) = health_listener {
@@ -306,6 +313,23 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
             seal,
         }),
     );
+    if let Some(listener) = web_listener {
+        tracing::info!(address = ?listener.local_addr().ok(), "public site");
+        let publicity = crate::web::Publicity::new(
+            config
+                .themes
+                .iter()
+                .filter(|theme| theme.public)
+                .map(|theme| theme.slug.clone())
+                .collect(),
+            config.web.public_assembly,
+            config.web.public_url.as_deref().unwrap_or_default(),
+        );
+        tasks.spawn(
+            "web",
+            crate::web::serve(listener, SiteReads(adapter.clone()), publicity),
+        );
+    }
     tasks.spawn("space", space::keep_space(adapter.clone(), space_address));
     tasks.spawn(
         "profile",
@@ -557,6 +581,15 @@ pub async fn open_rooms(
 
 /// How long the start waits for one configured room.
 const JOIN_AT_START_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The public site reads the engine's state through the adapter.
+struct SiteReads(Arc<Adapter>);
+
+impl crate::web::Reads for SiteReads {
+    fn read_state(&self, reader: &mut dyn FnMut(&crate::core::State)) {
+        self.0.engine.read(|state| reader(state));
+    }
+}
 
 #[cfg(test)]
 mod tests {

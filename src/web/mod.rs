@@ -1,0 +1,317 @@
+//! The public site (`[web]`): the assembly's agenda for people not on
+//! Matrix. `/` (the next general assembly, then each public group with its
+//! next meetings), `/<groupe>` (all its meetings ahead), `/<groupe>.ics` and
+//! `/agenda.ics` (calendar feeds to subscribe to).
+//!
+//! The site reads the core's state and never writes it. What is public is
+//! decided in [`view`]; the pages are rendered in [`pages`]; both are pure.
+//! Every answer carries an `ETag` (a digest of its bytes), so that a
+//! calendar app polling every few hours gets `304 Not Modified` and costs
+//! nothing while nothing changed.
+
+pub mod pages;
+pub mod view;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, State as Shared};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::Utc;
+use sha2::{Digest, Sha256};
+
+use crate::core::State;
+pub use view::Publicity;
+
+/// Where the site reads the core's state (the engine, through whatever
+/// holds it): it never writes it.
+pub trait Reads: Send + Sync + 'static {
+    fn read_state(&self, reader: &mut dyn FnMut(&State));
+}
+
+impl Reads for crate::engine::Engine {
+    fn read_state(&self, reader: &mut dyn FnMut(&State)) {
+        self.read(|state| reader(state));
+    }
+}
+
+impl<T: Reads> Reads for Arc<T> {
+    fn read_state(&self, reader: &mut dyn FnMut(&State)) {
+        self.as_ref().read_state(reader);
+    }
+}
+
+/// What the handlers share.
+struct Site {
+    engine: Box<dyn Reads>,
+    publicity: Publicity,
+}
+
+impl Site {
+    fn read<R>(&self, reader: impl FnOnce(&State) -> R) -> R {
+        let mut reader = Some(reader);
+        let mut result = None;
+        self.engine.read_state(&mut |state| {
+            if let Some(reader) = reader.take() {
+                result = Some(reader(state));
+            }
+        });
+        result.expect("the state was read")
+    }
+}
+
+/// The site's routes, reading the state through `engine`.
+pub fn router(engine: impl Reads, publicity: Publicity) -> Router {
+    let site = Arc::new(Site {
+        engine: Box::new(engine),
+        publicity,
+    });
+    Router::new()
+        .route("/", get(home))
+        .route("/{page}", get(page))
+        .with_state(site)
+}
+
+/// Serves the site on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, engine: impl Reads, publicity: Publicity) {
+    if let Err(error) = axum::serve(listener, router(engine, publicity)).await {
+        tracing::error!(%error, "the public site stopped");
+    }
+}
+
+const HTML: &str = "text/html; charset=utf-8";
+const CALENDAR: &str = "text/calendar; charset=utf-8";
+
+/// `body` with its type and `ETag`, or `304` when the client has it.
+fn cached(request: &HeaderMap, status: StatusCode, content_type: &str, body: String) -> Response {
+    let digest = Sha256::digest(body.as_bytes());
+    let tag = format!("\"{}\"", hex::encode(&digest[..12]));
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).expect("a valid type"),
+    );
+    headers.insert(
+        header::ETAG,
+        HeaderValue::from_str(&tag).expect("hex is a valid header"),
+    );
+    // Fresh for five minutes; then asked again, with the tag.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    let known = request
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|one| one.trim() == tag || one.trim() == "*")
+        });
+    if known && status == StatusCode::OK {
+        return (StatusCode::NOT_MODIFIED, headers).into_response();
+    }
+    (status, headers, body).into_response()
+}
+
+async fn home(Shared(site): Shared<Arc<Site>>, request: HeaderMap) -> Response {
+    let now = Utc::now();
+    let body = site.read(|state| {
+        let view = view::home(state, &site.publicity, now);
+        pages::home(&state.translator, &view, &site.publicity.base_url)
+    });
+    cached(&request, StatusCode::OK, HTML, body)
+}
+
+async fn page(
+    Shared(site): Shared<Arc<Site>>,
+    Path(page): Path<String>,
+    request: HeaderMap,
+) -> Response {
+    let now = Utc::now();
+    let found = site.read(|state| {
+        if let Some(slug) = page.strip_suffix(".ics") {
+            let slug = (slug != "agenda").then_some(slug);
+            return view::feed(state, &site.publicity, slug, now).map(|feed| (CALENDAR, feed));
+        }
+        view::group(state, &site.publicity, &page, now).map(|group| {
+            (
+                HTML,
+                pages::group(&state.translator, &group, &site.publicity.base_url),
+            )
+        })
+    });
+    match found {
+        Some((content_type, body)) => cached(&request, StatusCode::OK, content_type, body),
+        None => {
+            let body = site.read(|state| pages::not_found(&state.translator));
+            cached(&request, StatusCode::NOT_FOUND, HTML, body)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{Input, Settings, ThemeSettings};
+    use crate::engine::Engine;
+    use crate::engine::tests::{message_in, settings};
+    use crate::store::MemoryStore;
+
+    /// Santé is public, Logement is not; both have meetings, with places.
+    fn assembly() -> Arc<Engine> {
+        let settings = Settings {
+            themes: vec![
+                ThemeSettings {
+                    slug: "sante".into(),
+                    name: "Santé".into(),
+                    room_id: Some("!sante:s".into()),
+                },
+                ThemeSettings {
+                    slug: "logement".into(),
+                    name: "Logement".into(),
+                    room_id: Some("!logement:s".into()),
+                },
+            ],
+            ..settings()
+        };
+        let engine = Engine::new(
+            Arc::new(MemoryStore::new()),
+            crate::store::seal::Seal::for_tests(),
+            settings,
+            None,
+        )
+        .unwrap();
+        let now = Utc::now();
+        for (room, event, body) in [
+            ("!hub:s", "$1", "!inscription sante"),
+            (
+                "!sante:s",
+                "$2",
+                "!reunion dans 3 jours 18h | Maison des associations <b>2</b> | Préparer la réunion publique --chaque semaine",
+            ),
+            (
+                "!logement:s",
+                "$3",
+                "!reunion dans 4 jours 18h | Chez Lou, 3 rue Secrète | Squat",
+            ),
+        ] {
+            engine.process(&message_in(room, event, body), now).unwrap();
+        }
+        for tag in ["meeting:1", "meeting:2"] {
+            engine
+                .process(
+                    &Input::Sent {
+                        tag: tag.into(),
+                        event_id: format!("$sent-{tag}"),
+                    },
+                    now,
+                )
+                .unwrap();
+        }
+        Arc::new(engine)
+    }
+
+    fn publicity() -> Publicity {
+        Publicity::new(vec!["sante".into()], false, "https://agenda.example.org/")
+    }
+
+    #[test]
+    fn only_public_groups_show_and_nobody_is_named() {
+        let engine = assembly();
+        let now = Utc::now();
+        let (home, group, private, feed, private_feed) = engine.read(|state| {
+            let home = pages::home(
+                &state.translator,
+                &view::home(state, &publicity(), now),
+                "https://agenda.example.org",
+            );
+            let group = view::group(state, &publicity(), "sante", now)
+                .map(|group| pages::group(&state.translator, &group, "https://agenda.example.org"));
+            (
+                home,
+                group.unwrap(),
+                view::group(state, &publicity(), "logement", now),
+                view::feed(state, &publicity(), None, now).unwrap(),
+                view::feed(state, &publicity(), Some("logement"), now),
+            )
+        });
+        for page in [&home, &group] {
+            assert!(
+                page.contains("Maison des associations &lt;b&gt;2&lt;/b&gt;"),
+                "escaped: {page}"
+            );
+            assert!(page.contains("Préparer la réunion publique"), "{page}");
+            assert!(page.contains("Chaque semaine"), "{page}");
+            assert!(
+                page.contains("https://matrix.to/#/!sante:s?via=s"),
+                "{page}"
+            );
+            assert!(page.contains("webcal://agenda.example.org/"), "{page}");
+            assert!(page.contains(r#"<html lang="fr">"#), "{page}");
+            assert!(
+                !page.contains("Secrète") && !page.contains("Logement"),
+                "{page}"
+            );
+            assert!(!page.contains('@'), "no user id: {page}");
+            assert!(!page.contains("<script"), "{page}");
+            assert!(page.len() < 30_000, "{} bytes", page.len());
+        }
+        assert!(home.contains("1 membre inscrit"), "{home}");
+        assert!(private.is_none());
+        assert!(private_feed.is_none());
+        assert!(feed.contains("UID:boucle-meeting-1@s"), "{feed}");
+        assert!(
+            feed.contains("DESCRIPTION:https://agenda.example.org/sante"),
+            "{feed}"
+        );
+        assert!(
+            !feed.contains("Secrète") && !feed.contains("@camille"),
+            "{feed}"
+        );
+    }
+
+    /// Over HTTP: the pages and feeds with their types, a 404 for what is
+    /// not public, and 304 when the client already has the page.
+    #[tokio::test]
+    async fn the_site_answers_over_http_with_tags_that_save_a_download() {
+        let engine = assembly();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(serve(listener, engine.clone(), publicity()));
+        let client = reqwest::Client::new();
+        let get = |path: &str| client.get(format!("http://{address}{path}")).send();
+        let home = get("/").await.unwrap();
+        assert_eq!(home.status(), 200);
+        assert_eq!(home.headers()[header::CONTENT_TYPE], HTML);
+        let tag = home.headers()[header::ETAG].to_str().unwrap().to_owned();
+        let again = client
+            .get(format!("http://{address}/"))
+            .header(header::IF_NONE_MATCH, &tag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 304);
+        let feed = get("/sante.ics").await.unwrap();
+        assert_eq!(feed.status(), 200);
+        assert_eq!(feed.headers()[header::CONTENT_TYPE], CALENDAR);
+        let text = feed.text().await.unwrap();
+        assert!(text.contains("BEGIN:VEVENT"), "{text}");
+        // The same feed twice is the same bytes: calendar apps polling it
+        // get 304 until a meeting changes.
+        let twice = get("/sante.ics").await.unwrap().text().await.unwrap();
+        assert_eq!(text, twice);
+        for hidden in ["/logement", "/logement.ics", "/nope"] {
+            assert_eq!(get(hidden).await.unwrap().status(), 404, "{hidden}");
+        }
+        // A meeting cancelled in the room is cancelled in the feed at once.
+        engine
+            .process(&message_in("!sante:s", "$4", "!annuler 1"), Utc::now())
+            .unwrap();
+        let cancelled = get("/sante.ics").await.unwrap().text().await.unwrap();
+        assert!(cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
+        assert!(cancelled.contains("UID:boucle-meeting-1@s"), "{cancelled}");
+    }
+}
