@@ -750,3 +750,7 @@ web-feed-thunderbird = Thunderbird: Calendar, New Calendar, On the Network, then
 web-footer = Page published by boucle, the assembly's bot. Nobody is named here: only numbers.
 web-not-found = This page does not exist
 web-back-home = Back to the agenda
+web-meeting-title = Meeting of the {$group} group
+web-cancelled = This meeting is cancelled.
+web-add-to-calendar = Add to my calendar (.ics file)
+web-all-meetings = All the meetings of the {$group} group

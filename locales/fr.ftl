@@ -747,3 +747,7 @@ web-feed-thunderbird = Thunderbird : Agenda, Nouvel agenda, Sur le réseau, puis
 web-footer = Page publiée par boucle, le bot de l'assemblée. Aucune personne n'y est nommée : seulement des nombres.
 web-not-found = Cette page n'existe pas
 web-back-home = Retour à l'agenda
+web-meeting-title = Réunion du groupe {$group}
+web-cancelled = Cette réunion est annulée.
+web-add-to-calendar = Ajouter à mon agenda (fichier .ics)
+web-all-meetings = Toutes les réunions du groupe {$group}

@@ -19,7 +19,7 @@ use axum::extract::{Path, State as Shared};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use crate::core::State;
@@ -47,6 +47,8 @@ impl<T: Reads> Reads for Arc<T> {
 struct Site {
     engine: Box<dyn Reads>,
     publicity: Publicity,
+    /// When each answer (by its tag) was first served: its `Last-Modified`.
+    first_served: std::sync::Mutex<std::collections::HashMap<String, DateTime<Utc>>>,
 }
 
 impl Site {
@@ -67,10 +69,12 @@ pub fn router(engine: impl Reads, publicity: Publicity) -> Router {
     let site = Arc::new(Site {
         engine: Box::new(engine),
         publicity,
+        first_served: std::sync::Mutex::default(),
     });
     Router::new()
         .route("/", get(home))
         .route("/{page}", get(page))
+        .route("/{group}/{meeting}", get(meeting))
         .with_state(site)
 }
 
@@ -84,10 +88,29 @@ pub async fn serve(listener: tokio::net::TcpListener, engine: impl Reads, public
 const HTML: &str = "text/html; charset=utf-8";
 const CALENDAR: &str = "text/calendar; charset=utf-8";
 
-/// `body` with its type and `ETag`, or `304` when the client has it.
-fn cached(request: &HeaderMap, status: StatusCode, content_type: &str, body: String) -> Response {
+/// The most tags remembered for `Last-Modified`; beyond, they start again.
+const TAGS_KEPT: usize = 4096;
+
+/// `body` with its type, `ETag` and `Last-Modified`, or `304` when the
+/// client has it already (by its tag, or else by its date).
+fn cached(
+    site: &Site,
+    request: &HeaderMap,
+    status: StatusCode,
+    content_type: &str,
+    body: String,
+) -> Response {
     let digest = Sha256::digest(body.as_bytes());
     let tag = format!("\"{}\"", hex::encode(&digest[..12]));
+    let modified = {
+        let mut first_served = site.first_served.lock().expect("tags lock");
+        if first_served.len() > TAGS_KEPT {
+            first_served.clear();
+        }
+        // To the second: HTTP dates have no more.
+        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap_or_default();
+        *first_served.entry(tag.clone()).or_insert(now)
+    };
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -97,19 +120,29 @@ fn cached(request: &HeaderMap, status: StatusCode, content_type: &str, body: Str
         header::ETAG,
         HeaderValue::from_str(&tag).expect("hex is a valid header"),
     );
+    let http_date = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    headers.insert(
+        header::LAST_MODIFIED,
+        HeaderValue::from_str(&http_date).expect("a date is a valid header"),
+    );
     // Fresh for five minutes; then asked again, with the tag.
     headers.insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
     );
-    let known = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| {
-            value
-                .split(',')
-                .any(|one| one.trim() == tag || one.trim() == "*")
-        });
+    let header_text = |name| {
+        request
+            .get(name)
+            .and_then(|value: &HeaderValue| value.to_str().ok())
+    };
+    let known = match header_text(header::IF_NONE_MATCH) {
+        Some(tags) => tags
+            .split(',')
+            .any(|one| one.trim() == tag || one.trim() == "*"),
+        None => header_text(header::IF_MODIFIED_SINCE)
+            .and_then(|since| DateTime::parse_from_rfc2822(since).ok())
+            .is_some_and(|since| modified <= since),
+    };
     if known && status == StatusCode::OK {
         return (StatusCode::NOT_MODIFIED, headers).into_response();
     }
@@ -122,7 +155,46 @@ async fn home(Shared(site): Shared<Arc<Site>>, request: HeaderMap) -> Response {
         let view = view::home(state, &site.publicity, now);
         pages::home(&state.translator, &view, &site.publicity.base_url)
     });
-    cached(&request, StatusCode::OK, HTML, body)
+    cached(&site, &request, StatusCode::OK, HTML, body)
+}
+
+/// `/<groupe>/<n>` (a meeting's page) and `/<groupe>/<n>.ics` (its file).
+async fn meeting(
+    Shared(site): Shared<Arc<Site>>,
+    Path((group, meeting)): Path<(String, String)>,
+    request: HeaderMap,
+) -> Response {
+    let (number, ics) = match meeting.strip_suffix(".ics") {
+        Some(number) => (number, true),
+        None => (meeting.as_str(), false),
+    };
+    let found = number.parse::<u64>().ok().and_then(|number| {
+        site.read(|state| {
+            if ics {
+                return view::meeting_feed(state, &site.publicity, &group, number)
+                    .map(|feed| (CALENDAR, feed));
+            }
+            view::meeting(state, &site.publicity, &group, number).map(|(name, shown, cancelled)| {
+                let group_page = format!("{}/{group}", site.publicity.base_url);
+                (
+                    HTML,
+                    pages::meeting_page(&state.translator, &name, &shown, cancelled, &group_page),
+                )
+            })
+        })
+    });
+    answer(&site, &request, found)
+}
+
+/// A page or feed found, or the "not found" page.
+fn answer(site: &Site, request: &HeaderMap, found: Option<(&str, String)>) -> Response {
+    match found {
+        Some((content_type, body)) => cached(site, request, StatusCode::OK, content_type, body),
+        None => {
+            let body = site.read(|state| pages::not_found(&state.translator));
+            cached(site, request, StatusCode::NOT_FOUND, HTML, body)
+        }
+    }
 }
 
 async fn page(
@@ -143,13 +215,7 @@ async fn page(
             )
         })
     });
-    match found {
-        Some((content_type, body)) => cached(&request, StatusCode::OK, content_type, body),
-        None => {
-            let body = site.read(|state| pages::not_found(&state.translator));
-            cached(&request, StatusCode::NOT_FOUND, HTML, body)
-        }
-    }
+    answer(&site, &request, found)
 }
 
 #[cfg(test)]
@@ -294,6 +360,27 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(again.status(), 304);
+        let modified = home.headers()[header::LAST_MODIFIED]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let by_date = client
+            .get(format!("http://{address}/"))
+            .header(header::IF_MODIFIED_SINCE, &modified)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(by_date.status(), 304);
+        // A meeting's own page and file.
+        let page = get("/sante/1").await.unwrap().text().await.unwrap();
+        assert!(page.contains("Réunion du groupe Santé"), "{page}");
+        assert!(page.contains("/sante/1.ics"), "{page}");
+        let file = get("/sante/1.ics").await.unwrap();
+        assert_eq!(file.headers()[header::CONTENT_TYPE], CALENDAR);
+        let file = file.text().await.unwrap();
+        assert_eq!(file.matches("BEGIN:VEVENT").count(), 1, "{file}");
+        assert_eq!(get("/logement/2").await.unwrap().status(), 404);
+        assert_eq!(get("/sante/2.ics").await.unwrap().status(), 404);
         let feed = get("/sante.ics").await.unwrap();
         assert_eq!(feed.status(), 200);
         assert_eq!(feed.headers()[header::CONTENT_TYPE], CALENDAR);
@@ -303,7 +390,7 @@ mod tests {
         // get 304 until a meeting changes.
         let twice = get("/sante.ics").await.unwrap().text().await.unwrap();
         assert_eq!(text, twice);
-        for hidden in ["/logement", "/logement.ics", "/nope"] {
+        for hidden in ["/logement", "/logement.ics", "/nope", "/sante/x"] {
             assert_eq!(get(hidden).await.unwrap().status(), 404, "{hidden}");
         }
         // A meeting cancelled in the room is cancelled in the feed at once.

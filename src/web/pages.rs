@@ -60,7 +60,15 @@ fn page(translator: &Translator, title: &str, body: Markup) -> Markup {
 fn meeting(words: &Words, meeting: &MeetingView) -> Markup {
     html! {
         div class="meeting" {
-            p { strong { (meeting.date) } }
+            p {
+                strong {
+                    @if let Some(page) = &meeting.page {
+                        a href=(page) { (meeting.date) }
+                    } @else {
+                        (meeting.date)
+                    }
+                }
+            }
             @if let Some(subject) = &meeting.subject {
                 p { (subject) }
             }
@@ -164,6 +172,34 @@ pub fn group(translator: &Translator, group: &GroupView, base_url: &str) -> Stri
         }
     };
     page(translator, &group.name, body).into_string()
+}
+
+/// One meeting's page, with its calendar file.
+pub fn meeting_page(
+    translator: &Translator,
+    group: &str,
+    shown: &MeetingView,
+    cancelled: bool,
+    group_page: &str,
+) -> String {
+    let words = Words { translator };
+    let title = words.with("web-meeting-title", &[("group", group.into())]);
+    let plain = MeetingView {
+        page: None,
+        ..shown.clone()
+    };
+    let body = html! {
+        h1 { (title) }
+        @if cancelled {
+            p { strong { (words.get("web-cancelled")) } }
+        }
+        (meeting(&words, &plain))
+        @if let Some(page) = &shown.page {
+            p { a href=(format!("{page}.ics")) { (words.get("web-add-to-calendar")) } }
+        }
+        p { a href=(group_page) { (words.with("web-all-meetings", &[("group", group.into())])) } }
+    };
+    page(translator, &title, body).into_string()
 }
 
 pub fn not_found(translator: &Translator) -> String {

@@ -42,6 +42,8 @@ pub struct MeetingView {
     pub video: Option<String>,
     /// « Chaque semaine, à la même heure. », for a repeat.
     pub repeats: Option<String>,
+    /// Its own page (a group's meeting), with its calendar file.
+    pub page: Option<String>,
 }
 
 /// A public group.
@@ -85,8 +87,9 @@ fn repeats(state: &State, meeting: &Meeting) -> Option<String> {
     }
 }
 
-fn meeting_view(state: &State, meeting: &Meeting) -> MeetingView {
+fn meeting_view(state: &State, meeting: &Meeting, page: Option<String>) -> MeetingView {
     MeetingView {
+        page,
         number: meeting.number,
         date: format_date(state, meeting.starts_at),
         place: meeting.place.clone(),
@@ -125,7 +128,13 @@ fn general_ahead(state: &State, now: DateTime<Utc>) -> Vec<&Meeting> {
 }
 
 /// A public group, with all its meetings ahead (`limit` of them).
-fn group_view(state: &State, slug: &str, now: DateTime<Utc>, limit: usize) -> Option<GroupView> {
+fn group_view(
+    state: &State,
+    publicity: &Publicity,
+    slug: &str,
+    now: DateTime<Utc>,
+    limit: usize,
+) -> Option<GroupView> {
     let theme = state.theme(slug).filter(|theme| theme.is_active())?;
     let meetings = theme
         .room_id
@@ -134,7 +143,10 @@ fn group_view(state: &State, slug: &str, now: DateTime<Utc>, limit: usize) -> Op
             ahead(state, room, now)
                 .into_iter()
                 .take(limit)
-                .map(|meeting| meeting_view(state, meeting))
+                .map(|meeting| {
+                    let page = format!("{}/{slug}/{}", publicity.base_url, meeting.number);
+                    meeting_view(state, meeting, Some(page))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -157,7 +169,7 @@ pub fn home(state: &State, publicity: &Publicity, now: DateTime<Utc>) -> HomeVie
         general: if publicity.assembly {
             general_ahead(state, now)
                 .into_iter()
-                .map(|meeting| meeting_view(state, meeting))
+                .map(|meeting| meeting_view(state, meeting, None))
                 .collect()
         } else {
             Vec::new()
@@ -165,7 +177,7 @@ pub fn home(state: &State, publicity: &Publicity, now: DateTime<Utc>) -> HomeVie
         groups: publicity
             .themes
             .iter()
-            .filter_map(|slug| group_view(state, slug, now, HOME_MEETINGS))
+            .filter_map(|slug| group_view(state, publicity, slug, now, HOME_MEETINGS))
             .collect(),
     }
 }
@@ -180,7 +192,31 @@ pub fn group(
     if !publicity.themes.iter().any(|public| public == slug) {
         return None;
     }
-    group_view(state, slug, now, usize::MAX)
+    group_view(state, publicity, slug, now, usize::MAX)
+}
+
+/// One meeting of a public group (ahead or not, cancelled or not): the
+/// group's name, the meeting and whether it is cancelled, or `None` when
+/// either is not public.
+pub fn meeting(
+    state: &State,
+    publicity: &Publicity,
+    slug: &str,
+    number: u64,
+) -> Option<(String, MeetingView, bool)> {
+    if !publicity.themes.iter().any(|public| public == slug) {
+        return None;
+    }
+    let theme = state.theme(slug)?;
+    let meeting = state.assembly.meetings.get(&number).filter(|meeting| {
+        !meeting.general && theme.room_id.as_deref() == Some(meeting.room_id.as_str())
+    })?;
+    let page = format!("{}/{slug}/{number}", publicity.base_url);
+    Some((
+        theme.name,
+        meeting_view(state, meeting, Some(page)),
+        meeting.cancelled,
+    ))
 }
 
 /// The iCalendar feed of one public group (`Some(slug)`), or of everything
@@ -190,6 +226,28 @@ pub fn feed(
     state: &State,
     publicity: &Publicity,
     slug: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    feed_of(state, publicity, slug, None, now)
+}
+
+/// The calendar file of one meeting of a public group.
+pub fn meeting_feed(
+    state: &State,
+    publicity: &Publicity,
+    slug: &str,
+    number: u64,
+) -> Option<String> {
+    let starts_at = state.assembly.meetings.get(&number)?.starts_at;
+    feed_of(state, publicity, Some(slug), Some(number), starts_at)
+        .filter(|feed| feed.contains("BEGIN:VEVENT"))
+}
+
+fn feed_of(
+    state: &State,
+    publicity: &Publicity,
+    slug: Option<&str>,
+    number: Option<u64>,
     now: DateTime<Utc>,
 ) -> Option<String> {
     let rooms: Vec<(String, String)> = match slug {
@@ -212,6 +270,7 @@ pub fn feed(
         .meetings
         .values()
         .filter(|meeting| meeting.starts_at >= now - FEED_PAST)
+        .filter(|meeting| number.is_none_or(|number| meeting.number == number))
         .filter_map(|meeting| {
             if meeting.general {
                 return (publicity.assembly && slug.is_none())
@@ -220,7 +279,10 @@ pub fn feed(
             rooms
                 .iter()
                 .find(|(room, _)| *room == meeting.room_id)
-                .map(|(_, slug)| (meeting, format!("{}/{slug}", publicity.base_url)))
+                .map(|(_, slug)| {
+                    let page = format!("{}/{slug}/{}", publicity.base_url, meeting.number);
+                    (meeting, page)
+                })
         })
         .collect();
     meetings.sort_by_key(|(meeting, _)| meeting.starts_at);
