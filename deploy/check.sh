@@ -36,6 +36,9 @@ echo "hadolint: no finding"
 echo "-- homeserver settings boucle relies on"
 # Redacted votes must be purged from Synapse's database soon (docs/privacy.md).
 grep -q "redaction_retention_period: 5m" deploy/docker/compose.yml
+# The public agenda goes out through Caddy, to boucle's [web] listener.
+grep -q "reverse_proxy boucle:8080" deploy/docker/Caddyfile
+grep -q 'listen = "0.0.0.0:8080"' deploy/docker/config.example.toml
 grep -q "redaction_retention_period: 5m" src/devserver.rs
 grep -q "redaction_retention_period" deploy/README.md
 echo "redaction_retention_period: set"
@@ -53,6 +56,6 @@ else
   "$venv/bin/python" -c '
 import yaml
 stack = yaml.safe_load(open("deploy/docker/compose.yml"))
-assert {"synapse", "boucle"} <= set(stack["services"]), stack["services"].keys()
+assert {"synapse", "boucle", "caddy"} <= set(stack["services"]), stack["services"].keys()
 print("compose.yml parses")'
 fi

@@ -40,6 +40,12 @@ fn check_accepts_the_compose_stacks_configuration() {
     );
     let (ok, text) = boucle(&["check", "-c", example]);
     assert!(ok, "{text}");
+    // It says what its public site will show.
+    assert!(
+        text.contains("public site: served on 0.0.0.0:8080, reached at https://agenda.example.org"),
+        "{text}"
+    );
+    assert!(text.contains("never shown: names"), "{text}");
 }
 
 #[test]

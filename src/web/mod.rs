@@ -339,6 +339,50 @@ mod tests {
         );
     }
 
+    /// A weekly meeting across the change to summer time keeps its local
+    /// hour in the feed: a local start with its zone, whose rules the feed
+    /// carries, read back by an independent parser.
+    #[test]
+    fn a_weekly_meeting_keeps_its_hour_across_summer_time() {
+        use icalendar::{Calendar, CalendarComponent, Component};
+        let engine = assembly();
+        let march = chrono::TimeZone::with_ymd_and_hms(&Utc, 2027, 3, 1, 9, 0, 0).unwrap();
+        engine
+            .process(
+                &message_in(
+                    "!sante:s",
+                    "$dst",
+                    "!reunion le 22 mars 2027 18h | Local --chaque semaine",
+                ),
+                march,
+            )
+            .unwrap();
+        let feed = engine
+            .read(|state| view::feed(state, &publicity(), Some("sante"), march))
+            .unwrap();
+        assert!(feed.contains("BEGIN:DAYLIGHT"), "{feed}");
+        let calendar: Calendar = feed.parse().unwrap();
+        let starts: Vec<String> = calendar
+            .components
+            .iter()
+            .filter_map(|component| match component {
+                CalendarComponent::Event(event) => event.properties().get("DTSTART").map(|start| {
+                    let zone = start
+                        .params()
+                        .get("TZID")
+                        .map(|zone| zone.value().to_owned());
+                    format!("{}@{}", start.value(), zone.unwrap_or_default())
+                }),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            starts.contains(&"20270322T180000@Europe/Paris".to_owned()),
+            "{starts:?}"
+        );
+        assert!(feed.contains("RRULE:FREQ=WEEKLY;INTERVAL=1"), "{feed}");
+    }
+
     /// Over HTTP: the pages and feeds with their types, a 404 for what is
     /// not public, and 304 when the client already has the page.
     #[tokio::test]
