@@ -14,8 +14,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 use crate::metrics::Metrics;
 use crate::store::domain::open_outbox_entry;
@@ -79,16 +78,10 @@ impl Health {
         self.metrics.encode()
     }
 
-    /// The response to one request line.
-    fn respond(&self, request_line: &str) -> (u16, &'static str, String) {
-        let mut parts = request_line.split_whitespace();
-        let method = parts.next().unwrap_or("");
-        let path = parts.next().unwrap_or("");
-        if method != "GET" && method != "HEAD" {
-            return (405, "text/plain", "method not allowed\n".to_owned());
-        }
+    /// The response to one request for `path`.
+    fn respond(&self, path: &str) -> (u16, &'static str, String) {
         let now = Utc::now();
-        match path.split('?').next().unwrap_or("") {
+        match path {
             "/healthz" => {
                 let (healthy, body) = self.check(now);
                 (
@@ -111,60 +104,34 @@ impl Health {
     }
 }
 
-/// Serves until the process ends.
-pub async fn serve(listener: TcpListener, health: Health) {
-    loop {
-        match listener.accept().await {
-            Ok((stream, _)) => {
-                let health = health.clone();
-                tokio::spawn(async move {
-                    if let Err(error) = answer(stream, &health).await {
-                        tracing::debug!(%error, "health request failed");
-                    }
-                });
-            }
-            Err(error) => {
-                tracing::warn!(%error, "health listener cannot accept");
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
+/// The listener's routes (on the same web stack as the public site, on its
+/// own loopback listener): `GET` (and `HEAD`) only, never cached.
+pub fn router(health: Health) -> axum::Router {
+    use axum::http::{HeaderValue, StatusCode, Uri, header};
+    use axum::response::IntoResponse;
+    let answer = |health: Health| {
+        move |uri: Uri| async move {
+            let (status, content_type, body) = health.respond(uri.path());
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (
+                status,
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                body,
+            )
+                .into_response()
         }
-    }
+    };
+    axum::Router::new().fallback(axum::routing::get(answer(health)))
 }
 
-async fn answer(mut stream: TcpStream, health: &Health) -> std::io::Result<()> {
-    let mut buffer = Vec::with_capacity(1024);
-    let read = async {
-        let mut chunk = [0u8; 1024];
-        while !buffer.windows(4).any(|window| window == b"\r\n\r\n") && buffer.len() < 8192 {
-            let count = stream.read(&mut chunk).await?;
-            if count == 0 {
-                break;
-            }
-            buffer.extend_from_slice(&chunk[..count]);
-        }
-        Ok::<_, std::io::Error>(())
-    };
-    tokio::time::timeout(Duration::from_secs(5), read)
-        .await
-        .map_err(|_| std::io::Error::from(std::io::ErrorKind::TimedOut))??;
-    let text = String::from_utf8_lossy(&buffer);
-    let request_line = text.lines().next().unwrap_or("");
-    let (status, content_type, body) = health.respond(request_line);
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        _ => "Service Unavailable",
-    };
-    let head_only = request_line.starts_with("HEAD ");
-    let response = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
-         Cache-Control: no-store\r\nConnection: close\r\n\r\n{}",
-        body.len(),
-        if head_only { "" } else { body.as_str() }
-    );
-    stream.write_all(response.as_bytes()).await?;
-    stream.shutdown().await
+/// Serves until the process ends.
+pub async fn serve(listener: TcpListener, health: Health) {
+    if let Err(error) = axum::serve(listener, router(health)).await {
+        tracing::error!(%error, "the health listener stopped");
+    }
 }
 
 #[cfg(test)]
@@ -224,12 +191,33 @@ mod tests {
         );
     }
 
-    #[test]
-    fn unknown_paths_and_methods_get_a_plain_answer() {
-        let health = health();
-        assert_eq!(health.respond("GET /nope HTTP/1.1").0, 404);
-        assert_eq!(health.respond("POST /healthz HTTP/1.1").0, 405);
-        assert_eq!(health.respond("GET /metrics HTTP/1.1").0, 200);
-        assert_eq!(health.respond("GET /healthz HTTP/1.1").0, 503);
+    /// Over HTTP, as monitoring asks: the two paths, a plain 404
+    /// elsewhere, 405 for anything but GET and HEAD, nothing cached.
+    #[tokio::test]
+    async fn unknown_paths_and_methods_get_a_plain_answer() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(serve(listener, health()));
+        let client = reqwest::Client::new();
+        let url = |path: &str| format!("http://{address}{path}");
+        let status = |response: &reqwest::Response| response.status().as_u16();
+        let nope = client.get(url("/nope")).send().await.unwrap();
+        assert_eq!(status(&nope), 404);
+        assert!(nope.text().await.unwrap().contains("/healthz"));
+        let posted = client.post(url("/healthz")).send().await.unwrap();
+        assert_eq!(status(&posted), 405);
+        let metrics = client.get(url("/metrics")).send().await.unwrap();
+        assert_eq!(status(&metrics), 200);
+        assert!(
+            metrics.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/openmetrics-text")
+        );
+        let healthz = client.get(url("/healthz")).send().await.unwrap();
+        assert_eq!(status(&healthz), 503);
+        assert_eq!(healthz.headers()["cache-control"], "no-store");
+        let head = client.head(url("/healthz")).send().await.unwrap();
+        assert_eq!(status(&head), 503);
     }
 }
