@@ -94,7 +94,7 @@ cmd-voter-usage = !cast <ballot number> <choice> (in private); !cast <number> al
 cmd-voter-example = !cast 4 Camille
 
 cmd-reunion-summary = announce a meeting
-cmd-reunion-usage = !meeting <when> | <place> | <subject>
+cmd-reunion-usage = !meeting <when> | <place> | <subject> (--private: not on the public agenda)
 cmd-reunion-example = !meeting thursday 6:30pm | Community centre | Prepare the public meeting
 
 cmd-annuler-summary = cancel a meeting

@@ -94,7 +94,7 @@ cmd-voter-usage = !voter <numéro du scrutin> <choix> (en privé) ; !voter <num�
 cmd-voter-example = !voter 4 Camille
 
 cmd-reunion-summary = annoncer une réunion
-cmd-reunion-usage = !reunion <quand> | <lieu> | <sujet>
+cmd-reunion-usage = !reunion <quand> | <lieu> | <sujet> (--prive : pas sur l'agenda public)
 cmd-reunion-example = !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
 
 cmd-annuler-summary = annuler une réunion

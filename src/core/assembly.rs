@@ -281,6 +281,11 @@ pub struct Meeting {
     /// The announcements in the other rooms (general assemblies).
     #[serde(default)]
     pub other_announcements: Vec<String>,
+    /// `--prive`: kept off the public site, even in a public group. (Added
+    /// without a version change: records written before read as `false`,
+    /// and a meeting that is not private is written as before.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub private: bool,
 }
 
 impl Meeting {

@@ -201,6 +201,8 @@ pub struct MeetingRequest {
     pub recurrence: Option<Recurrence>,
     /// Minutes before the start; `None`: the assembly's default.
     pub reminders: Option<Vec<u32>>,
+    /// `--prive`: not on the public site.
+    pub private: bool,
 }
 
 /// `!sondage`: a question and its options, checked for shape (2 to 20
@@ -1229,6 +1231,7 @@ fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
         video: None,
         recurrence: None,
         reminders: None,
+        private: false,
     };
     for (name, values) in flags {
         match name.as_str() {
@@ -1246,6 +1249,7 @@ fn parse_meeting(arguments: &[Token]) -> Result<Command, ParseProblem> {
                 request.reminders =
                     Some(parse_offsets(&values.join(",")).ok_or(ParseProblem::BadFlag(name))??);
             }
+            "prive" | "privee" | "private" if values.is_empty() => request.private = true,
             _ => return Err(ParseProblem::BadFlag(name)),
         }
     }
@@ -1769,6 +1773,7 @@ mod tests {
                 video: None,
                 recurrence: None,
                 reminders: None,
+                private: false,
             })),
         );
         check(
@@ -1780,6 +1785,7 @@ mod tests {
                 video: Some("https://visio.example/ap".into()),
                 recurrence: Some(Recurrence::Weeks(2)),
                 reminders: Some(vec![2880, 60]),
+                private: false,
             })),
         );
         check(
@@ -1791,6 +1797,7 @@ mod tests {
                 video: None,
                 recurrence: Some(Recurrence::Months(1)),
                 reminders: Some(vec![10080, 30]),
+                private: false,
             })),
         );
         for (body, problem) in [

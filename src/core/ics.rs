@@ -243,6 +243,7 @@ mod tests {
             created_at: starts_at,
             general: false,
             other_announcements: Vec::new(),
+            private: false,
         }
     }
 

@@ -543,6 +543,7 @@ impl Context<'_> {
             created_at: self.now,
             general: self.general_assembly,
             other_announcements: Vec::new(),
+            private: request.private,
         };
         self.publish_meeting(meeting);
         None

@@ -180,19 +180,19 @@ fn a_repeat_every_twenty_million_weeks_is_refused_with_the_limit() {
     expect_test::expect![[r#"
         > [santé] @camille:example.org : !reunion demain 18h --chaque 20000000 semaines
         [santé] Une réunion se répète au plus rarement une fois par an : --chaque 52 semaines ou --chaque 12 mois au maximum.
-        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Utilisation : !reunion <quand> | <lieu> | <sujet> (--prive : pas sur l'agenda public)
         Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
         > [santé] @camille:example.org : !reunion demain 18h --chaque 99999999999999999999 mois
         [santé] Une réunion se répète au plus rarement une fois par an : --chaque 52 semaines ou --chaque 12 mois au maximum.
-        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Utilisation : !reunion <quand> | <lieu> | <sujet> (--prive : pas sur l'agenda public)
         Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
         > [santé] @camille:example.org : !reunion demain 18h --rappels 400j
         [santé] Un rappel part au plus 31 jours avant la réunion (par exemple --rappels 7j,1h).
-        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Utilisation : !reunion <quand> | <lieu> | <sujet> (--prive : pas sur l'agenda public)
         Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique
         > [santé] @camille:example.org : !reunion demain 18h --rappels 1h,2h,3h,4h,5h,6h
         [santé] 5 rappels au plus par réunion (par exemple --rappels 2j,1h).
-        Utilisation : !reunion <quand> | <lieu> | <sujet>
+        Utilisation : !reunion <quand> | <lieu> | <sujet> (--prive : pas sur l'agenda public)
         Exemple : !reunion jeudi 18h30 | Maison des associations | Préparer la réunion publique"#]]
     .assert_eq(&chat.script(&[
         (ROOM, CAMILLE, "!reunion demain 18h --chaque 20000000 semaines"),

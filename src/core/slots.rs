@@ -233,6 +233,7 @@ impl Context<'_> {
             created_at: self.now,
             general: false,
             other_announcements: Vec::new(),
+            private: false,
         };
         // Who said « oui » comes; « si nécessaire » may come.
         for ((poll_number, slot, user), answer) in &self.state.assembly.slot_answers {

@@ -899,6 +899,7 @@ mod tests {
                 created_at: at(),
                 general: false,
                 other_announcements: Vec::new(),
+                private: false,
             },
             expect![[
                 r#"{"announcement_event_id":null,"cancelled":false,"created_at":"2026-11-29T08:30:00Z","first_local":"2026-11-29T08:30:00","general":false,"number":5,"occurrence":0,"organiser":"@a:s","other_announcements":[],"place":"Maison des associations","recurrence":{"weeks":2},"reminders":[1440,60],"room_id":"!r:s","starts_at":"2026-11-29T08:30:00Z","subject":null,"v":1,"video":null}"#

@@ -259,6 +259,11 @@ mod tests {
                 "!reunion dans 3 jours 18h | Maison des associations <b>2</b> | Préparer la réunion publique --chaque semaine",
             ),
             (
+                "!sante:s",
+                "$private",
+                "!reunion dans 5 jours 18h | Lieu caché | Entre nous --prive",
+            ),
+            (
                 "!logement:s",
                 "$3",
                 "!reunion dans 4 jours 18h | Chez Lou, 3 rue Secrète | Squat",
@@ -266,7 +271,7 @@ mod tests {
         ] {
             engine.process(&message_in(room, event, body), now).unwrap();
         }
-        for tag in ["meeting:1", "meeting:2"] {
+        for tag in ["meeting:1", "meeting:2", "meeting:3"] {
             engine
                 .process(
                     &Input::Sent {
@@ -317,6 +322,7 @@ mod tests {
             );
             assert!(page.contains("webcal://agenda.example.org/"), "{page}");
             assert!(page.contains(r#"<html lang="fr">"#), "{page}");
+            assert!(!page.contains("Lieu caché"), "--prive: {page}");
             assert!(
                 !page.contains("Secrète") && !page.contains("Logement"),
                 "{page}"
@@ -329,6 +335,7 @@ mod tests {
         assert!(private.is_none());
         assert!(private_feed.is_none());
         assert!(feed.contains("UID:boucle-meeting-1@s"), "{feed}");
+        assert!(!feed.contains("UID:boucle-meeting-2@s"), "--prive: {feed}");
         assert!(
             feed.contains("DESCRIPTION:https://agenda.example.org/sante"),
             "{feed}"

@@ -107,6 +107,7 @@ fn ahead<'a>(state: &'a State, room_id: &str, now: DateTime<Utc>) -> Vec<&'a Mee
         .values()
         .filter(|meeting| {
             meeting.room_id == room_id
+                && !meeting.private
                 && !meeting.cancelled
                 && !meeting.general
                 && meeting.starts_at >= now
@@ -121,7 +122,9 @@ fn general_ahead(state: &State, now: DateTime<Utc>) -> Vec<&Meeting> {
         .assembly
         .meetings
         .values()
-        .filter(|meeting| meeting.general && !meeting.cancelled && meeting.starts_at >= now)
+        .filter(|meeting| {
+            meeting.general && !meeting.private && !meeting.cancelled && meeting.starts_at >= now
+        })
         .collect();
     meetings.sort_by_key(|meeting| meeting.starts_at);
     meetings
@@ -209,7 +212,9 @@ pub fn meeting(
     }
     let theme = state.theme(slug)?;
     let meeting = state.assembly.meetings.get(&number).filter(|meeting| {
-        !meeting.general && theme.room_id.as_deref() == Some(meeting.room_id.as_str())
+        !meeting.general
+            && !meeting.private
+            && theme.room_id.as_deref() == Some(meeting.room_id.as_str())
     })?;
     let page = format!("{}/{slug}/{number}", publicity.base_url);
     Some((
@@ -269,7 +274,7 @@ fn feed_of(
         .assembly
         .meetings
         .values()
-        .filter(|meeting| meeting.starts_at >= now - FEED_PAST)
+        .filter(|meeting| !meeting.private && meeting.starts_at >= now - FEED_PAST)
         .filter(|meeting| number.is_none_or(|number| meeting.number == number))
         .filter_map(|meeting| {
             if meeting.general {
