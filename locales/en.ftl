@@ -754,3 +754,11 @@ web-meeting-title = Meeting of the {$group} group
 web-cancelled = This meeting is cancelled.
 web-add-to-calendar = Add to my calendar (.ics file)
 web-all-meetings = All the meetings of the {$group} group
+dialogue-expired = I was no longer waiting for an answer: dropped. Type the command again to start over.
+dialogue-need-two-slots = It takes two slots at least: propose another one.
+draft-confirm-anonymous = Your anonymous report for the {$theme} group: "{$text}". The deputy's team will get it without your name, and its answer will reach you here. Shall I send it? Answer "yes", "rewrite" to say it in other words, or "cancel".
+draft-name-or-not-seen = Do you want your name given to the deputy's team? Answer "yes" or "no". The room saw you type !report: if members of the team are there, an anonymous report arriving now may make them think of you.
+report-erased = { $erased ->
+    [1] I have erased your message.
+   *[0] Delete your message (long press, Remove).
+}

@@ -751,3 +751,11 @@ web-meeting-title = Réunion du groupe {$group}
 web-cancelled = Cette réunion est annulée.
 web-add-to-calendar = Ajouter à mon agenda (fichier .ics)
 web-all-meetings = Toutes les réunions du groupe {$group}
+dialogue-expired = Je n'attendais plus de réponse : c'est abandonné. Retapez la commande pour recommencer.
+dialogue-need-two-slots = Il faut au moins deux créneaux : proposez-en un autre.
+draft-confirm-anonymous = Votre remontée anonyme pour le groupe {$theme} : « {$text} ». L'équipe de la députée la recevra sans votre nom, et sa réponse vous arrivera ici. Je l'envoie ? Répondez « oui », « réécrire » pour la dire autrement, ou « annuler ».
+draft-name-or-not-seen = Voulez-vous que votre nom soit cité auprès de l'équipe de la députée ? Répondez « oui » ou « non ». Le salon vous a vu taper !remontee : si des membres de l'équipe y sont, une remontée anonyme qui arrive maintenant peut leur faire penser à vous.
+report-erased = { $erased ->
+    [1] J'ai effacé votre message.
+   *[0] Supprimez votre message (appui long, Supprimer).
+}

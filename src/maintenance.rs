@@ -151,8 +151,12 @@ pub fn open_state(data_dir: &Path, seal: &Seal) -> Result<SledStore, StateError>
     // start cut off between the two, or a backup put back by hand, would
     // otherwise keep them in clear.
     remove_unfinished_backups(&backups_dir(data_dir));
-    let backups = seal_clear_backups(&backups_dir(data_dir), seal)
-        .map_err(|error| damaged(error.to_string()))?;
+    // A backup that cannot be read now (permissions, a failing disk) does
+    // not stop the bot: it is sealed at a later start.
+    let backups = seal_clear_backups(&backups_dir(data_dir), seal).unwrap_or_else(|error| {
+        tracing::error!(%error, "a backup cannot be read; it is sealed at a later start");
+        0
+    });
     if sealed > 0 || backups > 0 {
         tracing::info!(
             records = sealed,
@@ -185,7 +189,7 @@ fn rewrite_backups(
             path: shown.clone(),
             source,
         };
-        let Some((_, dump)) = read_backup(path) else {
+        let Some((_, dump)) = read_backup(path)? else {
             continue;
         };
         let store = MemoryStore::new();
@@ -199,41 +203,38 @@ fn rewrite_backups(
     Ok(rewritten)
 }
 
-/// A backup's text and contents, or `None` when it cannot be read: it is
-/// then set aside (renamed `….unreadable`, so no longer listed as a backup)
-/// with a warning, so that one damaged file neither stops the bot nor keeps
-/// the others from being sealed or cleaned. What it holds is left for an
-/// admin to look at and delete (deploy/README.md, "Backups").
-fn read_backup(path: &Path) -> Option<(String, crate::store::Dump)> {
-    let read = std::fs::read_to_string(path)
-        .map_err(|error| error.to_string())
-        .and_then(|text| {
-            export::from_text(&text)
-                .map(|dump| (text, dump))
-                .map_err(|error| error.to_string())
-        });
-    let error = match read {
-        Ok(read) => return Some(read),
-        Err(error) => error,
-    };
-    let mut aside = path.as_os_str().to_owned();
-    aside.push(".unreadable");
-    let aside = PathBuf::from(aside);
-    match std::fs::rename(path, &aside) {
-        Ok(()) => tracing::warn!(
-            backup = %aside.display(),
-            %error,
-            "an unreadable backup is set aside: no longer restored, sealed or cleaned; \
-             look at it, then delete it"
-        ),
-        Err(rename) => tracing::error!(
-            backup = %path.display(),
-            %error,
-            %rename,
-            "an unreadable backup could not be set aside; it is skipped"
-        ),
+/// A backup's text and contents. `None` when it is not a backup any more
+/// (cut short, edited by hand): it could not be restored, nor sealed or
+/// cleaned of what `!oublier` or a closed ballot removed since, so it is
+/// deleted, with a warning, and the others go on. A file that cannot be
+/// read at all (permissions, a failing disk) is an error: tried again
+/// later, never skipped as if done.
+fn read_backup(path: &Path) -> Result<Option<(String, crate::store::Dump)>, ScrubError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScrubError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    match export::from_text(&text) {
+        Ok(dump) => Ok(Some((text, dump))),
+        Err(error) => {
+            match std::fs::remove_file(path) {
+                Ok(()) => tracing::warn!(
+                    backup = %shown,
+                    %error,
+                    "a backup that is not one any more (cut short or edited) is deleted: \
+                     it could not be restored, nor cleaned of erased data"
+                ),
+                Err(remove) => tracing::error!(
+                    backup = %shown,
+                    %error,
+                    %remove,
+                    "a damaged backup could not be deleted; delete it by hand"
+                ),
+            }
+            Ok(None)
+        }
     }
-    None
 }
 
 /// Deletes the temporary files a backup (or a backup's rewrite) cut short
@@ -412,7 +413,7 @@ pub fn scrub_backups(
     })?;
     for path in &backups {
         let shown = path.display().to_string();
-        let Some((text, dump)) = read_backup(path) else {
+        let Some((text, dump)) = read_backup(path)? else {
             continue;
         };
         let store_error = |source| ScrubError::Store {
@@ -1002,6 +1003,7 @@ mod tests {
                     commune: None,
                     anonymous: Some(true),
                     started_at: Utc::now(),
+                    seen_in_room: false,
                 }),
             );
             // A ledger entry of version 1, with the direct chat and the time.
@@ -1029,6 +1031,13 @@ mod tests {
                     },
                 ),
             ];
+            // And one this version cannot read, naming a person: it does
+            // not stop the start, and is kept aside sealed.
+            batch.put(
+                Tree::Outbox,
+                crate::store::records::outbox_key("~dm:@erin:s", 44),
+                br#"{"v":99,"to":"@erin:s","body":"rendez-vous secret"}"#.to_vec(),
+            );
             for (lane, sequence, item) in outbox {
                 batch.put(
                     Tree::Outbox,
@@ -1061,6 +1070,8 @@ mod tests {
             "@dana:s",
             "remontée #3",
             "$ballot-of-anna",
+            "@erin:s",
+            "rendez-vous secret",
         ] {
             assert_eq!(
                 files_containing(data.path(), clear),
@@ -1087,6 +1098,8 @@ mod tests {
         let entry =
             crate::store::domain::open_outbox_entry(&Seal::for_tests(), &entries[0].1).unwrap();
         assert_eq!(entry.room_id, "~dm:@dana:s");
+        assert_eq!(store.scan_prefix(Tree::Outbox, b"").unwrap().len(), 2);
+        assert_eq!(store.scan_prefix(Tree::Meta, b"quarantine/").unwrap().len(), 1);
         assert_eq!(assembly.ballot_boxes[&7].counts, [1, 0]);
         assert_eq!(assembly.reports[&3].author.as_deref(), Some("@bea:s"));
         assert_eq!(
@@ -1106,7 +1119,8 @@ mod tests {
         drop(store);
         std::fs::write(&clear_backup, &clear_text).unwrap();
         // Next to it, a backup cut short: it does not stop the start, and
-        // it does not keep the clear one from being sealed; it is set aside.
+        // it does not keep the clear one from being sealed; it is deleted
+        // (it could not be restored, nor cleaned of erased data).
         let cut_short = backups_dir(data.path()).join("boucle-20260101T000000Z.json");
         std::fs::write(&cut_short, b"{\"format\": \"boucle-export\", \"entr").unwrap();
         // And the temporary file of a backup cut short by a crash, in clear:
@@ -1131,11 +1145,6 @@ mod tests {
         );
         assert!(!cut_short.exists());
         assert!(!unfinished.exists());
-        assert!(
-            backups_dir(data.path())
-                .join("boucle-20260101T000000Z.json.unreadable")
-                .exists()
-        );
         assert_eq!(
             list_backups(&backups_dir(data.path())).unwrap(),
             [clear_backup]

@@ -480,6 +480,11 @@ pub struct ReportDraft {
     /// `Some(true)`: anonymous; `None`: not asked yet.
     pub anonymous: Option<bool>,
     pub started_at: DateTime<Utc>,
+    /// Started by a command typed in a room, which the room saw: the
+    /// anonymity question says so. (Added without a version change: read
+    /// as `false` in drafts written before, not written when `false`.)
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub seen_in_room: bool,
 }
 
 /// One decided change to the assembly's data.

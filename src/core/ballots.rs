@@ -301,6 +301,17 @@ impl Context<'_> {
             })
             .unwrap_or_default();
         let number: Arg = ballot.number.to_string().into();
+        if !members.is_empty() && (members.len() as u64) < MIN_BALLOTS {
+            // Known already: refused at once, nothing opened.
+            return self.tr(
+                "ballot-too-few-electors",
+                &[
+                    ("number", number),
+                    ("electorate", members.len().into()),
+                    ("min", i64::try_from(MIN_BALLOTS).unwrap_or(3).into()),
+                ],
+            );
+        }
         if members.is_empty() {
             // Not a theme with sign-ups: the room's members, listed by the
             // adapter, will be the electorate.

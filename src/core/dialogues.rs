@@ -98,41 +98,48 @@ fn question_id(question: Question, given: usize) -> &'static str {
     }
 }
 
-/// Whether the person says they are done (with enough given).
+/// An answer as a keyword: folded, typographic apostrophes made plain,
+/// without the punctuation around it (« Fini ! »).
+fn keyword(folded: &str) -> String {
+    folded
+        .replace(['’', 'ʼ'], "'")
+        .trim_matches(|c: char| (c.is_ascii_punctuation() && c != '\'') || c.is_whitespace())
+        .to_owned()
+}
+
+/// Whether the person says they are done (with enough given). Not « fin »
+/// nor « stop »: those may be real answers.
 fn is_done(folded: &str) -> bool {
     matches!(
-        folded,
-        "fini"
-            | "fin"
-            | "termine"
-            | "c'est tout"
-            | "cest tout"
-            | "done"
-            | "finished"
-            | "that's all"
+        keyword(folded).as_str(),
+        "fini" | "termine" | "c'est tout" | "cest tout" | "done" | "finished" | "that's all"
     )
 }
 
 fn is_skip(folded: &str) -> bool {
     matches!(
-        folded,
-        "passer" | "aucun" | "non" | "-" | "skip" | "none" | "no"
+        keyword(folded).as_str(),
+        "passer" | "aucun" | "non" | "" | "skip" | "none" | "no"
     )
 }
 
 /// An answer as it goes into the command line: what would split it (the
-/// separators) or read as a flag becomes plain text.
+/// separators), read as a flag (a word starting with dashes) or run over
+/// the separators (an opening quote) becomes plain text.
 fn as_segment(answer: &str) -> String {
-    let parts: Vec<&str> = answer
+    let parts: Vec<String> = answer
         .split(['|', ';', '\n', '\r'])
-        .map(str::trim)
+        .map(|part| {
+            part.split_whitespace()
+                .map(|word| word.trim_start_matches(['-', '—', '–']))
+                .map(|word| word.replace(['"', '«', '»', '“', '”'], ""))
+                .filter(|word| !word.is_empty())
+                .collect::<Vec<String>>()
+                .join(" ")
+        })
         .filter(|part| !part.is_empty())
         .collect();
-    parts
-        .join(", ")
-        .trim_start_matches(['-', '—'])
-        .trim()
-        .to_owned()
+    parts.join(", ")
 }
 
 /// The one-line command the answers make.
@@ -147,17 +154,17 @@ fn command_line(state: &State, command: DialogueCommand, answers: &[String]) -> 
     format!("{}{name} {}", settings.prefix, segments.join(" | "))
 }
 
-/// A person's open dialogue in this room, if it is still waiting.
-pub fn waiting<'a>(
-    state: &'a State,
-    message: &IncomingMessage,
-    now: DateTime<Utc>,
-) -> Option<&'a Dialogue> {
+/// A person's dialogue in this room, waiting or left too long (then told
+/// once, and ended). Only a plain message answers: not a reply (to a
+/// report's card, to someone), which goes where it would otherwise.
+pub fn waiting<'a>(state: &'a State, message: &IncomingMessage) -> Option<&'a Dialogue> {
+    if message.in_reply_to.is_some() {
+        return None;
+    }
     state
         .assembly
         .dialogues
         .get(&(message.room_id.clone(), message.sender.clone()))
-        .filter(|dialogue| dialogue.at + PATIENCE >= now)
 }
 
 impl Context<'_> {
@@ -203,10 +210,17 @@ impl Context<'_> {
     pub(super) fn continue_dialogue(&mut self, mut dialogue: Dialogue) -> Result<Rendered, String> {
         let answer = self.message.body.trim().to_owned();
         let folded = super::text::fold(&answer);
-        if matches!(folded.as_str(), "annuler" | "cancel" | "stop") {
+        if dialogue.at + PATIENCE < self.now {
+            self.end_dialogue();
+            return Ok(self.tr("dialogue-expired", &[]));
+        }
+        if matches!(keyword(&folded).as_str(), "annuler" | "cancel") {
             self.end_dialogue();
             return Ok(self.tr("dialogue-cancelled", &[]));
         }
+        // Any answer, taken or not, keeps the dialogue waiting.
+        dialogue.at = self.now;
+        self.keep_dialogue(dialogue.clone());
         let Some(question) = next_question(dialogue.command, &dialogue.answers) else {
             self.end_dialogue();
             return Err(command_line(
@@ -229,7 +243,12 @@ impl Context<'_> {
             // question or subject before them).
             _ if listing && is_done(&folded) => {
                 if given < 3 {
-                    return Ok(again(self, "dialogue-need-two"));
+                    let need = if question == Question::Slot {
+                        "dialogue-need-two-slots"
+                    } else {
+                        "dialogue-need-two"
+                    };
+                    return Ok(again(self, need));
                 }
                 finished = true;
                 None

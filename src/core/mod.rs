@@ -1011,14 +1011,17 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         }
         parsed => parsed,
     };
-    if message.is_edit && !is_ballot_vote(&parsed) {
+    if message.is_edit
+        && !is_ballot_vote(&parsed)
+        && !holds_an_unread_choice(&parsed, &message.body, state)
+    {
         // Edits are never commands; an edited field report is updated.
         // Except a `!voter`: the edit holds a choice, so it goes where a
         // `!voter` goes, counted once at most and erased.
         return reports::edited(message, state, now);
     }
     if parsed == Parsed::NotCommand {
-        if let Some(dialogue) = dialogues::waiting(state, message, now) {
+        if let Some(dialogue) = dialogues::waiting(state, message) {
             // An answer in a command's dialogue (`!reunion` typed alone).
             let place = state.place_of(&message.room_id, message.is_direct);
             let context = Context {

@@ -384,6 +384,7 @@ impl Context<'_> {
                 commune: None,
                 anonymous: None,
                 started_at: self.now,
+                seen_in_room: true,
             }),
         });
         let mut first = self.tr("draft-for", &[("theme", theme.name.as_str().into())]);
@@ -408,7 +409,9 @@ impl Context<'_> {
         {
             // Refused here rather than after the move: its text would end
             // in the clear deputy room all the same.
-            return self.tr("report-deputy-room-not-encrypted", &[]);
+            let mut refusal = self.tr("report-deputy-room-not-encrypted", &[]);
+            refusal.line(self.tr("report-erased", &[("erased", i64::from(erased).into())]));
+            return refusal;
         }
         let typed = text.is_some();
         let step = if text.is_some() {
@@ -444,6 +447,7 @@ impl Context<'_> {
                 commune: None,
                 anonymous: Some(true),
                 started_at: self.now,
+                seen_in_room: true,
             }),
         });
         // Rings: the person is in the room, and must find the direct chat.
@@ -485,6 +489,7 @@ impl Context<'_> {
             commune: None,
             anonymous: anonymous.then_some(true),
             started_at: self.now,
+            seen_in_room: false,
         };
         self.change(Change::ReportDraft {
             user_id: self.message.sender.clone(),
@@ -541,6 +546,23 @@ impl Context<'_> {
                     return self.tr("draft-what", &[]);
                 }
                 draft.text = Some(answer.clone());
+                if draft.anonymous == Some(true) {
+                    // Anonymous already: read back before it goes.
+                    let theme = draft
+                        .theme
+                        .as_deref()
+                        .and_then(|slug| self.state.theme(slug))
+                        .map_or_else(String::new, |theme| theme.name);
+                    draft.step = DraftStep::Confirm;
+                    self.change(Change::ReportDraft {
+                        user_id,
+                        value: Some(draft),
+                    });
+                    return self.tr(
+                        "draft-confirm-anonymous",
+                        &[("theme", theme.into()), ("text", answer.as_str().into())],
+                    );
+                }
             }
             DraftStep::Commune => {
                 draft.commune = if matches!(folded.as_str(), "passer" | "skip" | "non" | "-") {
@@ -588,11 +610,16 @@ impl Context<'_> {
         };
         if let Some(step) = next {
             draft.step = step;
+            let question = if step == DraftStep::Anonymity && draft.seen_in_room {
+                "draft-name-or-not-seen"
+            } else {
+                draft_question(step)
+            };
             self.change(Change::ReportDraft {
                 user_id,
                 value: Some(draft),
             });
-            return self.tr(draft_question(step), &[]);
+            return self.tr(question, &[]);
         }
         self.change(Change::ReportDraft {
             user_id,

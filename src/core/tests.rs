@@ -3059,7 +3059,13 @@ fn a_report_is_written_only_where_nobody_else_reads_it() {
     );
     let rewrite = chat.say(DIRECT, CAMILLE, "réécrire");
     assert!(rewrite.contains("Que se passe-t-il ?"), "{rewrite}");
-    let sent = chat.say(DIRECT, CAMILLE, "Un service ferme sans prévenir");
+    let read_back = chat.say(DIRECT, CAMILLE, "Un service ferme sans prévenir");
+    assert!(
+        read_back.contains("« Un service ferme sans prévenir »")
+            && read_back.contains("Je l'envoie ?"),
+        "read back before it goes: {read_back}"
+    );
+    let sent = chat.say(DIRECT, CAMILLE, "oui");
     assert!(sent.contains("transmise anonymement"), "{sent}");
     let report = &chat.state.assembly.reports[&1];
     assert_eq!(report.text, "Un service ferme sans prévenir");
@@ -3077,13 +3083,24 @@ fn a_secret_ballot_counts_nobody_out() {
     }
     let small = chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
     assert!(small.contains("Scrutin secret #1 annulé"), "{small}");
-    assert!(chat.state.assembly.ballots[&1].closed_at.is_some());
+    assert!(!small.contains("ouvert"), "one answer, not two: {small}");
+    assert!(chat.state.assembly.ballots.is_empty());
     assert!(chat.state.assembly.electors.is_empty());
+    // In a room without sign-ups, the members are listed first: too few,
+    // and the ballot opened to wait for them is closed.
+    chat.say(HUB, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
+    let closed_at_once = chat.input(Input::Electorate {
+        number: 1,
+        members: vec![CAMILLE.into(), YANN.into(), BOT.into()],
+    });
+    assert!(closed_at_once.contains("annulé"), "{closed_at_once}");
+    assert!(chat.state.assembly.ballots[&1].closed_at.is_some());
     let late = chat.say(DIRECT, YANN, "!voter 1 Pour");
     assert!(late.contains("est clos"), "{late}");
 
     chat.say(ROOM, "@lou:example.org", "!inscription");
     chat.say(ROOM, CAMILLE, "!scrutin Encore ? | Oui | Non");
+    assert!(chat.state.assembly.ballots.contains_key(&2));
     chat.say(DIRECT, YANN, "!voter 2 Oui");
     chat.say(DIRECT, CAMILLE, "!voter 2 Non");
     let closed = chat.say(ROOM, CAMILLE, "!cloturer 2");
@@ -3153,10 +3170,39 @@ fn a_command_typed_alone_is_written_question_by_question() {
     assert!(cancelled.contains("rien n'a été créé"), "{cancelled}");
     assert!(chat.state.assembly.dialogues.is_empty());
 
-    // Left unanswered, a dialogue ends: a later message is ordinary.
+    // What would read as a flag or a quote in one line is plain text.
+    chat.script(&[
+        (ROOM, CAMILLE, "!reunion"),
+        (ROOM, CAMILLE, "jeudi 20h"),
+        (ROOM, CAMILLE, "Mairie — salle 2 --fin demain"),
+        (ROOM, CAMILLE, "« Budget"),
+    ]);
+    let second = chat.state.assembly.meetings.values().last().unwrap();
+    assert_eq!(second.place.as_deref(), Some("Mairie salle 2 fin demain"));
+    assert_eq!(second.subject.as_deref(), Some("Budget"));
+
+    // A reply (to someone, to a card) is no answer; « Fini ! » ends a list.
+    chat.say(ROOM, YANN, "!sondage");
+    let reply = chat.say_with(IncomingMessage {
+        in_reply_to: Some("$someone".into()),
+        ..message(ROOM, YANN, "Je suis d'accord")
+    });
+    assert_eq!(reply, "");
+    chat.script(&[
+        (ROOM, YANN, "On mange où ?"),
+        (ROOM, YANN, "Crêperie"),
+        (ROOM, YANN, "Pizzeria"),
+        (ROOM, YANN, "Fini !"),
+    ]);
+    assert!(chat.state.assembly.dialogues.is_empty());
+
+    // Left unanswered, a dialogue ends: said once, then messages are
+    // ordinary again.
     chat.say(ROOM, YANN, "!creneaux");
     chat.now += chrono::Duration::minutes(16);
-    assert_eq!(chat.say(ROOM, YANN, "Assemblée de rentrée"), "");
+    let late = chat.say(ROOM, YANN, "Assemblée de rentrée");
+    assert!(late.contains("Je n'attendais plus de réponse"), "{late}");
+    assert_eq!(chat.say(ROOM, YANN, "Bonne soirée"), "");
 }
 
 /// Issue 19, part 3: `!remontee` typed alone in a theme room is asked
@@ -3172,7 +3218,11 @@ fn a_report_typed_alone_in_a_theme_room_is_asked_in_private() {
     );
     let asked = chat.say(DIRECT, YANN, "Le dispensaire ferme le mardi");
     assert!(asked.contains("Où cela se passe-t-il ?"), "{asked}");
-    chat.say(DIRECT, YANN, "Plestin");
+    let anonymity = chat.say(DIRECT, YANN, "Plestin");
+    assert!(
+        anonymity.contains("Le salon vous a vu taper !remontee"),
+        "{anonymity}"
+    );
     let sent = chat.say(DIRECT, YANN, "oui");
     assert!(sent.contains("Remontée #1"), "{sent}");
     let report = &chat.state.assembly.reports[&1];

@@ -307,9 +307,9 @@ async fn handle_event(adapter: &Adapter, room_id: &OwnedRoomId, event: &Timeline
             // A direct chat may be answering the guided report flow, and
             // a person in a command's dialogue answers it in the room.
             let in_dialogue = || {
-                adapter.engine.read(|state| {
-                    crate::core::dialogues::waiting(state, &message, chrono::Utc::now()).is_some()
-                })
+                adapter
+                    .engine
+                    .read(|state| crate::core::dialogues::waiting(state, &message).is_some())
             };
             if !commands::may_be_command(&message.body, &prefix)
                 && !may_answer_a_card
@@ -484,7 +484,7 @@ pub(super) async fn is_direct_with(
     if adapter.is_assembly_room(room.room_id())
         || room.is_space()
         || room.state() != matrix_sdk::RoomState::Joined
-        || !closed_to_others(room.join_rule())
+        || !closed_to_others(join_rule_of(adapter, room).await)
     {
         return false;
     }
@@ -524,6 +524,28 @@ fn closed_to_others(rule: Option<JoinRule>) -> bool {
         rule,
         Some(JoinRule::Invite | JoinRule::Private | JoinRule::Knock)
     )
+}
+
+/// A room's join rule: as synced, or asked of the homeserver when not
+/// synced yet (a direct chat `create_dm` has just made).
+async fn join_rule_of(adapter: &Adapter, room: &matrix_sdk::Room) -> Option<JoinRule> {
+    if let Some(rule) = room.join_rule() {
+        return Some(rule);
+    }
+    use matrix_sdk::ruma::api::client::state::get_state_event_for_key::v3::Request;
+    use matrix_sdk::ruma::events::StateEventType;
+    let request = Request::new(
+        room.room_id().to_owned(),
+        StateEventType::RoomJoinRules,
+        String::new(),
+    );
+    let response = adapter.client.send(request).await.ok()?;
+    let content: serde_json::Value = serde_json::from_str(response.event_or_content.get()).ok()?;
+    serde_json::from_value::<matrix_sdk::ruma::events::room::join_rules::RoomJoinRulesEventContent>(
+        content,
+    )
+    .ok()
+    .map(|content| content.join_rule)
 }
 
 /// A room's power levels: known, or read and kept.

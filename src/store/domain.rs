@@ -225,10 +225,22 @@ pub fn seal_clear_records(store: &dyn Store, seal: &Seal) -> Result<usize, Store
         // A clear entry under its clear lane (a room, or a person): sealed
         // under its lane's name, with its sequence number, so it keeps its
         // place before what is written to the same lane afterwards.
-        let entry: OutboxEntry = decode(&value)?;
-        let sequence = outbox_sequence(&key).ok_or_else(|| bad_key(Tree::Outbox))?;
-        batch.delete(Tree::Outbox, key);
-        put_outbox_entry(&mut batch, &entry, sequence, seal);
+        let sequence = outbox_sequence(&key);
+        batch.delete(Tree::Outbox, key.clone());
+        match (decode::<OutboxEntry>(&value), sequence) {
+            (Ok(entry), Some(sequence)) => put_outbox_entry(&mut batch, &entry, sequence, seal),
+            _ => {
+                // Unreadable by this version: kept aside, sealed (it may be
+                // a direct message), rather than stop the start for it.
+                let mut quarantined = b"quarantine/".to_vec();
+                quarantined.extend_from_slice(&seal.name(&key));
+                batch.put(
+                    Tree::Meta,
+                    quarantined,
+                    encode(&seal.seal("quarantined outbox entry", &value, OUTBOX_SIZE)),
+                );
+            }
+        }
         count += 1;
     }
     for (key, value) in store.scan_prefix(Tree::Ledger, b"")? {
@@ -876,6 +888,7 @@ mod tests {
             commune: None,
             anonymous: Some(true),
             started_at: chrono::DateTime::UNIX_EPOCH,
+            seen_in_room: false,
         }
     }
 

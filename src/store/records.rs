@@ -868,6 +868,7 @@ mod tests {
                     commune: None,
                     anonymous: Some(true),
                     started_at: at(),
+                    seen_in_room: false,
                 },
             },
             expect![[
@@ -1004,6 +1005,7 @@ mod tests {
                 commune: None,
                 anonymous: None,
                 started_at: at(),
+                seen_in_room: false,
             },
             expect![[
                 r#"{"anonymous":null,"commune":null,"started_at":"2026-11-29T08:30:00Z","step":"commune","text":"Le dispensaire ferme","theme":"sante","v":1}"#
