@@ -1099,7 +1099,10 @@ mod tests {
             crate::store::domain::open_outbox_entry(&Seal::for_tests(), &entries[0].1).unwrap();
         assert_eq!(entry.room_id, "~dm:@dana:s");
         assert_eq!(store.scan_prefix(Tree::Outbox, b"").unwrap().len(), 2);
-        assert_eq!(store.scan_prefix(Tree::Meta, b"quarantine/").unwrap().len(), 1);
+        assert_eq!(
+            store.scan_prefix(Tree::Meta, b"quarantine/").unwrap().len(),
+            1
+        );
         assert_eq!(assembly.ballot_boxes[&7].counts, [1, 0]);
         assert_eq!(assembly.reports[&3].author.as_deref(), Some("@bea:s"));
         assert_eq!(

@@ -8,16 +8,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use icalendar::{Calendar, CalendarComponent, Component};
-use support::{Bot, Person, TIMEOUT, homeserver, wait_for_message};
-
-/// A free port on loopback for the site.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use support::{Bot, Person, TIMEOUT, free_port, homeserver, wait_for_message};
 
 /// Fetches `url` until `ready` holds on its text.
 async fn fetch_until(url: &str, ready: impl Fn(&str) -> bool) -> String {

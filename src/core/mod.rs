@@ -1024,24 +1024,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
         if let Some(dialogue) = dialogues::waiting(state, message) {
             // An answer in a command's dialogue (`!reunion` typed alone).
             let place = state.place_of(&message.room_id, message.is_direct);
-            let context = Context {
-                state,
-                message,
-                now,
-                place,
-                theme: match place {
-                    Place::Theme => state.theme_of_room(&message.room_id),
-                    _ => None,
-                },
-                role: Role {
-                    is_admin: settings.is_admin(&message.sender),
-                    is_deputy_team: message.sender_is_deputy_team,
-                    is_coordinator: false,
-                },
-                outcome: Outcome::default(),
-                general_assembly: false,
-                acknowledged: false,
-            };
+            let context = Context::answering(state, message, now, place);
             return dialogues::answer(message, state, now, dialogue, context);
         }
         if message.is_direct
@@ -1049,21 +1032,7 @@ fn handle_message(message: &IncomingMessage, state: &State, now: DateTime<Utc>) 
             && let Some(draft) = state.assembly.report_drafts.get(&message.sender)
         {
             // An answer in the guided report flow.
-            let mut context = Context {
-                state,
-                message,
-                now,
-                place: Place::Direct,
-                theme: None,
-                role: Role {
-                    is_admin: settings.is_admin(&message.sender),
-                    is_deputy_team: message.sender_is_deputy_team,
-                    is_coordinator: false,
-                },
-                outcome: Outcome::default(),
-                general_assembly: false,
-                acknowledged: false,
-            };
+            let mut context = Context::answering(state, message, now, Place::Direct);
             let reply = context.continue_draft(draft.clone());
             let mut outcome = context.outcome;
             outcome.messages.insert(
@@ -1445,6 +1414,34 @@ impl Context<'_> {
             None => reply.line(self.tr("see-help", &[])),
         };
         reply
+    }
+
+    /// The context of a plain message answering a question the bot asked
+    /// (a dialogue, the report flow): no command, so no coordinator's power.
+    fn answering<'a>(
+        state: &'a State,
+        message: &'a IncomingMessage,
+        now: DateTime<Utc>,
+        place: Place,
+    ) -> Context<'a> {
+        Context {
+            state,
+            message,
+            now,
+            place,
+            theme: match place {
+                Place::Theme => state.theme_of_room(&message.room_id),
+                _ => None,
+            },
+            role: Role {
+                is_admin: state.settings.is_admin(&message.sender),
+                is_deputy_team: message.sender_is_deputy_team,
+                is_coordinator: false,
+            },
+            outcome: Outcome::default(),
+            general_assembly: false,
+            acknowledged: false,
+        }
     }
 
     /// Erases the message being handled, which holds a ballot's choice,

@@ -1269,23 +1269,31 @@ fn a_secret_ballot_in_a_group_counts_without_knowing_who_chose_what() {
     assert!(chat.state.assembly.electors.is_empty());
 }
 
-/// Issue 18, part 1: a vote is counted only from a message that came
-/// encrypted, and then erased where the bot may; a vote typed in the open
-/// (a clear direct chat, a group room) is not counted, and erased too.
-#[test]
-fn a_vote_is_counted_only_encrypted_and_then_erased() {
+/// Three members signed up in the theme room, and ballot #1 open to them.
+fn ballot_of_three() -> Chat {
     let mut chat = Chat::new();
     for person in [CAMILLE, YANN, "@lou:example.org"] {
         chat.say(ROOM, person, "!inscription");
     }
     chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
-    let boxed = |chat: &Chat| {
-        chat.state
-            .assembly
-            .ballot_boxes
-            .get(&1)
-            .map_or(0, |b| b.ballots)
-    };
+    chat
+}
+
+/// The ballots in ballot #1's box.
+fn ballots_in(chat: &Chat) -> u64 {
+    chat.state
+        .assembly
+        .ballot_boxes
+        .get(&1)
+        .map_or(0, |b| b.ballots)
+}
+
+/// Issue 18, part 1: a vote is counted only from a message that came
+/// encrypted, and then erased where the bot may; a vote typed in the open
+/// (a clear direct chat, a group room) is not counted, and erased too.
+#[test]
+fn a_vote_is_counted_only_encrypted_and_then_erased() {
+    let mut chat = ballot_of_three();
 
     // In clear: refused, erased, not counted, the person still may vote.
     let clear = chat.say_with(IncomingMessage {
@@ -1295,7 +1303,7 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
     assert!(clear.contains("Vote non compté"), "{clear}");
     assert!(clear.contains("J'ai effacé votre message"), "{clear}");
     assert!(clear.contains("→ efface $e"), "{clear}");
-    assert_eq!(boxed(&chat), 0);
+    assert_eq!(ballots_in(&chat), 0);
     // The bot may not redact there: it asks the person to delete it.
     let clear = chat.say_with(IncomingMessage {
         sent_encrypted: false,
@@ -1307,7 +1315,7 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
     });
     assert!(clear.contains("Supprimez votre message"), "{clear}");
     assert!(!clear.contains("→ efface"), "{clear}");
-    assert_eq!(boxed(&chat), 0);
+    assert_eq!(ballots_in(&chat), 0);
 
     // In a group room: everyone sees it; erased, not counted.
     let open = chat.say(ROOM, "@lou:example.org", "!voter 1 Contre");
@@ -1316,13 +1324,13 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
         open.contains("→ efface $e") && open.contains("dans santé"),
         "{open}"
     );
-    assert_eq!(boxed(&chat), 0);
+    assert_eq!(ballots_in(&chat), 0);
 
     // Encrypted: counted, then erased.
     let cast = chat.say(DIRECT, YANN, "!voter 1 Pour");
     assert!(cast.contains("j'efface votre message du serveur"), "{cast}");
     assert!(cast.contains("→ efface $e"), "{cast}");
-    assert_eq!(boxed(&chat), 1);
+    assert_eq!(ballots_in(&chat), 1);
     let erased = cast.split("→ efface ").nth(1).unwrap();
     let erased = erased.split(' ').next().unwrap().to_owned();
     // Encrypted, the bot without the power to redact: counted, and the
@@ -1337,7 +1345,7 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
     });
     assert!(cast.contains("supprimez-le vous-même"), "{cast}");
     assert!(!cast.contains("→ efface"), "{cast}");
-    assert_eq!(boxed(&chat), 2);
+    assert_eq!(ballots_in(&chat), 2);
 
     // The redaction coming back from the homeserver changes nothing.
     let before = chat.state.assembly.clone();
@@ -1356,18 +1364,7 @@ fn a_vote_is_counted_only_encrypted_and_then_erased() {
 /// text. An edit counts as a vote at most once.
 #[test]
 fn a_refused_or_edited_vote_is_erased_too() {
-    let mut chat = Chat::new();
-    for person in [CAMILLE, YANN, "@lou:example.org"] {
-        chat.say(ROOM, person, "!inscription");
-    }
-    chat.say(ROOM, CAMILLE, "!scrutin Pour ou contre ? | Pour | Contre");
-    let boxed = |chat: &Chat| {
-        chat.state
-            .assembly
-            .ballot_boxes
-            .get(&1)
-            .map_or(0, |b| b.ballots)
-    };
+    let mut chat = ballot_of_three();
 
     // A typo: refused, erased, and the typo is not repeated.
     let typo = chat.say(DIRECT, YANN, "!voter 1 Contrre-secret");
@@ -1375,7 +1372,7 @@ fn a_refused_or_edited_vote_is_erased_too() {
     assert!(!typo.contains("Contrre-secret"), "{typo}");
     assert!(typo.contains("→ efface $e"), "{typo}");
     assert!(typo.contains("J'ai effacé votre message"), "{typo}");
-    assert_eq!(boxed(&chat), 0);
+    assert_eq!(ballots_in(&chat), 0);
 
     // Not understood at all ("!voter Pour", no number): erased.
     let unclear = chat.say(DIRECT, YANN, "!voter Pour");
@@ -1390,7 +1387,7 @@ fn a_refused_or_edited_vote_is_erased_too() {
         "{open_poll_verb}"
     );
     assert!(open_poll_verb.contains("→ efface $e"), "{open_poll_verb}");
-    assert_eq!(boxed(&chat), 0);
+    assert_eq!(ballots_in(&chat), 0);
     // "!voter 1" alone holds no choice: it is answered, not erased.
     let asking = chat.say(DIRECT, YANN, "!voter 1");
     assert!(!asking.contains("→ efface"), "{asking}");
@@ -1409,19 +1406,19 @@ fn a_refused_or_edited_vote_is_erased_too() {
     assert!(corrected.contains("→ efface $e"), "{corrected}");
     // The original too, in a direct chat.
     assert!(corrected.contains("→ efface $typo"), "{corrected}");
-    assert_eq!(boxed(&chat), 1);
+    assert_eq!(ballots_in(&chat), 1);
     // Edited again: one person, one vote; refused, and erased.
     let again = chat.say_with(edit("!voter 1 Pour", YANN));
     assert!(again.contains("déjà voté"), "{again}");
     assert!(again.contains("→ efface $e"), "{again}");
-    assert_eq!(boxed(&chat), 1);
+    assert_eq!(ballots_in(&chat), 1);
     // A second `!voter`, typed anew: the same.
     let twice = chat.say(DIRECT, YANN, "!voter 1 Pour");
     assert!(
         twice.contains("déjà voté") && twice.contains("→ efface $e"),
         "{twice}"
     );
-    assert_eq!(boxed(&chat), 1);
+    assert_eq!(ballots_in(&chat), 1);
 
     // An edit that turns a message of a group room into a vote: erased.
     let open = chat.say_with(IncomingMessage {
@@ -1433,7 +1430,7 @@ fn a_refused_or_edited_vote_is_erased_too() {
     assert!(open.contains("→ efface $e"), "{open}");
     // Not what it names: anyone may send an edit naming anyone's event.
     assert!(!open.contains("$hello"), "{open}");
-    assert_eq!(boxed(&chat), 1);
+    assert_eq!(ballots_in(&chat), 1);
 
     // Any other edit is still no command.
     let other = chat.say_with(edit("!scrutin Encore ? | Oui | Non", CAMILLE));
