@@ -324,6 +324,12 @@ pub async fn run(options: RunOptions) -> Result<(), AdapterError> {
                 .collect(),
             config.web.public_assembly,
             config.web.public_url.as_deref().unwrap_or_default(),
+        )
+        .with_aliases(
+            config
+                .themes
+                .iter()
+                .filter_map(|theme| Some((theme.slug.clone(), theme.room.clone()?))),
         );
         tasks.spawn(
             "web",

@@ -289,6 +289,26 @@ mod tests {
         Publicity::new(vec!["sante".into()], false, "https://agenda.example.org/")
     }
 
+    /// A group configured by its alias is joined by its alias: a link a
+    /// person can read, and that survives the room being replaced.
+    #[test]
+    fn the_join_link_names_the_rooms_alias_when_there_is_one() {
+        let engine = assembly();
+        let by_alias = publicity().with_aliases([("sante".to_owned(), "#sante:s".to_owned())]);
+        let group = engine
+            .read(|state| view::group(state, &by_alias, "sante", Utc::now()))
+            .unwrap();
+        assert_eq!(group.join.as_deref(), Some("https://matrix.to/#/#sante:s"));
+        let by_id = publicity().with_aliases([("sante".to_owned(), "!sante:s".to_owned())]);
+        let group = engine
+            .read(|state| view::group(state, &by_id, "sante", Utc::now()))
+            .unwrap();
+        assert_eq!(
+            group.join.as_deref(),
+            Some("https://matrix.to/#/!sante:s?via=s")
+        );
+    }
+
     #[test]
     fn only_public_groups_show_and_nobody_is_named() {
         let engine = assembly();

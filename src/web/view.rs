@@ -19,6 +19,9 @@ pub struct Publicity {
     pub assembly: bool,
     /// The site's base URL, without a trailing slash.
     pub base_url: String,
+    /// A group's room alias (`#sante:example.org`), when the configuration
+    /// names it so: the « Rejoindre » link a person can read and keep.
+    pub aliases: std::collections::BTreeMap<String, String>,
 }
 
 impl Publicity {
@@ -27,7 +30,17 @@ impl Publicity {
             themes,
             assembly,
             base_url: base_url.trim_end_matches('/').to_owned(),
+            aliases: std::collections::BTreeMap::new(),
         }
+    }
+
+    /// With the groups' room aliases, by slug.
+    pub fn with_aliases(mut self, aliases: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.aliases = aliases
+            .into_iter()
+            .filter(|(_, alias)| alias.starts_with('#'))
+            .collect();
+        self
     }
 }
 
@@ -155,12 +168,15 @@ fn group_view(
         .unwrap_or_default();
     Some(GroupView {
         members: state.assembly.members_of(&theme.slug).len(),
-        join: theme.room_id.as_deref().map(|room| {
-            format!(
-                "https://matrix.to/#/{room}?via={}",
-                state.settings.server_name()
-            )
-        }),
+        join: match publicity.aliases.get(&theme.slug) {
+            Some(alias) => Some(format!("https://matrix.to/#/{alias}")),
+            None => theme.room_id.as_deref().map(|room| {
+                format!(
+                    "https://matrix.to/#/{room}?via={}",
+                    state.settings.server_name()
+                )
+            }),
+        },
         slug: theme.slug,
         name: theme.name,
         meetings,
