@@ -172,6 +172,7 @@ demo-banner =
       user: {$user}
       password: {$password}
     Log in with a Matrix client (Element…), open the hub {$hub} and type !help there, then for example: !meeting thursday 6:30pm | Office | First item
+    The public agenda, for people not on Matrix: {$site}
     boucle's log goes to {$log}. Ctrl-C stops.
 
 ## Common replies

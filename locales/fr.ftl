@@ -172,6 +172,7 @@ demo-banner =
       identifiant : {$user}
       mot de passe : {$password}
     Connectez-vous avec un client Matrix (Element…), ouvrez le salon d'accueil {$hub} et tapez-y !aide, puis par exemple : !reunion jeudi 18h30 | Local | Premier point
+    L'agenda public, pour qui n'est pas sur Matrix : {$site}
     Le journal de boucle va dans {$log}. Ctrl-C arrête.
 
 ## Réponses communes

@@ -456,7 +456,7 @@ fn free_port() -> std::io::Result<u16> {
 /// The port saved in `path` if it is still free, or a new free one, saved.
 /// A saved port gets a few seconds to be freed: the Synapse of a demo just
 /// stopped may still be exiting.
-fn kept_port(path: &Path) -> std::io::Result<u16> {
+pub fn kept_port(path: &Path) -> std::io::Result<u16> {
     kept_port_waiting(path, Duration::from_secs(5))
 }
 

@@ -530,6 +530,15 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
     config.assembly.hub_room = Some(format!("#assemblee-populaire:{}", synapse.server_name));
     config.assembly.deputy_room = Some(format!("#equipe-deputee:{}", synapse.server_name));
     config.assembly.admins = vec![person.clone()];
+    // The public agenda, every demo group on it, at an address that stays.
+    let web_port = devserver::kept_port(&config.bot.data_dir.join("..").join("web-port"))?;
+    let site = format!("http://127.0.0.1:{web_port}/");
+    config.web.listen = Some(format!("127.0.0.1:{web_port}"));
+    config.web.public_url = Some(site.clone());
+    config.web.public_assembly = true;
+    for theme in &mut config.themes {
+        theme.public = true;
+    }
     let translator = Translator::new(config.bot.language)?;
     let banner = translator.plain(
         "demo-banner",
@@ -542,6 +551,7 @@ async fn run(config_path: Option<&Path>) -> anyhow::Result<()> {
                 format!("#assemblee-populaire:{}", synapse.server_name).into(),
             ),
             ("log", DEMO_LOG.into()),
+            ("site", site.as_str().into()),
         ],
     );
     println!("\n{banner}\n");

@@ -82,6 +82,14 @@ async fn the_demo_runs_a_local_synapse_with_the_rooms_and_answers() {
     assert!(text.contains("#assemblee-populaire:localhost"), "{text}");
     assert!(text.contains("!reunion jeudi 18h30"), "{text}");
     assert!(text.contains(".boucle/demo/boucle.log"), "{text}");
+    // The public agenda runs too, every demo group on it.
+    let site = text
+        .split_whitespace()
+        .find(|word| word.starts_with("http://127.0.0.1:") && *word != url.as_str())
+        .unwrap_or_else(|| panic!("no site in {text}"))
+        .to_owned();
+    let home = reqwest::get(&site).await.unwrap().text().await.unwrap();
+    assert!(home.contains("Rejoindre le groupe Santé"), "{home}");
     let after: Vec<String> = screen.lock().unwrap().clone();
     assert!(after.is_empty(), "printed after the banner: {after:?}");
     let log = std::fs::read_to_string(workdir.path().join(".boucle/demo/boucle.log")).unwrap();
