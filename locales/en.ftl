@@ -763,3 +763,4 @@ report-erased = { $erased ->
     [1] I have erased your message.
    *[0] Delete your message (long press, Remove).
 }
+dialogue-too-long = That is too long: {$max} characters at most per answer.

@@ -760,3 +760,4 @@ report-erased = { $erased ->
     [1] J'ai effacé votre message.
    *[0] Supprimez votre message (appui long, Supprimer).
 }
+dialogue-too-long = C'est trop long : {$max} caractères au plus par réponse.

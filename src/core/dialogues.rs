@@ -24,6 +24,10 @@ pub const PATIENCE: Duration = Duration::minutes(15);
 const MAX_OPTIONS: usize = 20;
 const MAX_SLOTS: usize = 10;
 
+/// The longest answer taken, in characters: a place, a subject, a question
+/// or an option, each kept until the end and read back at once.
+const MAX_ANSWER: usize = 300;
+
 /// The dialogue a command's name typed alone starts, if any.
 pub fn command_of(id: CommandId) -> Option<DialogueCommand> {
     match id {
@@ -239,6 +243,11 @@ impl Context<'_> {
         };
         let noted = match question {
             _ if answer.is_empty() => return Ok(again(self, "dialogue-empty")),
+            _ if answer.chars().count() > MAX_ANSWER => {
+                let mut reply = self.tr("dialogue-too-long", &[("max", MAX_ANSWER.into())]);
+                reply.line(self.tr(question_id(question, given), &[]));
+                return Ok(reply);
+            }
             // « fini »: with two options or slots at least (and the
             // question or subject before them).
             _ if listing && is_done(&folded) => {

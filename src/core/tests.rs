@@ -3178,6 +3178,16 @@ fn a_command_typed_alone_is_written_question_by_question() {
     assert_eq!(second.place.as_deref(), Some("Mairie salle 2 fin demain"));
     assert_eq!(second.subject.as_deref(), Some("Budget"));
 
+    // An answer far too long is refused, not kept nor read back: the same
+    // person pasting a page in a loop stores nothing.
+    chat.say(ROOM, YANN, "!sondage");
+    let long = chat.say(ROOM, YANN, &"Pourquoi ".repeat(2_000));
+    assert!(long.contains("trop long"), "{long}");
+    assert!(!long.contains("Pourquoi Pourquoi"), "{long}");
+    let kept = &chat.state.assembly.dialogues[&(ROOM.to_owned(), YANN.to_owned())];
+    assert!(kept.answers.is_empty());
+    chat.say(ROOM, YANN, "annuler");
+
     // A reply (to someone, to a card) is no answer; « Fini ! » ends a list.
     chat.say(ROOM, YANN, "!sondage");
     let reply = chat.say_with(IncomingMessage {
